@@ -1,0 +1,6 @@
+//! Stagecraft: a deterministic release-pipeline simulator (`sim`), the lessons that
+//! drive it (`lessons`), and the Yew app that makes it visible (`ui`).
+//! Imports point one way only: `ui` → `lessons` → `sim`.
+
+pub mod sim;
+pub mod ui;

@@ -1,0 +1,3 @@
+fn main() {
+    stagecraft::ui::start();
+}
