@@ -52,7 +52,9 @@ fn tokens(src: &str) -> Vec<(usize, Tok)> {
                     i += 1;
                 }
             }
-        } else if c == 'r' && (next == Some('"') || (next == Some('#') && raw_string_ahead(&b, i + 1))) {
+        } else if c == 'r'
+            && (next == Some('"') || (next == Some('#') && raw_string_ahead(&b, i + 1)))
+        {
             // Raw string r"..." / r#"..."#.
             let mut j = i + 1;
             let mut hashes = 0;
@@ -132,9 +134,12 @@ fn raw_string_ahead(b: &[char], mut j: usize) -> bool {
 }
 
 fn is_forbidden_crate(name: &str) -> bool {
-    FORBIDDEN_CRATES
-        .iter()
-        .any(|c| name == *c || name.strip_prefix(c).is_some_and(|rest| rest.starts_with('_')))
+    FORBIDDEN_CRATES.iter().any(|c| {
+        name == *c
+            || name
+                .strip_prefix(c)
+                .is_some_and(|rest| rest.starts_with('_'))
+    })
 }
 
 /// Every place the source names a forbidden crate or reads the wall clock, as
@@ -155,7 +160,9 @@ fn violations(src: &str) -> Vec<(usize, String)> {
             found.push((*line, format!("names `{name}`")));
         } else if is_forbidden_crate(name) && punct(k + 1, ':') && punct(k + 2, ':') {
             found.push((*line, format!("uses path `{name}::`")));
-        } else if is_forbidden_crate(name) && matches!(ident(k.wrapping_sub(1)), Some("use" | "crate")) {
+        } else if is_forbidden_crate(name)
+            && matches!(ident(k.wrapping_sub(1)), Some("use" | "crate"))
+        {
             found.push((*line, format!("imports `{name}`")));
         } else if (name == "Instant" || name == "SystemTime")
             && ((punct(k + 1, ':') && punct(k + 2, ':') && ident(k + 3) == Some("now"))

@@ -34,7 +34,10 @@ async fn promote_moves_the_release_forward() {
     let handle = yew::Renderer::<App>::with_root(root.clone()).render();
     yew::scheduler::flush().await;
 
-    assert!(root.query_selector("svg[data-testid=pipeline]").unwrap().is_some());
+    assert!(root
+        .query_selector("svg[data-testid=pipeline]")
+        .unwrap()
+        .is_some());
     let dev = r#"g[role=group][aria-label="Development environment"]"#;
     let staging = r#"g[role=group][aria-label="Staging environment"]"#;
     let prod = r#"g[role=group][aria-label="Production environment"]"#;
@@ -54,13 +57,22 @@ async fn promote_moves_the_release_forward() {
     yew::scheduler::flush().await;
     assert!(text_of(&root, staging).contains("v1.0.0"));
     assert!(text_of(&root, prod).contains("not deployed"));
-    assert_eq!(text_of(&root, "[data-testid=status]"), "v1.0.0 is running in Staging.");
-    assert_eq!(button.text_content().unwrap().trim(), "Promote to Production");
+    assert_eq!(
+        text_of(&root, "[data-testid=status]"),
+        "v1.0.0 is running in Staging."
+    );
+    assert_eq!(
+        button.text_content().unwrap().trim(),
+        "Promote to Production"
+    );
 
     button.click();
     yew::scheduler::flush().await;
     assert!(text_of(&root, prod).contains("v1.0.0"));
-    assert_eq!(button.text_content().unwrap().trim(), "Released to Production");
+    assert_eq!(
+        button.text_content().unwrap().trim(),
+        "Released to Production"
+    );
     assert!(button.has_attribute("disabled"));
 
     handle.destroy();
@@ -71,11 +83,16 @@ fn panic_report_shows_an_alert_with_the_message_as_text() {
     let message = "boom <img src=x onerror=alert(1)> & more";
     report_panic(message);
 
-    let panel = document().get_element_by_id(PANIC_PANEL_ID).expect("panel created");
+    let panel = document()
+        .get_element_by_id(PANIC_PANEL_ID)
+        .expect("panel created");
     assert_eq!(panel.get_attribute("role").as_deref(), Some("alert"));
     assert!(!panel.has_attribute("hidden"));
     assert_eq!(panel.text_content().unwrap(), message);
-    assert!(panel.query_selector("img").unwrap().is_none(), "message must not be parsed as HTML");
+    assert!(
+        panel.query_selector("img").unwrap().is_none(),
+        "message must not be parsed as HTML"
+    );
     panel.remove();
 }
 
@@ -92,6 +109,9 @@ fn panic_report_fills_the_static_panel_from_index_html() {
 
     assert!(!panel.has_attribute("hidden"));
     assert_eq!(text_of(&panel, "h2"), "Stagecraft stopped working");
-    assert_eq!(text_of(&panel, "[data-panic-message]"), "panicked at src/sim/mod.rs:1:1:\nexample");
+    assert_eq!(
+        text_of(&panel, "[data-panic-message]"),
+        "panicked at src/sim/mod.rs:1:1:\nexample"
+    );
     panel.remove();
 }

@@ -9,7 +9,10 @@ use yew::Reducible;
 async fn first_screen_shows_three_environments_and_the_release_in_development() {
     let html = yew::LocalServerRenderer::<App>::new().render().await;
     for stage in ["Development", "Staging", "Production"] {
-        assert!(html.contains(&format!(r#"aria-label="{stage} environment""#)), "{stage} missing in {html}");
+        assert!(
+            html.contains(&format!(r#"aria-label="{stage} environment""#)),
+            "{stage} missing in {html}"
+        );
     }
     assert!(html.contains(r#"data-testid="pipeline""#));
     assert!(html.contains("Promote to Staging"));

@@ -14,7 +14,9 @@ pub fn install_panic_hook() {
 ///
 /// The message goes in as text (`textContent`), never as markup.
 pub fn report_panic(message: &str) {
-    web_sys::console::error_1(&JsValue::from_str(&format!("Stagecraft crashed: {message}")));
+    web_sys::console::error_1(&JsValue::from_str(&format!(
+        "Stagecraft crashed: {message}"
+    )));
 
     let Some(document) = web_sys::window().and_then(|w| w.document()) else {
         return;
@@ -22,7 +24,9 @@ pub fn report_panic(message: &str) {
     let panel = match document.get_element_by_id(PANIC_PANEL_ID) {
         Some(panel) => panel,
         None => {
-            let Ok(panel) = document.create_element("div") else { return };
+            let Ok(panel) = document.create_element("div") else {
+                return;
+            };
             panel.set_id(PANIC_PANEL_ID);
             let _ = panel.set_attribute("class", "panic-panel");
             let _ = panel.set_attribute("role", "alert");
@@ -32,7 +36,11 @@ pub fn report_panic(message: &str) {
             panel
         }
     };
-    let target = panel.query_selector("[data-panic-message]").ok().flatten().unwrap_or_else(|| panel.clone());
+    let target = panel
+        .query_selector("[data-panic-message]")
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| panel.clone());
     target.set_text_content(Some(message));
     let _ = panel.remove_attribute("hidden");
 }

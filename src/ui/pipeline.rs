@@ -47,7 +47,10 @@ pub struct PipelineState {
 
 impl Default for PipelineState {
     fn default() -> Self {
-        Self { version: AttrValue::Static("v1.0.0"), token: Stage::Development }
+        Self {
+            version: AttrValue::Static("v1.0.0"),
+            token: Stage::Development,
+        }
     }
 }
 
@@ -69,7 +72,10 @@ impl Reducible for PipelineState {
     fn reduce(self: Rc<Self>, action: PipelineAction) -> Rc<Self> {
         match action {
             PipelineAction::Promote => match self.token.next() {
-                Some(next) => Rc::new(Self { token: next, ..(*self).clone() }),
+                Some(next) => Rc::new(Self {
+                    token: next,
+                    ..(*self).clone()
+                }),
                 None => self,
             },
         }
@@ -118,15 +124,17 @@ pub fn Pipeline(props: &PipelineProps) -> Html {
         }
     });
 
-    let arrows = [Stage::Development, Stage::Staging].into_iter().map(|from| {
-        let x1 = station_x(from) + STATION_W + 8;
-        let x2 = x1 + GAP - 16;
-        let y = PAD + STATION_H / 2;
-        html! {
-            <line class="arrow" x1={x1.to_string()} y1={y.to_string()} x2={x2.to_string()}
-                  y2={y.to_string()} marker-end="url(#arrowhead)" />
-        }
-    });
+    let arrows = [Stage::Development, Stage::Staging]
+        .into_iter()
+        .map(|from| {
+            let x1 = station_x(from) + STATION_W + 8;
+            let x2 = x1 + GAP - 16;
+            let y = PAD + STATION_H / 2;
+            html! {
+                <line class="arrow" x1={x1.to_string()} y1={y.to_string()} x2={x2.to_string()}
+                      y2={y.to_string()} marker-end="url(#arrowhead)" />
+            }
+        });
 
     let token_cx = station_x(state.token) + STATION_W / 2;
     let token_y = PAD + STATION_H + 14;
