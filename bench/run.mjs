@@ -1,0 +1,136 @@
+// `./x bench`: first-load size and first-render time of the release build in dist/.
+//
+//   node bench/run.mjs            (after `trunk build --release`; `./x bench` does both)
+//   BENCH_LOADS=20 node bench/run.mjs
+//
+// Sizes: every file the page loads, raw / gzip -9 / brotli q11 (what a static host serves
+// precompressed), from node's zlib. Time: median, over cold loads in headless Chromium (a
+// new browser context each, so no cache), from navigation start to the animation frame in
+// which [data-testid=pipeline] is first in the DOM, measured in the page with
+// performance.now(); next to the same figure for an empty page from the same server.
+// Exits 1 if a budget is exceeded.
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { launch } from '../tests/e2e/browser.mjs';
+import { serve } from '../tests/e2e/server.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+const LOADS = Math.max(10, Number(process.env.BENCH_LOADS ?? 15));
+const SIZE_BUDGET = 200_000; // bytes, gzip, whole first load
+const SELECTOR = '[data-testid=pipeline]';
+
+const kb = (n) => (n / 1000).toFixed(1).padStart(8) + ' KB';
+const ms = (n) => n.toFixed(1).padStart(7) + ' ms';
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+// ---- sizes ---------------------------------------------------------------------------
+function sizes() {
+  const files = readdirSync(dist).filter((f) => statSync(join(dist, f)).isFile());
+  const kind = (f) =>
+    f.endsWith('.wasm') ? 'wasm' : f.endsWith('.js') ? 'JS glue' : f.endsWith('.css') ? 'CSS' : f.endsWith('.html') ? 'HTML' : f.endsWith('.svg') ? 'icon' : 'other';
+  const rows = files.map((f) => {
+    const raw = readFileSync(join(dist, f));
+    return {
+      file: f,
+      kind: kind(f),
+      raw: raw.length,
+      gzip: gzipSync(raw, { level: 9 }).length,
+      brotli: brotliCompressSync(raw, {
+        params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: raw.length },
+      }).length,
+    };
+  });
+  const order = ['HTML', 'JS glue', 'wasm', 'CSS', 'icon', 'other'];
+  rows.sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
+  // Every file in dist/ is fetched on the first visit (the icon included).
+  const total = (k) => rows.reduce((s, r) => s + r[k], 0);
+  return { rows, total: { raw: total('raw'), gzip: total('gzip'), brotli: total('brotli') } };
+}
+
+// ---- first render ----------------------------------------------------------------------
+const PROBE = `(() => {
+  const sel = ${JSON.stringify(SELECTOR)};
+  const seen = () => {
+    if (window.__benchInDom !== undefined || !document.querySelector(sel)) return;
+    window.__benchInDom = performance.now();
+    requestAnimationFrame(() => { window.__benchFrame = performance.now(); });
+    observer.disconnect();
+  };
+  const observer = new MutationObserver(seen);
+  observer.observe(document, { childList: true, subtree: true });
+  document.addEventListener('DOMContentLoaded', seen);
+})();`;
+
+const EMPTY = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>empty</title></head>
+<body><svg data-testid="pipeline" width="1" height="1"></svg></body></html>`;
+
+async function firstRender(browser, url) {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    await page.addInitScript(PROBE);
+    await page.goto(url, { waitUntil: 'commit' });
+    await page.waitForFunction(() => window.__benchFrame !== undefined, null, { timeout: 20_000, polling: 10 });
+    return await page.evaluate(() => ({ inDom: window.__benchInDom, frame: window.__benchFrame }));
+  } finally {
+    await context.close();
+  }
+}
+
+async function timings() {
+  const server = await serve(dist, { pages: { '/__bench/empty.html': EMPTY } });
+  const browser = await launch();
+  try {
+    const app = server.url + '/';
+    const empty = server.url + '/__bench/empty.html';
+    await firstRender(browser, empty); // warm-up, discarded
+    await firstRender(browser, app);
+    const runs = { app: [], empty: [] };
+    for (let i = 0; i < LOADS; i++) {
+      runs.empty.push((await firstRender(browser, empty)).frame);
+      runs.app.push((await firstRender(browser, app)).frame);
+    }
+    return { runs, browser: browser.version() };
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+// ---- report ------------------------------------------------------------------------------
+const { rows, total } = sizes();
+console.log(`Stagecraft bench, ${new Date().toISOString().slice(0, 10)}: release build in dist/\n`);
+console.log('Download size (gzip -9, brotli q11)' + ' '.repeat(10) + '      raw        gzip      brotli');
+for (const r of rows) {
+  const name = `${r.kind.padEnd(8)} ${r.file}`.slice(0, 44).padEnd(44);
+  console.log(`  ${name} ${kb(r.raw)} ${kb(r.gzip)} ${kb(r.brotli)}`);
+}
+console.log(`  ${'total first load (all of dist/)'.padEnd(44)} ${kb(total.raw)} ${kb(total.gzip)} ${kb(total.brotli)}`);
+const sizeOk = total.gzip <= SIZE_BUDGET;
+console.log(`  budget: total first load <= ${SIZE_BUDGET / 1000} KB gzip: ${(total.gzip / 1000).toFixed(1)} KB -> ${sizeOk ? 'OK' : 'OVER BUDGET'}\n`);
+
+const { runs, browser } = await timings();
+const app = median(runs.app);
+const empty = median(runs.empty);
+const limit = 1.5 * empty + 150;
+const timeOk = app <= limit;
+console.log(`First render: navigation -> frame with ${SELECTOR} in the DOM, median of ${LOADS} cold loads (Chromium ${browser})`);
+console.log(`  app (release build)   ${ms(app)}   (min ${ms(Math.min(...runs.app)).trim()}, max ${ms(Math.max(...runs.app)).trim()})`);
+console.log(`  empty page baseline   ${ms(empty)}   (min ${ms(Math.min(...runs.empty)).trim()}, max ${ms(Math.max(...runs.empty)).trim()})`);
+console.log(`  ratio app / empty     ${(app / empty).toFixed(2).padStart(7)} x`);
+console.log(`  budget: <= 1.5 x empty + 150 ms = ${limit.toFixed(1)} ms -> ${timeOk ? 'OK' : 'OVER BUDGET'}`);
+
+const outDir = join(root, 'bench', 'results');
+mkdirSync(outDir, { recursive: true });
+writeFileSync(
+  join(outDir, 'latest.json'),
+  JSON.stringify({ date: new Date().toISOString(), sizes: rows, total, budgetBytes: SIZE_BUDGET, loads: LOADS, runs, medianMs: { app, empty }, limitMs: limit }, null, 2) + '\n',
+);
+if (!sizeOk || !timeOk) process.exitCode = 1;
