@@ -1,2 +1,39 @@
 //! The simulation engine. Pure and deterministic: it imports nothing from yew, web-sys,
-//! gloo, wasm-bindgen or js-sys, and never reads a clock.
+//! gloo, wasm-bindgen or js-sys, never reads a clock, and draws randomness only from its own
+//! seeded generators. Commands go in through [`World::apply`]; events come out.
+
+pub mod access;
+mod alerts;
+pub mod audit;
+mod build;
+pub mod change;
+mod chaos;
+pub mod command;
+mod commands;
+pub mod config;
+pub mod delivery;
+mod deploy;
+mod deploy_steps;
+pub mod describe;
+pub mod event;
+pub mod ids;
+pub mod monitor;
+mod ops;
+pub mod replay;
+pub mod rng;
+pub mod rollout;
+mod settings;
+pub mod stage;
+mod step;
+pub mod time;
+mod traffic;
+pub mod world;
+
+pub use access::{Actor, Permission, Policy, Role};
+pub use change::{CommitTraits, Defect, GateKind, Migration, Release};
+pub use command::{CanaryAnalysis, CanaryPlan, Command, Failure, GateMode, SecretValue, Strategy, TraitsChoice};
+pub use config::{StageConfig, WorldConfig};
+pub use event::{Event, EventKind, Explanation};
+pub use ids::{ActorId, BackupId, ConfigKey, FlagName, StageId, Version};
+pub use time::{Minutes, SimTime};
+pub use world::{Rejection, RejectionKind, World};

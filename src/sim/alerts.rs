@@ -1,0 +1,139 @@
+//! Alert rules, incidents and the automatic rollback they can trigger.
+
+use super::config::{AutoRollback, Metric, Severity};
+use super::event::{Event, EventKind, Explanation};
+use super::ids::{ActorId, IncidentId};
+use super::monitor::{AlertStatus, Incident, INCIDENT_CAP};
+use super::world::World;
+
+/// Minutes an incident must stay quiet after mitigation before it is resolved.
+const QUIET_BEFORE_RESOLVED: u32 = 15;
+
+impl World {
+    pub(crate) fn evaluate_alerts(&mut self, events: &mut Vec<Event>) {
+        let now = self.now;
+        for a in 0..self.alerts.len() {
+            let rule = self.alerts[a].rule.clone();
+            let Some(i) = self.stage_index(&rule.stage) else { continue };
+            let stage = &self.stages[i];
+            let has_traffic = stage.last.requests > 0 || rule.metric == Metric::Memory;
+            let value = stage.monitor.value(rule.metric, &stage.last);
+            let breach = has_traffic && value > rule.threshold;
+            let status = self.alerts[a].status.clone();
+            let next = match (breach, status) {
+                (true, AlertStatus::Ok) => AlertStatus::Pending { since: now },
+                (true, AlertStatus::Pending { since }) if now.since(since).0 + 1 >= rule.for_minutes => {
+                    let samples = stage
+                        .monitor
+                        .recent(rule.metric, rule.for_minutes.clamp(1, 8) as usize)
+                        .into_iter()
+                        .map(|v| rule.metric.format(v))
+                        .collect();
+                    let explanation = Explanation {
+                        rule: format!("{}: {} above {} for {} min", rule.name, rule.metric.label(), rule.metric.format(rule.threshold), rule.for_minutes),
+                        threshold: rule.metric.format(rule.threshold),
+                        samples,
+                        verdict: format!("{} is {} in {}.", rule.metric.label(), rule.metric.format(value), stage.name()),
+                    };
+                    self.emit(events, EventKind::AlertFired { alert: rule.name.clone(), stage: rule.stage.clone(), severity: rule.severity, explanation: explanation.clone() });
+                    if rule.severity == Severity::Critical {
+                        self.open_incident(i, format!("{} in {}", rule.name, self.stages[i].name()), events);
+                        self.maybe_auto_rollback(i, explanation, events);
+                    }
+                    AlertStatus::Firing { since: now }
+                }
+                (true, s) => s,
+                (false, AlertStatus::Firing { .. }) => {
+                    self.emit(events, EventKind::AlertResolved { alert: rule.name.clone(), stage: rule.stage.clone() });
+                    AlertStatus::Ok
+                }
+                (false, _) => AlertStatus::Ok,
+            };
+            self.alerts[a].status = next;
+        }
+        self.update_incidents(events);
+    }
+
+    pub(crate) fn open_incident(&mut self, i: usize, title: String, events: &mut Vec<Event>) {
+        let stage = self.stages[i].config.id.clone();
+        if self.incidents.iter().any(|x| x.stage == stage && x.is_open()) {
+            return;
+        }
+        let id = IncidentId(self.next_incident);
+        self.next_incident += 1;
+        let release = self.stages[i].current();
+        let impact_started_at = self.stages[i].monitor.bad_since.unwrap_or(self.now);
+        self.incidents.push_back(Incident {
+            id,
+            stage: stage.clone(),
+            title: title.clone(),
+            impact_started_at,
+            detected_at: self.now,
+            mitigated_at: None,
+            resolved_at: None,
+            release,
+        });
+        if self.incidents.len() > INCIDENT_CAP {
+            self.incidents.pop_front();
+        }
+        if i + 1 == self.stages.len() && self.current_release_is_faulty(i) {
+            if let Some(v) = release {
+                self.delivery.change_failed(v);
+            }
+        }
+        self.emit(events, EventKind::IncidentOpened { incident: id, stage, title });
+    }
+
+    fn update_incidents(&mut self, events: &mut Vec<Event>) {
+        let now = self.now;
+        for k in 0..self.incidents.len() {
+            let inc = &self.incidents[k];
+            if !inc.is_open() {
+                continue;
+            }
+            let stage = inc.stage.clone();
+            let firing = self.alerts.iter().any(|a| a.rule.stage == stage && a.is_firing());
+            let i = self.stage_index(&stage);
+            let healthy_now = i.is_some_and(|i| self.stages[i].last.error_rate() <= 0.05) && !firing;
+            let inc = &mut self.incidents[k];
+            match inc.mitigated_at {
+                None if healthy_now => {
+                    inc.mitigated_at = Some(now);
+                    let ttr = now.since(inc.impact_started_at);
+                    let id = inc.id;
+                    self.delivery.restored(ttr);
+                    self.emit(events, EventKind::IncidentMitigated { incident: id, stage, time_to_restore: ttr });
+                }
+                Some(m) if healthy_now && now.since(m).0 >= QUIET_BEFORE_RESOLVED => {
+                    inc.resolved_at = Some(now);
+                    let id = inc.id;
+                    self.emit(events, EventKind::IncidentResolved { incident: id, stage });
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// With automatic rollback on, a critical alert sends the stage back to the previous
+    /// release in its history, and the explanation says which alert did it.
+    fn maybe_auto_rollback(&mut self, i: usize, alert: Explanation, events: &mut Vec<Event>) {
+        if self.stages[i].config.auto_rollback != AutoRollback::OnCriticalAlert {
+            return;
+        }
+        let stage = &self.stages[i];
+        let Some(current) = stage.current() else { return };
+        if stage.rollout.as_ref().is_some_and(|r| matches!(r.purpose, super::rollout::Purpose::Rollback { .. })) {
+            return;
+        }
+        let Some(target) = stage.history.iter().rev().map(|d| d.release).find(|v| *v != current) else { return };
+        let explanation = Explanation { verdict: format!("Automatic rollback from {current} to {target}."), ..alert };
+        if let Some(ro) = self.stages[i].rollout.take() {
+            let id = self.stages[i].config.id.clone();
+            self.emit(events, EventKind::RolloutAborted { release: ro.release, stage: id, automatic: true, explanation: None });
+            if ro.release != target {
+                self.remove_pool(i, ro.release);
+            }
+        }
+        self.start_rollback(i, target, &ActorId::new("autopilot"), Some(explanation), events);
+    }
+}

@@ -1,0 +1,241 @@
+//! Commands: what someone asks the world to do. Imperative names; each is checked against
+//! the state and the access policy, then applied (producing events) or rejected with a reason.
+
+use super::change::CommitTraits;
+use super::ids::{BackupId, ConfigKey, FlagName, StageId, Version};
+use super::time::SimTime;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Command {
+    /// Push a change; CI builds it, runs unit tests and deploys the release to the first stage.
+    Commit { summary: String, traits: TraitsChoice },
+    /// Move a release into `to`: run that stage's gates, then deploy with `strategy`.
+    Promote { release: Version, to: StageId, strategy: Strategy, gates: GateMode },
+    /// Sign off a release waiting for manual approval into `stage`.
+    Approve { release: Version, stage: StageId },
+    /// Hold a canary or rolling deploy where it is.
+    PauseRollout { stage: StageId },
+    ResumeRollout { stage: StageId },
+    /// Skip the rest of the canary steps (or the blue-green wait) and go to 100 %.
+    AdvanceRollout { stage: StageId },
+    /// Stop a rollout and send all traffic back to the stable release.
+    AbortRollout { stage: StageId },
+    /// Blue-green: send all traffic to the other colour (the switch, or the switch back).
+    SwitchTraffic { stage: StageId },
+    /// Redeploy an earlier release from the stage's history.
+    Rollback { stage: StageId, to: Version },
+    /// Build a fix of `base` (its defect removed) through the expedited path.
+    Hotfix { base: Version, summary: String },
+    SetFlag { stage: StageId, flag: FlagName, percent: u8 },
+    /// Set (Some) or remove (None) a configuration value.
+    SetConfig { stage: StageId, key: ConfigKey, value: Option<String> },
+    /// Set a secret; only its name is kept.
+    SetSecret { stage: StageId, name: ConfigKey, value: SecretValue },
+    TakeBackup { stage: StageId },
+    RestoreBackup { stage: StageId, backup: BackupId },
+    /// Move a stage's traffic to its standby region.
+    Failover { stage: StageId },
+    RenewCertificate { stage: StageId },
+    /// The instructor's chaos menu: a failure now...
+    Inject { failure: Failure },
+    /// ...or at a chosen time.
+    Schedule { at: SimTime, failure: Failure },
+}
+
+impl Command {
+    /// The stage a command acts on, for the access check and for highlighting.
+    pub fn stage(&self) -> Option<&StageId> {
+        use Command as C;
+        match self {
+            C::Commit { .. } | C::Hotfix { .. } => None,
+            C::Promote { to, .. } => Some(to),
+            C::Approve { stage, .. }
+            | C::PauseRollout { stage }
+            | C::ResumeRollout { stage }
+            | C::AdvanceRollout { stage }
+            | C::AbortRollout { stage }
+            | C::SwitchTraffic { stage }
+            | C::Rollback { stage, .. }
+            | C::SetFlag { stage, .. }
+            | C::SetConfig { stage, .. }
+            | C::SetSecret { stage, .. }
+            | C::TakeBackup { stage }
+            | C::RestoreBackup { stage, .. }
+            | C::Failover { stage }
+            | C::RenewCertificate { stage } => Some(stage),
+            C::Inject { failure } | C::Schedule { failure, .. } => failure.stage(),
+        }
+    }
+
+    /// A one-line description for the audit log. Secret values never appear.
+    pub fn describe(&self) -> String {
+        use Command as C;
+        match self {
+            C::Commit { summary, .. } => format!("commit \"{summary}\""),
+            C::Promote { release, to, strategy, gates } => {
+                let over = match gates {
+                    GateMode::Enforce => String::new(),
+                    GateMode::Override { reason } => format!(", overriding gates (\"{reason}\")"),
+                };
+                format!("promote {release} to {to} ({}){over}", strategy.label())
+            }
+            C::Approve { release, stage } => format!("approve {release} for {stage}"),
+            C::PauseRollout { stage } => format!("pause rollout in {stage}"),
+            C::ResumeRollout { stage } => format!("resume rollout in {stage}"),
+            C::AdvanceRollout { stage } => format!("advance rollout in {stage} to 100 %"),
+            C::AbortRollout { stage } => format!("abort rollout in {stage}"),
+            C::SwitchTraffic { stage } => format!("switch blue/green traffic in {stage}"),
+            C::Rollback { stage, to } => format!("roll back {stage} to {to}"),
+            C::Hotfix { base, summary } => format!("hotfix {base}: \"{summary}\""),
+            C::SetFlag { stage, flag, percent } => format!("set flag {flag} to {percent} % in {stage}"),
+            C::SetConfig { stage, key, value: Some(v) } => format!("set {key}={v} in {stage}"),
+            C::SetConfig { stage, key, value: None } => format!("remove {key} from {stage}"),
+            C::SetSecret { stage, name, .. } => format!("set secret {name} in {stage} (value hidden)"),
+            C::TakeBackup { stage } => format!("take a backup of {stage}"),
+            C::RestoreBackup { stage, backup } => format!("restore {stage} from {backup}"),
+            C::Failover { stage } => format!("fail {stage} over to the standby region"),
+            C::RenewCertificate { stage } => format!("renew the TLS certificate of {stage}"),
+            C::Inject { failure } => format!("inject: {}", failure.describe()),
+            C::Schedule { at, failure } => format!("schedule at minute {}: {}", at.0, failure.describe()),
+        }
+    }
+}
+
+/// A secret's value. It can be given to the engine but is never printed, serialised into
+/// events, or stored: the engine keeps only the fact that the secret is set.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct SecretValue(pub String);
+
+impl fmt::Debug for SecretValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SecretValue(***)")
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TraitsChoice {
+    /// Let the seed decide (or the scenario's script, if it has a next commit ready).
+    Surprise,
+    Exactly(CommitTraits),
+}
+
+/// Whether a promotion respects its gates.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GateMode {
+    Enforce,
+    /// Skip the gates; needs the override permission and is written to the audit log.
+    Override { reason: String },
+}
+
+/// Canary analysis thresholds, checked every minute against the canary's own metrics.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CanaryAnalysis {
+    pub max_error_rate: f64,
+    pub max_p95_ms: f64,
+    /// Abort once more than this many measurements have failed.
+    pub failure_limit: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CanaryPlan {
+    /// Traffic weights in percent, e.g. [10, 25, 50].
+    pub steps: Vec<u8>,
+    /// Minutes to hold each step while analysis runs.
+    pub pause_minutes: u32,
+    pub analysis: CanaryAnalysis,
+}
+
+impl Default for CanaryPlan {
+    fn default() -> Self {
+        CanaryPlan {
+            steps: vec![10, 25, 50],
+            pause_minutes: 10,
+            analysis: CanaryAnalysis { max_error_rate: 0.02, max_p95_ms: 600.0, failure_limit: 2 },
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Strategy {
+    /// Replace every instance at once; users see downtime while they start.
+    AllAtOnce,
+    /// Replace `batch` instances at a time, waiting for each batch to be healthy.
+    Rolling { batch: u8 },
+    /// Start a full second set (green) beside the running one (blue), then switch.
+    BlueGreen,
+    Canary(CanaryPlan),
+    /// Deploy with the new code behind a feature flag that starts off.
+    DarkLaunch { flag: FlagName },
+}
+
+impl Strategy {
+    pub fn label(&self) -> String {
+        match self {
+            Strategy::AllAtOnce => "all at once".into(),
+            Strategy::Rolling { batch } => format!("rolling, {batch} at a time"),
+            Strategy::BlueGreen => "blue-green".into(),
+            Strategy::Canary(plan) => {
+                let steps: Vec<String> = plan.steps.iter().map(|s| format!("{s}%")).collect();
+                format!("canary {}", steps.join(" → "))
+            }
+            Strategy::DarkLaunch { flag } => format!("dark launch behind {flag}"),
+        }
+    }
+}
+
+/// Failures the instructor can inject.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Failure {
+    InstanceCrash { stage: StageId },
+    DependencyOutage { stage: StageId, minutes: u32 },
+    DatabaseOutage { stage: StageId, minutes: u32 },
+    TrafficSpike { stage: StageId, factor: f64, minutes: u32 },
+    DataLoss { stage: StageId },
+    RegionOutage { stage: StageId },
+    CertificateExpiry { stage: StageId },
+    FlakyTests { minutes: u32 },
+    /// Someone without the rights tries to deploy to `stage`.
+    UnauthorizedDeploy { stage: StageId },
+}
+
+impl Failure {
+    pub fn stage(&self) -> Option<&StageId> {
+        use Failure as F;
+        match self {
+            F::FlakyTests { .. } => None,
+            F::InstanceCrash { stage }
+            | F::DependencyOutage { stage, .. }
+            | F::DatabaseOutage { stage, .. }
+            | F::TrafficSpike { stage, .. }
+            | F::DataLoss { stage }
+            | F::RegionOutage { stage }
+            | F::CertificateExpiry { stage }
+            | F::UnauthorizedDeploy { stage } => Some(stage),
+        }
+    }
+
+    pub fn describe(&self) -> String {
+        use Failure as F;
+        match self {
+            F::InstanceCrash { stage } => format!("an instance crashes in {stage}"),
+            F::DependencyOutage { stage, minutes } => format!("the payment dependency of {stage} is down for {minutes} min"),
+            F::DatabaseOutage { stage, minutes } => format!("the database of {stage} is down for {minutes} min"),
+            F::TrafficSpike { stage, factor, minutes } => format!("traffic ×{factor} in {stage} for {minutes} min"),
+            F::DataLoss { stage } => format!("the database disk of {stage} is lost"),
+            F::RegionOutage { stage } => format!("the primary region of {stage} goes dark"),
+            F::CertificateExpiry { stage } => format!("the TLS certificate of {stage} expires"),
+            F::FlakyTests { minutes } => format!("tests turn flaky for {minutes} min"),
+            F::UnauthorizedDeploy { stage } => format!("someone without rights tries to deploy to {stage}"),
+        }
+    }
+}

@@ -1,0 +1,234 @@
+//! Rollouts: running a stage's gates, then deploying with a strategy, step by step, until
+//! the release serves all traffic, stalls, or is aborted.
+
+use super::change::GateKind;
+use super::command::Strategy;
+use super::event::{Event, EventKind, Explanation};
+use super::ids::Version;
+use super::rollout::{DeployProgress, GateStatus, Phase, Rollout};
+use super::stage::{Pool, Stage};
+use super::step::gate_minutes;
+use super::time::Minutes;
+use super::world::World;
+
+/// Index of the (non-idle) pool running `release`, if any.
+pub(crate) fn pool_of(stage: &Stage, release: Version) -> Option<usize> {
+    stage.pools.iter().rposition(|p| p.release == release && !p.idle)
+}
+
+fn canary_size(instances: u8, weight: u8) -> usize {
+    (usize::from(instances) * usize::from(weight)).div_ceil(100).max(1)
+}
+
+impl World {
+    pub(crate) fn progress_rollout(&mut self, i: usize, events: &mut Vec<Event>) {
+        let Some(mut rollout) = self.stages[i].rollout.take() else { return };
+        let keep = match rollout.phase {
+            Phase::Gates(_) => self.progress_gates(i, &mut rollout, events),
+            Phase::Deploying(_) => self.progress_deploy(i, &mut rollout, events),
+        };
+        if keep {
+            self.stages[i].rollout = Some(rollout);
+        }
+    }
+
+    /// Runs the gates one after another. Returns false once the rollout is over.
+    fn progress_gates(&mut self, i: usize, rollout: &mut Rollout, events: &mut Vec<Event>) -> bool {
+        let stage = self.stages[i].config.id.clone();
+        let release = rollout.release;
+        let expedited = self.releases.get(&release).is_some_and(|r| r.hotfix);
+        loop {
+            let Phase::Gates(gates) = &mut rollout.phase else { return true };
+            let Some(gate) = gates.iter_mut().find(|g| !matches!(g.status, GateStatus::Passed | GateStatus::Approved { .. })) else {
+                let progress = self.begin_deployment(i, release, rollout.strategy.clone(), rollout.from, events);
+                rollout.phase = Phase::Deploying(progress);
+                return true;
+            };
+            match gate.status.clone() {
+                GateStatus::Pending if gate.kind == GateKind::ManualApproval => {
+                    gate.status = GateStatus::AwaitingApproval;
+                    self.emit(events, EventKind::ApprovalRequested { release, stage });
+                    return true;
+                }
+                GateStatus::Pending => {
+                    let ends_at = self.now.plus(Minutes(gate_minutes(gate.kind, expedited)));
+                    gate.status = GateStatus::Running { started_at: self.now, ends_at };
+                    let kind = gate.kind;
+                    self.emit(events, EventKind::GateStarted { release, stage: stage.clone(), gate: kind });
+                    if ends_at > self.now {
+                        return true;
+                    }
+                }
+                GateStatus::Running { ends_at, .. } if ends_at <= self.now => {
+                    let kind = gate.kind;
+                    match self.evaluate_gate(i, release, kind, events) {
+                        None => {
+                            if let Phase::Gates(gates) = &mut rollout.phase {
+                                if let Some(g) = gates.iter_mut().find(|g| g.kind == kind) {
+                                    g.status = GateStatus::Passed;
+                                }
+                            }
+                            self.emit(events, EventKind::GatePassed { release, stage: stage.clone(), gate: kind });
+                        }
+                        Some((flaky, explanation)) => {
+                            self.emit(events, EventKind::GateFailed { release, stage, gate: kind, flaky, explanation });
+                            return false;
+                        }
+                    }
+                }
+                _ => return true,
+            }
+        }
+    }
+
+    /// Decides a finished check. `None` means it passed.
+    fn evaluate_gate(&mut self, i: usize, release: Version, gate: GateKind, events: &mut Vec<Event>) -> Option<(bool, Explanation)> {
+        let stage_name = self.stages[i].name().to_string();
+        let rule = format!("{} must pass before {stage_name}", gate.label());
+        let exercises_running_code = matches!(gate, GateKind::IntegrationTests | GateKind::AcceptanceTests | GateKind::LoadTest);
+        if exercises_running_code && i > 0 {
+            let source = &self.stages[i - 1];
+            let failing = match pool_of(source, release) {
+                None => Some(format!("{release} is no longer running in {}", source.name())),
+                Some(p) if source.pools[p].healthy() == 0 => Some(format!("{release} has no healthy instance in {}", source.name())),
+                Some(p) if source.pools[p].error_rate > 0.2 => {
+                    Some(format!("{release} fails {:.0} % of requests in {}", source.pools[p].error_rate * 100.0, source.name()))
+                }
+                _ => None,
+            };
+            if let Some(sample) = failing {
+                let explanation = Explanation {
+                    rule,
+                    threshold: "the release must run healthily in the previous stage".into(),
+                    samples: vec![sample.clone()],
+                    verdict: format!("{} could not run against a working {release}.", gate.label()),
+                };
+                return Some((false, explanation));
+            }
+        }
+        let r = self.releases.get(&release)?;
+        let chance = r.traits.detection_chance(gate);
+        let defect = r.traits.defect;
+        let known = r.detected.get(&gate).copied();
+        let caught = match known {
+            Some(c) => c,
+            None => {
+                let c = self.draws.chance(chance);
+                if let Some(r) = self.releases.get_mut(&release) {
+                    r.detected.insert(gate, c);
+                }
+                c
+            }
+        };
+        if caught {
+            let stage = self.stages[i].config.id.clone();
+            self.emit(events, EventKind::DefectDiscovered { release, stage, defect });
+            let sample = format!("{} found a {}", gate.label(), defect.label());
+            let explanation = Explanation {
+                rule,
+                threshold: "every check green".into(),
+                samples: vec![sample.clone(), format!("this kind of check catches a {} {:.0} % of the time", defect.label(), chance * 100.0)],
+                verdict: format!("{release} stops here: fix it and build a new release."),
+            };
+            return Some((false, explanation));
+        }
+        if self.draws.chance(self.flaky_chance()) {
+            let sample = format!("a flaky test in {} failed", gate.label());
+            let explanation = Explanation {
+                rule,
+                threshold: "every check green".into(),
+                samples: vec![sample.clone(), format!("flaky failure rate now {:.0} %", self.flaky_chance() * 100.0)],
+                verdict: "The failure is not about this release; promoting again re-runs the check.".into(),
+            };
+            return Some((true, explanation));
+        }
+        None
+    }
+
+    /// Starts replacing instances according to the strategy (None: the platform's default of
+    /// starting the new instances beside the old ones, used for builds and rollbacks).
+    pub(crate) fn begin_deployment(
+        &mut self,
+        i: usize,
+        release: Version,
+        strategy: Option<Strategy>,
+        from: Option<Version>,
+        events: &mut Vec<Event>,
+    ) -> DeployProgress {
+        let now = self.now;
+        let id = self.stages[i].config.id.clone();
+        let n = self.stages[i].config.instances.max(1);
+        let label = strategy.as_ref().map_or("replace beside the old instances".to_string(), |s| s.label());
+        self.emit(events, EventKind::DeployStarted { release, stage: id.clone(), strategy: label, from });
+        self.migrate(i, release, events);
+        let stage = &mut self.stages[i];
+        stage.pools.retain(|p| !p.idle && !p.instances.is_empty());
+        match strategy {
+            None => {
+                let pool = Pool::new(release, self.starting_instances(usize::from(n)), 0);
+                self.stages[i].pools.push(pool);
+                DeployProgress::Surge { since: now }
+            }
+            Some(Strategy::AllAtOnce) => {
+                let pool = Pool::new(release, self.starting_instances(usize::from(n)), 100);
+                self.stages[i].pools = vec![pool];
+                DeployProgress::AllAtOnce { since: now }
+            }
+            Some(Strategy::Rolling { batch }) => self.begin_rolling(i, release, batch.max(1)),
+            Some(Strategy::DarkLaunch { flag }) => {
+                let stage = &mut self.stages[i];
+                stage.dark.insert(release, flag.clone());
+                stage.flags.insert(flag.clone(), 0);
+                self.emit(events, EventKind::FlagChanged { stage: id, flag, percent: 0 });
+                self.begin_rolling(i, release, n.div_ceil(2))
+            }
+            Some(Strategy::BlueGreen) => {
+                let pool = Pool::new(release, self.starting_instances(usize::from(n)), 0);
+                self.stages[i].pools.push(pool);
+                DeployProgress::BlueGreen { since: now, ready: false }
+            }
+            Some(Strategy::Canary(plan)) => {
+                let first = plan.steps.first().copied().unwrap_or(10);
+                let pool = Pool::new(release, self.starting_instances(canary_size(n, first)), 0);
+                self.stages[i].pools.push(pool);
+                DeployProgress::Canary { step: 0, step_since: now, failures: 0, failed_samples: Vec::new() }
+            }
+        }
+    }
+
+    fn begin_rolling(&mut self, i: usize, release: Version, batch: u8) -> DeployProgress {
+        self.stages[i].pools.push(Pool::new(release, Vec::new(), 0));
+        let moved = self.move_batch(i, release, batch);
+        DeployProgress::Rolling { batch, moved, batch_since: self.now }
+    }
+
+    /// Replaces up to `batch` old instances with starting new ones. Returns how many moved in total.
+    pub(crate) fn move_batch(&mut self, i: usize, release: Version, batch: u8) -> u8 {
+        let fresh = self.starting_instances(1).pop().expect("one instance");
+        let stage = &mut self.stages[i];
+        for _ in 0..batch {
+            let Some(old) = stage.pools.iter_mut().find(|p| p.release != release && !p.instances.is_empty()) else { break };
+            old.instances.pop();
+            if let Some(p) = pool_of(stage, release) {
+                stage.pools[p].instances.push(fresh.clone());
+            }
+        }
+        stage.pools.retain(|p| p.release == release || !p.instances.is_empty());
+        pool_of(stage, release).map_or(0, |p| stage.pools[p].instances.len() as u8)
+    }
+
+    pub(crate) fn migrate(&mut self, i: usize, release: Version, events: &mut Vec<Event>) {
+        let Some(schema) = self.releases.get(&release).map(|r| r.schema) else { return };
+        let chain = &self.schema_chain;
+        let Some(db) = self.stages[i].database.as_mut() else { return };
+        if db.lost || db.schema >= schema {
+            return;
+        }
+        let newly = chain.iter().skip(db.schema as usize - 1).take((schema - db.schema) as usize);
+        let destructive = newly.clone().any(|m| *m == super::change::Migration::Destructive);
+        db.migrations = chain.iter().take(schema as usize - 1).copied().collect();
+        db.schema = schema;
+        let stage = self.stages[i].config.id.clone();
+        self.emit(events, EventKind::MigrationApplied { stage, schema, destructive });
+    }
+}

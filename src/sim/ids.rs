@@ -1,0 +1,155 @@
+//! Identifiers. Each is a newtype so a stage can never be passed where an actor is expected.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+macro_rules! name_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub String);
+
+        impl $name {
+            pub fn new(s: impl Into<String>) -> Self {
+                $name(s.into())
+            }
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
+}
+
+name_type!(
+    /// A pipeline stage such as `production`.
+    StageId
+);
+name_type!(
+    /// A person (or bot) acting in the simulation.
+    ActorId
+);
+name_type!(
+    /// A configuration key such as `DATABASE_URL`.
+    ConfigKey
+);
+name_type!(
+    /// A feature flag such as `new-checkout`.
+    FlagName
+);
+name_type!(
+    /// An alert rule's name.
+    AlertName
+);
+
+/// A commit, numbered in order; shown as a short hex hash.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct CommitId(pub u32);
+
+impl fmt::Display for CommitId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // A stable, hash-looking label so commits read like the real thing.
+        let mixed = self.0.wrapping_mul(2_654_435_761) ^ 0x5bd1_e995;
+        write!(f, "{:07x}", mixed & 0x0fff_ffff)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct BackupId(pub u32);
+
+impl fmt::Display for BackupId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "backup-{}", self.0)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct IncidentId(pub u32);
+
+impl fmt::Display for IncidentId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "INC-{}", self.0)
+    }
+}
+
+/// A release version, `v<major>.<minor>.<patch>`. Normal releases bump the minor number;
+/// hotfixes bump the patch number of the release they fix.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Version {
+    pub major: u16,
+    pub minor: u16,
+    pub patch: u16,
+}
+
+impl Version {
+    pub const fn new(major: u16, minor: u16, patch: u16) -> Self {
+        Version { major, minor, patch }
+    }
+}
+
+impl fmt::Display for Version {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "v{}.{}.{}", self.major, self.minor, self.patch)
+    }
+}
+
+impl From<Version> for String {
+    fn from(v: Version) -> String {
+        v.to_string()
+    }
+}
+
+impl TryFrom<String> for Version {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        s.parse()
+    }
+}
+
+impl std::str::FromStr for Version {
+    type Err = String;
+    /// Accepts `v1.4.0`, `1.4.0` and `v1.4` (patch 0).
+    fn from_str(s: &str) -> Result<Self, String> {
+        let bad = || format!("'{s}' is not a version like v1.4.0");
+        let body = s.trim().strip_prefix('v').unwrap_or(s.trim());
+        let parts: Vec<&str> = body.split('.').collect();
+        if parts.len() < 2 || parts.len() > 3 {
+            return Err(bad());
+        }
+        let num = |p: &str| p.parse::<u16>().map_err(|_| bad());
+        let patch = if parts.len() == 3 { num(parts[2])? } else { 0 };
+        Ok(Version::new(num(parts[0])?, num(parts[1])?, patch))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_parse_print_and_order() {
+        let v: Version = "v1.4".parse().unwrap();
+        assert_eq!(v, Version::new(1, 4, 0));
+        assert_eq!(v.to_string(), "v1.4.0");
+        assert!(Version::new(1, 4, 1) > v);
+        assert!("1.x".parse::<Version>().is_err());
+        assert!("".parse::<Version>().is_err());
+        assert_eq!(serde_json::to_string(&v).unwrap(), "\"v1.4.0\"");
+    }
+
+    #[test]
+    fn commit_ids_look_like_short_hashes() {
+        assert_eq!(CommitId(1).to_string().len(), 7);
+        assert_ne!(CommitId(1).to_string(), CommitId(2).to_string());
+    }
+}

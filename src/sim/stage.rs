@@ -1,0 +1,262 @@
+//! The live state of one environment: instance pools, configuration, database, backups,
+//! injected faults, metrics and the rollout in progress.
+
+use super::change::Migration;
+use super::config::StageConfig;
+use super::ids::{BackupId, ConfigKey, FlagName, Version};
+use super::monitor::StageMonitor;
+use super::rollout::Rollout;
+use super::time::SimTime;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// How many past deployments a stage remembers for rollback.
+pub const HISTORY_CAP: usize = 12;
+/// How many backups are kept (oldest dropped first).
+pub const BACKUP_CAP: usize = 8;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CrashReason {
+    Defect,
+    MissingConfig(ConfigKey),
+    SchemaMismatch { expects: u32, found: u32 },
+    OutOfMemory,
+    Injected,
+}
+
+impl CrashReason {
+    pub fn describe(&self) -> String {
+        match self {
+            CrashReason::Defect => "the process exits during start-up (a bug in the release)".into(),
+            CrashReason::MissingConfig(k) => format!("configuration {k} is missing, so start-up fails"),
+            CrashReason::SchemaMismatch { expects, found } => {
+                format!("the code expects database schema {expects} but finds {found}, which it cannot read")
+            }
+            CrashReason::OutOfMemory => "it ran out of memory and was killed".into(),
+            CrashReason::Injected => "the instructor crashed it".into(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Health {
+    Starting { ready_at: SimTime },
+    Healthy,
+    /// Crashed once; the orchestrator restarts it.
+    Restarting { ready_at: SimTime, reason: CrashReason },
+    /// Fails every start: it will not become healthy without a change.
+    CrashLooping { reason: CrashReason },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Instance {
+    pub health: Health,
+    /// Share of the memory limit in use, 0..=1.
+    pub memory: f64,
+}
+
+impl Instance {
+    pub fn is_healthy(&self) -> bool {
+        self.health == Health::Healthy
+    }
+}
+
+/// A set of instances running one release, with the share of traffic the router sends it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Pool {
+    pub release: Version,
+    pub instances: Vec<Instance>,
+    /// Percent of the stage's requests routed here (0 for an idle blue-green colour).
+    pub weight: u8,
+    /// A blue-green colour kept warm but serving nothing, ready for an instant switch back.
+    pub idle: bool,
+    /// This pool's own error rate and p95 latency in the last minute (for canary analysis).
+    pub error_rate: f64,
+    pub p95_ms: f64,
+}
+
+impl Pool {
+    pub fn new(release: Version, instances: Vec<Instance>, weight: u8) -> Pool {
+        Pool { release, instances, weight, idle: false, error_rate: 0.0, p95_ms: 0.0 }
+    }
+
+    pub fn healthy(&self) -> usize {
+        self.instances.iter().filter(|i| i.is_healthy()).count()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Database {
+    pub schema: u32,
+    /// `migrations[i]` took the schema from version i+1 to i+2.
+    pub migrations: Vec<Migration>,
+    pub records: u64,
+    pub corrupted: u64,
+    /// The disk was lost; nothing can be read until a restore or failover.
+    pub lost: bool,
+    /// Records that existed and are gone for good (lost disks, restores).
+    pub records_lost: u64,
+    /// When the disk was lost (for the recovery time).
+    pub lost_at: Option<SimTime>,
+}
+
+impl Database {
+    /// Whether code built for `schema` can run against this database. Newer schemas are fine
+    /// only if every migration since was additive: a destructive one broke older code for good.
+    pub fn compatible_with(&self, schema: u32) -> bool {
+        if schema >= self.schema {
+            return true;
+        }
+        let from = schema as usize; // migration index that moved schema -> schema + 1
+        self.migrations.iter().skip(from.saturating_sub(1)).take((self.schema - schema) as usize).all(|m| *m == Migration::Additive)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Backup {
+    pub id: BackupId,
+    pub taken_at: SimTime,
+    pub schema: u32,
+    pub migrations: Vec<Migration>,
+    pub records: u64,
+    pub corrupted: u64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Restore {
+    pub backup: BackupId,
+    pub started_at: SimTime,
+    pub done_at: SimTime,
+}
+
+/// Failures currently affecting the stage.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Faults {
+    pub dependency_until: Option<SimTime>,
+    pub database_until: Option<SimTime>,
+    pub spike: Option<(f64, SimTime)>,
+    pub region_down: bool,
+    pub certificate_expired: bool,
+    pub restoring: Option<Restore>,
+    pub failed_over: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Deployment {
+    pub release: Version,
+    pub at: SimTime,
+}
+
+/// One minute of a stage's metrics.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Sample {
+    pub at: SimTime,
+    pub requests: u32,
+    pub errors: u32,
+    pub p95_ms: f64,
+    pub memory: f64,
+    pub saturation: f64,
+}
+
+impl Sample {
+    pub fn error_rate(&self) -> f64 {
+        if self.requests == 0 {
+            0.0
+        } else {
+            f64::from(self.errors) / f64::from(self.requests)
+        }
+    }
+    pub fn availability(&self) -> f64 {
+        1.0 - self.error_rate()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Stage {
+    pub config: StageConfig,
+    pub pools: Vec<Pool>,
+    pub history: Vec<Deployment>,
+    pub settings: BTreeMap<ConfigKey, String>,
+    pub secrets: BTreeSet<ConfigKey>,
+    pub flags: BTreeMap<FlagName, u8>,
+    /// Releases whose new code path is behind a flag here (dark launches).
+    pub dark: BTreeMap<Version, FlagName>,
+    pub database: Option<Database>,
+    pub backups: Vec<Backup>,
+    pub last_backup_at: SimTime,
+    pub faults: Faults,
+    pub rollout: Option<Rollout>,
+    pub monitor: StageMonitor,
+    /// The latest minute of metrics.
+    pub last: Sample,
+}
+
+impl Stage {
+    pub fn name(&self) -> &str {
+        &self.config.name
+    }
+
+    /// The release serving most of the traffic (the "stable" one), if any.
+    pub fn current(&self) -> Option<Version> {
+        self.pools.iter().filter(|p| p.weight > 0).max_by_key(|p| p.weight).map(|p| p.release)
+            .or_else(|| self.pools.first().map(|p| p.release))
+    }
+
+    /// Every release that serves traffic here, with its weight.
+    pub fn serving(&self) -> Vec<(Version, u8)> {
+        self.pools.iter().filter(|p| p.weight > 0).map(|p| (p.release, p.weight)).collect()
+    }
+
+    pub fn runs(&self, release: Version) -> bool {
+        self.pools.iter().any(|p| p.release == release && p.weight > 0)
+    }
+
+    /// Whether `release` is running here with every instance healthy.
+    pub fn runs_healthy(&self, release: Version) -> bool {
+        self.pools.iter().any(|p| p.release == release && p.weight > 0 && p.healthy() == p.instances.len())
+    }
+
+    pub fn has_config(&self, key: &ConfigKey) -> bool {
+        self.settings.contains_key(key) || self.secrets.contains(key)
+    }
+
+    pub fn record_deployment(&mut self, release: Version, at: SimTime) {
+        if self.history.last().map(|d| d.release) != Some(release) {
+            self.history.push(Deployment { release, at });
+            if self.history.len() > HISTORY_CAP {
+                self.history.remove(0);
+            }
+        }
+    }
+
+    /// Error rate in the last minute, as the dashboards show it.
+    pub fn error_rate(&self) -> f64 {
+        self.last.error_rate()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn destructive_migrations_break_older_code_but_additive_ones_do_not() {
+        let db = Database {
+            schema: 3,
+            migrations: vec![Migration::Additive, Migration::Destructive],
+            records: 10,
+            corrupted: 0,
+            lost: false,
+            records_lost: 0,
+            lost_at: None,
+        };
+        assert!(db.compatible_with(3));
+        assert!(db.compatible_with(4));
+        assert!(!db.compatible_with(2), "schema 2 -> 3 was destructive");
+        assert!(!db.compatible_with(1));
+        let additive = Database { migrations: vec![Migration::Additive, Migration::Additive], ..db };
+        assert!(additive.compatible_with(1));
+    }
+}

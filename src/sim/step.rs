@@ -1,0 +1,288 @@
+//! One minute of simulated time: scheduled failures, expiring faults, CI builds, rollouts,
+//! instance health, traffic and monitoring, in that order.
+
+use super::change::{Defect, GateKind};
+use super::event::{Event, EventKind};
+use super::ids::ActorId;
+use super::rollout::START_MINUTES;
+use super::stage::{CrashReason, Health};
+use super::time::{Minutes, SimTime};
+use super::traffic;
+use super::world::World;
+
+/// Chance per minute that an attacker finds and uses a security hole serving all traffic.
+const EXPLOIT_CHANCE: f64 = 0.004;
+
+impl World {
+    pub(crate) fn step(&mut self) -> Vec<Event> {
+        self.now = SimTime(self.now.0 + 1);
+        let mut events = Vec::new();
+        self.run_schedule(&mut events);
+        self.expire_faults(&mut events);
+        self.progress_builds(&mut events);
+        for i in 0..self.stages.len() {
+            self.progress_restore(i, &mut events);
+            self.progress_rollout(i, &mut events);
+            self.update_instances(i, &mut events);
+            self.measure(i, &mut events);
+            self.automatic_backup(i, &mut events);
+        }
+        self.evaluate_alerts(&mut events);
+        events
+    }
+
+    pub(crate) fn emit(&self, events: &mut Vec<Event>, kind: EventKind) {
+        events.push(Event { at: self.now, kind });
+    }
+
+    fn run_schedule(&mut self, events: &mut Vec<Event>) {
+        if self.scheduled.iter().all(|(at, _)| *at > self.now) {
+            return;
+        }
+        let now = self.now;
+        let (due, later): (Vec<_>, Vec<_>) = std::mem::take(&mut self.scheduled).into_iter().partition(|(at, _)| *at <= now);
+        self.scheduled = later;
+        for (_, failure) in due {
+            // A scheduled failure that no longer applies (say, the stage lost its database
+            // already) simply does nothing; it was audited when it was scheduled.
+            if let Ok(mut more) = self.inject(&ActorId::new("scheduler"), failure) {
+                events.append(&mut more);
+            }
+        }
+    }
+
+    fn expire_faults(&mut self, events: &mut Vec<Event>) {
+        let now = self.now;
+        for i in 0..self.stages.len() {
+            let f = &mut self.stages[i].faults;
+            let mut cleared = Vec::new();
+            if f.dependency_until.is_some_and(|u| u <= now) {
+                f.dependency_until = None;
+                cleared.push("the payment dependency is back");
+            }
+            if f.database_until.is_some_and(|u| u <= now) {
+                f.database_until = None;
+                cleared.push("the database is reachable again");
+            }
+            if f.spike.is_some_and(|(_, u)| u <= now) {
+                f.spike = None;
+                cleared.push("traffic is back to normal");
+            }
+            let stage = self.stages[i].config.id.clone();
+            for description in cleared {
+                self.emit(events, EventKind::FaultCleared { stage: stage.clone(), description: description.into() });
+            }
+        }
+    }
+
+    fn progress_builds(&mut self, events: &mut Vec<Event>) {
+        let mut i = 0;
+        while i < self.builds.len() {
+            if self.builds[i].step_ends_at > self.now {
+                i += 1;
+                continue;
+            }
+            let build = &self.builds[i];
+            let gate = build.gates[build.current];
+            let caught = self.draws.chance(build.commit.traits.detection_chance(gate));
+            let flaky = gate != GateKind::Build && self.draws.chance(self.flaky_chance());
+            if caught || flaky {
+                let build = self.builds.remove(i);
+                let reason = if caught {
+                    format!("{} caught a defect: {}", gate.label(), build.commit.traits.defect.label())
+                } else {
+                    format!("a flaky test in {} failed; committing again may pass", gate.label())
+                };
+                self.emit(events, EventKind::BuildFailed { commit: build.commit.id, gate, reason });
+                continue;
+            }
+            let build = &mut self.builds[i];
+            build.current += 1;
+            if build.current < build.gates.len() {
+                let next = build.gates[build.current];
+                build.step_ends_at = self.now.plus(Minutes(gate_minutes(next, build.hotfix_of.is_some())));
+                i += 1;
+            } else {
+                let build = self.builds.remove(i);
+                self.release_build(build, events);
+            }
+        }
+    }
+
+    pub(crate) fn flaky_chance(&self) -> f64 {
+        if self.now < self.flaky_until {
+            0.35
+        } else {
+            0.02
+        }
+    }
+
+    fn update_instances(&mut self, i: usize, events: &mut Vec<Event>) {
+        let now = self.now;
+        let stage = &mut self.stages[i];
+        let mut crashed = Vec::new();
+        let mut recovered = 0;
+        for pool in stage.pools.iter_mut() {
+            let Some(release) = self.releases.get(&pool.release) else { continue };
+            let missing = release.traits.requires_config.as_ref().filter(|k| !stage.settings.contains_key(*k) && !stage.secrets.contains(*k));
+            let start_failure = if release.traits.defect == Defect::CrashOnStart {
+                Some(CrashReason::Defect)
+            } else {
+                missing.map(|k| CrashReason::MissingConfig(k.clone()))
+            };
+            let leak = if release.traits.defect == Defect::MemoryLeak {
+                0.004 * stage.dark.get(&pool.release).map_or(1.0, |f| f64::from(*stage.flags.get(f).unwrap_or(&0)) / 100.0)
+            } else {
+                0.0
+            };
+            for inst in pool.instances.iter_mut() {
+                match &inst.health {
+                    Health::Starting { ready_at } | Health::Restarting { ready_at, .. } if *ready_at <= now => {
+                        let was_restart = matches!(inst.health, Health::Restarting { .. });
+                        inst.memory = 0.3;
+                        match &start_failure {
+                            Some(reason) => {
+                                crashed.push((pool.release, reason.describe()));
+                                inst.health = Health::CrashLooping { reason: reason.clone() };
+                            }
+                            None => {
+                                inst.health = Health::Healthy;
+                                if was_restart {
+                                    recovered += 1;
+                                }
+                            }
+                        }
+                    }
+                    Health::CrashLooping { reason: CrashReason::MissingConfig(_) } if start_failure.is_none() => {
+                        // The missing setting was added: the next restart succeeds.
+                        inst.health = Health::Starting { ready_at: now.plus(Minutes(START_MINUTES)) };
+                    }
+                    Health::Healthy if leak > 0.0 => {
+                        inst.memory += leak;
+                        if inst.memory >= 1.0 {
+                            inst.memory = 0.3;
+                            inst.health = Health::Restarting { ready_at: now.plus(Minutes(START_MINUTES)), reason: CrashReason::OutOfMemory };
+                            crashed.push((pool.release, CrashReason::OutOfMemory.describe()));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let id = stage.config.id.clone();
+        crashed.dedup();
+        for (release, reason) in crashed {
+            self.emit(events, EventKind::InstanceCrashed { stage: id.clone(), release, reason });
+        }
+        if recovered > 0 {
+            self.emit(events, EventKind::InstanceRecovered { stage: id });
+        }
+    }
+
+    fn measure(&mut self, i: usize, events: &mut Vec<Event>) {
+        let (_, minute_of_day) = self.now.clock(self.config.start_minute_of_day);
+        let fixed = self.stages[i].rollout.as_ref().is_some_and(|r| r.fixed_weights());
+        let (sample, data) =
+            traffic::simulate_minute(&mut self.stages[i], &self.releases, self.now, minute_of_day, fixed, &mut self.noise);
+        let user_facing = self.is_user_facing(i);
+        let stage = &mut self.stages[i];
+        stage.last = sample;
+        stage.monitor.push(sample);
+        let id = stage.config.id.clone();
+        let mut newly_corrupted = None;
+        if let Some(db) = &mut stage.database {
+            db.records += data.writes;
+            if data.corrupted > 0 {
+                if db.corrupted == 0 {
+                    newly_corrupted = Some(data.corrupted);
+                }
+                db.corrupted = (db.corrupted + data.corrupted).min(db.records);
+            }
+        }
+        let exhausted = match &mut stage.monitor.slo {
+            Some(slo) if !slo.exhausted && slo.remaining() <= 0.0 => {
+                slo.exhausted = true;
+                Some((slo.slo.target, slo.budget(), slo.errors))
+            }
+            _ => None,
+        };
+        if let Some(records) = newly_corrupted {
+            self.emit(events, EventKind::DataCorrupted { stage: id.clone(), records });
+        }
+        if let Some((target, budget, errors)) = exhausted {
+            let explanation = super::event::Explanation {
+                rule: format!("Error budget for a {:.2} % availability objective", target * 100.0),
+                threshold: format!("{budget:.0} failed requests this period"),
+                samples: vec![format!("{errors} failed requests so far")],
+                verdict: if self.config.error_budget_freeze {
+                    "The budget is spent: promotions to this stage are frozen until the period resets (hotfixes excepted).".into()
+                } else {
+                    "The budget is spent: the team should put reliability work first.".into()
+                },
+            };
+            self.emit(events, EventKind::ErrorBudgetExhausted { stage: id.clone(), explanation });
+        }
+        if user_facing {
+            let per_user = self.stages[i].config.traffic.requests_per_user.max(0.1);
+            self.delivery.failed_requests += u64::from(sample.errors);
+            self.delivery.user_minutes_affected += f64::from(sample.errors) / per_user;
+            if sample.error_rate() > 0.05 {
+                self.delivery.bad_minutes += 1;
+            }
+            self.maybe_exploit(i, events);
+        }
+    }
+
+    fn maybe_exploit(&mut self, i: usize, events: &mut Vec<Event>) {
+        let serving = self.stages[i].serving();
+        for (version, weight) in serving {
+            let vulnerable = self.releases.get(&version).is_some_and(|r| r.traits.defect == Defect::SecurityHole && !r.exploited);
+            if vulnerable && self.draws.chance(EXPLOIT_CHANCE * f64::from(weight) / 100.0) {
+                if let Some(r) = self.releases.get_mut(&version) {
+                    r.exploited = true;
+                }
+                let stage = self.stages[i].config.id.clone();
+                self.emit(events, EventKind::DefectDiscovered { release: version, stage: stage.clone(), defect: Defect::SecurityHole });
+                self.open_incident(i, format!("Security breach through {version}"), events);
+            }
+        }
+    }
+
+    fn automatic_backup(&mut self, i: usize, events: &mut Vec<Event>) {
+        let stage = &self.stages[i];
+        let due = match (stage.config.backup_every, &stage.database) {
+            (Some(every), Some(db)) => !db.lost && self.now.since(stage.last_backup_at) >= every,
+            _ => false,
+        };
+        if due {
+            let event = self.take_backup(i);
+            events.push(event);
+        }
+    }
+
+    /// Whether the release currently serving a stage is at fault (ground truth the simulator
+    /// knows): a defect, a missing setting or a schema it cannot read.
+    pub(crate) fn current_release_is_faulty(&self, i: usize) -> bool {
+        let stage = &self.stages[i];
+        stage.current().and_then(|v| self.releases.get(&v)).is_some_and(|r| {
+            r.traits.defect != Defect::None
+                || r.traits.requires_config.as_ref().is_some_and(|k| !stage.has_config(k))
+                || stage.database.as_ref().is_some_and(|d| !d.compatible_with(r.schema))
+        })
+    }
+}
+
+/// Check duration; the expedited hotfix path runs each check in half the time.
+pub(crate) fn gate_minutes(gate: GateKind, expedited: bool) -> u32 {
+    let d = gate.duration();
+    if expedited {
+        d.div_ceil(2)
+    } else {
+        d
+    }
+}
+
+/// Whether a deploy step is still within its progress deadline.
+pub(crate) fn within_deadline(now: SimTime, since: SimTime) -> bool {
+    now.since(since).0 < super::rollout::PROGRESS_DEADLINE
+}

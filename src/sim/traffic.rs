@@ -1,0 +1,208 @@
+//! Traffic and metrics: one statistical draw per stage per minute (not per request), from
+//! the load, the releases running, instance health, configuration and injected faults.
+
+use super::change::{Defect, Release};
+use super::config::{TrafficProfile, TrafficSource};
+use super::ids::Version;
+use super::rng::Pcg32;
+use super::stage::{Sample, Stage};
+use super::time::{Minutes, SimTime};
+use std::collections::BTreeMap;
+
+/// Errors a healthy service still returns (well inside a 99.9 % objective).
+const BASE_ERROR_RATE: f64 = 0.0003;
+const BASE_P95_MS: f64 = 120.0;
+/// p95 when a request waits for a backend that never answers.
+const TIMEOUT_MS: f64 = 3000.0;
+/// Share of requests that write a record.
+const WRITE_SHARE: f64 = 0.02;
+
+/// Requests per minute the profile asks for at `minute_of_day` (before spikes and noise).
+pub fn rate(profile: &TrafficProfile, minute_of_day: u32) -> f64 {
+    match profile.source {
+        TrafficSource::Light | TrafficSource::LoadTest => profile.peak_rpm,
+        TrafficSource::RealUsers => profile.peak_rpm * curve_at(&profile.daily_curve, minute_of_day),
+    }
+}
+
+/// The daily curve, linearly interpolated between hourly points (no trigonometry, so the
+/// result is bit-identical on every target).
+fn curve_at(curve: &[f64], minute_of_day: u32) -> f64 {
+    if curve.len() != 24 {
+        return 1.0;
+    }
+    let hour = (minute_of_day / 60) as usize % 24;
+    let frac = f64::from(minute_of_day % 60) / 60.0;
+    curve[hour] + (curve[(hour + 1) % 24] - curve[hour]) * frac
+}
+
+/// Requests a period is expected to carry; the error budget is a share of this.
+pub fn expected_requests(profile: &TrafficProfile, period: Minutes) -> f64 {
+    let mean = match profile.source {
+        TrafficSource::RealUsers if profile.daily_curve.len() == 24 => profile.daily_curve.iter().sum::<f64>() / 24.0,
+        _ => 1.0,
+    };
+    profile.peak_rpm * mean * f64::from(period.0)
+}
+
+/// What one minute of traffic did to the stage's data.
+pub struct DataEffects {
+    pub writes: u64,
+    pub corrupted: u64,
+}
+
+/// Computes one minute of metrics for a stage, updating each pool's routing weight (unless
+/// the rollout fixes them) and its own error rate and latency.
+pub fn simulate_minute(
+    stage: &mut Stage,
+    releases: &BTreeMap<Version, Release>,
+    now: SimTime,
+    minute_of_day: u32,
+    fixed_weights: bool,
+    rng: &mut Pcg32,
+) -> (Sample, DataEffects) {
+    let spike = match stage.faults.spike {
+        Some((factor, until)) if now < until => factor,
+        _ => 1.0,
+    };
+    let requests_total = rate(&stage.config.traffic, minute_of_day) * spike * rng.between(0.95, 1.05);
+    let error_noise = rng.between(0.85, 1.15);
+    let latency_noise = rng.between(0.95, 1.05);
+    if !fixed_weights {
+        route_by_health(stage);
+    }
+
+    let faults = &stage.faults;
+    let unreachable = (faults.region_down && !faults.failed_over) || faults.certificate_expired;
+    let db_down = faults.database_until.is_some_and(|u| now < u)
+        || faults.restoring.is_some()
+        || stage.database.as_ref().is_some_and(|d| d.lost);
+    let dependency_down = faults.dependency_until.is_some_and(|u| now < u);
+    let extra_latency = if faults.failed_over { 40.0 } else { 0.0 };
+
+    let mut requests = 0.0;
+    let mut errors = 0.0;
+    let mut p95: f64 = 0.0;
+    let mut saturation: f64 = 0.0;
+    let mut memory: f64 = 0.0;
+    let mut corrupted = 0.0;
+    let mut weighted_latency = 0.0;
+    let capacity = stage.config.capacity_rpm.max(1.0);
+    for pool in stage.pools.iter_mut() {
+        for i in &pool.instances {
+            memory = memory.max(i.memory);
+        }
+        if pool.weight == 0 {
+            pool.error_rate = 0.0;
+            pool.p95_ms = 0.0;
+            continue;
+        }
+        let req = requests_total * f64::from(pool.weight) / 100.0;
+        let healthy = pool.healthy();
+        let (err, latency) = if healthy == 0 {
+            (1.0, TIMEOUT_MS)
+        } else {
+            let sat = req / (healthy as f64 * capacity);
+            saturation = saturation.max(sat);
+            let release = releases.get(&pool.release);
+            let scale = stage.dark.get(&pool.release).map_or(1.0, |flag| f64::from(*stage.flags.get(flag).unwrap_or(&0)) / 100.0);
+            let mut err = BASE_ERROR_RATE;
+            let mut latency = BASE_P95_MS * (1.0 + 0.6 * sat.min(1.5) * sat.min(1.5)) + extra_latency;
+            if let Some(r) = release {
+                match r.traits.defect {
+                    Defect::ErrorRate => err += 0.08 * scale,
+                    Defect::LatencyRegression => latency += 450.0 * scale,
+                    Defect::DataCorruption => corrupted += (req * WRITE_SHARE * 0.1 * scale).ceil(),
+                    _ => {}
+                }
+                if stage.database.as_ref().is_some_and(|d| !d.lost && !d.compatible_with(r.schema)) {
+                    err += 0.9;
+                }
+            }
+            let survive = |e: f64| 1.0 - e.min(1.0);
+            let mut ok = survive(err);
+            if dependency_down {
+                ok *= survive(0.35);
+            }
+            if db_down {
+                ok *= survive(0.95);
+            }
+            if sat > 1.0 {
+                // Requests beyond capacity are shed.
+                ok /= sat;
+                latency *= 1.0 + (sat - 1.0);
+            }
+            (1.0 - ok, latency)
+        };
+        let err = if unreachable { 1.0 } else { err };
+        pool.error_rate = err;
+        pool.p95_ms = latency;
+        requests += req;
+        errors += req * err;
+        weighted_latency += latency * req;
+        if pool.weight >= 5 {
+            p95 = p95.max(latency);
+        }
+    }
+    if p95 == 0.0 && requests > 0.0 {
+        p95 = weighted_latency / requests;
+    }
+    let requests_whole = requests.floor() as u32;
+    let errors_whole = ((errors * error_noise).round() as u32).min(requests_whole);
+    let any_healthy = stage.pools.iter().any(|p| p.weight > 0 && p.healthy() > 0);
+    let writes = if any_healthy && !db_down && !unreachable { (requests * WRITE_SHARE).floor() as u64 } else { 0 };
+    let sample = Sample {
+        at: now,
+        requests: requests_whole,
+        errors: errors_whole,
+        p95_ms: (p95 * latency_noise).round(),
+        memory,
+        saturation,
+    };
+    (sample, DataEffects { writes, corrupted: corrupted as u64 })
+}
+
+/// Spreads traffic over the pools in proportion to their healthy instances, as a load
+/// balancer with health checks does. Idle blue-green colours get nothing.
+fn route_by_health(stage: &mut Stage) {
+    let healthy_total: usize = stage.pools.iter().filter(|p| !p.idle).map(|p| p.healthy()).sum();
+    let count_total: usize = stage.pools.iter().filter(|p| !p.idle).map(|p| p.instances.len()).sum();
+    let mut assigned = 0u32;
+    let mut largest = None;
+    for (i, pool) in stage.pools.iter_mut().enumerate() {
+        let share = if pool.idle {
+            0
+        } else if healthy_total > 0 {
+            (pool.healthy() * 100 / healthy_total) as u32
+        } else if count_total > 0 {
+            (pool.instances.len() * 100 / count_total) as u32
+        } else {
+            0
+        };
+        pool.weight = share as u8;
+        assigned += share;
+        if share > 0 && largest.is_none_or(|(_, w)| share > w) {
+            largest = Some((i, share));
+        }
+    }
+    if let Some((i, _)) = largest {
+        stage.pools[i].weight += (100 - assigned.min(100)) as u8;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::config::TrafficProfile;
+
+    #[test]
+    fn daily_curve_interpolates_between_hours() {
+        let mut curve = vec![0.0; 24];
+        curve[10] = 1.0;
+        assert_eq!(curve_at(&curve, 10 * 60), 1.0);
+        assert_eq!(curve_at(&curve, 10 * 60 + 30), 0.5);
+        assert_eq!(curve_at(&curve, 9 * 60 + 30), 0.5);
+        let profile = TrafficProfile { peak_rpm: 100.0, daily_curve: vec![0.5; 24], ..TrafficProfile::default() };
+        assert_eq!(expected_requests(&profile, Minutes(10)), 500.0);
+    }
+}

@@ -1,0 +1,317 @@
+//! The world: all simulation state, the command entry point and the clock.
+
+use super::access::{Actor, Permission, Role};
+use super::audit::{AuditLog, Outcome};
+use super::change::{Commit, GateKind, Migration, Release};
+use super::command::{Command, Failure, GateMode};
+use super::config::{StageConfig, TrafficSource, WorldConfig};
+use super::delivery::Delivery;
+use super::event::{Event, EventKind, Explanation};
+use super::ids::{ActorId, StageId, Version};
+use super::monitor::{AlertState, AlertStatus, Incident, SloState, StageMonitor};
+use super::rng::Pcg32;
+use super::stage::{Database, Faults, Health, Instance, Pool, Sample, Stage};
+use super::time::SimTime;
+use super::traffic;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+/// Events kept for the timeline (older ones are dropped; the audit log is separate).
+pub const RECENT_CAP: usize = 500;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RejectionKind {
+    Unauthorized,
+    NotFound,
+    InvalidState,
+    InvalidArgument,
+    ChangeFreeze,
+    ErrorBudgetFreeze,
+}
+
+/// Why a command was refused. The world is unchanged apart from the audit log.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Rejection {
+    pub kind: RejectionKind,
+    pub message: String,
+    pub explanation: Option<Explanation>,
+}
+
+impl Rejection {
+    pub fn new(kind: RejectionKind, message: impl Into<String>) -> Self {
+        Rejection { kind, message: message.into(), explanation: None }
+    }
+}
+
+impl std::fmt::Display for Rejection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// A CI build of one commit, before it becomes a release.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Build {
+    pub commit: Commit,
+    pub hotfix_of: Option<Version>,
+    pub gates: Vec<GateKind>,
+    pub current: usize,
+    pub step_ends_at: SimTime,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct World {
+    pub config: WorldConfig,
+    pub seed: u64,
+    pub now: SimTime,
+    pub(crate) noise: Pcg32,
+    pub(crate) draws: Pcg32,
+    pub stages: Vec<Stage>,
+    pub releases: BTreeMap<Version, Release>,
+    pub builds: Vec<Build>,
+    pub commits_made: u32,
+    pub(crate) scripted_used: u32,
+    pub(crate) next_minor: u16,
+    /// The codebase's migration chain: `schema_chain[i]` moves schema i+1 to i+2.
+    pub schema_chain: Vec<Migration>,
+    pub alerts: Vec<AlertState>,
+    pub incidents: VecDeque<Incident>,
+    pub(crate) next_incident: u32,
+    pub(crate) next_backup: u32,
+    pub scheduled: Vec<(SimTime, Failure)>,
+    pub flaky_until: SimTime,
+    pub audit: AuditLog,
+    pub recent: VecDeque<Event>,
+    pub event_count: u64,
+    pub delivery: Delivery,
+}
+
+impl World {
+    pub fn new(config: WorldConfig, seed: u64) -> World {
+        let v = config.initial_version;
+        let initial = Release {
+            version: v,
+            commits: Vec::new(),
+            authors: Vec::new(),
+            summary: "The release running when the scenario starts".into(),
+            first_commit_at: SimTime::ZERO,
+            built_at: SimTime::ZERO,
+            traits: Default::default(),
+            schema: 1,
+            hotfix: false,
+            detected: BTreeMap::new(),
+            exploited: false,
+        };
+        let stages = config.stages.iter().map(|c| new_stage(c, v)).collect();
+        let alerts = config
+            .alert_rules
+            .iter()
+            .map(|rule| AlertState { rule: rule.clone(), status: AlertStatus::Ok })
+            .collect();
+        World {
+            seed,
+            now: SimTime::ZERO,
+            noise: Pcg32::new(seed, 1),
+            draws: Pcg32::new(seed, 2),
+            stages,
+            releases: BTreeMap::from([(v, initial)]),
+            builds: Vec::new(),
+            commits_made: 0,
+            scripted_used: 0,
+            next_minor: v.minor + 1,
+            schema_chain: Vec::new(),
+            alerts,
+            incidents: VecDeque::new(),
+            next_incident: 1,
+            next_backup: 1,
+            scheduled: Vec::new(),
+            flaky_until: SimTime::ZERO,
+            audit: AuditLog::default(),
+            recent: VecDeque::new(),
+            event_count: 0,
+            delivery: Delivery::default(),
+            config,
+        }
+    }
+
+    pub fn stage(&self, id: &StageId) -> Option<&Stage> {
+        self.stages.iter().find(|s| &s.config.id == id)
+    }
+
+    pub fn stage_index(&self, id: &StageId) -> Option<usize> {
+        self.stages.iter().position(|s| &s.config.id == id)
+    }
+
+    pub fn actor(&self, id: &ActorId) -> Option<&Actor> {
+        self.config.actors.iter().find(|a| &a.id == id)
+    }
+
+    /// The last stage: the one real users depend on.
+    pub fn production(&self) -> &Stage {
+        self.stages.last().expect("a world always has at least one stage")
+    }
+
+    pub fn latest_release(&self) -> Option<&Release> {
+        self.releases.values().max_by_key(|r| (r.built_at, r.version))
+    }
+
+    pub fn open_incidents(&self) -> impl Iterator<Item = &Incident> {
+        self.incidents.iter().filter(|i| i.is_open())
+    }
+
+    /// Applies one command on behalf of `actor`. Every command, applied or refused, is written
+    /// to the audit log; a refusal leaves everything else as it was.
+    pub fn apply(&mut self, actor: &ActorId, command: Command) -> Result<Vec<Event>, Rejection> {
+        let role = self.actor(actor).map(|a| a.role);
+        let action = command.describe();
+        let result = self.authorize(actor, role, &command).and_then(|()| self.execute(actor, command));
+        let outcome = match &result {
+            Ok(_) => Outcome::Applied,
+            Err(r) => Outcome::Rejected { reason: r.message.clone() },
+        };
+        self.audit.record(self.now, actor.clone(), role, action.clone(), outcome);
+        match result {
+            Ok(events) => Ok(self.remember(events)),
+            Err(rejection) => {
+                if rejection.kind == RejectionKind::Unauthorized {
+                    let denied = EventKind::AccessDenied { actor: actor.clone(), action, reason: rejection.message.clone() };
+                    self.remember(vec![self.event(denied)]);
+                }
+                Err(rejection)
+            }
+        }
+    }
+
+    fn authorize(&self, actor: &ActorId, role: Option<Role>, command: &Command) -> Result<(), Rejection> {
+        let Some(role) = role else {
+            return Err(Rejection::new(RejectionKind::Unauthorized, format!("{actor} is not a known user")));
+        };
+        let stage = command.stage();
+        if let Some(s) = stage {
+            if self.stage(s).is_none() {
+                return Err(Rejection::new(RejectionKind::NotFound, format!("there is no stage called {s}")));
+            }
+        }
+        let mut needed = vec![permission_for(command)];
+        if let Command::Promote { gates: GateMode::Override { .. }, .. } = command {
+            needed.push(Permission::OverrideGates);
+        }
+        for permission in needed {
+            if !self.config.policy.allows(role, permission, stage) {
+                let place = stage.map(|s| format!(" in {}", self.stage(s).map_or(s.as_str(), |st| st.name()))).unwrap_or_default();
+                let allowed: Vec<&str> = self.config.policy.roles_for(permission, stage).iter().map(|r| r.label()).collect();
+                let who = if allowed.is_empty() { "nobody".to_string() } else { allowed.join(", ") };
+                return Err(Rejection::new(
+                    RejectionKind::Unauthorized,
+                    format!("A {} may not {}{place}; allowed: {who}.", role.label(), permission.label()),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Advances the clock by one minute and returns what happened in it.
+    pub fn tick(&mut self) -> Vec<Event> {
+        let events = self.step();
+        self.remember(events)
+    }
+
+    /// Ticks until `until` (inclusive of the last minute), returning every event.
+    pub fn run_until(&mut self, until: SimTime) -> Vec<Event> {
+        let mut all = Vec::new();
+        while self.now < until {
+            all.extend(self.tick());
+        }
+        all
+    }
+
+    pub(crate) fn event(&self, kind: EventKind) -> Event {
+        Event { at: self.now, kind }
+    }
+
+    fn remember(&mut self, events: Vec<Event>) -> Vec<Event> {
+        self.event_count += events.len() as u64;
+        for e in &events {
+            self.recent.push_back(e.clone());
+        }
+        while self.recent.len() > RECENT_CAP {
+            self.recent.pop_front();
+        }
+        events
+    }
+
+    /// The release that a stage's gates would test, if it is running in the previous stage.
+    pub fn promotable(&self, stage_index: usize) -> Option<Version> {
+        let prev = self.stages.get(stage_index.checked_sub(1)?)?;
+        let current = self.stages[stage_index].current();
+        prev.current().filter(|v| Some(*v) != current)
+    }
+
+    pub(crate) fn is_user_facing(&self, stage_index: usize) -> bool {
+        self.stages[stage_index].config.traffic.source == TrafficSource::RealUsers
+    }
+}
+
+fn permission_for(command: &Command) -> Permission {
+    use Command as C;
+    match command {
+        C::Commit { .. } | C::Hotfix { .. } => Permission::Commit,
+        C::Promote { .. }
+        | C::PauseRollout { .. }
+        | C::ResumeRollout { .. }
+        | C::AdvanceRollout { .. }
+        | C::AbortRollout { .. }
+        | C::SwitchTraffic { .. } => Permission::Deploy,
+        C::Approve { .. } => Permission::Approve,
+        C::Rollback { .. } => Permission::Rollback,
+        C::SetFlag { .. } => Permission::ToggleFlags,
+        C::SetConfig { .. } | C::SetSecret { .. } | C::RenewCertificate { .. } => Permission::Configure,
+        C::TakeBackup { .. } | C::RestoreBackup { .. } => Permission::ManageBackups,
+        C::Failover { .. } => Permission::Failover,
+        C::Inject { .. } | C::Schedule { .. } => Permission::InjectFailures,
+    }
+}
+
+fn new_stage(config: &StageConfig, release: Version) -> Stage {
+    let instances = (0..config.instances.max(1))
+        .map(|i| Instance { health: Health::Healthy, memory: 0.3 + 0.05 * f64::from(i % 4) })
+        .collect();
+    let database = config.database.then(|| Database {
+        schema: 1,
+        migrations: Vec::new(),
+        records: match config.traffic.source {
+            TrafficSource::RealUsers => 1_200_000,
+            TrafficSource::LoadTest => 50_000,
+            TrafficSource::Light => 2_000,
+        },
+        corrupted: 0,
+        lost: false,
+        records_lost: 0,
+        lost_at: None,
+    });
+    let slo = config.slo.clone().map(|slo| SloState {
+        expected_requests: traffic::expected_requests(&config.traffic, slo.period),
+        slo,
+        period_start: SimTime::ZERO,
+        requests: 0,
+        errors: 0,
+        exhausted: false,
+    });
+    Stage {
+        pools: vec![Pool::new(release, instances, 100)],
+        history: vec![super::stage::Deployment { release, at: SimTime::ZERO }],
+        settings: config.config.clone(),
+        secrets: config.secrets.iter().cloned().collect::<BTreeSet<_>>(),
+        flags: BTreeMap::new(),
+        dark: BTreeMap::new(),
+        database,
+        backups: Vec::new(),
+        last_backup_at: SimTime::ZERO,
+        faults: Faults::default(),
+        rollout: None,
+        monitor: StageMonitor::new(slo),
+        last: Sample::default(),
+        config: config.clone(),
+    }
+}
