@@ -92,7 +92,9 @@ impl World {
                 continue;
             }
             let stage = inc.stage.clone();
-            let firing = self.alerts.iter().any(|a| a.rule.stage == stage && a.is_firing());
+            // The burn rate looks back an hour, so it stays high after users stop being hurt;
+            // mitigation is about users, so it is judged on the fast signals only.
+            let firing = self.alerts.iter().any(|a| a.rule.stage == stage && a.is_firing() && a.rule.metric != Metric::BurnRate);
             let i = self.stage_index(&stage);
             let healthy_now = i.is_some_and(|i| self.stages[i].last.error_rate() <= 0.05) && !firing;
             let inc = &mut self.incidents[k];

@@ -194,6 +194,13 @@ pub struct WorldConfig {
     pub scripted_commits: Vec<CommitTraits>,
     /// Freeze promotions to production while its error budget is spent.
     pub error_budget_freeze: bool,
+    /// Chance that any test run fails for no reason (flaky tests), 0..=1.
+    #[serde(default = "default_flaky_rate")]
+    pub flaky_test_rate: f64,
+}
+
+fn default_flaky_rate() -> f64 {
+    0.02
 }
 
 impl WorldConfig {
@@ -261,6 +268,7 @@ impl WorldConfig {
             initial_version: Version::new(1, 0, 0),
             scripted_commits: Vec::new(),
             error_budget_freeze: true,
+            flaky_test_rate: default_flaky_rate(),
         }
     }
 

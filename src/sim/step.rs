@@ -113,7 +113,7 @@ impl World {
         if self.now < self.flaky_until {
             0.35
         } else {
-            0.02
+            self.config.flaky_test_rate
         }
     }
 

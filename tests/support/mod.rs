@@ -1,0 +1,98 @@
+//! Helpers shared by the native engine tests.
+#![allow(dead_code)]
+
+use stagecraft::sim::config::WorldConfig;
+use stagecraft::sim::*;
+
+pub fn quiet_config() -> WorldConfig {
+    let mut c = WorldConfig::standard();
+    c.flaky_test_rate = 0.0;
+    c
+}
+
+pub fn world() -> World {
+    World::new(quiet_config(), 7)
+}
+
+pub fn id(s: &str) -> ActorId {
+    ActorId::new(s)
+}
+
+pub fn st(s: &str) -> StageId {
+    StageId::new(s)
+}
+
+pub fn ok(w: &mut World, actor: &str, command: Command) -> Vec<Event> {
+    let shown = format!("{command:?}");
+    w.apply(&id(actor), command).unwrap_or_else(|r| panic!("{shown} was rejected: {r}"))
+}
+
+pub fn refused(w: &mut World, actor: &str, command: Command) -> Rejection {
+    match w.apply(&id(actor), command) {
+        Ok(events) => panic!("expected a rejection, got {events:?}"),
+        Err(r) => r,
+    }
+}
+
+/// Traits that no check will catch (so the defect reaches the next stage).
+pub fn sneaky(defect: Defect) -> CommitTraits {
+    let mut t = CommitTraits { defect, ..CommitTraits::default() };
+    for g in [GateKind::UnitTests, GateKind::IntegrationTests, GateKind::AcceptanceTests, GateKind::LoadTest, GateKind::SecurityScan] {
+        t.detection.insert(g, 0.0);
+    }
+    t
+}
+
+/// Ticks until `done` holds, at most `max` minutes; returns every event.
+pub fn run_until(w: &mut World, max: u64, mut done: impl FnMut(&World) -> bool) -> Vec<Event> {
+    let mut all = Vec::new();
+    for _ in 0..max {
+        if done(w) {
+            return all;
+        }
+        all.extend(w.tick());
+    }
+    assert!(done(w), "condition not reached within {max} minutes");
+    all
+}
+
+/// Commits a change as Dana and waits until its release serves Development.
+pub fn commit(w: &mut World, traits: CommitTraits) -> Version {
+    ok(w, "dana", Command::Commit { summary: "change".into(), traits: TraitsChoice::Exactly(traits) });
+    let events = run_until(w, 60, |w| w.stage(&st("dev")).unwrap().rollout.is_none() && w.builds.is_empty());
+    events
+        .iter()
+        .find_map(|e| match e.kind {
+            EventKind::ReleaseBuilt { release, .. } => Some(release),
+            _ => None,
+        })
+        .expect("the build produced a release")
+}
+
+pub fn promote_cmd(release: Version, to: &str, strategy: Strategy) -> Command {
+    Command::Promote { release, to: st(to), strategy, gates: GateMode::Enforce }
+}
+
+/// Promotes through staging and production (with approval), waiting for each to finish.
+pub fn ship(w: &mut World, release: Version, strategy: Strategy) -> Vec<Event> {
+    let mut all = ok(w, "dana", promote_cmd(release, "staging", Strategy::AllAtOnce));
+    all.extend(run_until(w, 120, |w| w.stage(&st("staging")).unwrap().rollout.is_none()));
+    all.extend(ok(w, "mia", promote_cmd(release, "prod", strategy)));
+    all.extend(run_until(w, 120, |w| w.stage(&st("prod")).unwrap().rollout.as_ref().is_none_or(|r| r.awaiting_approval())));
+    if w.stage(&st("prod")).unwrap().rollout.is_some() {
+        all.extend(ok(w, "rui", Command::Approve { release, stage: st("prod") }));
+    }
+    all
+}
+
+pub fn wait_prod_idle(w: &mut World, max: u64) -> Vec<Event> {
+    run_until(w, max, |w| w.stage(&st("prod")).unwrap().rollout.is_none())
+}
+
+pub fn has(events: &[Event], pred: impl Fn(&EventKind) -> bool) -> bool {
+    events.iter().any(|e| pred(&e.kind))
+}
+
+pub fn prod(w: &World) -> &stagecraft::sim::stage::Stage {
+    w.stage(&st("prod")).unwrap()
+}
