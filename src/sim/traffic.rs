@@ -148,7 +148,10 @@ pub fn simulate_minute(
         p95 = weighted_latency / requests;
     }
     let requests_whole = requests.floor() as u32;
-    let errors_whole = ((errors * error_noise).round() as u32).min(requests_whole);
+    // Noise makes partial failures look organic; a total outage stays total.
+    let error_share = if requests > 0.0 { errors / requests } else { 0.0 };
+    let noisy = if error_share >= 0.95 { errors } else { errors * error_noise };
+    let errors_whole = (noisy.round() as u32).min(requests_whole);
     let any_healthy = stage.pools.iter().any(|p| p.weight > 0 && p.healthy() > 0);
     let writes = if any_healthy && !db_down && !unreachable { (requests * WRITE_SHARE).floor() as u64 } else { 0 };
     let sample = Sample {
