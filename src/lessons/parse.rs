@@ -1,0 +1,268 @@
+//! Reading untrusted text: size and nesting limits before parsing, duplicate keys, JSON
+//! syntax and type errors with line and column, unknown fields, and markup in text.
+//! Every problem is collected with its location, so a file can be fixed in one pass.
+
+use super::format::limits;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+use std::fmt;
+
+/// Where a problem is: the file, a line and column in it (syntax and type errors), and the
+/// path of the field (semantic errors), such as `objectives[2].stage`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Location {
+    pub file: String,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub path: Option<String>,
+}
+
+/// One thing wrong with a file.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Problem {
+    pub location: Location,
+    pub message: String,
+    /// What would have been accepted, when that is short to say.
+    pub expected: Option<String>,
+}
+
+impl Problem {
+    pub fn at_path(file: &str, path: impl Into<String>, message: impl Into<String>) -> Problem {
+        Problem { location: Location { file: file.into(), path: Some(path.into()), ..Location::default() }, message: message.into(), expected: None }
+    }
+    pub fn in_file(file: &str, message: impl Into<String>) -> Problem {
+        Problem { location: Location { file: file.into(), ..Location::default() }, message: message.into(), expected: None }
+    }
+    pub fn expecting(mut self, expected: impl Into<String>) -> Problem {
+        self.expected = Some(expected.into());
+        self
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.file)?;
+        if let (Some(l), Some(c)) = (self.line, self.column) {
+            write!(f, ":{l}:{c}")?;
+        }
+        if let Some(p) = &self.path {
+            write!(f, " at {p}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.location, self.message)?;
+        if let Some(e) = &self.expected {
+            write!(f, " (expected {e})")?;
+        }
+        Ok(())
+    }
+}
+
+/// Checks run on the raw text before any parsing: not empty, not too big, not nested too
+/// deep, no duplicate keys in an object. Returns `Err` when parsing must not even start.
+pub fn guard(file: &str, text: &str) -> Result<Vec<Problem>, Vec<Problem>> {
+    if text.len() > limits::MAX_BYTES {
+        return Err(vec![Problem::in_file(file, format!("the file is {} bytes; the limit is {} bytes (1 MB)", text.len(), limits::MAX_BYTES))]);
+    }
+    if text.trim().is_empty() {
+        return Err(vec![Problem::in_file(file, "the file is empty").expecting("a JSON object")]);
+    }
+    let mut problems = Vec::new();
+    // A small scanner: tracks strings, nesting, and the keys of each open object.
+    let (mut line, mut col) = (1usize, 0usize);
+    let mut stack: Vec<Option<Vec<String>>> = Vec::new(); // Some(keys) for objects, None for arrays
+    let mut chars = text.chars().peekable();
+    let mut expect_key = false;
+    while let Some(c) = chars.next() {
+        col += 1;
+        match c {
+            '\n' => {
+                line += 1;
+                col = 0;
+            }
+            '{' | '[' => {
+                stack.push(if c == '{' { Some(Vec::new()) } else { None });
+                expect_key = c == '{';
+                if stack.len() > limits::MAX_DEPTH {
+                    return Err(vec![Problem {
+                        location: Location { file: file.into(), line: Some(line), column: Some(col), path: None },
+                        message: format!("objects and arrays are nested more than {} deep", limits::MAX_DEPTH),
+                        expected: Some(format!("at most {} levels", limits::MAX_DEPTH)),
+                    }]);
+                }
+            }
+            '}' | ']' => {
+                stack.pop();
+                expect_key = false;
+            }
+            ',' => expect_key = matches!(stack.last(), Some(Some(_))),
+            ':' => expect_key = false,
+            '"' => {
+                let (start_line, start_col) = (line, col);
+                let mut s = String::new();
+                while let Some(d) = chars.next() {
+                    col += 1;
+                    match d {
+                        '\\' => {
+                            if let Some(e) = chars.next() {
+                                col += 1;
+                                s.push('\\');
+                                s.push(e);
+                            }
+                        }
+                        '"' => break,
+                        '\n' => {
+                            line += 1;
+                            col = 0;
+                            s.push(d);
+                        }
+                        _ => s.push(d),
+                    }
+                }
+                if expect_key {
+                    if let Some(Some(keys)) = stack.last_mut() {
+                        if keys.contains(&s) {
+                            problems.push(Problem {
+                                location: Location { file: file.into(), line: Some(start_line), column: Some(start_col), path: None },
+                                message: format!("the key \"{s}\" appears twice in the same object"),
+                                expected: Some("each key once".into()),
+                            });
+                        } else {
+                            keys.push(s);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(problems)
+}
+
+/// Parses `text` as JSON, reporting a syntax error with its line and column.
+pub fn syntax(file: &str, text: &str) -> Result<Value, Problem> {
+    serde_json::from_str::<Value>(text).map_err(|e| Problem {
+        location: Location { file: file.into(), line: Some(e.line()), column: Some(e.column()), path: None },
+        message: format!("this is not valid JSON: {}", strip_location(&e)),
+        expected: None,
+    })
+}
+
+/// A serde_json error's message without its " at line L column C" suffix.
+pub fn strip_location(e: &serde_json::Error) -> String {
+    let s = e.to_string();
+    match s.rfind(" at line ") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
+}
+
+/// Parses `text` as `T`. On failure, reports the error with line and column, and also tries
+/// each top-level field on its own so problems in other fields are reported too.
+pub fn typed<T: DeserializeOwned>(file: &str, text: &str, value: &Value, fields: &[(&str, FieldCheck)]) -> Result<T, Vec<Problem>> {
+    match serde_json::from_str::<T>(text) {
+        Ok(t) => Ok(t),
+        Err(e) => {
+            let first = strip_location(&e);
+            let mut problems = vec![Problem {
+                location: Location { file: file.into(), line: Some(e.line()), column: Some(e.column()), path: None },
+                message: first.clone(),
+                expected: None,
+            }];
+            if let Value::Object(map) = value {
+                for (name, check) in fields {
+                    if let Some(v) = map.get(*name) {
+                        if let Err(msg) = check(v) {
+                            if msg != first {
+                                problems.push(Problem::at_path(file, *name, msg));
+                            } else {
+                                problems[0].location.path = Some((*name).to_string());
+                            }
+                        }
+                    }
+                }
+            } else {
+                problems[0].expected = Some("a JSON object { ... }".into());
+            }
+            Err(problems)
+        }
+    }
+}
+
+/// Checks one top-level field on its own (for reporting several type errors at once).
+pub type FieldCheck = fn(&Value) -> Result<(), String>;
+
+pub fn check_as<T: DeserializeOwned>(v: &Value) -> Result<(), String> {
+    serde_json::from_value::<T>(v.clone()).map(|_| ()).map_err(|e| strip_location(&e))
+}
+
+/// Keys present in `original` but dropped when the parsed value is written back: fields the
+/// types do not know (serde ignores unknown fields of enum variants and some engine types).
+pub fn unknown_keys<T: Serialize>(file: &str, path: &str, original: &Value, parsed: &T, out: &mut Vec<Problem>) {
+    if let Ok(round) = serde_json::to_value(parsed) {
+        diff_keys(file, path, original, &round, out);
+    }
+}
+
+fn diff_keys(file: &str, path: &str, a: &Value, b: &Value, out: &mut Vec<Problem>) {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            for (k, v) in x {
+                let p = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                match y.get(k) {
+                    Some(w) => diff_keys(file, &p, v, w, out),
+                    None => out.push(Problem::at_path(file, p, format!("unknown field \"{k}\"")).expecting("only the fields listed in the format reference")),
+                }
+            }
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            for (i, (v, w)) in x.iter().zip(y).enumerate() {
+                diff_keys(file, &format!("{path}[{i}]"), v, w, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Text that could be taken for markup or a script link is refused everywhere in a file,
+/// so no UI can be tricked into rendering it.
+pub fn check_text(file: &str, path: &str, v: &Value, out: &mut Vec<Problem>) {
+    match v {
+        Value::String(s) => {
+            if let Some(why) = unsafe_text(s) {
+                out.push(Problem::at_path(file, path, why).expecting("plain text without <, > or javascript:"));
+            }
+        }
+        Value::Array(items) => {
+            for (i, x) in items.iter().enumerate() {
+                check_text(file, &format!("{path}[{i}]"), x, out);
+            }
+        }
+        Value::Object(map) => {
+            for (k, x) in map {
+                let p = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                if let Some(why) = unsafe_text(k) {
+                    out.push(Problem::at_path(file, &p, format!("key: {why}")));
+                }
+                check_text(file, &p, x, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+pub fn unsafe_text(s: &str) -> Option<String> {
+    if s.contains('<') || s.contains('>') {
+        return Some("text may not contain < or > (markup is not allowed)".into());
+    }
+    let squashed: String = s.chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect::<String>().to_ascii_lowercase();
+    if squashed.contains("javascript:") {
+        return Some("text may not contain javascript: links".into());
+    }
+    None
+}

@@ -1,0 +1,173 @@
+//! A blameless post-incident report in Markdown, written from the world's own records:
+//! the timeline of events, incident timings, user impact and delivery measures, and the
+//! contributing factors the events point to. It describes what the system allowed, not who
+//! is to blame.
+
+use super::Lesson;
+use crate::sim::change::Defect;
+use crate::sim::event::EventKind;
+use crate::sim::world::World;
+use std::collections::BTreeSet;
+use std::fmt::Write;
+
+/// Markdown text. Text that came from users (commit summaries, reasons) is escaped so it
+/// cannot become markup when the report is rendered.
+pub fn post_incident(world: &World, lesson: Option<&Lesson>) -> String {
+    let start = world.config.start_minute_of_day;
+    let at = |t: crate::sim::time::SimTime| t.label(start);
+    let mut md = String::new();
+    let title = lesson.map_or("Free play".to_string(), |l| escape(&l.file.title));
+    let _ = writeln!(md, "# Post-incident review: {title}\n");
+    let _ = writeln!(
+        md,
+        "_Blameless format: this report describes what happened and what the system made easy or hard. \
+         People acted on what they knew at the time._\n"
+    );
+    let _ = writeln!(md, "Simulated time covered: {} to {} (seed {}).\n", at(crate::sim::time::SimTime::ZERO), at(world.now), world.seed);
+
+    let _ = writeln!(md, "## Summary\n");
+    let prod = world.production();
+    let serving: Vec<String> = prod.serving().iter().map(|(v, w)| format!("{v} ({w} %)")).collect();
+    let _ = writeln!(md, "- {} now serves: {}.", escape(prod.name()), if serving.is_empty() { "nothing".into() } else { serving.join(", ") });
+    let _ = writeln!(md, "- Incidents: {} ({} still open).", world.incidents.len(), world.open_incidents().count());
+    if let Some(db) = &prod.database {
+        let _ = writeln!(md, "- {} database: {} records, {} lost for good, {} corrupted.", escape(prod.name()), db.records, db.records_lost, db.corrupted);
+    }
+    if let Some(l) = lesson {
+        let statuses = l.check(world, &[]);
+        for s in statuses {
+            let mark = match s.status {
+                super::Status::Met => "met".to_string(),
+                super::Status::NotYet => "not met yet".to_string(),
+                super::Status::Failed { reason } => format!("missed: {}", escape(&reason)),
+            };
+            let _ = writeln!(md, "- Objective “{}”: {mark}.", escape(&s.text));
+        }
+    }
+
+    let _ = writeln!(md, "\n## Incidents\n");
+    if world.incidents.is_empty() {
+        let _ = writeln!(md, "No incident was opened.");
+    }
+    for inc in &world.incidents {
+        let _ = writeln!(md, "### {} — {}\n", inc.id, escape(&inc.title));
+        let _ = writeln!(md, "- Release running: {}", inc.release.map_or("unknown".into(), |v| v.to_string()));
+        let _ = writeln!(md, "- Users first affected: {}", at(inc.impact_started_at));
+        let _ = writeln!(md, "- Detected: {} (time to detect: {})", at(inc.detected_at), inc.time_to_detect());
+        match (inc.mitigated_at, inc.time_to_restore()) {
+            (Some(m), Some(ttr)) => {
+                let _ = writeln!(md, "- Mitigated: {} (time to restore: {ttr})", at(m));
+            }
+            _ => {
+                let _ = writeln!(md, "- Mitigated: not yet");
+            }
+        }
+        let _ = writeln!(md, "- Resolved: {}\n", inc.resolved_at.map_or("not yet".into(), at));
+    }
+
+    let r = world.delivery.report(world.now);
+    let _ = writeln!(md, "## Impact and delivery measures\n");
+    let _ = writeln!(md, "| Measure | Value |\n|---|---|");
+    let _ = writeln!(md, "| Failed requests | {} |", r.failed_requests);
+    let _ = writeln!(md, "| User-minutes affected | {:.0} |", r.user_minutes_affected);
+    let _ = writeln!(md, "| Minutes with over 5 % errors | {} |", world.delivery.bad_minutes);
+    let _ = writeln!(md, "| Deploys to production | {} ({:.1} per day) |", r.production_deploys, r.deploys_per_day);
+    let _ = writeln!(md, "| Lead time for changes | {} |", r.lead_time.map_or("–".into(), |m| m.to_string()));
+    let _ = writeln!(md, "| Change failure rate | {} |", r.change_failure_rate.map_or("–".into(), |x| format!("{:.0} %", x * 100.0)));
+    let _ = writeln!(md, "| Time to restore service | {} |", r.time_to_restore.map_or("–".into(), |m| m.to_string()));
+    if let Some(slo) = &prod.monitor.slo {
+        let _ = writeln!(md, "| Error budget left | {:.0} % |", slo.remaining().max(0.0) * 100.0);
+    }
+
+    let _ = writeln!(md, "\n## Contributing factors\n");
+    let factors = contributing_factors(world);
+    if factors.is_empty() {
+        let _ = writeln!(md, "Nothing in the record points to a contributing factor.");
+    }
+    for f in factors {
+        let _ = writeln!(md, "- {f}");
+    }
+
+    let _ = writeln!(md, "\n## Timeline\n");
+    let important: Vec<_> = world.recent.iter().filter(|e| e.is_important()).collect();
+    let shown = important.len().min(80);
+    if important.len() > shown {
+        let _ = writeln!(md, "_Showing the last {shown} of {} notable events._\n", important.len());
+    }
+    for e in &important[important.len() - shown..] {
+        let _ = writeln!(md, "- **{}** {}", at(e.at), escape(&world.describe(e)));
+    }
+
+    let _ = writeln!(md, "\n## Questions for the review\n");
+    let _ = writeln!(md, "- What did the people involved know at each step, and what would have told them sooner?");
+    let _ = writeln!(md, "- Which safeguard (a gate, a strategy, an alert, a backup) would have made this smaller?");
+    let _ = writeln!(md, "- What one change to the pipeline or the runbook do we make first?");
+    if let Some(l) = lesson {
+        if !l.file.debrief.is_empty() {
+            let _ = writeln!(md, "\n## Debrief\n\n{}", escape(&l.file.debrief));
+        }
+    }
+    md
+}
+
+/// Factors the events point to, each said once, in a blameless voice.
+pub fn contributing_factors(world: &World) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut seen = BTreeSet::new();
+    let mut add = |key: &str, text: String| {
+        if seen.insert(key.to_string()) {
+            out.push(text);
+        }
+    };
+    for e in &world.recent {
+        match &e.kind {
+            EventKind::GatesOverridden { release, reason, .. } => {
+                add("override", format!("The gates were skipped for {release} (reason given: “{}”); nothing then checked it before users did.", escape(reason)))
+            }
+            EventKind::DeployStalled { release, explanation, .. } => add(
+                "stall",
+                format!("{release} did not start in time: {}. A difference between environments is the usual cause.", escape(&explanation.samples.join("; "))),
+            ),
+            EventKind::MigrationApplied { destructive: true, stage, .. } => add(
+                "migration",
+                format!("A destructive database migration ran in {stage}; older releases cannot read the new schema, so rolling back could not undo it."),
+            ),
+            EventKind::DataCorrupted { stage, .. } => add("corruption", format!("A release wrote damaged records in {stage}; tests did not exercise that path.")),
+            EventKind::DatabaseLost { stage, .. } => add("dbloss", format!("{stage} lost its database; how much data came back depended on how recent the last backup was.")),
+            EventKind::CanaryAnalysisFailed { .. } => add("canary", "Canary analysis limited the bad release to a small share of users.".into()),
+            EventKind::AccessDenied { actor, .. } => add("denied", format!("An action by {actor} fell outside the access policy; it was blocked and written to the audit log.")),
+            EventKind::ErrorBudgetExhausted { stage, .. } => add("budget", format!("{stage}'s error budget ran out, which by policy freezes further promotions.")),
+            EventKind::DefectDiscovered { defect, stage, .. } if *defect != Defect::None => {
+                add(&format!("defect-{defect:?}"), format!("A {} reached {stage}; earlier checks had a chance to catch it and did not.", defect.label()))
+            }
+            EventKind::InstanceCrashed { reason, stage, .. } if reason.contains("memory") => {
+                add("oom", format!("Instances in {stage} ran out of memory; a slow leak takes hours to show, so it needs an alert on memory, not on errors."))
+            }
+            EventKind::FailureInjected { description } => add(&format!("chaos-{description}"), format!("An outside event: {}.", escape(description))),
+            _ => {}
+        }
+    }
+    if world.incidents.iter().any(|i| i.time_to_detect().0 > 10) {
+        add("slow-detect", "Some problems were felt by users for over 10 minutes before an alert opened an incident.".into());
+    }
+    out
+}
+
+/// Escapes characters that Markdown renderers may turn into HTML or formatting.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '*' | '_' | '`' | '[' | ']' | '|' | '#' | '\\' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    out
+}
