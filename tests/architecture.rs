@@ -1,6 +1,6 @@
 //! Architecture rules, checked on the source text.
 //!
-//! `src/sim` is the engine: pure and deterministic. It must not import the browser or UI
+//! `src/sim` is the engine and `src/lessons` the data layer above it: both pure. Neither may import the browser or UI
 //! crates (yew, web-sys, gloo, wasm-bindgen, js-sys) nor read the wall clock. Imports point
 //! `ui` → `lessons` → `sim` only.
 #![cfg(not(target_arch = "wasm32"))]
@@ -248,4 +248,29 @@ fn checker_ignores_prose_strings_and_lookalikes() {
 fn reports_the_line_of_the_violation() {
     let src = "//! engine\n\nuse serde::Serialize;\nuse yew::Html;\n";
     assert_eq!(violations(src), vec![(4, "names `yew`".to_string())]);
+}
+
+#[test]
+fn lessons_use_only_the_engine_no_ui_or_browser_crates_and_no_wall_clock() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lessons");
+    let mut files = Vec::new();
+    rust_files(&dir, &mut files);
+    assert!(!files.is_empty(), "no .rs files under {}", dir.display());
+    let mut report = Vec::new();
+    for file in &files {
+        let src = fs::read_to_string(file).unwrap();
+        for (line, what) in violations(&src) {
+            report.push(format!("{}:{line}: {what}", file.display()));
+        }
+        // Imports point ui -> lessons -> sim: nothing here may name the ui module.
+        let toks = tokens(&src);
+        for w in toks.windows(4) {
+            if let [(line, Tok::Ident(a)), (_, Tok::Punct(':')), (_, Tok::Punct(':')), (_, Tok::Ident(b))] = w {
+                if (a == "crate" || a == "stagecraft" || a == "super") && b == "ui" {
+                    report.push(format!("{}:{line}: reaches into the ui layer", file.display()));
+                }
+            }
+        }
+    }
+    assert!(report.is_empty(), "src/lessons may use only crate::sim, serde and serde_json:\n{}", report.join("\n"));
 }

@@ -1,0 +1,234 @@
+//! Bad scenario files, session files and share links: each is refused with every problem
+//! located, nothing half-loads, and nothing panics. The corpus lives in tests/corpus/.
+#![cfg(not(target_arch = "wasm32"))]
+
+use proptest::prelude::*;
+use stagecraft::lessons::share::{self, LinkError, ScenarioRef, SharedSession};
+use stagecraft::lessons::{self, Problem};
+use stagecraft::sim::time::SimTime;
+
+fn corpus(name: &str) -> String {
+    std::fs::read_to_string(format!("{}/tests/corpus/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+}
+
+fn problems(name: &str) -> Vec<Problem> {
+    match lessons::load_str(name, &corpus(name)) {
+        Ok(_) => panic!("{name} should be refused"),
+        Err(p) => {
+            assert!(!p.is_empty());
+            for x in &p {
+                assert_eq!(x.location.file, name, "every problem names its file");
+            }
+            p
+        }
+    }
+}
+
+fn text(p: &[Problem]) -> String {
+    p.iter().map(|x| x.to_string()).collect::<Vec<_>>().join("\n")
+}
+
+#[test]
+fn an_empty_file_is_refused() {
+    let p = problems("empty.json");
+    assert!(text(&p).contains("empty"), "{}", text(&p));
+}
+
+#[test]
+fn text_that_is_not_json_gets_a_line_and_column() {
+    let p = problems("not-json.txt");
+    assert_eq!((p[0].location.line, p[0].location.column), (Some(1), Some(2)), "{}", text(&p));
+    let p = problems("missing-comma.json");
+    assert_eq!(p[0].location.line, Some(3), "{}", text(&p));
+    assert!(p[0].message.contains("not valid JSON"));
+}
+
+#[test]
+fn an_unknown_format_version_is_named() {
+    let p = problems("unknown-version.json");
+    assert_eq!(p.len(), 1);
+    assert_eq!(p[0].location.path.as_deref(), Some("format"));
+    assert!(p[0].message.contains("unknown format version 2"), "{}", text(&p));
+    assert_eq!(p[0].expected.as_deref(), Some("1"));
+}
+
+#[test]
+fn unknown_and_duplicate_fields_are_refused_with_their_place() {
+    let p = problems("unknown-field.json");
+    assert!(text(&p).contains("unknown field `colour`"), "{}", text(&p));
+    assert!(p[0].location.line.is_some());
+    let p = problems("duplicate-field.json");
+    assert!(text(&p).contains("\"id\" appears twice"), "{}", text(&p));
+    assert_eq!(p[0].location.line, Some(1));
+    // Fields the engine's own types would silently ignore (inside commands) are caught too.
+    let p = problems("unknown-command-field.json");
+    assert!(text(&p).contains("solution[0].command.take_backup.extra"), "{}", text(&p));
+}
+
+#[test]
+fn wrong_types_and_impossible_numbers_are_refused() {
+    let p = problems("wrong-type.json");
+    assert!(text(&p).contains("invalid type: string \"one\", expected u64"), "{}", text(&p));
+    assert_eq!(p[0].location.path.as_deref(), Some("seed"));
+    for name in ["infinite-number.json", "nan.json"] {
+        let p = problems(name);
+        assert!(p[0].location.line.is_some(), "{name}: {}", text(&p));
+    }
+    let p = problems("negative-minute.json");
+    assert!(text(&p).contains("-5"), "{}", text(&p));
+    let p = problems("probability-over-one.json");
+    let t = text(&p);
+    assert!(t.contains("setup.flaky_test_rate: 1.5 is not a probability"), "{t}");
+    assert!(t.contains("setup.scripted_commits[0].detection.unit_tests: 2 is not a probability"), "{t}");
+}
+
+#[test]
+fn references_to_things_that_do_not_exist_are_all_reported() {
+    let p = problems("bad-references.json");
+    let t = text(&p);
+    assert!(t.contains("objectives[0].stage: there is no stage \"qa\" (expected one of: dev, staging, prod)"), "{t}");
+    assert!(t.contains("objectives[0].release: v9.0.0 can never exist"), "{t}");
+    assert!(t.contains("solution[0].actor: there is no actor \"bob\""), "{t}");
+}
+
+#[test]
+fn several_semantic_problems_are_reported_together() {
+    let p = problems("semantic-many.json");
+    let t = text(&p);
+    assert!(t.contains("quiz[0].choices: has 1 choices"), "{t}");
+    assert!(t.contains("quiz[0].answer"), "{t}");
+    assert!(t.contains("setup.freezes[0].until"), "{t}");
+}
+
+#[test]
+fn markup_and_script_links_are_refused_anywhere() {
+    let p = problems("markup.json");
+    let t = text(&p);
+    assert!(t.contains("at title: text may not contain < or >"), "{t}");
+    assert!(t.contains("at summary: text may not contain javascript:"), "{t}");
+}
+
+#[test]
+fn nesting_too_deep_is_refused_before_parsing() {
+    let p = problems("too-deep.json");
+    assert_eq!(p.len(), 1);
+    assert!(p[0].message.contains("nested more than 32 deep"), "{}", text(&p));
+    assert_eq!(p[0].location.column, Some(33));
+}
+
+#[test]
+fn files_over_one_megabyte_are_refused_before_parsing() {
+    let big = format!("{{\"debrief\": \"{}\"}}", "a".repeat(1024 * 1024));
+    let p = lessons::load_str("big.json", &big).unwrap_err();
+    assert_eq!(p.len(), 1);
+    assert!(p[0].message.contains("limit is 1048576 bytes"), "{}", text(&p));
+}
+
+#[test]
+fn a_built_in_lesson_round_trips_through_export_and_import() {
+    let lesson = lessons::load("sale-day").unwrap();
+    let text = share::scenario_to_string(&lesson.file);
+    let again = share::scenario_from_str("exported.json", &text).unwrap();
+    assert_eq!(again, lesson);
+}
+
+fn sample_session() -> SharedSession {
+    let lesson = lessons::load("first-promotion").unwrap();
+    SharedSession { scenario: ScenarioRef::Lesson("first-promotion".into()), seed: 11, log: lesson.file.solution.clone(), now: SimTime(150) }
+}
+
+#[test]
+fn share_links_round_trip_and_rebuild_the_same_world() {
+    let s = sample_session();
+    let link = share::encode(&s).unwrap();
+    assert!(link.starts_with("1."));
+    assert!(link.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)), "URL-safe: {link}");
+    let back = share::decode(&link).unwrap();
+    assert_eq!(back, s);
+    let lesson = lessons::load("first-promotion").unwrap();
+    assert_eq!(lesson.replay(&back.log, back.now), lesson.replay(&s.log, s.now));
+}
+
+#[test]
+fn truncated_tampered_and_foreign_links_get_clear_errors() {
+    let link = share::encode(&sample_session()).unwrap();
+    assert_eq!(share::decode(&link[..link.len() - 3]), Err(LinkError::Checksum));
+    let cut = link.rfind('.').unwrap();
+    let truncated = format!("{}.{}", &link[..cut - 10], &link[cut + 1..]);
+    assert_eq!(share::decode(&truncated), Err(LinkError::Checksum));
+    let mut tampered: Vec<char> = link.chars().collect();
+    tampered[10] = if tampered[10] == 'A' { 'B' } else { 'A' };
+    assert_eq!(share::decode(&tampered.into_iter().collect::<String>()), Err(LinkError::Checksum));
+    assert!(matches!(share::decode(&format!("9{}", &link[1..])), Err(LinkError::UnknownVersion(v)) if v == "9"));
+    assert_eq!(share::decode(""), Err(LinkError::Empty));
+    assert!(matches!(share::decode("hello"), Err(LinkError::Malformed(_))));
+    assert!(share::decode("1.!!!!.00000000").is_err());
+    // A well-formed link with a hostile payload is still validated.
+    let payload = share::base64url_encode(br#"{"scenario":{"lesson":"x"},"seed":1,"log":[],"now":0,"extra":1}"#);
+    let forged = format!("1.{payload}.{:08x}", share::fnv32(payload.as_bytes()));
+    assert!(matches!(share::decode(&forged), Err(LinkError::Invalid(_))));
+}
+
+#[test]
+fn sessions_too_big_for_a_link_are_refused_so_the_ui_offers_a_file() {
+    let mut s = sample_session();
+    let one = s.log[0].clone();
+    s.log = (0..400).map(|i| stagecraft::sim::replay::LoggedCommand { at: SimTime(i), ..one.clone() }).collect();
+    s.now = SimTime(400);
+    assert!(matches!(share::encode(&s), Err(LinkError::TooLong { .. })));
+    let file = share::session_to_string(&s);
+    assert_eq!(share::session_from_str("session.json", &file).unwrap(), s);
+}
+
+#[test]
+fn session_files_are_validated() {
+    let good = share::session_to_string(&sample_session());
+    let p = share::session_from_str("s.json", &good.replace("stagecraft-session", "something-else")).unwrap_err();
+    assert_eq!(p[0].location.path.as_deref(), Some("kind"));
+    let p = share::session_from_str("s.json", &good.replacen("\"seed\"", "\"sneed\"", 1)).unwrap_err();
+    assert!(!p.is_empty());
+    let p = share::session_from_str("s.json", &good.replacen("\"now\": 150", "\"now\": 5", 1)).unwrap_err();
+    assert!(text(&p).contains("time order"), "{}", text(&p));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn the_scenario_parser_never_panics_on_arbitrary_text(s in "\\PC{0,400}") {
+        let _ = lessons::load_str("fuzz.json", &s);
+    }
+
+    #[test]
+    fn the_scenario_parser_never_panics_on_mutated_lessons(pos in 0usize..6000, cut in 0usize..40, insert in "[\\[\\]{}\",:0-9a-z<>-]{0,6}") {
+        let original = lessons::load("caught-in-staging").map(|l| share::scenario_to_string(&l.file)).unwrap();
+        let pos = pos.min(original.len());
+        let mut s: String = original.chars().take(pos).collect();
+        s.push_str(&insert);
+        s.extend(original.chars().skip(pos + cut));
+        match lessons::load_str("mutant.json", &s) {
+            Ok(l) => prop_assert!(!l.file.id.is_empty()),
+            Err(p) => prop_assert!(!p.is_empty()),
+        }
+    }
+
+    #[test]
+    fn share_links_never_panic_and_only_decode_what_was_encoded(s in "[A-Za-z0-9._-]{0,200}") {
+        let _ = share::decode(&s);
+    }
+
+    #[test]
+    fn base64url_round_trips(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
+        let enc = share::base64url_encode(&bytes);
+        prop_assert_eq!(share::base64url_decode(&enc), Some(bytes));
+    }
+
+    #[test]
+    fn any_session_round_trips_through_a_link(seed in any::<u64>(), now in 0u64..100_000) {
+        let mut s = sample_session();
+        s.seed = seed;
+        s.now = SimTime(now.max(70));
+        let link = share::encode(&s).unwrap();
+        prop_assert_eq!(share::decode(&link).unwrap(), s);
+    }
+}
