@@ -13,16 +13,24 @@ impl World {
     pub(crate) fn evaluate_alerts(&mut self, events: &mut Vec<Event>) {
         let now = self.now;
         for a in 0..self.alerts.len() {
-            let rule = self.alerts[a].rule.clone();
-            let Some(i) = self.stage_index(&rule.stage) else { continue };
+            let Some(i) = self.alerts[a].stage_index else { continue };
             let stage = &self.stages[i];
-            let has_traffic = stage.last.requests > 0 || rule.metric == Metric::Memory;
-            let value = stage.monitor.value(rule.metric, &stage.last);
-            let breach = has_traffic && value > rule.threshold;
+            let (metric, threshold, for_minutes) = (self.alerts[a].rule.metric, self.alerts[a].rule.threshold, self.alerts[a].rule.for_minutes);
+            let has_traffic = stage.last.requests > 0 || metric == Metric::Memory;
+            let value = stage.monitor.value(metric, &stage.last);
+            let breach = has_traffic && value > threshold;
             let status = self.alerts[a].status.clone();
+            // Steady states cost nothing; only transitions build messages.
+            match (breach, &status) {
+                (false, AlertStatus::Ok) => continue,
+                (true, AlertStatus::Firing { .. }) => continue,
+                (true, AlertStatus::Pending { since }) if now.since(*since).0 + 1 < for_minutes => continue,
+                _ => {}
+            }
+            let rule = self.alerts[a].rule.clone();
             let next = match (breach, status) {
-                (true, AlertStatus::Ok) => AlertStatus::Pending { since: now },
-                (true, AlertStatus::Pending { since }) if now.since(since).0 + 1 >= rule.for_minutes => {
+                (true, AlertStatus::Ok) if rule.for_minutes > 1 => AlertStatus::Pending { since: now },
+                (true, AlertStatus::Ok | AlertStatus::Pending { .. }) => {
                     let samples = stage
                         .monitor
                         .recent(rule.metric, rule.for_minutes.clamp(1, 8) as usize)
@@ -73,8 +81,11 @@ impl World {
             resolved_at: None,
             release,
         });
+        self.open_count += 1;
         if self.incidents.len() > INCIDENT_CAP {
-            self.incidents.pop_front();
+            if self.incidents.pop_front().is_some_and(|old| old.is_open()) {
+                self.open_count -= 1;
+            }
         }
         if i + 1 == self.stages.len() && self.current_release_is_faulty(i) {
             if let Some(v) = release {
@@ -85,6 +96,9 @@ impl World {
     }
 
     fn update_incidents(&mut self, events: &mut Vec<Event>) {
+        if self.open_count == 0 {
+            return;
+        }
         let now = self.now;
         for k in 0..self.incidents.len() {
             let inc = &self.incidents[k];
@@ -109,6 +123,7 @@ impl World {
                 Some(m) if healthy_now && now.since(m).0 >= QUIET_BEFORE_RESOLVED => {
                     inc.resolved_at = Some(now);
                     let id = inc.id;
+                    self.open_count -= 1;
                     self.emit(events, EventKind::IncidentResolved { incident: id, stage });
                 }
                 _ => {}

@@ -14,6 +14,7 @@ pub mod config;
 pub mod delivery;
 mod deploy;
 mod deploy_steps;
+pub mod driver;
 pub mod describe;
 pub mod event;
 pub mod ids;

@@ -123,6 +123,8 @@ pub enum AlertStatus {
 pub struct AlertState {
     pub rule: AlertRule,
     pub status: AlertStatus,
+    /// Index of the rule's stage, resolved once when the world is built.
+    pub stage_index: Option<usize>,
 }
 
 impl AlertState {

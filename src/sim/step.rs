@@ -55,6 +55,9 @@ impl World {
         let now = self.now;
         for i in 0..self.stages.len() {
             let f = &mut self.stages[i].faults;
+            if f.dependency_until.is_none() && f.database_until.is_none() && f.spike.is_none() {
+                continue;
+            }
             let mut cleared = Vec::new();
             if f.dependency_until.is_some_and(|u| u <= now) {
                 f.dependency_until = None;
@@ -169,6 +172,9 @@ impl World {
                 }
             }
         }
+        if crashed.is_empty() && recovered == 0 {
+            return;
+        }
         let id = stage.config.id.clone();
         crashed.dedup();
         for (release, reason) in crashed {
@@ -188,7 +194,6 @@ impl World {
         let stage = &mut self.stages[i];
         stage.last = sample;
         stage.monitor.push(sample);
-        let id = stage.config.id.clone();
         let mut newly_corrupted = None;
         if let Some(db) = &mut stage.database {
             db.records += data.writes;
@@ -206,8 +211,9 @@ impl World {
             }
             _ => None,
         };
+        let id = || self.stages[i].config.id.clone();
         if let Some(records) = newly_corrupted {
-            self.emit(events, EventKind::DataCorrupted { stage: id.clone(), records });
+            self.emit(events, EventKind::DataCorrupted { stage: id(), records });
         }
         if let Some((target, budget, errors)) = exhausted {
             let explanation = super::event::Explanation {
@@ -220,7 +226,7 @@ impl World {
                     "The budget is spent: the team should put reliability work first.".into()
                 },
             };
-            self.emit(events, EventKind::ErrorBudgetExhausted { stage: id.clone(), explanation });
+            self.emit(events, EventKind::ErrorBudgetExhausted { stage: id(), explanation });
         }
         if user_facing {
             let per_user = self.stages[i].config.traffic.requests_per_user.max(0.1);
@@ -234,8 +240,11 @@ impl World {
     }
 
     fn maybe_exploit(&mut self, i: usize, events: &mut Vec<Event>) {
-        let serving = self.stages[i].serving();
-        for (version, weight) in serving {
+        for p in 0..self.stages[i].pools.len() {
+            let (version, weight) = (self.stages[i].pools[p].release, self.stages[i].pools[p].weight);
+            if weight == 0 {
+                continue;
+            }
             let vulnerable = self.releases.get(&version).is_some_and(|r| r.traits.defect == Defect::SecurityHole && !r.exploited);
             if vulnerable && self.draws.chance(EXPLOIT_CHANCE * f64::from(weight) / 100.0) {
                 if let Some(r) = self.releases.get_mut(&version) {

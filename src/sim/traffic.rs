@@ -147,18 +147,20 @@ pub fn simulate_minute(
     if p95 == 0.0 && requests > 0.0 {
         p95 = weighted_latency / requests;
     }
-    let requests_whole = requests.floor() as u32;
+    // Casts truncate, which for these non-negative values is floor (and cheaper than the
+    // libm call `floor` compiles to on baseline x86-64); results are identical everywhere.
+    let requests_whole = requests as u32;
     // Noise makes partial failures look organic; a total outage stays total.
     let error_share = if requests > 0.0 { errors / requests } else { 0.0 };
     let noisy = if error_share >= 0.95 { errors } else { errors * error_noise };
-    let errors_whole = (noisy.round() as u32).min(requests_whole);
+    let errors_whole = ((noisy + 0.5) as u32).min(requests_whole);
     let any_healthy = stage.pools.iter().any(|p| p.weight > 0 && p.healthy() > 0);
-    let writes = if any_healthy && !db_down && !unreachable { (requests * WRITE_SHARE).floor() as u64 } else { 0 };
+    let writes = if any_healthy && !db_down && !unreachable { (requests * WRITE_SHARE) as u64 } else { 0 };
     let sample = Sample {
         at: now,
         requests: requests_whole,
         errors: errors_whole,
-        p95_ms: (p95 * latency_noise).round(),
+        p95_ms: f64::from((p95 * latency_noise + 0.5) as u32),
         memory,
         saturation,
     };

@@ -77,6 +77,8 @@ pub struct World {
     pub schema_chain: Vec<Migration>,
     pub alerts: Vec<AlertState>,
     pub incidents: VecDeque<Incident>,
+    /// How many incidents are open, so quiet minutes skip the incident scan.
+    pub(crate) open_count: u32,
     pub(crate) next_incident: u32,
     pub(crate) next_backup: u32,
     pub scheduled: Vec<(SimTime, Failure)>,
@@ -107,7 +109,7 @@ impl World {
         let alerts = config
             .alert_rules
             .iter()
-            .map(|rule| AlertState { rule: rule.clone(), status: AlertStatus::Ok })
+            .map(|rule| AlertState { rule: rule.clone(), status: AlertStatus::Ok, stage_index: config.stage_index(&rule.stage) })
             .collect();
         World {
             seed,
@@ -123,6 +125,7 @@ impl World {
             schema_chain: Vec::new(),
             alerts,
             incidents: VecDeque::new(),
+            open_count: 0,
             next_incident: 1,
             next_backup: 1,
             scheduled: Vec::new(),
