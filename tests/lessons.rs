@@ -100,3 +100,32 @@ fn objectives_read_as_sentences_and_start_not_met() {
     // A lesson is judged with its own seed; at minute 0 the time limit has not passed.
     assert_eq!(world.now, SimTime::ZERO);
 }
+
+#[test]
+fn the_post_incident_report_tells_the_story_blamelessly() {
+    let lesson = lessons::load("destructive-migration").unwrap();
+    let world = lesson.replay(&lesson.file.solution, lesson.check_at());
+    let md = lessons::report::post_incident(&world, Some(&lesson));
+    for needle in [
+        "# Post-incident review: What rollback cannot undo",
+        "Blameless format",
+        "### INC-1",
+        "time to detect",
+        "time to restore",
+        "| Change failure rate |",
+        "A destructive database migration ran in Production",
+        "## Timeline",
+        "Hotfix v1.1.1 built",
+        "## Debrief",
+    ] {
+        assert!(md.contains(needle), "missing {needle:?} in:\n{md}");
+    }
+    assert!(!md.contains('<'), "no markup");
+    let free = lessons::report::post_incident(&lessons::load("sandbox").unwrap().world(), None);
+    assert!(free.contains("No incident was opened."));
+}
+
+#[test]
+fn user_text_in_reports_is_escaped() {
+    assert_eq!(lessons::report::escape("<b>*hi*</b>"), "&lt;b&gt;\\*hi\\*&lt;/b&gt;");
+}

@@ -114,6 +114,7 @@ pub fn post_incident(world: &World, lesson: Option<&Lesson>) -> String {
 pub fn contributing_factors(world: &World) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut seen = BTreeSet::new();
+    let n = |s: &crate::sim::ids::StageId| escape(world.stage(s).map_or(s.as_str(), |x| x.name()));
     let mut add = |key: &str, text: String| {
         if seen.insert(key.to_string()) {
             out.push(text);
@@ -129,19 +130,19 @@ pub fn contributing_factors(world: &World) -> Vec<String> {
                 format!("{release} did not start in time: {}. A difference between environments is the usual cause.", escape(&explanation.samples.join("; "))),
             ),
             EventKind::MigrationApplied { destructive: true, stage, .. } => add(
-                "migration",
-                format!("A destructive database migration ran in {stage}; older releases cannot read the new schema, so rolling back could not undo it."),
+                &format!("migration-{stage}"),
+                format!("A destructive database migration ran in {}; older releases cannot read the new schema, so rolling back could not undo it.", n(stage)),
             ),
-            EventKind::DataCorrupted { stage, .. } => add("corruption", format!("A release wrote damaged records in {stage}; tests did not exercise that path.")),
-            EventKind::DatabaseLost { stage, .. } => add("dbloss", format!("{stage} lost its database; how much data came back depended on how recent the last backup was.")),
+            EventKind::DataCorrupted { stage, .. } => add(&format!("corruption-{stage}"), format!("A release wrote damaged records in {}; tests did not exercise that path.", n(stage))),
+            EventKind::DatabaseLost { stage, .. } => add("dbloss", format!("{} lost its database; how much data came back depended on how recent the last backup was.", n(stage))),
             EventKind::CanaryAnalysisFailed { .. } => add("canary", "Canary analysis limited the bad release to a small share of users.".into()),
             EventKind::AccessDenied { actor, .. } => add("denied", format!("An action by {actor} fell outside the access policy; it was blocked and written to the audit log.")),
-            EventKind::ErrorBudgetExhausted { stage, .. } => add("budget", format!("{stage}'s error budget ran out, which by policy freezes further promotions.")),
+            EventKind::ErrorBudgetExhausted { stage, .. } => add("budget", format!("{}'s error budget ran out, which by policy freezes further promotions.", n(stage))),
             EventKind::DefectDiscovered { defect, stage, .. } if *defect != Defect::None => {
-                add(&format!("defect-{defect:?}"), format!("A {} reached {stage}; earlier checks had a chance to catch it and did not.", defect.label()))
+                add(&format!("defect-{defect:?}"), format!("A {} reached {}; earlier checks had a chance to catch it and did not.", defect.label(), n(stage)))
             }
             EventKind::InstanceCrashed { reason, stage, .. } if reason.contains("memory") => {
-                add("oom", format!("Instances in {stage} ran out of memory; a slow leak takes hours to show, so it needs an alert on memory, not on errors."))
+                add("oom", format!("Instances in {} ran out of memory; a slow leak takes hours to show, so it needs an alert on memory, not on errors.", n(stage)))
             }
             EventKind::FailureInjected { description } => add(&format!("chaos-{description}"), format!("An outside event: {}.", escape(description))),
             _ => {}
