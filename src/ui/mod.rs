@@ -1,48 +1,100 @@
-//! The Yew app. For now a single screen: the release pipeline with one promote button.
-//! It will be rebuilt on top of the engine in `crate::sim`; keep it thin.
+//! The Yew app: the whole engine made visible and touchable.
+//!
+//! One root reducer ([`state::AppState`]) holds the world and the UI state; components get
+//! plain props and one stable `Callback<Action>`; timers, shortcuts and stored preferences
+//! live in hooks ([`hooks`]).
 
+pub mod components;
+pub mod hooks;
+pub mod labels;
 mod panic;
-mod pipeline;
+pub mod state;
+pub mod view;
 
 pub use panic::{install_panic_hook, report_panic, PANIC_PANEL_ID};
-pub use pipeline::{Pipeline, PipelineAction, PipelineState, Stage};
+pub use state::{Action, AppState, Speed, Theme};
 
 use yew::prelude::*;
+
+use components::chaos::Chaos;
+use components::clock::Clock;
+use components::commit_form::CommitForm;
+use components::config_matrix::ConfigMatrix;
+use components::delivery::Delivery;
+use components::details::Details;
+use components::help::Help;
+use components::monitoring::Monitoring;
+use components::pipeline::Pipeline;
+use components::stage_controls::StageControls;
+use components::stage_ops::StageOps;
+use components::timeline::Timeline;
+use components::toast::Toast;
+use components::Snapshot;
 
 /// The root component.
 #[component]
 pub fn App() -> Html {
-    let state = use_reducer(PipelineState::default);
-    let on_promote = {
-        let state = state.clone();
-        Callback::from(move |_: MouseEvent| state.dispatch(PipelineAction::Promote))
-    };
+    let state = use_reducer(AppState::default);
+    let dispatcher = state.dispatcher();
+    let on_action: Callback<Action> = (*use_memo((), move |_| dispatcher.to_callback())).clone();
+    hooks::use_clock(state.playing, state.speed, on_action.clone());
+    hooks::use_shortcuts(on_action.clone());
+    hooks::use_display_prefs(state.theme, state.presenter, on_action.clone());
 
-    let (label, disabled) = match state.token.next() {
-        Some(next) => (format!("Promote to {}", next.name()), false),
-        None => ("Released to Production".to_string(), true),
-    };
-
+    let world = &state.world;
+    let snapshot = Snapshot { world: state.world.clone(), rev: state.rev };
+    let time_label = AttrValue::from(world.now.label(world.config.start_minute_of_day));
+    let presenter = state.presenter;
+    let columns = world.stages.iter().enumerate().map(|(i, s)| {
+        let name = s.name().to_string();
+        html! {
+            <section class="stage-column" key={s.config.id.as_str().to_string()} aria-label={format!("{name} controls")}>
+                <h3>{ name.clone() }</h3>
+                <StageControls snapshot={snapshot.clone()} index={i} on_action={on_action.clone()} />
+                if !presenter {
+                    <details class="ops">
+                        <summary>{ format!("Operate {name}: flags, config, backups") }</summary>
+                        <StageOps snapshot={snapshot.clone()} index={i} on_action={on_action.clone()} />
+                    </details>
+                }
+            </section>
+        }
+    });
+    let a = &state.announcement;
     html! {
-        <main class="app">
+        <div class={classes!("app", presenter.then_some("presenter"))} data-theme={state.theme.name()}>
             <header class="app-header">
                 <h1>{ "Stagecraft" }</h1>
-                <p class="tagline">{ "Follow a release from development to staging to production." }</p>
+                <Clock {time_label} playing={state.playing} speed={state.speed} actors={world.config.actors.clone()}
+                    actor={state.actor.clone()} theme={state.theme} presenter={presenter} on_action={on_action.clone()} />
             </header>
-            <section class="pipeline-card" aria-labelledby="pipeline-heading">
-                <h2 id="pipeline-heading">{ "Release pipeline" }</h2>
-                <Pipeline state={(*state).clone()} />
-                <div class="controls">
-                    <button type="button" class="promote" data-testid="promote"
-                        onclick={on_promote} {disabled}>
-                        { label }
-                    </button>
-                    <p class="status" role="status" aria-live="polite" data-testid="status">
-                        { format!("{} is running in {}.", state.version, state.token.name()) }
-                    </p>
-                </div>
-            </section>
-        </main>
+            <div class="live" aria-live="polite" role="status" data-testid="announce-polite">{ format!("{}", a.polite) }</div>
+            <div class="live" aria-live="assertive" data-testid="announce-assertive">{ a.assertive.clone() }</div>
+            if let Some(t) = &state.toast {
+                <Toast toast={t.clone()} on_action={on_action.clone()} />
+            }
+            <main class="layout">
+                <section class="card diagram" aria-labelledby="pipeline-heading">
+                    <h2 id="pipeline-heading">{ "Release pipeline" }</h2>
+                    <div class="diagram-scroll">
+                        <Pipeline snapshot={snapshot.clone()} highlight={state.highlight.clone()} on_action={on_action.clone()} />
+                    </div>
+                    <div class="stage-columns">{ for columns }</div>
+                </section>
+                <aside class="side">
+                    <Details snapshot={snapshot.clone()} selection={state.selection.clone()} on_action={on_action.clone()} />
+                    <CommitForm on_action={on_action.clone()} />
+                    if !presenter { <Chaos snapshot={snapshot.clone()} on_action={on_action.clone()} /> }
+                </aside>
+                <Monitoring snapshot={snapshot.clone()} on_action={on_action.clone()} />
+                <Delivery snapshot={snapshot.clone()} />
+                if !presenter {
+                    <Timeline snapshot={snapshot.clone()} filter={state.filter.clone()} on_action={on_action.clone()} />
+                    <ConfigMatrix snapshot={snapshot.clone()} />
+                }
+            </main>
+            if state.help_open { <Help on_action={on_action.clone()} /> }
+        </div>
     }
 }
 

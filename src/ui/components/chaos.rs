@@ -1,0 +1,97 @@
+//! The instructor's chaos menu: inject a failure now, or schedule it at a simulated time.
+//! Always acts as the trainer.
+
+use yew::prelude::*;
+
+use super::{value_of, ActionButton, Snapshot};
+use crate::sim::{Failure, SimTime, StageId};
+use crate::ui::state::Action;
+
+#[derive(Properties, PartialEq)]
+pub struct ChaosProps {
+    pub snapshot: Snapshot,
+    pub on_action: Callback<Action>,
+}
+
+pub const FAILURES: [(&str, &str); 9] = [
+    ("crash", "Instance crash"),
+    ("dependency", "Dependency outage (30 min)"),
+    ("database", "Database outage (20 min)"),
+    ("spike", "Traffic spike ×3 (30 min)"),
+    ("data_loss", "Data loss (disk lost)"),
+    ("region", "Region outage"),
+    ("certificate", "Certificate expiry"),
+    ("flaky", "Flaky tests (60 min)"),
+    ("unauthorized", "Unauthorized deploy attempt"),
+];
+
+pub fn failure(kind: &str, stage: StageId) -> Failure {
+    match kind {
+        "dependency" => Failure::DependencyOutage { stage, minutes: 30 },
+        "database" => Failure::DatabaseOutage { stage, minutes: 20 },
+        "spike" => Failure::TrafficSpike { stage, factor: 3.0, minutes: 30 },
+        "data_loss" => Failure::DataLoss { stage },
+        "region" => Failure::RegionOutage { stage },
+        "certificate" => Failure::CertificateExpiry { stage },
+        "flaky" => Failure::FlakyTests { minutes: 60 },
+        "unauthorized" => Failure::UnauthorizedDeploy { stage },
+        _ => Failure::InstanceCrash { stage },
+    }
+}
+
+#[derive(Clone, PartialEq)]
+struct Form {
+    kind: String,
+    stage: String,
+    delay: String,
+}
+
+#[component]
+pub fn Chaos(props: &ChaosProps) -> Html {
+    let world = &props.snapshot.world;
+    let prod = world.production().config.id.as_str().to_string();
+    let form = use_state(|| Form { kind: "crash".into(), stage: prod, delay: "30".into() });
+    let field = |f: fn(&mut Form, String)| {
+        let form = form.clone();
+        Callback::from(move |e: Event| {
+            let mut next = (*form).clone();
+            f(&mut next, value_of(&e));
+            form.set(next);
+        })
+    };
+    let fire = |scheduled: bool| {
+        let form = form.clone();
+        let on = props.on_action.clone();
+        let now = world.now;
+        Callback::from(move |_| {
+            let f = failure(&form.kind, StageId::new(form.stage.clone()));
+            let at = scheduled.then(|| SimTime(now.0 + form.delay.trim().parse::<u64>().unwrap_or(30)));
+            on.emit(Action::ChoseChaos { failure: f, at });
+        })
+    };
+    let scheduled = world.scheduled.iter().map(|(at, f)| html! {
+        <li>{ format!("{}: {}", at.label(world.config.start_minute_of_day), f.describe()) }</li>
+    });
+    html! {
+        <section class="card chaos" aria-labelledby="chaos-heading">
+            <h2 id="chaos-heading">{ "Instructor: chaos" }</h2>
+            <p class="hint">{ "Acts as the trainer. Break something, then let the class recover." }</p>
+            <label>{ "Failure" }
+                <select id="chaos-failure" onchange={field(|f, v| f.kind = v)}>
+                    { for FAILURES.iter().map(|(k, l)| html! { <option value={*k} selected={form.kind == *k}>{ *l }</option> }) }
+                </select>
+            </label>
+            <label>{ "Where" }
+                <select id="chaos-stage" onchange={field(|f, v| f.stage = v)}>
+                    { for world.stages.iter().map(|s| html! {
+                        <option value={s.config.id.as_str().to_string()} selected={form.stage == s.config.id.as_str()}>{ s.name().to_string() }</option>
+                    }) }
+                </select>
+            </label>
+            <ActionButton id="inject" class={classes!("danger")} label="Inject failure now" onclick={fire(false)} />
+            <label>{ "In (sim minutes)" }<input type="number" min="1" value={form.delay.clone()} onchange={field(|f, v| f.delay = v)} /></label>
+            <ActionButton id="schedule" label="Schedule failure" onclick={fire(true)} />
+            if !world.scheduled.is_empty() { <ul class="scheduled" aria-label="Scheduled failures">{ for scheduled }</ul> }
+        </section>
+    }
+}

@@ -1,0 +1,57 @@
+//! The top bar: simulated time, play / pause / step, speed, who you are acting as, theme,
+//! presenter mode and help.
+
+use yew::prelude::*;
+
+use super::value_of;
+use crate::sim::access::Actor;
+use crate::sim::ActorId;
+use crate::ui::state::{Action, Speed, Theme};
+
+#[derive(Properties, PartialEq)]
+pub struct ClockProps {
+    pub time_label: AttrValue,
+    pub playing: bool,
+    pub speed: Speed,
+    pub actors: Vec<Actor>,
+    pub actor: ActorId,
+    pub theme: Theme,
+    pub presenter: bool,
+    pub on_action: Callback<Action>,
+}
+
+#[component]
+pub fn Clock(props: &ClockProps) -> Html {
+    let emit = |a: Action| props.on_action.reform(move |_: MouseEvent| a.clone());
+    let choose = props.on_action.reform(|e: Event| Action::ChoseActor(ActorId::new(value_of(&e))));
+    let speeds = Speed::ALL.iter().map(|&s| {
+        let pressed = s == props.speed;
+        html! {
+            <button type="button" class={classes!("speed", pressed.then_some("on"))} aria-pressed={pressed.to_string()}
+                aria-label={format!("Speed {}", s.label())} onclick={emit(Action::ChoseSpeed(s))}>{ s.label() }</button>
+        }
+    });
+    html! {
+        <div class="clock" role="toolbar" aria-label="Simulation clock and display">
+            <span class="time" data-testid="sim-time" aria-label={format!("Simulated time {}", props.time_label)}>{ props.time_label.clone() }</span>
+            <button type="button" class="primary play" onclick={emit(Action::TogglePlay)}
+                aria-label={if props.playing { "Pause the simulation" } else { "Play the simulation" }}>
+                { if props.playing { "❚❚ Pause" } else { "▶ Play" } }
+            </button>
+            <button type="button" onclick={emit(Action::PressedStep)} aria-label="Step one simulated minute">{ "Step +1 min" }</button>
+            <span class="speeds" role="group" aria-label="Speed">{ for speeds }</span>
+            <label class="acting">{ "Acting as" }
+                <select id="acting-as" onchange={choose}>
+                    { for props.actors.iter().map(|a| html! {
+                        <option value={a.id.as_str().to_string()} selected={a.id == props.actor}>{ if a.name.contains('(') { a.name.clone() } else { format!("{} ({})", a.name, a.role.label()) } }</option>
+                    }) }
+                </select>
+            </label>
+            <button type="button" onclick={emit(Action::ToggleTheme)} aria-pressed={(props.theme == Theme::Light).to_string()}>
+                { if props.theme == Theme::Light { "Dark theme" } else { "Light theme" } }
+            </button>
+            <button type="button" onclick={emit(Action::TogglePresenter)} aria-pressed={props.presenter.to_string()}>{ "Presenter mode" }</button>
+            <button type="button" onclick={emit(Action::ToggleHelp)} aria-label="Keyboard shortcuts">{ "?" }</button>
+        </div>
+    }
+}

@@ -1,0 +1,98 @@
+//! One component per file. Panels receive a [`Snapshot`] of the world (compared by
+//! revision, never deeply) and the one stable `Callback<Action>`.
+
+pub mod chart;
+pub mod chaos;
+pub mod clock;
+pub mod commit_form;
+pub mod config_matrix;
+pub mod delivery;
+pub mod details;
+pub mod help;
+pub mod monitoring;
+pub mod pipeline;
+pub mod stage_controls;
+pub mod stage_ops;
+pub mod station;
+pub mod timeline;
+pub mod toast;
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::sim::World;
+
+/// The world as of one revision. Equality is the revision and the pointer, so comparing
+/// props costs nothing however big the world grows.
+#[derive(Clone, Debug)]
+pub struct Snapshot {
+    pub world: Rc<World>,
+    pub rev: u64,
+}
+
+impl PartialEq for Snapshot {
+    fn eq(&self, other: &Self) -> bool {
+        self.rev == other.rev && Rc::ptr_eq(&self.world, &other.world)
+    }
+}
+
+/// Click and Enter/Space handlers for an SVG element acting as a button.
+pub fn activate(cb: Callback<()>) -> (Callback<MouseEvent>, Callback<KeyboardEvent>) {
+    let click = cb.reform(|_: MouseEvent| ());
+    let key = Callback::from(move |e: KeyboardEvent| {
+        if e.key() == "Enter" || e.key() == " " {
+            e.prevent_default();
+            cb.emit(());
+        }
+    });
+    (click, key)
+}
+
+/// The value of the input or select an event came from.
+pub fn value_of(e: &Event) -> String {
+    use wasm_bindgen::JsCast;
+    let target = e.target();
+    if let Some(i) = target.as_ref().and_then(|t| t.dyn_ref::<web_sys::HtmlInputElement>()) {
+        return i.value();
+    }
+    if let Some(s) = target.as_ref().and_then(|t| t.dyn_ref::<web_sys::HtmlSelectElement>()) {
+        return s.value();
+    }
+    target
+        .as_ref()
+        .and_then(|t| t.dyn_ref::<web_sys::HtmlTextAreaElement>())
+        .map(|t| t.value())
+        .unwrap_or_default()
+}
+
+/// A button that can be disabled with a visible reason linked by `aria-describedby`.
+#[derive(Properties, PartialEq)]
+pub struct ActionButtonProps {
+    pub id: AttrValue,
+    pub label: AttrValue,
+    #[prop_or_default]
+    pub why_not: Option<AttrValue>,
+    #[prop_or_default]
+    pub class: Classes,
+    pub onclick: Callback<()>,
+}
+
+#[component]
+pub fn ActionButton(props: &ActionButtonProps) -> Html {
+    let disabled = props.why_not.is_some();
+    let why_id = format!("{}-why", props.id);
+    let onclick = props.onclick.reform(|_: MouseEvent| ());
+    html! {
+        <span class="action">
+            <button type="button" id={props.id.clone()} class={props.class.clone()} {disabled} {onclick}
+                title={props.why_not.clone()}
+                aria-describedby={props.why_not.as_ref().map(|_| why_id.clone())}>
+                { props.label.clone() }
+            </button>
+            if let Some(why) = &props.why_not {
+                <span class="why" id={why_id}>{ why.clone() }</span>
+            }
+        </span>
+    }
+}

@@ -1,0 +1,190 @@
+//! Deploy controls for one stage: promote with a strategy, approve, pause / resume /
+//! advance / abort the rollout, switch blue-green traffic, roll back.
+
+use yew::prelude::*;
+
+use super::{value_of, ActionButton, Snapshot};
+use crate::sim::command::CanaryPlan;
+use crate::sim::rollout::{DeployProgress, Phase};
+use crate::sim::{FlagName, Strategy, Version};
+use crate::ui::labels::strategy_hint;
+use crate::ui::state::Action;
+
+#[derive(Properties, PartialEq)]
+pub struct StageControlsProps {
+    pub snapshot: Snapshot,
+    pub index: usize,
+    pub on_action: Callback<Action>,
+}
+
+/// The strategy form's fields, turned into a [`Strategy`] on submit.
+#[derive(Clone, PartialEq)]
+struct StrategyForm {
+    kind: String,
+    batch: String,
+    steps: String,
+    flag: String,
+}
+
+impl StrategyForm {
+    fn strategy(&self) -> Strategy {
+        match self.kind.as_str() {
+            "rolling" => Strategy::Rolling { batch: self.batch.trim().parse().unwrap_or(0) },
+            "blue_green" => Strategy::BlueGreen,
+            "canary" => {
+                // Unparsable steps are sent as given (empty), so the engine explains the rule.
+                let steps = self.steps.split([',', ' ']).filter(|s| !s.is_empty()).map(|s| s.trim_end_matches('%').parse().unwrap_or(0)).collect();
+                Strategy::Canary(CanaryPlan { steps, ..CanaryPlan::default() })
+            }
+            "dark" => Strategy::DarkLaunch { flag: FlagName::new(self.flag.trim()) },
+            _ => Strategy::AllAtOnce,
+        }
+    }
+}
+
+#[component]
+pub fn StageControls(props: &StageControlsProps) -> Html {
+    let form = use_state(|| StrategyForm { kind: "rolling".into(), batch: "1".into(), steps: "10, 25, 50".into(), flag: "new-checkout".into() });
+    let world = &props.snapshot.world;
+    let i = props.index;
+    let stage = &world.stages[i];
+    let id = stage.config.id.clone();
+    let name = stage.name().to_string();
+    let sid = id.as_str().to_string();
+    let rollout = stage.rollout.as_ref();
+    let on = props.on_action.clone();
+    let emit = |action: Action| {
+        let on = on.clone();
+        Callback::from(move |_| on.emit(action.clone()))
+    };
+
+    let promote = (i > 0).then(|| {
+        let prev = &world.stages[i - 1];
+        let candidate = prev.current();
+        let why = match (candidate, rollout) {
+            (_, Some(r)) => Some(format!("{name} is busy with {}; wait, or abort it.", r.release)),
+            (Some(v), None) if stage.serving() == vec![(v, 100)] => {
+                Some(format!("{name} already runs {v}, like {}. Commit a change first.", prev.name()))
+            }
+            (None, None) => Some(format!("Nothing runs in {}.", prev.name())),
+            _ => None,
+        };
+        let strategy = form.strategy();
+        let field = |f: fn(&mut StrategyForm, String)| {
+            let form = form.clone();
+            Callback::from(move |e: Event| {
+                let mut next = (*form).clone();
+                f(&mut next, value_of(&e));
+                form.set(next);
+            })
+        };
+        let kind = form.kind.clone();
+        html! {
+            <fieldset class="promote">
+                <legend>{ format!("Promote {} → {name}", candidate.map_or("—".into(), |v| v.to_string())) }</legend>
+                <label>{ "Strategy" }
+                    <select id={format!("strategy-{sid}")} onchange={field(|f, v| f.kind = v)}>
+                        { for [("all", "All at once"), ("rolling", "Rolling"), ("blue_green", "Blue-green"), ("canary", "Canary"), ("dark", "Dark launch")].iter().map(|(k, l)| html! {
+                            <option value={*k} selected={kind == *k}>{ *l }</option>
+                        }) }
+                    </select>
+                </label>
+                if kind == "rolling" {
+                    <label>{ "Batch size" }<input type="number" min="1" max={stage.config.instances.to_string()} value={form.batch.clone()} onchange={field(|f, v| f.batch = v)} /></label>
+                }
+                if kind == "canary" {
+                    <label>{ "Traffic steps (%)" }<input type="text" value={form.steps.clone()} onchange={field(|f, v| f.steps = v)} /></label>
+                }
+                if kind == "dark" {
+                    <label>{ "Flag name" }<input type="text" value={form.flag.clone()} onchange={field(|f, v| f.flag = v)} /></label>
+                }
+                <p class="hint">{ strategy_hint(&kind) }</p>
+                <ActionButton id={format!("promote-{sid}")} class={classes!("primary")} label={format!("Promote to {name}")}
+                    why_not={why.map(AttrValue::from)} onclick={emit(Action::ClickedPromote { to: id.clone(), strategy })} />
+            </fieldset>
+        }
+    });
+
+    let deploying = rollout.and_then(|r| match &r.phase {
+        Phase::Deploying(p) => Some(p),
+        Phase::Gates(_) => None,
+    });
+    let pausable = matches!(deploying, Some(DeployProgress::Rolling { .. } | DeployProgress::Canary { .. }));
+    let paused = rollout.is_some_and(|r| r.paused);
+    let pause_why: Option<&str> = if !pausable { Some("Only rolling and canary deploys pause.") } else if paused { Some("Already paused.") } else { None };
+    let resume_why = if !paused { Some(AttrValue::from("Nothing is paused.")) } else { None };
+    let ready_green = matches!(deploying, Some(DeployProgress::BlueGreen { ready: true, .. }));
+    let advance_why = match deploying {
+        Some(DeployProgress::Canary { .. }) => None,
+        _ if ready_green => None,
+        _ => Some(AttrValue::from("Only a canary or a ready blue-green deploy can advance.")),
+    };
+    let approve_why = match rollout {
+        Some(r) if r.awaiting_approval() => None,
+        _ => Some(AttrValue::from("Nothing waits for approval here.")),
+    };
+    let switch_why = if ready_green || (rollout.is_none() && stage.pools.iter().any(|p| p.idle)) {
+        None
+    } else {
+        Some(AttrValue::from("Needs a blue-green deploy (a ready green side or an idle colour)."))
+    };
+    let current = stage.current();
+    let targets: Vec<Version> = {
+        let mut seen = Vec::new();
+        for d in stage.history.iter().rev() {
+            if Some(d.release) != current || rollout.is_some() {
+                if !seen.contains(&d.release) {
+                    seen.push(d.release);
+                }
+            }
+        }
+        seen
+    };
+    let target = use_state(|| None::<Version>);
+    let chosen = target.filter(|v| targets.contains(v)).or(targets.first().copied());
+    let rollback_why = if chosen.is_none() { Some(AttrValue::from(format!("{name} has no earlier release to go back to."))) } else { None };
+    let rollback_click = {
+        let on = props.on_action.clone();
+        let id = id.clone();
+        Callback::from(move |_| {
+            if let Some(to) = chosen {
+                on.emit(Action::ChoseRollback { stage: id.clone(), to });
+            }
+        })
+    };
+    let choose_target = {
+        let target = target.clone();
+        Callback::from(move |e: Event| target.set(value_of(&e).parse().ok()))
+    };
+
+    html! {
+        <div class="stage-controls">
+            { promote.unwrap_or_else(|| html! { <p class="hint">{ format!("New releases arrive in {name} by committing a change.") }</p> }) }
+            if rollout.is_some() {
+                <div class="button-row" role="group" aria-label={format!("Rollout in {name}")}>
+                    <ActionButton id={format!("approve-{sid}")} class={classes!((approve_why.is_none()).then_some("primary"))} label={format!("Approve for {name}")} why_not={approve_why} onclick={emit(Action::ClickedApprove { stage: id.clone() })} />
+                    <ActionButton id={format!("pause-{sid}")} label={format!("Pause rollout in {name}")} why_not={pause_why.map(AttrValue::from)} onclick={emit(Action::ClickedPause { stage: id.clone() })} />
+                    <ActionButton id={format!("resume-{sid}")} label={format!("Resume rollout in {name}")} why_not={resume_why} onclick={emit(Action::ClickedResume { stage: id.clone() })} />
+                    <ActionButton id={format!("advance-{sid}")} label={format!("Advance rollout in {name}")} why_not={advance_why} onclick={emit(Action::ClickedAdvance { stage: id.clone() })} />
+                    <ActionButton id={format!("abort-{sid}")} class={classes!("danger")} label={format!("Abort rollout in {name}")} onclick={emit(Action::ClickedAbort { stage: id.clone() })} />
+                    <ActionButton id={format!("switch-{sid}")} label={format!("Switch traffic in {name}")} why_not={switch_why} onclick={emit(Action::ClickedSwitchTraffic { stage: id.clone() })} />
+                </div>
+            } else {
+                if switch_why.is_none() {
+                    <div class="button-row">
+                        <ActionButton id={format!("switch-{sid}")} label={format!("Switch traffic in {name}")} onclick={emit(Action::ClickedSwitchTraffic { stage: id.clone() })} />
+                    </div>
+                }
+                <p class="hint">{ format!("No rollout in progress in {name}.") }</p>
+            }
+            <div class="inline-form">
+                <label>{ format!("Roll {name} back to") }
+                    <select id={format!("rollback-target-{sid}")} onchange={choose_target} disabled={targets.is_empty()}>
+                        { for targets.iter().map(|v| html! { <option value={v.to_string()} selected={Some(*v) == chosen}>{ v.to_string() }</option> }) }
+                    </select>
+                </label>
+                <ActionButton id={format!("rollback-{sid}")} class={classes!("danger")} label={format!("Roll back {name}")} why_not={rollback_why} onclick={rollback_click} />
+            </div>
+        </div>
+    }
+}

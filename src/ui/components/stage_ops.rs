@@ -1,0 +1,142 @@
+//! Operating one stage: hotfix its release, feature flags, configuration and secrets,
+//! backups and restores, failover, certificate renewal.
+
+use yew::prelude::*;
+
+use super::{value_of, ActionButton, Snapshot};
+use crate::sim::{BackupId, ConfigKey, FlagName};
+use crate::ui::state::Action;
+
+#[derive(Properties, PartialEq)]
+pub struct StageOpsProps {
+    pub snapshot: Snapshot,
+    pub index: usize,
+    pub on_action: Callback<Action>,
+}
+
+#[derive(Clone, Default, PartialEq)]
+struct Fields {
+    hotfix: String,
+    flag: String,
+    percent: String,
+    key: String,
+    value: String,
+    secret_name: String,
+    secret: String,
+    backup: String,
+}
+
+#[component]
+pub fn StageOps(props: &StageOpsProps) -> Html {
+    let fields = use_state(|| Fields { hotfix: "Fix the bug".into(), flag: "new-checkout".into(), percent: "100".into(), ..Fields::default() });
+    let world = &props.snapshot.world;
+    let stage = &world.stages[props.index];
+    let id = stage.config.id.clone();
+    let name = stage.name().to_string();
+    let sid = id.as_str().to_string();
+    let on = props.on_action.clone();
+    let field = |f: fn(&mut Fields, String)| {
+        let fields = fields.clone();
+        Callback::from(move |e: Event| {
+            let mut next = (*fields).clone();
+            f(&mut next, value_of(&e));
+            fields.set(next);
+        })
+    };
+    let send = |make: Box<dyn Fn(&Fields) -> Option<Action>>| {
+        let on = on.clone();
+        let fields = fields.clone();
+        Callback::from(move |_| {
+            if let Some(a) = make(&fields) {
+                on.emit(a);
+            }
+        })
+    };
+    let current = stage.current();
+    let hotfix = {
+        let id = current;
+        send(Box::new(move |f| id.map(|base| Action::SubmittedHotfix { base, summary: f.hotfix.clone() })))
+    };
+    let set_flag = {
+        let id = id.clone();
+        send(Box::new(move |f| Some(Action::SetFlag { stage: id.clone(), flag: FlagName::new(f.flag.trim()), percent: f.percent.trim().parse().unwrap_or(101) })))
+    };
+    let kill = {
+        let id = id.clone();
+        send(Box::new(move |f| Some(Action::SetFlag { stage: id.clone(), flag: FlagName::new(f.flag.trim()), percent: 0 })))
+    };
+    let set_key = {
+        let id = id.clone();
+        send(Box::new(move |f| Some(Action::SubmittedSetting { stage: id.clone(), key: ConfigKey::new(f.key.trim()), value: Some(f.value.clone()) })))
+    };
+    let remove_key = {
+        let id = id.clone();
+        send(Box::new(move |f| Some(Action::SubmittedSetting { stage: id.clone(), key: ConfigKey::new(f.key.trim()), value: None })))
+    };
+    let set_secret = {
+        let id = id.clone();
+        let fields_after = fields.clone();
+        let inner = send(Box::new(move |f| Some(Action::SubmittedSecret { stage: id.clone(), name: ConfigKey::new(f.secret_name.trim()), value: f.secret.clone() })));
+        // The secret's value leaves the form as soon as it is sent.
+        Callback::from(move |_| {
+            inner.emit(());
+            fields_after.set(Fields { secret: String::new(), ..(*fields_after).clone() });
+        })
+    };
+    let backups: Vec<BackupId> = stage.backups.iter().rev().map(|b| b.id).collect();
+    let chosen = backups.iter().copied().find(|b| b.to_string() == fields.backup).or(backups.first().copied());
+    let restore = {
+        let id = id.clone();
+        send(Box::new(move |_| chosen.map(|backup| Action::ChoseRestore { stage: id.clone(), backup })))
+    };
+    let emit = |a: Action| {
+        let on = on.clone();
+        Callback::from(move |_| on.emit(a.clone()))
+    };
+    let has_db = stage.database.is_some();
+    let flags = stage.flags.iter().map(|(f, p)| html! { <li key={f.as_str().to_string()}>{ format!("{f}: {p} %") }</li> });
+    html! {
+        <div class="stage-ops">
+            <div class="inline-form">
+                <label>{ "Hotfix summary" }<input type="text" value={fields.hotfix.clone()} onchange={field(|f, v| f.hotfix = v)} /></label>
+                <ActionButton id={format!("hotfix-{sid}")} label={format!("Hotfix {}", current.map_or("—".into(), |v| v.to_string()))}
+                    why_not={current.is_none().then(|| AttrValue::from("No release runs here."))} onclick={hotfix} />
+            </div>
+            <div class="inline-form">
+                <label>{ "Flag" }<input type="text" value={fields.flag.clone()} onchange={field(|f, v| f.flag = v)} /></label>
+                <label>{ "Percent" }<input type="number" min="0" max="100" value={fields.percent.clone()} onchange={field(|f, v| f.percent = v)} /></label>
+                <ActionButton id={format!("flag-{sid}")} label={format!("Set flag in {name}")} onclick={set_flag} />
+                <ActionButton id={format!("kill-{sid}")} class={classes!("danger")} label={format!("Kill switch in {name}")} onclick={kill} />
+            </div>
+            if !stage.flags.is_empty() { <ul class="flags">{ for flags }</ul> }
+            <div class="inline-form">
+                <label>{ "Setting" }<input type="text" placeholder="LOG_LEVEL" value={fields.key.clone()} onchange={field(|f, v| f.key = v)} /></label>
+                <label>{ "Value" }<input type="text" value={fields.value.clone()} onchange={field(|f, v| f.value = v)} /></label>
+                <ActionButton id={format!("set-{sid}")} label={format!("Set in {name}")} onclick={set_key} />
+                <ActionButton id={format!("remove-{sid}")} label={format!("Remove from {name}")} onclick={remove_key} />
+            </div>
+            <div class="inline-form">
+                <label>{ "Secret" }<input type="text" placeholder="PAYMENT_API_KEY" value={fields.secret_name.clone()} onchange={field(|f, v| f.secret_name = v)} /></label>
+                <label>{ "Secret value" }<input type="password" autocomplete="off" value={fields.secret.clone()} onchange={field(|f, v| f.secret = v)} /></label>
+                <ActionButton id={format!("secret-{sid}")} label={format!("Set secret in {name}")} onclick={set_secret} />
+            </div>
+            <div class="inline-form">
+                <ActionButton id={format!("backup-{sid}")} label={format!("Take backup of {name}")}
+                    why_not={(!has_db).then(|| AttrValue::from("No database here."))} onclick={emit(Action::ClickedBackup { stage: id.clone() })} />
+                <label>{ "Backup" }
+                    <select onchange={field(|f, v| f.backup = v)} disabled={backups.is_empty()}>
+                        { for backups.iter().map(|b| html! { <option value={b.to_string()} selected={Some(*b) == chosen}>{ b.to_string() }</option> }) }
+                    </select>
+                </label>
+                <ActionButton id={format!("restore-{sid}")} label={format!("Restore {name}")}
+                    why_not={backups.is_empty().then(|| AttrValue::from("No backup yet: take one first."))} onclick={restore} />
+            </div>
+            <div class="button-row">
+                <ActionButton id={format!("failover-{sid}")} label={format!("Fail over {name}")}
+                    why_not={(!stage.config.standby_region).then(|| AttrValue::from("No standby region."))} onclick={emit(Action::ClickedFailover { stage: id.clone() })} />
+                <ActionButton id={format!("renew-{sid}")} label={format!("Renew certificate of {name}")}
+                    why_not={(!stage.faults.certificate_expired).then(|| AttrValue::from("The certificate is still valid."))} onclick={emit(Action::ClickedRenewCertificate { stage: id.clone() })} />
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,120 @@
+//! The timeline (recent events, newest first) and the audit log, filterable by stage, kind
+//! and text. Clicking an event highlights the stage and release it concerns.
+
+use yew::prelude::*;
+
+use super::{value_of, Snapshot};
+use crate::sim::audit::Outcome;
+use crate::sim::StageId;
+use crate::ui::labels::{event_actor, EventGroup};
+use crate::ui::state::{Action, TimelineFilter};
+
+/// Rows drawn at most (the engine keeps more; a long list would only slow the page).
+pub const TIMELINE_ROWS: usize = 80;
+pub const AUDIT_ROWS: usize = 40;
+
+#[derive(Properties, PartialEq)]
+pub struct TimelineProps {
+    pub snapshot: Snapshot,
+    pub filter: TimelineFilter,
+    pub on_action: Callback<Action>,
+}
+
+#[component]
+pub fn Timeline(props: &TimelineProps) -> Html {
+    let world = &props.snapshot.world;
+    let f = &props.filter;
+    let start = world.config.start_minute_of_day;
+    let needle = f.text.trim().to_lowercase();
+    let first_seq = world.event_count - world.recent.len() as u64;
+    let rows = world
+        .recent
+        .iter()
+        .enumerate()
+        .rev()
+        .filter(|(_, e)| f.stage.as_ref().is_none_or(|s| e.stage() == Some(s)))
+        .filter(|(_, e)| f.kind.is_none_or(|k| EventGroup::of(e) == k))
+        .map(|(k, e)| (k, e, world.describe(e)))
+        .filter(|(_, _, text)| needle.is_empty() || text.to_lowercase().contains(&needle))
+        .take(TIMELINE_ROWS)
+        .map(|(k, e, text)| {
+            let on = props.on_action.clone();
+            let (stage, release) = (e.stage().cloned(), e.release());
+            let click = Callback::from(move |_: MouseEvent| on.emit(Action::ClickedEvent { stage: stage.clone(), release }));
+            let important = e.is_important();
+            html! {
+                <li key={(first_seq + k as u64).to_string()} class={classes!(important.then_some("important"))}>
+                    <button type="button" class="event" onclick={click}>
+                        <time>{ e.at.label(start) }</time>
+                        if let Some(who) = event_actor(e) { <span class="who">{ who }</span> }
+                        <span class="what">{ text }</span>
+                    </button>
+                </li>
+            }
+        });
+    let set = |change: fn(&mut TimelineFilter, String)| {
+        let on = props.on_action.clone();
+        let filter = f.clone();
+        Callback::from(move |e: Event| {
+            let mut next = filter.clone();
+            change(&mut next, value_of(&e));
+            on.emit(Action::ChangedFilter(next));
+        })
+    };
+    let text_input = {
+        let on = props.on_action.clone();
+        let filter = f.clone();
+        Callback::from(move |e: InputEvent| {
+            let mut next = filter.clone();
+            next.text = value_of(&e);
+            on.emit(Action::ChangedFilter(next));
+        })
+    };
+    let audit = world.audit.entries().rev().take(AUDIT_ROWS).map(|a| {
+        let (outcome, class) = match &a.outcome {
+            Outcome::Applied => ("✓ applied".to_string(), "ok"),
+            Outcome::Rejected { reason } => (format!("✕ refused: {reason}"), "bad"),
+        };
+        html! {
+            <tr key={a.seq.to_string()} class={class}>
+                <td>{ a.at.label(start) }</td>
+                <td>{ format!("{}{}", a.actor, a.role.map(|r| format!(" ({})", r.label())).unwrap_or_default()) }</td>
+                <td>{ a.action.clone() }</td>
+                <td>{ outcome }</td>
+            </tr>
+        }
+    });
+    html! {
+        <section class="card timeline" aria-labelledby="timeline-heading">
+            <h2 id="timeline-heading">{ "Timeline" }</h2>
+            <div class="filters">
+                <label>{ "Stage" }
+                    <select onchange={set(|f, v| f.stage = (!v.is_empty()).then(|| StageId::new(v)))}>
+                        <option value="" selected={f.stage.is_none()}>{ "All stages" }</option>
+                        { for world.stages.iter().map(|s| html! {
+                            <option value={s.config.id.as_str().to_string()} selected={f.stage.as_ref() == Some(&s.config.id)}>{ s.name().to_string() }</option>
+                        }) }
+                    </select>
+                </label>
+                <label>{ "Kind" }
+                    <select onchange={set(|f, v| f.kind = EventGroup::from_key(&v))}>
+                        <option value="" selected={f.kind.is_none()}>{ "All kinds" }</option>
+                        { for EventGroup::ALL.iter().map(|g| html! { <option value={g.key()} selected={f.kind == Some(*g)}>{ g.label() }</option> }) }
+                    </select>
+                </label>
+                <label>{ "Search" }<input type="search" value={f.text.clone()} oninput={text_input} /></label>
+            </div>
+            if world.recent.is_empty() {
+                <p class="hint">{ "Nothing has happened yet. Commit a change, or press Play." }</p>
+            }
+            <ol class="events" aria-label="Events, newest first">{ for rows }</ol>
+            <h3>{ format!("Audit log ({} commands, {} refused)", world.audit.total, world.audit.rejected) }</h3>
+            <div class="table-wrap">
+                <table class="audit">
+                    <thead><tr><th scope="col">{ "When" }</th><th scope="col">{ "Who" }</th><th scope="col">{ "Command" }</th><th scope="col">{ "Outcome" }</th></tr></thead>
+                    <tbody>{ for audit }</tbody>
+                </table>
+            </div>
+        </section>
+    }
+}

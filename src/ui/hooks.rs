@@ -1,0 +1,101 @@
+//! Effects that live outside the reducer: the clock's timer, keyboard shortcuts, and the
+//! stored display preferences. Each owns its handle, so unmounting cancels it.
+
+use gloo::events::EventListener;
+use gloo::storage::Storage;
+use gloo::timers::callback::Interval;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+use super::state::{Action, Speed, Theme};
+
+/// While `playing`, dispatch [`Action::ClockTicked`] at the speed's interval. Dropping the
+/// `Interval` (on pause, speed change or unmount) cancels it.
+#[hook]
+pub fn use_clock(playing: bool, speed: Speed, dispatch: Callback<Action>) {
+    use_effect_with((playing, speed), move |&(playing, speed)| {
+        let timer = playing.then(|| {
+            let (ms, _) = speed.interval();
+            Interval::new(ms, move || dispatch.emit(Action::ClockTicked))
+        });
+        move || drop(timer)
+    });
+}
+
+/// Whether a key press belongs to a text field (or a control that uses the key itself).
+fn typing_in(target: Option<web_sys::EventTarget>, key: &str) -> bool {
+    let Some(el) = target.and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else {
+        return false;
+    };
+    let tag = el.tag_name().to_ascii_lowercase();
+    let editable = matches!(tag.as_str(), "input" | "textarea" | "select") || el.has_attribute("contenteditable");
+    // Space activates a focused button or SVG control: leave it to them.
+    let activates = key == " " && (tag == "button" || tag == "summary" || el.get_attribute("role").as_deref() == Some("button"));
+    editable || activates
+}
+
+/// The shortcut for a key, if any.
+pub fn shortcut(key: &str) -> Option<Action> {
+    Some(match key {
+        " " => Action::TogglePlay,
+        "." => Action::PressedStep,
+        "1" => Action::ChoseSpeed(Speed::X1),
+        "2" => Action::ChoseSpeed(Speed::X4),
+        "3" => Action::ChoseSpeed(Speed::X16),
+        "4" => Action::ChoseSpeed(Speed::X64),
+        "p" | "P" => Action::TogglePresenter,
+        "?" => Action::ToggleHelp,
+        "Escape" => Action::ClosedHelp,
+        _ => return None,
+    })
+}
+
+/// Space, `.`, 1–4, p, ? and Escape on the document, except while typing.
+#[hook]
+pub fn use_shortcuts(dispatch: Callback<Action>) {
+    use_effect_with((), move |_| {
+        let listener = gloo::utils::document_element().owner_document().map(|doc| {
+            EventListener::new(&doc, "keydown", move |e| {
+                let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else { return };
+                if e.ctrl_key() || e.meta_key() || e.alt_key() || typing_in(e.target(), &e.key()) {
+                    return;
+                }
+                if let Some(action) = shortcut(&e.key()) {
+                    e.prevent_default();
+                    dispatch.emit(action);
+                }
+            })
+        });
+        move || drop(listener)
+    });
+}
+
+const PREFS_KEY: &str = "stagecraft.display";
+
+/// Restores theme and presenter mode once, then stores them whenever they change.
+#[hook]
+pub fn use_display_prefs(theme: Theme, presenter: bool, dispatch: Callback<Action>) {
+    {
+        let dispatch = dispatch.clone();
+        use_effect_with((), move |_| {
+            let stored: Option<String> = gloo::storage::LocalStorage::raw().get_item(PREFS_KEY).ok().flatten();
+            if let Some(s) = stored {
+                if s.contains("light") {
+                    dispatch.emit(Action::ToggleTheme);
+                }
+                if s.contains("presenter") {
+                    dispatch.emit(Action::TogglePresenter);
+                }
+            }
+        });
+    }
+    let first = use_mut_ref(|| true);
+    use_effect_with((theme, presenter), move |&(theme, presenter)| {
+        // The first run is the default state: do not overwrite what was stored.
+        if std::mem::replace(&mut *first.borrow_mut(), false) {
+            return;
+        }
+        let value = format!("{}{}", theme.name(), if presenter { " presenter" } else { "" });
+        let _ = gloo::storage::LocalStorage::raw().set_item(PREFS_KEY, &value);
+    });
+}

@@ -1,0 +1,339 @@
+//! The one root reducer: the engine's [`World`] plus the UI's own state. Actions are named
+//! for what the user (or the clock) did; `reduce` turns them into engine commands.
+//! No timers, storage or DOM here: those live in hooks (`hooks.rs`).
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use crate::sim::replay::LoggedCommand;
+use crate::sim::{ActorId, BackupId, Command, ConfigKey, Event, EventKind, Explanation};
+use crate::sim::{Failure, FlagName, GateMode, SecretValue, SimTime, StageId, Strategy, TraitsChoice, Version};
+use crate::sim::{World, WorldConfig};
+use crate::sim::change::GateKind;
+use crate::sim::ids::{AlertName, IncidentId};
+
+/// The seed of a fresh sandbox (share links will carry their own).
+pub const DEFAULT_SEED: u64 = 2026;
+/// Who the chaos menu acts as.
+pub const TRAINER: &str = "trainer";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Speed {
+    X1,
+    X4,
+    X16,
+    X64,
+}
+
+impl Speed {
+    pub const ALL: [Speed; 4] = [Speed::X1, Speed::X4, Speed::X16, Speed::X64];
+
+    pub fn factor(self) -> u32 {
+        match self {
+            Speed::X1 => 1,
+            Speed::X4 => 4,
+            Speed::X16 => 16,
+            Speed::X64 => 64,
+        }
+    }
+
+    /// Real milliseconds between clock ticks, and simulated minutes per tick: 1× is one
+    /// minute per second; faster speeds batch minutes so the page renders at most 8 times a second.
+    pub fn interval(self) -> (u32, u32) {
+        match self {
+            Speed::X1 => (1000, 1),
+            Speed::X4 => (250, 1),
+            Speed::X16 => (125, 2),
+            Speed::X64 => (125, 8),
+        }
+    }
+
+    pub fn label(self) -> String {
+        format!("{}×", self.factor())
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Theme {
+    Dark,
+    Light,
+}
+
+impl Theme {
+    pub fn name(self) -> &'static str {
+        match self {
+            Theme::Dark => "dark",
+            Theme::Light => "light",
+        }
+    }
+}
+
+/// What the details panel explains.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Selection {
+    Stage(StageId),
+    Gate(StageId, GateKind),
+    Release(Version),
+    Alert(AlertName),
+    Incident(IncidentId),
+}
+
+/// A refused command, shown until dismissed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Toast {
+    pub id: u64,
+    pub message: String,
+    pub explanation: Option<Explanation>,
+}
+
+/// Screen-reader announcements; `seq` changes so repeated texts are read again.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Announcement {
+    pub seq: u64,
+    pub polite: String,
+    pub assertive: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TimelineFilter {
+    pub stage: Option<StageId>,
+    pub kind: Option<crate::ui::labels::EventGroup>,
+    pub text: String,
+}
+
+/// What the learner highlighted by clicking an event in the timeline.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Highlight {
+    pub stage: Option<StageId>,
+    pub release: Option<Version>,
+}
+
+/// What the user (or the clock) did.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Action {
+    TogglePlay,
+    PressedStep,
+    ChoseSpeed(Speed),
+    ClockTicked,
+    ChoseActor(ActorId),
+    SubmittedCommit { summary: String, traits: TraitsChoice },
+    ClickedPromote { to: StageId, strategy: Strategy },
+    ClickedApprove { stage: StageId },
+    ClickedPause { stage: StageId },
+    ClickedResume { stage: StageId },
+    ClickedAdvance { stage: StageId },
+    ClickedAbort { stage: StageId },
+    ClickedSwitchTraffic { stage: StageId },
+    ChoseRollback { stage: StageId, to: Version },
+    SubmittedHotfix { base: Version, summary: String },
+    SetFlag { stage: StageId, flag: FlagName, percent: u8 },
+    SubmittedSetting { stage: StageId, key: ConfigKey, value: Option<String> },
+    SubmittedSecret { stage: StageId, name: ConfigKey, value: String },
+    ClickedBackup { stage: StageId },
+    ChoseRestore { stage: StageId, backup: BackupId },
+    ClickedFailover { stage: StageId },
+    ClickedRenewCertificate { stage: StageId },
+    /// The instructor's chaos menu: now (`at: None`) or at a simulated time.
+    ChoseChaos { failure: Failure, at: Option<SimTime> },
+    Selected(Selection),
+    ClosedDetails,
+    DismissedToast,
+    ClickedEvent { stage: Option<StageId>, release: Option<Version> },
+    ChangedFilter(TimelineFilter),
+    TogglePresenter,
+    ToggleTheme,
+    ToggleHelp,
+    ClosedHelp,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct AppState {
+    pub world: Rc<World>,
+    /// Bumped on every change to the world: cheap prop comparison for components.
+    pub rev: u64,
+    pub seed: u64,
+    /// Every command the session issued, applied or refused, with the time it was issued.
+    pub log: Rc<Vec<LoggedCommand>>,
+    pub actor: ActorId,
+    pub playing: bool,
+    pub speed: Speed,
+    pub selection: Option<Selection>,
+    pub toast: Option<Toast>,
+    pub announcement: Announcement,
+    pub highlight: Highlight,
+    pub filter: TimelineFilter,
+    pub presenter: bool,
+    pub theme: Theme,
+    pub help_open: bool,
+}
+
+impl Default for AppState {
+    fn default() -> Self {
+        AppState::new(WorldConfig::standard(), DEFAULT_SEED)
+    }
+}
+
+impl AppState {
+    pub fn new(config: WorldConfig, seed: u64) -> Self {
+        let world = World::new(config, seed);
+        let actor = world
+            .config
+            .actors
+            .iter()
+            .find(|a| a.role == crate::sim::Role::ReleaseManager)
+            .or(world.config.actors.first())
+            .map_or_else(|| ActorId::new("mia"), |a| a.id.clone());
+        AppState {
+            world: Rc::new(world),
+            rev: 0,
+            seed,
+            log: Rc::new(Vec::new()),
+            actor,
+            playing: false,
+            speed: Speed::X4,
+            selection: None,
+            toast: None,
+            announcement: Announcement::default(),
+            highlight: Highlight::default(),
+            filter: TimelineFilter::default(),
+            presenter: false,
+            theme: Theme::Dark,
+            help_open: false,
+        }
+    }
+
+    /// Applies `command` as `actor`, logs it, and reports events or the refusal.
+    fn issue(&mut self, actor: ActorId, command: Command) {
+        let world = Rc::make_mut(&mut self.world);
+        Rc::make_mut(&mut self.log).push(LoggedCommand { at: world.now, actor: actor.clone(), command: command.clone() });
+        match world.apply(&actor, command) {
+            Ok(events) => {
+                self.toast = None;
+                self.announce(&events);
+            }
+            Err(rejection) => {
+                let id = self.toast.as_ref().map_or(1, |t| t.id + 1);
+                self.toast = Some(Toast { id, message: rejection.message, explanation: rejection.explanation });
+            }
+        }
+        self.rev += 1;
+    }
+
+    fn tick(&mut self, minutes: u32) {
+        let world = Rc::make_mut(&mut self.world);
+        let mut events = Vec::new();
+        for _ in 0..minutes {
+            events.extend(world.tick());
+        }
+        self.rev += 1;
+        self.announce(&events);
+    }
+
+    fn announce(&mut self, events: &[Event]) {
+        let important: Vec<&Event> = events.iter().filter(|e| e.is_important()).collect();
+        if important.is_empty() {
+            return;
+        }
+        let urgent = |e: &&Event| matches!(e.kind, EventKind::AlertFired { .. } | EventKind::IncidentOpened { .. });
+        let (alerts, rest): (Vec<&Event>, Vec<&Event>) = important.into_iter().partition(urgent);
+        let say = |list: &[&Event]| list.iter().rev().take(3).rev().map(|e| self.world.describe(e)).collect::<Vec<_>>().join(". ");
+        let polite = say(&rest);
+        let assertive = say(&alerts);
+        self.announcement.seq += 1;
+        if !polite.is_empty() {
+            self.announcement.polite = polite;
+        }
+        if !assertive.is_empty() {
+            self.announcement.assertive = assertive;
+        }
+    }
+
+    fn stage_release(&self, stage: &StageId) -> Option<Version> {
+        self.world.stage(stage).and_then(|s| s.rollout.as_ref()).map(|r| r.release)
+    }
+
+    /// The release a promotion into `to` would move: what runs in the stage before it.
+    pub fn promotion_candidate(&self, to: &StageId) -> Option<Version> {
+        let i = self.world.stage_index(to)?;
+        self.world.stages.get(i.checked_sub(1)?)?.current()
+    }
+}
+
+impl Reducible for AppState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut s = (*self).clone();
+        let me = s.actor.clone();
+        match action {
+            Action::TogglePlay => s.playing = !s.playing,
+            Action::PressedStep => {
+                s.playing = false;
+                s.tick(1);
+            }
+            Action::ChoseSpeed(speed) => s.speed = speed,
+            Action::ClockTicked => {
+                if !s.playing {
+                    return self;
+                }
+                s.tick(s.speed.interval().1);
+            }
+            Action::ChoseActor(actor) => s.actor = actor,
+            Action::SubmittedCommit { summary, traits } => s.issue(me, Command::Commit { summary, traits }),
+            Action::ClickedPromote { to, strategy } => match s.promotion_candidate(&to) {
+                Some(release) => s.issue(me, Command::Promote { release, to, strategy, gates: GateMode::Enforce }),
+                None => return self,
+            },
+            Action::ClickedApprove { stage } => match s.stage_release(&stage) {
+                Some(release) => s.issue(me, Command::Approve { release, stage }),
+                None => return self,
+            },
+            Action::ClickedPause { stage } => s.issue(me, Command::PauseRollout { stage }),
+            Action::ClickedResume { stage } => s.issue(me, Command::ResumeRollout { stage }),
+            Action::ClickedAdvance { stage } => s.issue(me, Command::AdvanceRollout { stage }),
+            Action::ClickedAbort { stage } => s.issue(me, Command::AbortRollout { stage }),
+            Action::ClickedSwitchTraffic { stage } => s.issue(me, Command::SwitchTraffic { stage }),
+            Action::ChoseRollback { stage, to } => s.issue(me, Command::Rollback { stage, to }),
+            Action::SubmittedHotfix { base, summary } => s.issue(me, Command::Hotfix { base, summary }),
+            Action::SetFlag { stage, flag, percent } => s.issue(me, Command::SetFlag { stage, flag, percent }),
+            Action::SubmittedSetting { stage, key, value } => s.issue(me, Command::SetConfig { stage, key, value }),
+            Action::SubmittedSecret { stage, name, value } => {
+                s.issue(me, Command::SetSecret { stage, name, value: SecretValue(value) })
+            }
+            Action::ClickedBackup { stage } => s.issue(me, Command::TakeBackup { stage }),
+            Action::ChoseRestore { stage, backup } => s.issue(me, Command::RestoreBackup { stage, backup }),
+            Action::ClickedFailover { stage } => s.issue(me, Command::Failover { stage }),
+            Action::ClickedRenewCertificate { stage } => s.issue(me, Command::RenewCertificate { stage }),
+            Action::ChoseChaos { failure, at } => {
+                let command = match at {
+                    Some(at) => Command::Schedule { at, failure },
+                    None => Command::Inject { failure },
+                };
+                s.issue(ActorId::new(TRAINER), command);
+            }
+            Action::Selected(selection) => s.selection = Some(selection),
+            Action::ClosedDetails => s.selection = None,
+            Action::DismissedToast => s.toast = None,
+            Action::ClickedEvent { stage, release } => {
+                s.selection = match (&stage, release) {
+                    (_, Some(v)) => Some(Selection::Release(v)),
+                    (Some(st), None) => Some(Selection::Stage(st.clone())),
+                    _ => s.selection,
+                };
+                s.highlight = Highlight { stage, release };
+            }
+            Action::ChangedFilter(filter) => s.filter = filter,
+            Action::TogglePresenter => s.presenter = !s.presenter,
+            Action::ToggleTheme => {
+                s.theme = match s.theme {
+                    Theme::Dark => Theme::Light,
+                    Theme::Light => Theme::Dark,
+                }
+            }
+            Action::ToggleHelp => s.help_open = !s.help_open,
+            Action::ClosedHelp => s.help_open = false,
+        }
+        Rc::new(s)
+    }
+}

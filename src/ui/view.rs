@@ -1,0 +1,209 @@
+//! Plain data derived from the engine's public state for the components to draw: what a
+//! gate shows, how far a rollout has got, where configuration drifts. Pure functions of a
+//! [`World`], tested natively.
+
+use crate::sim::change::GateKind;
+use crate::sim::rollout::{DeployProgress, GateStatus, Phase, Purpose};
+use crate::sim::stage::Stage;
+use crate::sim::{ConfigKey, EventKind, Strategy, World};
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct GateView {
+    pub kind: GateKind,
+    /// "pending", "running", "passed", "failed", "awaiting approval", "idle".
+    pub status: &'static str,
+    pub glyph: &'static str,
+    pub percent: u8,
+    /// Why it is in this state, for hover and focus.
+    pub reason: String,
+}
+
+/// The gates in front of stage `i`, with their state in the current promotion, or the failure
+/// of the last one if it stopped there.
+pub fn gates(world: &World, i: usize) -> Vec<GateView> {
+    let stage = &world.stages[i];
+    let running = stage.rollout.as_ref().filter(|r| matches!(r.phase, Phase::Gates(_)));
+    let failed = last_gate_failure(world, i);
+    stage
+        .config
+        .gates
+        .iter()
+        .map(|&kind| {
+            let run = running.and_then(|r| r.gates().iter().find(|g| g.kind == kind));
+            match run {
+                Some(g) => {
+                    let percent = g.percent(world.now);
+                    let (status, glyph, reason) = match &g.status {
+                        GateStatus::Pending => ("pending", "○", format!("Waiting for earlier checks of {}.", running.map(|r| r.release.to_string()).unwrap_or_default())),
+                        GateStatus::Running { ends_at, .. } => ("running", "▶", format!("Running: {percent} % done, finishes in {} min.", ends_at.0.saturating_sub(world.now.0))),
+                        GateStatus::Passed => ("passed", "✓", "Passed for this release.".into()),
+                        GateStatus::Failed { reason } => ("failed", "✕", reason.clone()),
+                        GateStatus::AwaitingApproval => ("awaiting approval", "?", "Waiting for someone allowed to approve (not the author).".into()),
+                        GateStatus::Approved { by } => ("passed", "✓", format!("Approved by {by}.")),
+                    };
+                    GateView { kind, status, glyph, percent, reason }
+                }
+                None => match &failed {
+                    Some((k, reason)) if *k == kind => GateView { kind, status: "failed", glyph: "✕", percent: 0, reason: reason.clone() },
+                    _ => GateView { kind, status: "idle", glyph: "·", percent: 0, reason: "No promotion is running through this gate.".into() },
+                },
+            }
+        })
+        .collect()
+}
+
+/// The last gate failure for stage `i`, if nothing has started there since.
+fn last_gate_failure(world: &World, i: usize) -> Option<(GateKind, String)> {
+    let id = &world.stages[i].config.id;
+    for e in world.recent.iter().rev() {
+        match &e.kind {
+            EventKind::GateFailed { stage, gate, explanation, flaky, .. } if stage == id => {
+                let tag = if *flaky { " (flaky test: try again)" } else { "" };
+                return Some((*gate, format!("Failed{tag}: {} {}", explanation.samples.join("; "), explanation.verdict)));
+            }
+            EventKind::GateStarted { stage, .. } | EventKind::DeployStarted { stage, .. } if stage == id => return None,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// A running deploy, rollback or restore: what it is and how far it has got.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Progress {
+    pub label: String,
+    pub percent: u8,
+    pub rollback: bool,
+}
+
+pub fn progress(world: &World, i: usize) -> Vec<Progress> {
+    let stage = &world.stages[i];
+    let mut out = Vec::new();
+    if let Some(r) = &stage.rollout {
+        let rollback = matches!(r.purpose, Purpose::Rollback { .. });
+        let verb = if rollback { "Back to" } else { "" };
+        let paused = if r.paused { " (paused)" } else { "" };
+        match &r.phase {
+            Phase::Gates(g) => {
+                let done = g.iter().filter(|g| matches!(g.status, GateStatus::Passed | GateStatus::Approved { .. })).count();
+                let pct = if g.is_empty() { 0 } else { (done * 100 / g.len()) as u8 };
+                out.push(Progress { label: format!("Gates for {}: {done}/{}", r.release, g.len()), percent: pct, rollback });
+            }
+            Phase::Deploying(p) => {
+                let n = u32::from(stage.config.instances.max(1));
+                let (what, pct) = match p {
+                    DeployProgress::AllAtOnce { .. } => ("all at once".to_string(), healthy_share(stage, r.release, n)),
+                    DeployProgress::Surge { .. } => ("starting".to_string(), healthy_share(stage, r.release, n)),
+                    DeployProgress::Rolling { moved, .. } => (format!("rolling {moved}/{n}"), (u32::from(*moved) * 100 / n).min(100) as u8),
+                    DeployProgress::BlueGreen { ready, .. } => {
+                        let text = if *ready { "green ready: switch" } else { "starting green" };
+                        (text.to_string(), if *ready { 100 } else { healthy_share(stage, r.release, n) })
+                    }
+                    DeployProgress::Canary { step, .. } => {
+                        let steps = match &r.strategy {
+                            Some(Strategy::Canary(plan)) => plan.steps.clone(),
+                            _ => vec![],
+                        };
+                        let weight = steps.get(*step).copied().unwrap_or(100);
+                        (format!("canary {}/{}", step + 1, steps.len().max(1)), weight)
+                    }
+                };
+                let verb = if verb.is_empty() { String::new() } else { format!("{verb} ") };
+                out.push(Progress { label: format!("{verb}{} {what}{paused}", r.release), percent: pct, rollback });
+            }
+        }
+    }
+    if let Some(restore) = &stage.faults.restoring {
+        let total = restore.done_at.0.saturating_sub(restore.started_at.0).max(1);
+        let pct = (world.now.0.saturating_sub(restore.started_at.0) * 100 / total).min(100) as u8;
+        out.push(Progress { label: format!("Restoring from {}", restore.backup), percent: pct, rollback: false });
+    }
+    out
+}
+
+fn healthy_share(stage: &Stage, release: crate::sim::Version, n: u32) -> u8 {
+    let healthy: usize = stage.pools.iter().filter(|p| p.release == release).map(|p| p.healthy()).sum();
+    ((healthy as u32 * 100) / n).min(100) as u8
+}
+
+/// Build progress of CI (the commits on their way to the first stage).
+pub fn builds(world: &World) -> Vec<Progress> {
+    world
+        .builds
+        .iter()
+        .map(|b| {
+            let n = b.gates.len().max(1);
+            let gate = b.gates.get(b.current).map_or("done", |g| g.label());
+            Progress {
+                label: format!("CI {}: {gate}", b.commit.id),
+                percent: ((b.current * 100) / n) as u8,
+                rollback: false,
+            }
+        })
+        .collect()
+}
+
+/// How a stage's configuration keys differ from the previous stage's.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Drift {
+    /// Keys the previous stage has and this one lacks.
+    pub missing: Vec<ConfigKey>,
+    /// Keys this stage has and the previous one lacks.
+    pub extra: Vec<ConfigKey>,
+}
+
+impl Drift {
+    pub fn summary(&self, previous: &str) -> String {
+        match (self.missing.is_empty(), self.extra.is_empty()) {
+            (true, true) => format!("Config: same keys as {previous}"),
+            (false, _) => format!("Config drift: missing {}", join(&self.missing)),
+            (true, false) => format!("Config: extra {}", join(&self.extra)),
+        }
+    }
+}
+
+fn join(keys: &[ConfigKey]) -> String {
+    keys.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", ")
+}
+
+pub fn drift(world: &World, i: usize) -> Option<Drift> {
+    let prev = world.stages.get(i.checked_sub(1)?)?;
+    let stage = &world.stages[i];
+    let keys = |s: &Stage| s.settings.keys().chain(s.secrets.iter()).cloned().collect::<std::collections::BTreeSet<_>>();
+    let (a, b) = (keys(prev), keys(stage));
+    Some(Drift { missing: a.difference(&b).cloned().collect(), extra: b.difference(&a).cloned().collect() })
+}
+
+/// Faults affecting a stage, as short labels.
+pub fn faults(world: &World, i: usize) -> Vec<String> {
+    let s = &world.stages[i];
+    let f = &s.faults;
+    let mut out = Vec::new();
+    if f.dependency_until.is_some_and(|t| t > world.now) {
+        out.push("payment dependency down".into());
+    }
+    if f.database_until.is_some_and(|t| t > world.now) {
+        out.push("database down".into());
+    }
+    if s.database.as_ref().is_some_and(|d| d.lost) {
+        out.push("database lost".into());
+    }
+    if let Some((factor, until)) = f.spike {
+        if until > world.now {
+            out.push(format!("traffic ×{factor}"));
+        }
+    }
+    if f.region_down && !f.failed_over {
+        out.push("region down".into());
+    }
+    if f.failed_over {
+        out.push("on standby region".into());
+    }
+    if f.certificate_expired {
+        out.push("certificate expired".into());
+    }
+    out
+}
+
+/// Error rate above which the flow is drawn broken (matches the engine's "bad minute").
+pub const BAD_ERROR_RATE: f64 = 0.05;
