@@ -129,3 +129,15 @@ fn the_post_incident_report_tells_the_story_blamelessly() {
 fn user_text_in_reports_is_escaped() {
     assert_eq!(lessons::report::escape("<b>*hi*</b>"), "&lt;b&gt;\\*hi\\*&lt;/b&gt;");
 }
+
+#[test]
+fn the_readme_example_scenario_is_valid() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let section = &readme[readme.find("## Writing a scenario").expect("the README documents the format")..];
+    let start = section.find("```json\n").unwrap() + 8;
+    let end = start + section[start..].find("```").unwrap();
+    let lesson = lessons::load_str("README.md", &section[start..end]).unwrap_or_else(|p| panic!("{p:?}"));
+    let world = lesson.replay(&lesson.file.solution, SimTime(170)); // before the spike
+    let statuses = lesson.check(&world, &lesson.file.solution);
+    assert_eq!(lesson.verdict(&world, &lesson.file.solution), Verdict::Won, "{statuses:?}");
+}
