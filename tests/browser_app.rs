@@ -28,53 +28,148 @@ fn text_of(root: &Element, selector: &str) -> String {
         .unwrap_or_default()
 }
 
+fn button(root: &Element, selector: &str) -> HtmlElement {
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no button matches {selector}"))
+        .dyn_into()
+        .unwrap()
+}
+
+async fn click(root: &Element, selector: &str) {
+    button(root, selector).click();
+    yew::scheduler::flush().await;
+}
+
+/// Presses "Step +1 min" until `done` holds (at most `max` times).
+async fn step_until(root: &Element, max: u32, done: impl Fn(&Element) -> bool) {
+    for _ in 0..max {
+        if done(root) {
+            return;
+        }
+        click(root, r#"button[aria-label="Step one simulated minute"]"#).await;
+    }
+    assert!(done(root), "not reached after {max} steps");
+}
+
+/// `new <ctor>(kind, { key, bubbles: true })` dispatched on `target` (through js-sys, so it
+/// works for SVG elements too).
+fn fire(target: &web_sys::EventTarget, ctor: &str, kind: &str, key: Option<&str>) {
+    let ctor: js_sys::Function = js_sys::Reflect::get(&web_sys::window().unwrap(), &ctor.into()).unwrap().dyn_into().unwrap();
+    let init = js_sys::Object::new();
+    if let Some(key) = key {
+        js_sys::Reflect::set(&init, &"key".into(), &key.into()).unwrap();
+    }
+    js_sys::Reflect::set(&init, &"bubbles".into(), &true.into()).unwrap();
+    let args = js_sys::Array::of2(&kind.into(), &init);
+    let e: web_sys::Event = js_sys::Reflect::construct(&ctor, &args).unwrap().dyn_into().unwrap();
+    target.dispatch_event(&e).unwrap();
+}
+
+const DEV: &str = r#"g[role=group][aria-label="Development environment"]"#;
+const STAGING: &str = r#"g[role=group][aria-label="Staging environment"]"#;
+
 #[wasm_bindgen_test]
-async fn promote_moves_the_release_forward() {
+async fn diagram_shows_every_station_with_its_version_health_and_gates() {
     let root = mount_point();
     let handle = yew::Renderer::<App>::with_root(root.clone()).render();
     yew::scheduler::flush().await;
 
-    assert!(root
-        .query_selector("svg[data-testid=pipeline]")
-        .unwrap()
-        .is_some());
-    let dev = r#"g[role=group][aria-label="Development environment"]"#;
-    let staging = r#"g[role=group][aria-label="Staging environment"]"#;
-    let prod = r#"g[role=group][aria-label="Production environment"]"#;
-    assert!(text_of(&root, dev).contains("v1.0.0"));
-    assert!(text_of(&root, staging).contains("not deployed"));
+    assert!(root.query_selector("svg[data-testid=pipeline]").unwrap().is_some());
+    for station in [DEV, STAGING, r#"g[role=group][aria-label="Production environment"]"#] {
+        assert!(text_of(&root, station).contains("v1.0.0"), "{station}");
+    }
+    // Health is a glyph as well as a colour.
+    assert_eq!(root.query_selector_all(".instance.ok").unwrap().length(), 7);
+    assert!(text_of(&root, ".instance.ok").contains('✓'));
+    // Gates are focusable, named, and explain themselves on hover (<title>).
+    let gate = root.query_selector(r#".gate[role=button][tabindex="0"]"#).unwrap().unwrap();
+    assert!(gate.get_attribute("aria-label").unwrap().contains("Integration tests gate into Staging"));
+    assert!(gate.query_selector("title").unwrap().is_some());
     assert!(text_of(&root, "[data-testid=release-token]").contains("v1.0.0"));
-
-    let button: HtmlElement = root
-        .query_selector("button[data-testid=promote]")
-        .unwrap()
-        .unwrap()
-        .dyn_into()
-        .unwrap();
-    assert_eq!(button.text_content().unwrap().trim(), "Promote to Staging");
-
-    button.click();
+    // Selecting a station explains the concept.
+    let head = root.query_selector(r#".station-head[aria-label="Explain Production"]"#).unwrap().unwrap();
+    fire(&head.into(), "MouseEvent", "click", None);
     yew::scheduler::flush().await;
-    assert!(text_of(&root, staging).contains("v1.0.0"));
-    assert!(text_of(&root, prod).contains("not deployed"));
-    assert_eq!(
-        text_of(&root, "[data-testid=status]"),
-        "v1.0.0 is running in Staging."
-    );
-    assert_eq!(
-        button.text_content().unwrap().trim(),
-        "Promote to Production"
-    );
+    assert!(text_of(&root, "[data-testid=details]").contains("live system real users depend on"));
+    handle.destroy();
+}
 
-    button.click();
+#[wasm_bindgen_test]
+async fn commit_then_promote_runs_the_staging_gates() {
+    let root = mount_point();
+    let handle = yew::Renderer::<App>::with_root(root.clone()).render();
     yew::scheduler::flush().await;
-    assert!(text_of(&root, prod).contains("v1.0.0"));
-    assert_eq!(
-        button.text_content().unwrap().trim(),
-        "Released to Production"
-    );
-    assert!(button.has_attribute("disabled"));
 
+    let promote = "#promote-staging";
+    assert!(button(&root, promote).has_attribute("disabled"));
+    assert!(text_of(&root, "#promote-staging-why").contains("Commit a change first"));
+    click(&root, "#commit").await;
+    step_until(&root, 40, |r| !button(r, promote).has_attribute("disabled")).await;
+    assert!(text_of(&root, DEV).contains("v1.1.0"));
+    assert_eq!(button(&root, promote).text_content().unwrap(), "Promote to Staging");
+
+    click(&root, promote).await;
+    let gate = root.query_selector(".gate.running").unwrap().expect("the integration tests run");
+    assert!(gate.get_attribute("aria-label").unwrap().contains("running"));
+    assert!(text_of(&root, "[data-testid=announce-polite]").len() > 0);
+    assert!(text_of(&root, ".timeline").contains("Integration tests started for v1.1.0"));
+    handle.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn a_refused_command_is_shown_with_its_reason() {
+    let root = mount_point();
+    let handle = yew::Renderer::<App>::with_root(root.clone()).render();
+    yew::scheduler::flush().await;
+
+    // The release manager may not touch configuration: the engine refuses, the UI says why.
+    click(&root, "#backup-prod").await;
+    let toast = text_of(&root, "[data-testid=rejection]");
+    assert!(toast.contains("may not take or restore backups"), "{toast}");
+    click(&root, "[data-testid=rejection] button").await;
+    assert!(root.query_selector("[data-testid=rejection]").unwrap().is_none());
+    handle.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn keyboard_shortcuts_step_the_clock_but_not_while_typing() {
+    let root = mount_point();
+    let handle = yew::Renderer::<App>::with_root(root.clone()).render();
+    yew::scheduler::flush().await;
+    let press = |target: &web_sys::EventTarget, key: &str| fire(target, "KeyboardEvent", "keydown", Some(key));
+    assert_eq!(text_of(&root, "[data-testid=sim-time]"), "Day 1 09:00");
+    press(&document().into(), ".");
+    yew::scheduler::flush().await;
+    assert_eq!(text_of(&root, "[data-testid=sim-time]"), "Day 1 09:01");
+
+    let input = root.query_selector(".commit input[type=text]").unwrap().unwrap();
+    press(&input.into(), ".");
+    yew::scheduler::flush().await;
+    assert_eq!(text_of(&root, "[data-testid=sim-time]"), "Day 1 09:01", "typing a dot is not a shortcut");
+
+    press(&document().into(), "?");
+    yew::scheduler::flush().await;
+    assert!(text_of(&root, "[role=dialog]").contains("Keyboard shortcuts"));
+    press(&document().into(), "Escape");
+    yew::scheduler::flush().await;
+    assert!(root.query_selector("[role=dialog]").unwrap().is_none());
+    handle.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn chart_draws_axes_units_and_the_series() {
+    use stagecraft::ui::components::chart::{Chart, ChartProps};
+    let root = mount_point();
+    let props = ChartProps { title: "Error rate".into(), unit: "%".into(), values: vec![0.0, 0.01, 0.2], scale: 100.0, threshold: Some(0.05) };
+    let handle = yew::Renderer::<Chart>::with_root_and_props(root.clone(), props).render();
+    yew::scheduler::flush().await;
+    assert_eq!(root.query_selector_all(".axis").unwrap().length(), 2);
+    assert!(text_of(&root, "figcaption").contains("now 20 %"));
+    let label = root.query_selector("svg").unwrap().unwrap().get_attribute("aria-label").unwrap();
+    assert!(label.contains("axis 0 to 20 %"), "{label}");
+    assert_eq!(root.query_selector("polyline").unwrap().unwrap().get_attribute("points").unwrap().split_whitespace().count(), 3);
+    assert!(root.query_selector(".threshold").unwrap().is_some());
     handle.destroy();
 }
 
