@@ -1,6 +1,6 @@
 //! Engine throughput: simulates one year of a busy pipeline (3 environments, 20 commits a
 //! day, per-minute metrics) and prints events/s, the time taken and the world's size.
-//! Run with `cargo run --release --example bench_engine` (or `./x bench`).
+//! Run with `cargo run --profile bench-native --example bench_engine` (or `./x bench`).
 
 use stagecraft::sim::config::WorldConfig;
 use stagecraft::sim::driver::BusyTeam;
