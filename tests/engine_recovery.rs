@@ -2,7 +2,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 mod support;
-use stagecraft::sim::config::FreezeWindow;
+use stagecraft::sim::config::{self, FreezeWindow};
 use stagecraft::sim::*;
 use support::*;
 
@@ -269,4 +269,52 @@ fn invalid_commands_are_rejected_with_reasons_and_change_nothing_but_the_audit_l
     assert_eq!(before, after);
     assert_eq!(w.audit.total, n);
     assert_eq!(w.audit.rejected, n);
+}
+
+#[test]
+fn scaling_out_absorbs_a_traffic_peak_that_would_overload_production() {
+    let mut w = world();
+    w.run_until(SimTime(5));
+    ok(&mut w, "trainer", Command::Inject { failure: Failure::TrafficSpike { stage: st("prod"), factor: 2.5, minutes: 60 } });
+    w.tick();
+    assert!(prod(&w).last.error_rate() > 0.05, "4 instances are overloaded: {}", prod(&w).last.error_rate());
+    assert!(refused(&mut w, "dana", Command::Scale { stage: st("prod"), instances: 10 }).kind == RejectionKind::Unauthorized);
+    let events = ok(&mut w, "sam", Command::Scale { stage: st("prod"), instances: 10 });
+    assert!(has(&events, |k| matches!(k, EventKind::Scaled { from: 4, to: 10, .. })));
+    w.run_until(SimTime(w.now.0 + 3));
+    assert_eq!(prod(&w).pools[0].healthy(), 10);
+    assert!(prod(&w).last.error_rate() < 0.01);
+    assert!(refused(&mut w, "sam", Command::Scale { stage: st("prod"), instances: 0 }).kind == RejectionKind::InvalidArgument);
+}
+
+#[test]
+fn a_scenario_timeline_fires_on_time_without_an_audit_entry() {
+    let mut config = quiet_config();
+    config.timeline.push(config::TimedFailure { at: SimTime(12), failure: Failure::CertificateExpiry { stage: st("prod") } });
+    let mut w = World::new(config, 1);
+    w.run_until(SimTime(11));
+    assert!(!prod(&w).faults.certificate_expired);
+    w.run_until(SimTime(12));
+    assert!(prod(&w).faults.certificate_expired);
+    assert_eq!(w.audit.total, 0);
+}
+
+#[test]
+fn the_starting_release_can_carry_a_known_security_hole_that_gets_exploited() {
+    let mut config = quiet_config();
+    config.initial_traits = CommitTraits { defect: Defect::SecurityHole, ..CommitTraits::default() };
+    let mut w = World::new(config, 1);
+    let events = run_until(&mut w, 5000, |w| w.open_incidents().count() > 0);
+    assert!(has(&events, |k| matches!(k, EventKind::DefectDiscovered { defect: Defect::SecurityHole, .. })));
+    assert!(w.incidents[0].title.contains("Security breach"));
+}
+
+#[test]
+fn a_bad_rolling_deploy_counts_as_a_failed_change_even_before_it_finishes() {
+    let mut w = world();
+    let bad = commit(&mut w, sneaky(Defect::ErrorRate));
+    ship(&mut w, bad, Strategy::Rolling { batch: 1 });
+    assert_eq!(w.delivery.production_deploys, 1, "counted when instances start being replaced");
+    run_until(&mut w, 60, |w| w.open_incidents().count() > 0);
+    assert_eq!(w.delivery.report(w.now).change_failure_rate, Some(1.0));
 }

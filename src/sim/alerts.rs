@@ -87,8 +87,9 @@ impl World {
                 self.open_count -= 1;
             }
         }
-        if i + 1 == self.stages.len() && self.current_release_is_faulty(i) {
-            if let Some(v) = release {
+        if i + 1 == self.stages.len() {
+            let faulty: Vec<_> = self.stages[i].serving().into_iter().map(|(v, _)| v).filter(|v| self.release_is_faulty(i, *v)).collect();
+            for v in faulty {
                 self.delivery.change_failed(v);
             }
         }

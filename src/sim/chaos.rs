@@ -74,7 +74,7 @@ impl World {
                 inst.health = Health::Restarting { ready_at: until(3), reason: CrashReason::Injected };
                 let id = stage.config.id.clone();
                 self.emit(&mut events, EventKind::FailureInjected { description });
-                self.emit(&mut events, EventKind::InstanceCrashed { stage: id, release, reason: CrashReason::Injected.describe() });
+                self.emit(&mut events, EventKind::InstanceCrashed { stage: id, release, reason: CrashReason::Injected.describe(), cause: CrashReason::Injected });
                 return Ok(events);
             }
             Failure::DependencyOutage { minutes, .. } => self.stages[i].faults.dependency_until = Some(until(minutes)),

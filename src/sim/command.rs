@@ -39,6 +39,8 @@ pub enum Command {
     /// Move a stage's traffic to its standby region.
     Failover { stage: StageId },
     RenewCertificate { stage: StageId },
+    /// Run this many instances per release in the stage (capacity for a traffic peak).
+    Scale { stage: StageId, instances: u8 },
     /// The instructor's chaos menu: a failure now...
     Inject { failure: Failure },
     /// ...or at a chosen time.
@@ -65,7 +67,8 @@ impl Command {
             | C::TakeBackup { stage }
             | C::RestoreBackup { stage, .. }
             | C::Failover { stage }
-            | C::RenewCertificate { stage } => Some(stage),
+            | C::RenewCertificate { stage }
+            | C::Scale { stage, .. } => Some(stage),
             C::Inject { failure } | C::Schedule { failure, .. } => failure.stage(),
         }
     }
@@ -98,6 +101,7 @@ impl Command {
             C::RestoreBackup { stage, backup } => format!("restore {stage} from {backup}"),
             C::Failover { stage } => format!("fail {stage} over to the standby region"),
             C::RenewCertificate { stage } => format!("renew the TLS certificate of {stage}"),
+            C::Scale { stage, instances } => format!("scale {stage} to {instances} instances"),
             C::Inject { failure } => format!("inject: {}", failure.describe()),
             C::Schedule { at, failure } => format!("schedule at minute {}: {}", at.0, failure.describe()),
         }

@@ -42,6 +42,7 @@ impl World {
             C::RestoreBackup { stage, backup } => self.restore(stage_index(self, &stage)?, backup),
             C::Failover { stage } => self.failover(stage_index(self, &stage)?),
             C::RenewCertificate { stage } => self.renew_certificate(stage_index(self, &stage)?),
+            C::Scale { stage, instances } => self.scale(stage_index(self, &stage)?, instances),
             C::Inject { failure } => self.inject(actor, failure),
             C::Schedule { at, failure } => self.schedule(at, failure),
         }
@@ -108,6 +109,8 @@ impl World {
                 if reason.trim().is_empty() {
                     return reject(K::InvalidArgument, "Overriding gates needs a written reason for the audit log.");
                 }
+                self.delivery.gate_overrides += 1;
+                self.count_production_deploy(i, release);
                 self.emit(&mut events, EventKind::GatesOverridden { release, stage: id, by: actor.clone(), reason });
                 Phase::Deploying(self.begin_deployment(i, release, Some(strategy.clone()), from, &mut events))
             }

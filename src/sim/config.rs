@@ -3,6 +3,7 @@
 
 use super::access::{default_actors, Actor, Policy};
 use super::change::{CommitTraits, GateKind};
+use super::command::Failure;
 use super::ids::{AlertName, ConfigKey, StageId, Version};
 use super::time::{Minutes, SimTime};
 use serde::{Deserialize, Serialize};
@@ -197,6 +198,20 @@ pub struct WorldConfig {
     /// Chance that any test run fails for no reason (flaky tests), 0..=1.
     #[serde(default = "default_flaky_rate")]
     pub flaky_test_rate: f64,
+    /// Failures the scenario itself scripts (a sale-day spike at noon, say). They happen on
+    /// time without anyone issuing a command, so they are not in the audit log.
+    #[serde(default)]
+    pub timeline: Vec<TimedFailure>,
+    /// Hidden traits of the release running at the start (e.g. a known security hole).
+    #[serde(default)]
+    pub initial_traits: CommitTraits,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimedFailure {
+    pub at: SimTime,
+    pub failure: Failure,
 }
 
 fn default_flaky_rate() -> f64 {
@@ -269,6 +284,8 @@ impl WorldConfig {
             scripted_commits: Vec::new(),
             error_budget_freeze: true,
             flaky_test_rate: default_flaky_rate(),
+            timeline: Vec::new(),
+            initial_traits: CommitTraits::default(),
         }
     }
 

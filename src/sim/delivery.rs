@@ -18,6 +18,9 @@ pub struct Delivery {
     /// Sum over minutes of users who saw an error that minute.
     pub user_minutes_affected: f64,
     pub bad_minutes: u64,
+    /// Promotions that skipped their gates (each also in the audit log).
+    #[serde(default)]
+    pub gate_overrides: u64,
 }
 
 /// A summary the UI and debrief show.

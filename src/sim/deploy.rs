@@ -40,6 +40,7 @@ impl World {
         loop {
             let Phase::Gates(gates) = &mut rollout.phase else { return true };
             let Some(gate) = gates.iter_mut().find(|g| !matches!(g.status, GateStatus::Passed | GateStatus::Approved { .. })) else {
+                self.count_production_deploy(i, release);
                 let progress = self.begin_deployment(i, release, rollout.strategy.clone(), rollout.from, events);
                 rollout.phase = Phase::Deploying(progress);
                 return true;
@@ -78,6 +79,15 @@ impl World {
                 }
                 _ => return true,
             }
+        }
+    }
+
+    /// A promotion into the last stage counts as a production deployment from the moment it
+    /// starts replacing instances: from then on users can be hurt by it.
+    pub(crate) fn count_production_deploy(&mut self, i: usize, release: Version) {
+        if i + 1 == self.stages.len() {
+            let lead = self.releases.get(&release).map_or(super::time::Minutes(0), |r| self.now.since(r.first_commit_at));
+            self.delivery.deployed_to_production(release, lead);
         }
     }
 

@@ -118,6 +118,9 @@ impl World {
             self.emit(events, EventKind::CanaryAnalysisFailed { release, stage: stage_id.clone(), explanation: explanation.clone() });
             if *failures > a.failure_limit {
                 let from = rollout.from;
+                if i + 1 == self.stages.len() {
+                    self.delivery.change_failed(release);
+                }
                 self.remove_pool(i, release);
                 let verdict_target = from.map_or("the stable release".into(), |v| v.to_string());
                 let explanation = Explanation { verdict: format!("Canary aborted: all traffic is back on {verdict_target}."), ..explanation };
@@ -223,10 +226,6 @@ impl World {
                 self.emit(events, kind);
             }
             Purpose::Promotion | Purpose::Build => {
-                if production {
-                    let lead = self.releases.get(&release).map_or(super::time::Minutes(0), |r| now.since(r.first_commit_at));
-                    self.delivery.deployed_to_production(release, lead);
-                }
                 self.emit(events, EventKind::Deployed { release, stage: id });
             }
         }
@@ -270,6 +269,9 @@ impl World {
         let id = stage.config.id.clone();
         if keeps_old {
             self.remove_pool(i, release);
+        }
+        if i + 1 == self.stages.len() && matches!(rollout.purpose, Purpose::Promotion) {
+            self.delivery.change_failed(release);
         }
         self.emit(events, EventKind::DeployStalled { release, stage: id, explanation });
     }

@@ -58,7 +58,7 @@ impl World {
             K::ConfigChanged { stage, key, present: true } => format!("{key} set in {}", n(stage)),
             K::ConfigChanged { stage, key, present: false } => format!("{key} removed from {}", n(stage)),
             K::SecretSet { stage, name } => format!("Secret {name} set in {} (value hidden)", n(stage)),
-            K::InstanceCrashed { stage, release, reason } => format!("An instance of {release} in {} crashed: {reason}", n(stage)),
+            K::InstanceCrashed { stage, release, reason, .. } => format!("An instance of {release} in {} crashed: {reason}", n(stage)),
             K::InstanceRecovered { stage } => format!("Instances in {} recovered", n(stage)),
             K::FailureInjected { description } => format!("Chaos: {description}"),
             K::FailureScheduled { description, at } => {
@@ -74,6 +74,7 @@ impl World {
             }
             K::FailedOver { stage, records_lost } => format!("{} failed over to its standby region ({records_lost} records lost in replication)", n(stage)),
             K::CertificateRenewed { stage } => format!("{} certificate renewed", n(stage)),
+            K::Scaled { stage, from, to } => format!("{} scaled from {from} to {to} instances", n(stage)),
             K::AlertFired { alert, stage, severity, .. } => format!("{severity:?} alert “{alert}” fired in {}", n(stage)),
             K::AlertResolved { alert, stage } => format!("Alert “{alert}” resolved in {}", n(stage)),
             K::IncidentOpened { incident, title, .. } => format!("{incident} opened: {title}"),

@@ -3,6 +3,7 @@
 
 use super::change::{Defect, GateKind};
 use super::config::Severity;
+use super::stage::CrashReason;
 use super::ids::{ActorId, AlertName, BackupId, CommitId, ConfigKey, FlagName, IncidentId, StageId, Version};
 use super::time::{Minutes, SimTime};
 use serde::{Deserialize, Serialize};
@@ -51,7 +52,7 @@ pub enum EventKind {
     FlagChanged { stage: StageId, flag: FlagName, percent: u8 },
     ConfigChanged { stage: StageId, key: ConfigKey, present: bool },
     SecretSet { stage: StageId, name: ConfigKey },
-    InstanceCrashed { stage: StageId, release: Version, reason: String },
+    InstanceCrashed { stage: StageId, release: Version, reason: String, cause: CrashReason },
     InstanceRecovered { stage: StageId },
     FailureInjected { description: String },
     FailureScheduled { description: String, at: SimTime },
@@ -63,6 +64,7 @@ pub enum EventKind {
     Restored { stage: StageId, backup: BackupId, rpo: Minutes, rto: Minutes, records_lost: u64 },
     FailedOver { stage: StageId, records_lost: u64 },
     CertificateRenewed { stage: StageId },
+    Scaled { stage: StageId, from: u8, to: u8 },
     AlertFired { alert: AlertName, stage: StageId, severity: Severity, explanation: Explanation },
     AlertResolved { alert: AlertName, stage: StageId },
     IncidentOpened { incident: IncidentId, stage: StageId, title: String },
@@ -110,6 +112,7 @@ impl Event {
             | K::Restored { stage, .. }
             | K::FailedOver { stage, .. }
             | K::CertificateRenewed { stage }
+            | K::Scaled { stage, .. }
             | K::AlertFired { stage, .. }
             | K::AlertResolved { stage, .. }
             | K::IncidentOpened { stage, .. }

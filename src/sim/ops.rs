@@ -69,6 +69,8 @@ impl World {
         db.migrations = backup.migrations.clone();
         db.lost = false;
         db.lost_at = None;
+        db.restores += 1;
+        db.last_restore_at = Some(now);
         let rpo = restore.started_at.since(backup.taken_at);
         let rto = now.since(outage_began);
         let id = stage.config.id.clone();
@@ -101,6 +103,35 @@ impl World {
         }
         let id = stage.config.id.clone();
         Ok(vec![self.event(EventKind::FailedOver { stage: id, records_lost })])
+    }
+
+    /// Changes how many instances serve the stage. New ones start like any other (2 minutes);
+    /// removed ones go at once. Not during a rollout, whose steps are sized already.
+    pub(crate) fn scale(&mut self, i: usize, instances: u8) -> Result<Vec<Event>, Rejection> {
+        const MAX_INSTANCES: u8 = 24;
+        let stage = &self.stages[i];
+        if instances == 0 || instances > MAX_INSTANCES {
+            return reject(K::InvalidArgument, format!("A stage runs between 1 and {MAX_INSTANCES} instances."));
+        }
+        if stage.rollout.is_some() {
+            return reject(K::InvalidState, format!("{} has a rollout in progress; scale it when the rollout is over.", stage.name()));
+        }
+        let from = stage.config.instances;
+        if from == instances {
+            return reject(K::InvalidState, format!("{} already runs {instances} instances.", stage.name()));
+        }
+        let extra = self.starting_instances(usize::from(instances.saturating_sub(from)));
+        let stage = &mut self.stages[i];
+        stage.config.instances = instances;
+        for pool in stage.pools.iter_mut() {
+            if usize::from(instances) < pool.instances.len() {
+                pool.instances.truncate(usize::from(instances));
+            } else if !pool.idle {
+                pool.instances.extend(extra.iter().cloned());
+            }
+        }
+        let id = stage.config.id.clone();
+        Ok(vec![self.event(EventKind::Scaled { stage: id, from, to: instances })])
     }
 
     pub(crate) fn renew_certificate(&mut self, i: usize) -> Result<Vec<Event>, Rejection> {

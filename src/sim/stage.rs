@@ -100,6 +100,11 @@ pub struct Database {
     pub records_lost: u64,
     /// When the disk was lost (for the recovery time).
     pub lost_at: Option<SimTime>,
+    /// Restores from backup completed, and when the last one finished.
+    #[serde(default)]
+    pub restores: u32,
+    #[serde(default)]
+    pub last_restore_at: Option<SimTime>,
 }
 
 impl Database {
@@ -251,6 +256,8 @@ mod tests {
             lost: false,
             records_lost: 0,
             lost_at: None,
+            restores: 0,
+            last_restore_at: None,
         };
         assert!(db.compatible_with(3));
         assert!(db.compatible_with(4));

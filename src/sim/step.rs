@@ -145,7 +145,7 @@ impl World {
                         inst.memory = 0.3;
                         match &start_failure {
                             Some(reason) => {
-                                crashed.push((pool.release, reason.describe()));
+                                crashed.push((pool.release, reason.clone()));
                                 inst.health = Health::CrashLooping { reason: reason.clone() };
                             }
                             None => {
@@ -165,7 +165,7 @@ impl World {
                         if inst.memory >= 1.0 {
                             inst.memory = 0.3;
                             inst.health = Health::Restarting { ready_at: now.plus(Minutes(START_MINUTES)), reason: CrashReason::OutOfMemory };
-                            crashed.push((pool.release, CrashReason::OutOfMemory.describe()));
+                            crashed.push((pool.release, CrashReason::OutOfMemory));
                         }
                     }
                     _ => {}
@@ -177,8 +177,8 @@ impl World {
         }
         let id = stage.config.id.clone();
         crashed.dedup();
-        for (release, reason) in crashed {
-            self.emit(events, EventKind::InstanceCrashed { stage: id.clone(), release, reason });
+        for (release, cause) in crashed {
+            self.emit(events, EventKind::InstanceCrashed { stage: id.clone(), release, reason: cause.describe(), cause });
         }
         if recovered > 0 {
             self.emit(events, EventKind::InstanceRecovered { stage: id });
@@ -269,11 +269,11 @@ impl World {
         }
     }
 
-    /// Whether the release currently serving a stage is at fault (ground truth the simulator
-    /// knows): a defect, a missing setting or a schema it cannot read.
-    pub(crate) fn current_release_is_faulty(&self, i: usize) -> bool {
+    /// Whether a release is at fault in a stage (ground truth the simulator knows): a defect,
+    /// a missing setting or a schema it cannot read.
+    pub(crate) fn release_is_faulty(&self, i: usize, release: super::ids::Version) -> bool {
         let stage = &self.stages[i];
-        stage.current().and_then(|v| self.releases.get(&v)).is_some_and(|r| {
+        self.releases.get(&release).is_some_and(|r| {
             r.traits.defect != Defect::None
                 || r.traits.requires_config.as_ref().is_some_and(|k| !stage.has_config(k))
                 || stage.database.as_ref().is_some_and(|d| !d.compatible_with(r.schema))
