@@ -4,6 +4,7 @@
 
 mod support;
 use proptest::prelude::*;
+use proptest::strategy::Strategy;
 use stagecraft::sim::*;
 use support::*;
 

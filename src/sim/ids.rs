@@ -2,17 +2,20 @@
 
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use std::rc::Rc;
 
 macro_rules! name_type {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
+        // A shared string: names are cloned into every event and audit entry, and a
+        // reference-counted clone costs no allocation.
         #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[serde(transparent)]
-        pub struct $name(pub String);
+        pub struct $name(Rc<str>);
 
         impl $name {
-            pub fn new(s: impl Into<String>) -> Self {
-                $name(s.into())
+            pub fn new(s: impl AsRef<str>) -> Self {
+                $name(Rc::from(s.as_ref()))
             }
             pub fn as_str(&self) -> &str {
                 &self.0
