@@ -47,7 +47,7 @@ async fn step_until(root: &Element, max: u32, done: impl Fn(&Element) -> bool) {
         if done(root) {
             return;
         }
-        click(root, r#"button[aria-label="Step one simulated minute"]"#).await;
+        click(root, r#"button[title^="Step one simulated minute"]"#).await;
     }
     assert!(done(root), "not reached after {max} steps");
 }

@@ -1,7 +1,7 @@
 //! Effects that live outside the reducer: the clock's timer, keyboard shortcuts, and the
 //! stored display preferences. Each owns its handle, so unmounting cancels it.
 
-use gloo::events::EventListener;
+use gloo::events::{EventListener, EventListenerOptions};
 use gloo::storage::Storage;
 use gloo::timers::callback::Interval;
 use wasm_bindgen::JsCast;
@@ -55,7 +55,7 @@ pub fn shortcut(key: &str) -> Option<Action> {
 pub fn use_shortcuts(dispatch: Callback<Action>) {
     use_effect_with((), move |_| {
         let listener = gloo::utils::document_element().owner_document().map(|doc| {
-            EventListener::new(&doc, "keydown", move |e| {
+            EventListener::new_with_options(&doc, "keydown", EventListenerOptions::enable_prevent_default(), move |e| {
                 let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else { return };
                 if e.ctrl_key() || e.meta_key() || e.alt_key() || typing_in(e.target(), &e.key()) {
                     return;

@@ -1,21 +1,22 @@
-// End-to-end: the release build (dist/, from `trunk build --release`) in headless Chromium.
-// Run by `./x test`; alone: `trunk build --release && node --test tests/e2e/`.
+// End-to-end: the release build (dist/, from `trunk build --release`) in headless Chromium,
+// driven by role and accessible name. Run by `./x test`; alone:
+//   trunk build --release && node --test tests/e2e/
+// Screenshots of each state go to tests/e2e/artifacts/.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launch } from './browser.mjs';
 import { serve } from './server.mjs';
+import {
+  actAs, commit, enabled, noAxeViolations, openApp, promote, runUntil, serves, shipToProduction, station,
+} from './flows.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const dist = join(here, '..', '..', 'dist');
+const dist = process.env.STAGECRAFT_DIST ?? join(here, '..', '..', 'dist');
 const artifacts = join(here, 'artifacts');
-const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-
-const PIPELINE = '[data-testid=pipeline]';
-const station = (name) => `g[role=group][aria-label="${name} environment"]`;
+const shot = (page, name) => page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
 
 describe('Stagecraft release build', () => {
   let server;
@@ -33,71 +34,148 @@ describe('Stagecraft release build', () => {
     await server?.close();
   });
 
-  /** A fresh page that records console errors and uncaught exceptions. */
-  async function openApp() {
-    // Reduced motion: the release token jumps instead of sliding, so screenshots are stable.
-    const context = await browser.newContext({ viewport: { width: 1100, height: 620 }, reducedMotion: 'reduce' });
-    const page = await context.newPage();
-    const errors = [];
-    page.on('console', (msg) => msg.type() === 'error' && errors.push(`${msg.text()} (${msg.location().url})`));
-    page.on('pageerror', (err) => errors.push(String(err)));
-    page.on('response', (res) => res.status() >= 400 && errors.push(`HTTP ${res.status()} ${res.url()}`));
-    await page.goto(server.url + '/');
-    await page.waitForSelector(PIPELINE, { state: 'visible', timeout: 15_000 });
-    return { page, errors, close: () => context.close() };
-  }
-
-  test('renders the pipeline with v1.0.0 in Development', async () => {
-    const { page, errors, close } = await openApp();
+  test('idle: every environment runs v1.0.0, nothing is broken, no axe violations', async () => {
+    const { page, errors, close } = await openApp(browser, server.url);
     try {
       assert.equal(await page.title(), 'Stagecraft');
-      assert.match(await page.locator(station('Development')).textContent(), /v1\.0\.0/);
-      assert.match(await page.locator(station('Staging')).textContent(), /not deployed/);
-      assert.match(await page.locator(station('Production')).textContent(), /not deployed/);
+      for (const name of ['Development', 'Staging', 'Production']) {
+        assert.match(await page.locator(station(name)).textContent(), /v1\.0\.0/);
+      }
       assert.match(await page.getByTestId('release-token').textContent(), /v1\.0\.0/);
+      assert.equal(await page.getByRole('button', { name: 'Promote to Staging' }).isDisabled(), true);
       assert.equal(await page.locator('#panic-panel').isHidden(), true, 'panic panel must stay hidden');
       assert.equal(await page.locator('.loading').count(), 0, 'loading text must be replaced by the app');
+      await noAxeViolations(page, 'idle');
+      await shot(page, 'idle');
       assert.deepEqual(errors, []);
     } finally {
       await close();
     }
   });
 
-  test('Promote moves the release to Staging, then Production', async () => {
-    const { page, errors, close } = await openApp();
+  test('promote a release to Production through gates and a four-eyes approval', async () => {
+    const { page, errors, close } = await openApp(browser, server.url);
     try {
-      await page.getByRole('button', { name: 'Promote to Staging' }).click();
-      await page.waitForFunction(
-        (sel) => document.querySelector(sel)?.textContent.includes('v1.0.0'),
-        station('Staging'),
-      );
-      assert.equal(await page.getByRole('status').textContent(), 'v1.0.0 is running in Staging.');
-      assert.match(await page.locator(station('Production')).textContent(), /not deployed/);
-      await page.screenshot({ path: join(artifacts, 'pipeline-staging.png') });
-
-      await page.getByRole('button', { name: 'Promote to Production' }).click();
-      await page.waitForFunction(
-        (sel) => document.querySelector(sel)?.textContent.includes('v1.0.0'),
-        station('Production'),
-      );
-      const button = page.getByRole('button', { name: 'Released to Production' });
-      assert.equal(await button.isDisabled(), true);
-      await page.screenshot({ path: join(artifacts, 'pipeline-production.png') });
+      await commit(page);
+      assert.match(await page.locator(station('Development')).textContent(), /v1\.1\.0/);
+      await promote(page, 'Staging', 'All at once');
+      await page.getByRole('button', { name: 'Step +1 min' }).click();
+      assert.equal(await page.locator('.gate.running').count(), 1, 'the integration tests run');
+      await noAxeViolations(page, 'running');
+      await shot(page, 'deploying');
+      await runUntil(page, enabled, '#promote-prod');
+      await promote(page, 'Production', 'Rolling');
+      await runUntil(page, enabled, '#approve-prod');
+      // The author's own role may approve, but the four-eyes rule is per person: Rui signs off.
+      await actAs(page, 'rui');
+      await page.getByRole('button', { name: 'Approve for Production' }).click();
+      await runUntil(page, serves, ['Production', 'v1.1.0']);
+      assert.match(await page.getByTestId('release-token').getAttribute('aria-label'), /v1\.1\.0, in Production/);
+      assert.match(await page.locator('.timeline').textContent(), /v1\.1\.0 now serves all of Production/);
+      assert.match(await page.locator('.delivery').textContent(), /1 production deploys/);
+      await shot(page, 'production');
       assert.deepEqual(errors, []);
     } finally {
       await close();
     }
   });
 
-  test('has no axe-core accessibility violations', async () => {
-    const { page, close } = await openApp();
+  test('a defect reaches Production, users are hurt, and a rollback restores service', async () => {
+    const { page, errors, close } = await openApp(browser, server.url);
     try {
-      await page.addScriptTag({ path: axePath });
-      const result = await page.evaluate(() => window.axe.run(document));
-      const summary = result.violations.map(
-        (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
-      );
-      assert.deepEqual(summary, []);
+      await shipToProduction(page, 'v1.1.0', { strategy: 'All at once', defect: 'extra error rate', sneaky: true });
+      await runUntil(page, () => document.querySelector('g[aria-label="Production environment"] .flow.bad'));
+      assert.match(await page.locator(station('Production')).textContent(), /users are hurt/);
+      await runUntil(page, () => document.querySelector('.alerts li.bad'));
+      assert.match(await page.getByTestId('announce-assertive').textContent(), /alert|INC-/i);
+      await noAxeViolations(page, 'failure');
+      await shot(page, 'failure');
+
+      await page.getByLabel('Roll Production back to').selectOption('v1.0.0');
+      await page.getByRole('button', { name: 'Roll back Production' }).click();
+      await page.getByRole('button', { name: 'Step +1 min' }).click();
+      assert.match(await page.locator(station('Production')).textContent(), /⟲ Back to v1\.0\.0/);
+      await noAxeViolations(page, 'rollback');
+      await shot(page, 'rollback');
+      await runUntil(page, serves, ['Production', 'v1.0.0']);
+      await runUntil(page, () => !document.querySelector('g[aria-label="Production environment"] .flow.bad'));
+      assert.match(await page.locator('.timeline').textContent(), /Production rolled back from v1\.1\.0 to v1\.0\.0/);
+      assert.deepEqual(errors, []);
+    } finally {
+      await close();
+    }
+  });
+
+  test('a canary with a defect the tests miss is aborted by canary analysis', async () => {
+    const { page, errors, close } = await openApp(browser, server.url);
+    try {
+      await shipToProduction(page, 'v1.1.0', { strategy: 'Canary', defect: 'extra error rate', sneaky: true });
+      await runUntil(page, ([sel, text]) => document.querySelector(sel)?.textContent.includes(text), [station('Production'), 'canary']);
+      await shot(page, 'canary');
+      await runUntil(page, () => document.querySelector('.timeline')?.textContent.includes('Automatically aborted rollout of v1.1.0'));
+      assert.match(await page.locator('.timeline').textContent(), /Canary analysis failed for v1\.1\.0/);
+      assert.equal(await page.locator(`${station('Production')} .station-version`).textContent(), 'v1.0.0');
+      assert.match(await page.getByTestId('release-token').getAttribute('aria-label'), /in Staging/, 'the token moved back');
+      assert.deepEqual(errors, []);
+    } finally {
+      await close();
+    }
+  });
+
+  test('restore a lost database from a backup (and a refused command explains itself)', async () => {
+    const { page, errors, close } = await openApp(browser, server.url);
+    try {
+      const ops = page.getByRole('region', { name: 'Production controls' });
+      await ops.getByText('Operate Production').click();
+      await page.getByRole('button', { name: 'Take backup of Production' }).click();
+      assert.match(await page.getByTestId('rejection').textContent(), /Release manager may not take or restore backups/);
+      await actAs(page, 'sam');
+      await page.getByRole('button', { name: 'Take backup of Production' }).click();
+      assert.equal(await page.getByTestId('rejection').count(), 0);
+      await runUntil(page, () => document.querySelector('[data-testid=sim-time]').textContent >= 'Day 1 09:20');
+      await page.getByLabel('Failure', { exact: true }).selectOption({ label: 'Data loss (disk lost)' });
+      await page.getByRole('button', { name: 'Inject failure now' }).click();
+      assert.match(await page.locator(station('Production')).textContent(), /database lost/);
+      await ops.getByLabel('Backup', { exact: true }).selectOption('backup-1');
+      await page.getByRole('button', { name: 'Restore Production' }).click();
+      await page.getByRole('button', { name: 'Step +1 min' }).click();
+      assert.match(await page.locator(station('Production')).textContent(), /Restoring from backup-1/);
+      await runUntil(page, () => document.querySelector('.timeline')?.textContent.includes('Production restored'));
+      assert.match(await page.locator('.timeline').textContent(), /records lost \(RPO \d+ min\)/);
+      await shot(page, 'restored');
+      assert.deepEqual(errors.filter((e) => !e.includes('favicon')), []);
+    } finally {
+      await close();
+    }
+  });
+
+  test('presenter mode, light theme and the help overlay by keyboard', async () => {
+    const { page, errors, close } = await openApp(browser, server.url, { width: 1024, height: 768 });
+    try {
+      await page.keyboard.press('p');
+      assert.equal(await page.locator('.app.presenter').count(), 1);
+      assert.equal(await page.locator('.timeline').count(), 0, 'presenter mode shows fewer panels');
+      await page.getByRole('button', { name: 'Light theme' }).click();
+      assert.equal(await page.locator('.app[data-theme=light]').count(), 1);
+      await page.keyboard.press('?');
+      assert.match(await page.getByRole('dialog').textContent(), /Keyboard shortcuts/);
+      await noAxeViolations(page, 'presenter + light + help');
+      await shot(page, 'presenter-light-help');
+      await page.keyboard.press('Escape');
+      assert.equal(await page.getByRole('dialog').count(), 0);
+      assert.deepEqual(errors, []);
+    } finally {
+      await close();
+    }
+  });
+
+  test('usable at 320 px wide: no page-wide horizontal scrolling', async () => {
+    const { page, errors, close } = await openApp(browser, server.url, { width: 320, height: 700 });
+    try {
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert.ok(overflow <= 1, `page is ${overflow}px wider than the viewport`);
+      await shot(page, 'narrow-320');
+      assert.deepEqual(errors, []);
     } finally {
       await close();
     }

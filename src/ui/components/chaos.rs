@@ -77,19 +77,19 @@ pub fn Chaos(props: &ChaosProps) -> Html {
             <h2 id="chaos-heading">{ "Instructor: chaos" }</h2>
             <p class="hint">{ "Acts as the trainer. Break something, then let the class recover." }</p>
             <label>{ "Failure" }
-                <select id="chaos-failure" onchange={field(|f, v| f.kind = v)}>
+                <select aria-label="Failure" id="chaos-failure" onchange={field(|f, v| f.kind = v)}>
                     { for FAILURES.iter().map(|(k, l)| html! { <option value={*k} selected={form.kind == *k}>{ *l }</option> }) }
                 </select>
             </label>
             <label>{ "Where" }
-                <select id="chaos-stage" onchange={field(|f, v| f.stage = v)}>
+                <select aria-label="Where" id="chaos-stage" onchange={field(|f, v| f.stage = v)}>
                     { for world.stages.iter().map(|s| html! {
                         <option value={s.config.id.as_str().to_string()} selected={form.stage == s.config.id.as_str()}>{ s.name().to_string() }</option>
                     }) }
                 </select>
             </label>
             <ActionButton id="inject" class={classes!("danger")} label="Inject failure now" onclick={fire(false)} />
-            <label>{ "In (sim minutes)" }<input type="number" min="1" value={form.delay.clone()} onchange={field(|f, v| f.delay = v)} /></label>
+            <label>{ "In (sim minutes)" }<input aria-label="In (sim minutes)" type="number" min="1" value={form.delay.clone()} onchange={field(|f, v| f.delay = v)} /></label>
             <ActionButton id="schedule" label="Schedule failure" onclick={fire(true)} />
             if !world.scheduled.is_empty() { <ul class="scheduled" aria-label="Scheduled failures">{ for scheduled }</ul> }
         </section>

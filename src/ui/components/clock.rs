@@ -38,10 +38,10 @@ pub fn Clock(props: &ClockProps) -> Html {
                 aria-label={if props.playing { "Pause the simulation" } else { "Play the simulation" }}>
                 { if props.playing { "❚❚ Pause" } else { "▶ Play" } }
             </button>
-            <button type="button" onclick={emit(Action::PressedStep)} aria-label="Step one simulated minute">{ "Step +1 min" }</button>
+            <button type="button" onclick={emit(Action::PressedStep)} title="Step one simulated minute (.)">{ "Step +1 min" }</button>
             <span class="speeds" role="group" aria-label="Speed">{ for speeds }</span>
             <label class="acting">{ "Acting as" }
-                <select id="acting-as" onchange={choose}>
+                <select aria-label="Acting as" id="acting-as" onchange={choose}>
                     { for props.actors.iter().map(|a| html! {
                         <option value={a.id.as_str().to_string()} selected={a.id == props.actor}>{ if a.name.contains('(') { a.name.clone() } else { format!("{} ({})", a.name, a.role.label()) } }</option>
                     }) }

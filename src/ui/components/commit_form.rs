@@ -78,17 +78,17 @@ pub fn CommitForm(props: &CommitFormProps) -> Html {
     html! {
         <section class="card commit" aria-labelledby="commit-heading">
             <h2 id="commit-heading">{ "Commit a change" }</h2>
-            <label>{ "Summary" }<input type="text" value={form.summary.clone()} onchange={field(|f, v| f.summary = v)} /></label>
+            <label>{ "Summary" }<input aria-label="Summary" type="text" value={form.summary.clone()} onchange={field(|f, v| f.summary = v)} /></label>
             <label class="check"><input type="checkbox" checked={form.surprise} onchange={toggle(|f| f.surprise = !f.surprise)} />{ "Surprise me (hidden traits)" }</label>
             <label>{ "Defect" }
-                <select id="commit-defect" disabled={off} onchange={field(|f, v| f.defect = v.parse().unwrap_or(0))}>
+                <select aria-label="Defect" id="commit-defect" disabled={off} onchange={field(|f, v| f.defect = v.parse().unwrap_or(0))}>
                     { for Defect::ALL.iter().enumerate().map(|(k, d)| html! { <option value={k.to_string()} selected={form.defect == k}>{ d.label() }</option> }) }
                 </select>
             </label>
             <label class="check"><input type="checkbox" disabled={off} checked={form.sneaky} onchange={toggle(|f| f.sneaky = !f.sneaky)} />{ "Tests miss the defect" }</label>
-            <label>{ "Needs setting" }<input type="text" disabled={off} placeholder="e.g. PAYMENT_API_KEY" value={form.requires.clone()} onchange={field(|f, v| f.requires = v)} /></label>
+            <label>{ "Needs setting" }<input aria-label="Needs setting" type="text" disabled={off} placeholder="e.g. PAYMENT_API_KEY" value={form.requires.clone()} onchange={field(|f, v| f.requires = v)} /></label>
             <label>{ "Migration" }
-                <select id="commit-migration" disabled={off} onchange={field(|f, v| f.migration = v)}>
+                <select aria-label="Migration" id="commit-migration" disabled={off} onchange={field(|f, v| f.migration = v)}>
                     { for [("none", "none"), ("additive", "additive (safe)"), ("destructive", "destructive")].iter().map(|(k, l)| html! {
                         <option value={*k} selected={form.migration == *k}>{ *l }</option>
                     }) }

@@ -83,20 +83,20 @@ pub fn StageControls(props: &StageControlsProps) -> Html {
             <fieldset class="promote">
                 <legend>{ format!("Promote {} → {name}", candidate.map_or("—".into(), |v| v.to_string())) }</legend>
                 <label>{ "Strategy" }
-                    <select id={format!("strategy-{sid}")} onchange={field(|f, v| f.kind = v)}>
+                    <select aria-label="Strategy" id={format!("strategy-{sid}")} onchange={field(|f, v| f.kind = v)}>
                         { for [("all", "All at once"), ("rolling", "Rolling"), ("blue_green", "Blue-green"), ("canary", "Canary"), ("dark", "Dark launch")].iter().map(|(k, l)| html! {
                             <option value={*k} selected={kind == *k}>{ *l }</option>
                         }) }
                     </select>
                 </label>
                 if kind == "rolling" {
-                    <label>{ "Batch size" }<input type="number" min="1" max={stage.config.instances.to_string()} value={form.batch.clone()} onchange={field(|f, v| f.batch = v)} /></label>
+                    <label>{ "Batch size" }<input aria-label="Batch size" type="number" min="1" max={stage.config.instances.to_string()} value={form.batch.clone()} onchange={field(|f, v| f.batch = v)} /></label>
                 }
                 if kind == "canary" {
-                    <label>{ "Traffic steps (%)" }<input type="text" value={form.steps.clone()} onchange={field(|f, v| f.steps = v)} /></label>
+                    <label>{ "Traffic steps (%)" }<input aria-label="Traffic steps (%)" type="text" value={form.steps.clone()} onchange={field(|f, v| f.steps = v)} /></label>
                 }
                 if kind == "dark" {
-                    <label>{ "Flag name" }<input type="text" value={form.flag.clone()} onchange={field(|f, v| f.flag = v)} /></label>
+                    <label>{ "Flag name" }<input aria-label="Flag name" type="text" value={form.flag.clone()} onchange={field(|f, v| f.flag = v)} /></label>
                 }
                 <p class="hint">{ strategy_hint(&kind) }</p>
                 <ActionButton id={format!("promote-{sid}")} class={classes!("primary")} label={format!("Promote to {name}")}
@@ -179,7 +179,7 @@ pub fn StageControls(props: &StageControlsProps) -> Html {
             }
             <div class="inline-form">
                 <label>{ format!("Roll {name} back to") }
-                    <select id={format!("rollback-target-{sid}")} onchange={choose_target} disabled={targets.is_empty()}>
+                    <select aria-label={format!("Roll {name} back to")} id={format!("rollback-target-{sid}")} onchange={choose_target} disabled={targets.is_empty()}>
                         { for targets.iter().map(|v| html! { <option value={v.to_string()} selected={Some(*v) == chosen}>{ v.to_string() }</option> }) }
                     </select>
                 </label>

@@ -98,33 +98,33 @@ pub fn StageOps(props: &StageOpsProps) -> Html {
     html! {
         <div class="stage-ops">
             <div class="inline-form">
-                <label>{ "Hotfix summary" }<input type="text" value={fields.hotfix.clone()} onchange={field(|f, v| f.hotfix = v)} /></label>
+                <label>{ "Hotfix summary" }<input aria-label="Hotfix summary" type="text" value={fields.hotfix.clone()} onchange={field(|f, v| f.hotfix = v)} /></label>
                 <ActionButton id={format!("hotfix-{sid}")} label={format!("Hotfix {}", current.map_or("—".into(), |v| v.to_string()))}
                     why_not={current.is_none().then(|| AttrValue::from("No release runs here."))} onclick={hotfix} />
             </div>
             <div class="inline-form">
-                <label>{ "Flag" }<input type="text" value={fields.flag.clone()} onchange={field(|f, v| f.flag = v)} /></label>
-                <label>{ "Percent" }<input type="number" min="0" max="100" value={fields.percent.clone()} onchange={field(|f, v| f.percent = v)} /></label>
+                <label>{ "Flag" }<input aria-label="Flag" type="text" value={fields.flag.clone()} onchange={field(|f, v| f.flag = v)} /></label>
+                <label>{ "Percent" }<input aria-label="Percent" type="number" min="0" max="100" value={fields.percent.clone()} onchange={field(|f, v| f.percent = v)} /></label>
                 <ActionButton id={format!("flag-{sid}")} label={format!("Set flag in {name}")} onclick={set_flag} />
                 <ActionButton id={format!("kill-{sid}")} class={classes!("danger")} label={format!("Kill switch in {name}")} onclick={kill} />
             </div>
             if !stage.flags.is_empty() { <ul class="flags">{ for flags }</ul> }
             <div class="inline-form">
-                <label>{ "Setting" }<input type="text" placeholder="LOG_LEVEL" value={fields.key.clone()} onchange={field(|f, v| f.key = v)} /></label>
-                <label>{ "Value" }<input type="text" value={fields.value.clone()} onchange={field(|f, v| f.value = v)} /></label>
+                <label>{ "Setting" }<input aria-label="Setting" type="text" placeholder="LOG_LEVEL" value={fields.key.clone()} onchange={field(|f, v| f.key = v)} /></label>
+                <label>{ "Value" }<input aria-label="Value" type="text" value={fields.value.clone()} onchange={field(|f, v| f.value = v)} /></label>
                 <ActionButton id={format!("set-{sid}")} label={format!("Set in {name}")} onclick={set_key} />
                 <ActionButton id={format!("remove-{sid}")} label={format!("Remove from {name}")} onclick={remove_key} />
             </div>
             <div class="inline-form">
-                <label>{ "Secret" }<input type="text" placeholder="PAYMENT_API_KEY" value={fields.secret_name.clone()} onchange={field(|f, v| f.secret_name = v)} /></label>
-                <label>{ "Secret value" }<input type="password" autocomplete="off" value={fields.secret.clone()} onchange={field(|f, v| f.secret = v)} /></label>
+                <label>{ "Secret" }<input aria-label="Secret" type="text" placeholder="PAYMENT_API_KEY" value={fields.secret_name.clone()} onchange={field(|f, v| f.secret_name = v)} /></label>
+                <label>{ "Secret value" }<input aria-label="Secret value" type="password" autocomplete="off" value={fields.secret.clone()} onchange={field(|f, v| f.secret = v)} /></label>
                 <ActionButton id={format!("secret-{sid}")} label={format!("Set secret in {name}")} onclick={set_secret} />
             </div>
             <div class="inline-form">
                 <ActionButton id={format!("backup-{sid}")} label={format!("Take backup of {name}")}
                     why_not={(!has_db).then(|| AttrValue::from("No database here."))} onclick={emit(Action::ClickedBackup { stage: id.clone() })} />
                 <label>{ "Backup" }
-                    <select onchange={field(|f, v| f.backup = v)} disabled={backups.is_empty()}>
+                    <select aria-label="Backup" onchange={field(|f, v| f.backup = v)} disabled={backups.is_empty()}>
                         { for backups.iter().map(|b| html! { <option value={b.to_string()} selected={Some(*b) == chosen}>{ b.to_string() }</option> }) }
                     </select>
                 </label>

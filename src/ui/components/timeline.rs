@@ -89,7 +89,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
             <h2 id="timeline-heading">{ "Timeline" }</h2>
             <div class="filters">
                 <label>{ "Stage" }
-                    <select onchange={set(|f, v| f.stage = (!v.is_empty()).then(|| StageId::new(v)))}>
+                    <select aria-label="Stage" onchange={set(|f, v| f.stage = (!v.is_empty()).then(|| StageId::new(v)))}>
                         <option value="" selected={f.stage.is_none()}>{ "All stages" }</option>
                         { for world.stages.iter().map(|s| html! {
                             <option value={s.config.id.as_str().to_string()} selected={f.stage.as_ref() == Some(&s.config.id)}>{ s.name().to_string() }</option>
@@ -97,12 +97,12 @@ pub fn Timeline(props: &TimelineProps) -> Html {
                     </select>
                 </label>
                 <label>{ "Kind" }
-                    <select onchange={set(|f, v| f.kind = EventGroup::from_key(&v))}>
+                    <select aria-label="Kind" onchange={set(|f, v| f.kind = EventGroup::from_key(&v))}>
                         <option value="" selected={f.kind.is_none()}>{ "All kinds" }</option>
                         { for EventGroup::ALL.iter().map(|g| html! { <option value={g.key()} selected={f.kind == Some(*g)}>{ g.label() }</option> }) }
                     </select>
                 </label>
-                <label>{ "Search" }<input type="search" value={f.text.clone()} oninput={text_input} /></label>
+                <label>{ "Search" }<input aria-label="Search" type="search" value={f.text.clone()} oninput={text_input} /></label>
             </div>
             if world.recent.is_empty() {
                 <p class="hint">{ "Nothing has happened yet. Commit a change, or press Play." }</p>

@@ -1,0 +1,83 @@
+// Helpers for the end-to-end flows: drive the built app by role and accessible name.
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+export const PIPELINE = '[data-testid=pipeline]';
+export const station = (name) => `g[role=group][aria-label="${name} environment"]`;
+
+/** A fresh page (reduced motion, so screenshots are stable) recording errors. */
+export async function openApp(browser, url, viewport = { width: 1280, height: 800 }) {
+  const context = await browser.newContext({ viewport, reducedMotion: 'reduce' });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (msg) => msg.type() === 'error' && errors.push(`${msg.text()} (${msg.location().url})`));
+  page.on('pageerror', (err) => errors.push(String(err)));
+  page.on('response', (res) => res.status() >= 400 && errors.push(`HTTP ${res.status()} ${res.url()}`));
+  await page.goto(url + '/');
+  await page.waitForSelector(PIPELINE, { state: 'visible', timeout: 15_000 });
+  return { page, errors, close: () => context.close() };
+}
+
+/** Plays the clock at 64× until `predicate(arg)` holds in the page, then pauses. */
+export async function runUntil(page, predicate, arg, timeout = 30_000) {
+  await page.getByRole('button', { name: 'Speed 64×' }).click();
+  await page.getByRole('button', { name: 'Play the simulation' }).click();
+  await page.waitForFunction(predicate, arg, { timeout });
+  await page.getByRole('button', { name: 'Pause the simulation' }).click();
+}
+
+export const enabled = (sel) => {
+  const el = document.querySelector(sel);
+  return el && !el.disabled;
+};
+export const stationSays = ([sel, text]) => document.querySelector(sel)?.textContent.includes(text);
+/** The station's headline version (what serves all of its traffic). */
+export const serves = ([stage, version]) =>
+  document.querySelector(`g[role=group][aria-label="${stage} environment"] .station-version`)?.textContent.trim() === version;
+
+export async function actAs(page, id) {
+  await page.getByLabel('Acting as').selectOption(id);
+}
+
+/** Commits a change with the given defect label; `sneaky` makes every test miss it. */
+export async function commit(page, { defect = 'no defect', sneaky = false } = {}) {
+  const form = page.getByRole('region', { name: 'Commit a change' });
+  await form.getByLabel('Defect', { exact: true }).selectOption({ label: defect });
+  if (sneaky) await form.getByLabel('Tests miss the defect').check();
+  await page.getByRole('button', { name: 'Commit change' }).click();
+  await runUntil(page, enabled, '#promote-staging');
+}
+
+/** Promotes what runs in the previous stage into `stage` with a strategy from the form. */
+export async function promote(page, stage, strategy = 'Rolling') {
+  const column = page.getByRole('region', { name: `${stage} controls` });
+  await column.getByLabel('Strategy', { exact: true }).selectOption({ label: strategy });
+  await page.getByRole('button', { name: `Promote to ${stage}` }).click();
+}
+
+/** Commit → Staging → Production (approved by Rui), waiting for Production to run it. */
+export async function shipToProduction(page, version, { strategy = 'Rolling', defect, sneaky } = {}) {
+  await commit(page, { defect, sneaky });
+  await promote(page, 'Staging', 'All at once');
+  await runUntil(page, enabled, '#promote-prod');
+  await promote(page, 'Production', strategy);
+  await runUntil(page, enabled, '#approve-prod');
+  await actAs(page, 'rui');
+  await page.getByRole('button', { name: 'Approve for Production' }).click();
+  await actAs(page, 'mia');
+}
+
+/** axe-core over the whole page; returns readable violations. */
+export async function axe(page) {
+  if (!(await page.evaluate(() => !!window.axe))) await page.addScriptTag({ path: axePath });
+  const result = await page.evaluate(() => window.axe.run(document));
+  return result.violations.map(
+    (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 4).map((n) => n.target.join(' ')).join(', ')}`,
+  );
+}
+
+export async function noAxeViolations(page, state) {
+  assert.deepEqual(await axe(page), [], `axe-core violations in the ${state} state`);
+}
