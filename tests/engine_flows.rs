@@ -225,3 +225,74 @@ fn automatic_rollback_fires_on_a_critical_alert_and_says_why() {
     assert!(why.rule.contains("High error rate"), "{why:?}");
     assert!(!why.samples.is_empty());
 }
+
+#[test]
+fn a_paused_canary_holds_its_weight_and_advancing_promotes_it_at_once() {
+    let mut w = world();
+    let v = commit(&mut w, CommitTraits::default());
+    ship(&mut w, v, Strategy::Canary(CanaryPlan::default()));
+    run_until(&mut w, 30, |w| prod(w).serving().iter().any(|(r, wt)| *r == v && *wt == 10));
+    ok(&mut w, "mia", Command::PauseRollout { stage: st("prod") });
+    w.run_until(SimTime(w.now.0 + 30));
+    assert!(prod(&w).serving().contains(&(v, 10)), "paused: still at 10 %");
+    assert_eq!(refused(&mut w, "mia", Command::PauseRollout { stage: st("prod") }).kind, RejectionKind::InvalidState);
+    ok(&mut w, "mia", Command::ResumeRollout { stage: st("prod") });
+    let events = ok(&mut w, "mia", Command::AdvanceRollout { stage: st("prod") });
+    assert!(has(&events, |k| matches!(k, EventKind::Deployed { .. })));
+    assert_eq!(prod(&w).serving(), vec![(v, 100)]);
+}
+
+#[test]
+fn aborting_a_rolling_deploy_puts_the_previous_release_back() {
+    let mut w = world();
+    let old = prod(&w).current().unwrap();
+    let v = commit(&mut w, CommitTraits::default());
+    ship(&mut w, v, Strategy::Rolling { batch: 1 });
+    run_until(&mut w, 30, |w| prod(w).serving().len() == 2);
+    let events = ok(&mut w, "sam", Command::AbortRollout { stage: st("prod") });
+    assert!(has(&events, |k| matches!(k, EventKind::RolloutAborted { automatic: false, .. })));
+    let events = wait_prod_idle(&mut w, 30);
+    assert!(has(&events, |k| matches!(k, EventKind::RolledBack { to, .. } if *to == old)));
+    assert_eq!(prod(&w).serving(), vec![(old, 100)]);
+}
+
+#[test]
+fn a_green_side_that_never_starts_is_dropped_without_hurting_users() {
+    let mut w = world();
+    let old = prod(&w).current().unwrap();
+    let v = commit(&mut w, sneaky(Defect::CrashOnStart));
+    let over = Command::Promote { release: v, to: st("prod"), strategy: Strategy::BlueGreen, gates: GateMode::Override { reason: "demo".into() } };
+    ok(&mut w, "mia", over);
+    let mut worst: f64 = 0.0;
+    let events = run_until(&mut w, 30, |w| {
+        worst = worst.max(prod(w).last.error_rate());
+        prod(w).rollout.is_none()
+    });
+    assert!(has(&events, |k| matches!(k, EventKind::DeployStalled { .. })));
+    assert!(worst < 0.02, "blue kept serving: worst {worst}");
+    assert_eq!(prod(&w).serving(), vec![(old, 100)]);
+}
+
+#[test]
+fn surprise_commits_follow_the_scenario_script_first() {
+    let mut config = support::quiet_config();
+    config.scripted_commits.push(CommitTraits { migration: Migration::Destructive, ..CommitTraits::default() });
+    let mut w = World::new(config, 9);
+    ok(&mut w, "dana", Command::Commit { summary: "drop column".into(), traits: TraitsChoice::Surprise });
+    run_until(&mut w, 30, |w| w.builds.is_empty());
+    let r = w.latest_release().unwrap();
+    assert_eq!(r.traits.migration, Migration::Destructive);
+    assert_eq!(r.schema, 2);
+}
+
+#[test]
+fn every_event_reads_as_a_sentence() {
+    let mut w = world();
+    let v = commit(&mut w, sneaky(Defect::ErrorRate));
+    let events = ship(&mut w, v, Strategy::Canary(CanaryPlan::default()));
+    let more = wait_prod_idle(&mut w, 120);
+    for e in events.iter().chain(more.iter()) {
+        let s = w.describe(e);
+        assert!(s.len() > 8 && !s.contains("{") && !s.contains("Some("), "{s}");
+    }
+}

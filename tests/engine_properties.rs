@@ -116,6 +116,14 @@ fn check_metrics(w: &World) {
         assert!((0.0..=1.01).contains(&m.memory), "memory share {}", m.memory);
         let total: u32 = s.pools.iter().map(|p| u32::from(p.weight)).sum();
         assert!(total == 100 || total == 0 || s.pools.is_empty(), "weights sum to 100, got {total}: {:?}", s.pools);
+        if s.rollout.is_none() {
+            let active: Vec<_> = s.pools.iter().filter(|p| !p.idle).map(|p| p.release).collect();
+            let mut unique = active.clone();
+            unique.dedup();
+            assert_eq!(active.len(), unique.len(), "no two active pools run the same release once settled: {:?}", s.pools);
+        }
+        let running: usize = s.pools.iter().map(|p| p.instances.len()).sum();
+        assert!(running <= 3 * usize::from(s.config.instances.max(1)), "instances stay bounded: {running}");
         if let Some(slo) = &s.monitor.slo {
             assert!(slo.remaining().is_finite());
         }

@@ -208,7 +208,15 @@ impl World {
         let release = rollout.release;
         let now = self.now;
         let stage = &mut self.stages[i];
-        stage.pools.retain(|p| p.release == release || p.idle);
+        // Keep the new pool and any idle blue-green colour; older pools of the same release
+        // (left over when a rollout is undone) are replaced by the fresh one.
+        let keep = pool_of(stage, release);
+        let mut j = 0;
+        stage.pools.retain(|p| {
+            let kept = Some(j) == keep || p.idle;
+            j += 1;
+            kept
+        });
         for pool in stage.pools.iter_mut() {
             pool.weight = if pool.release == release && !pool.idle { 100 } else { 0 };
         }
