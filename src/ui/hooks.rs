@@ -16,9 +16,40 @@ pub fn use_clock(playing: bool, speed: Speed, dispatch: Callback<Action>) {
     use_effect_with((playing, speed), move |&(playing, speed)| {
         let timer = playing.then(|| {
             let (ms, _) = speed.interval();
-            Interval::new(ms, move || dispatch.emit(Action::ClockTicked))
+            let bench = bench_performance();
+            Interval::new(ms, move || {
+                if let Some(p) = &bench {
+                    let _ = p.mark(TICK_MARK);
+                }
+                dispatch.emit(Action::ClockTicked)
+            })
         });
         move || drop(timer)
+    });
+}
+
+const TICK_MARK: &str = "stagecraft-tick";
+
+/// `performance`, only when the frame-cost benchmark (`bench/frames.mjs`) asked for
+/// measurements by defining `window.__stagecraftBench` before the app loaded.
+fn bench_performance() -> Option<web_sys::Performance> {
+    let window = web_sys::window()?;
+    js_sys::Reflect::has(&window, &"__stagecraftBench".into()).ok()?.then_some(())?;
+    window.performance()
+}
+
+/// After each render of a new world revision, measures "stagecraft-tick": from the clock's
+/// timer firing to the rendered DOM (reduce + render + effects), for the benchmark only.
+#[hook]
+pub fn use_tick_measure(rev: u64) {
+    let perf = use_memo((), |_| bench_performance());
+    use_effect_with(rev, move |_| {
+        if let Some(p) = perf.as_ref() {
+            if p.get_entries_by_name(TICK_MARK).length() > 0 {
+                let _ = p.measure_with_start_mark("stagecraft-tick-cost", TICK_MARK);
+                p.clear_marks_with_mark_name(TICK_MARK);
+            }
+        }
     });
 }
 

@@ -40,6 +40,7 @@ pub fn App() -> Html {
     hooks::use_clock(state.playing, state.speed, on_action.clone());
     hooks::use_shortcuts(on_action.clone());
     hooks::use_display_prefs(state.theme, state.presenter, on_action.clone());
+    hooks::use_tick_measure(state.rev);
 
     let world = &state.world;
     let snapshot = Snapshot { world: state.world.clone(), rev: state.rev };
