@@ -64,7 +64,7 @@ fn a_commit_becomes_a_release_in_development_and_is_logged_with_its_time() {
 
 #[test]
 fn promote_sends_the_release_running_in_the_previous_stage() {
-    let s = committed(CommitTraits::default()).reduce(Action::ClickedPromote { to: st("staging"), strategy: Strategy::AllAtOnce });
+    let s = committed(CommitTraits::default()).reduce(Action::ClickedPromote { to: st("staging"), strategy: Strategy::AllAtOnce, override_reason: None });
     let ro = s.world.stage(&st("staging")).unwrap().rollout.as_ref().expect("a rollout started");
     assert_eq!(ro.release, Version::new(1, 1, 0));
     assert!(matches!(ro.phase, Phase::Gates(_)));
@@ -76,7 +76,7 @@ fn promote_sends_the_release_running_in_the_previous_stage() {
 fn a_refused_command_becomes_a_toast_and_is_still_logged() {
     let s = apply(committed(CommitTraits::default()), [
         Action::ChoseActor(ActorId::new("dana")),
-        Action::ClickedPromote { to: st("prod"), strategy: Strategy::AllAtOnce },
+        Action::ClickedPromote { to: st("prod"), strategy: Strategy::AllAtOnce, override_reason: None },
     ]);
     let toast = s.toast.as_ref().expect("refusal shown");
     assert!(toast.message.contains("may not deploy"), "{}", toast.message);
@@ -135,10 +135,21 @@ fn a_sneaky_defect_reaches_staging_and_a_rollback_puts_the_old_release_back() {
     for g in [GateKind::UnitTests, GateKind::IntegrationTests] {
         traits.detection.insert(g, 0.0);
     }
-    let s = committed(traits).reduce(Action::ClickedPromote { to: st("staging"), strategy: Strategy::AllAtOnce });
+    let s = committed(traits).reduce(Action::ClickedPromote { to: st("staging"), strategy: Strategy::AllAtOnce, override_reason: None });
     let s = step_until(s, 90, |s| s.world.stage(&st("staging")).unwrap().serving() == vec![(Version::new(1, 1, 0), 100)]);
     let s = s.reduce(Action::ChoseRollback { stage: st("staging"), to: Version::new(1, 0, 0) });
     assert!(view::progress(&s.world, 1).iter().any(|p| p.rollback), "the rollback shows as progress");
     let s = step_until(s, 60, |s| s.world.stage(&st("staging")).unwrap().rollout.is_none());
     assert_eq!(s.world.stage(&st("staging")).unwrap().serving(), vec![(Version::new(1, 0, 0), 100)]);
+}
+
+#[test]
+fn gates_can_be_skipped_with_a_reason_and_stages_scaled() {
+    let s = apply(committed(CommitTraits::default()), [
+        Action::ClickedPromote { to: st("staging"), strategy: Strategy::AllAtOnce, override_reason: Some("demo".into()) },
+        Action::ChoseActor(ActorId::new("sam")),
+        Action::SubmittedScale { stage: st("prod"), instances: 6 },
+    ]);
+    assert!(matches!(&s.log[1].command, Command::Promote { gates: stagecraft::sim::GateMode::Override { reason }, .. } if reason == "demo"));
+    assert!(s.log.iter().any(|c| matches!(c.command, Command::Scale { instances: 6, .. })));
 }

@@ -42,9 +42,10 @@ fn bench_performance() -> Option<web_sys::Performance> {
 /// timer firing to the rendered DOM (reduce + render + effects), for the benchmark only.
 #[hook]
 pub fn use_tick_measure(rev: u64) {
-    let perf = use_memo((), |_| bench_performance());
+    // Looked up once, inside the effect: effects never run in server-side rendering.
+    let perf = use_mut_ref(|| None::<Option<web_sys::Performance>>);
     use_effect_with(rev, move |_| {
-        if let Some(p) = perf.as_ref() {
+        if let Some(p) = perf.borrow_mut().get_or_insert_with(bench_performance).as_ref() {
             if p.get_entries_by_name(TICK_MARK).length() > 0 {
                 let _ = p.measure_with_start_mark("stagecraft-tick-cost", TICK_MARK);
                 p.clear_marks_with_mark_name(TICK_MARK);

@@ -118,7 +118,9 @@ pub enum Action {
     ClockTicked,
     ChoseActor(ActorId),
     SubmittedCommit { summary: String, traits: TraitsChoice },
-    ClickedPromote { to: StageId, strategy: Strategy },
+    /// `override_reason`: skip the gates (needs the override permission; audited).
+    ClickedPromote { to: StageId, strategy: Strategy, override_reason: Option<String> },
+    SubmittedScale { stage: StageId, instances: u8 },
     ClickedApprove { stage: StageId },
     ClickedPause { stage: StageId },
     ClickedResume { stage: StageId },
@@ -281,8 +283,11 @@ impl Reducible for AppState {
             }
             Action::ChoseActor(actor) => s.actor = actor,
             Action::SubmittedCommit { summary, traits } => s.issue(me, Command::Commit { summary, traits }),
-            Action::ClickedPromote { to, strategy } => match s.promotion_candidate(&to) {
-                Some(release) => s.issue(me, Command::Promote { release, to, strategy, gates: GateMode::Enforce }),
+            Action::ClickedPromote { to, strategy, override_reason } => match s.promotion_candidate(&to) {
+                Some(release) => {
+                    let gates = override_reason.map_or(GateMode::Enforce, |reason| GateMode::Override { reason });
+                    s.issue(me, Command::Promote { release, to, strategy, gates })
+                }
                 None => return self,
             },
             Action::ClickedApprove { stage } => match s.stage_release(&stage) {
@@ -301,6 +306,7 @@ impl Reducible for AppState {
             Action::SubmittedSecret { stage, name, value } => {
                 s.issue(me, Command::SetSecret { stage, name, value: SecretValue(value) })
             }
+            Action::SubmittedScale { stage, instances } => s.issue(me, Command::Scale { stage, instances }),
             Action::ClickedBackup { stage } => s.issue(me, Command::TakeBackup { stage }),
             Action::ChoseRestore { stage, backup } => s.issue(me, Command::RestoreBackup { stage, backup }),
             Action::ClickedFailover { stage } => s.issue(me, Command::Failover { stage }),

@@ -4,8 +4,8 @@
 use yew::prelude::*;
 
 use super::station::{Station, GateColumn};
-use super::Snapshot;
-use crate::ui::state::{Action, Highlight};
+use super::{activate, Snapshot};
+use crate::ui::state::{Action, Highlight, Selection};
 use crate::ui::view;
 
 pub const VIEW_W: f64 = 1000.0;
@@ -63,9 +63,13 @@ pub fn Pipeline(props: &PipelineProps) -> Html {
         (Some(v), Some(i)) => {
             let x = station_x(i, n) + STATION_W / 2.0 - 50.0;
             let label = format!("Newest release {v}, in {}", world.stages[i].name());
+            let (click, key) = {
+                let on = props.on_action.clone();
+                activate(Callback::from(move |_| on.emit(Action::Selected(Selection::Release(v)))))
+            };
             html! {
                 <g class="token" data-testid="release-token" style={format!("transform: translate({x}px, 6px)")}
-                   role="img" aria-label={label}>
+                   role="button" tabindex="0" aria-label={label} onclick={click} onkeydown={key}>
                     <rect width="100" height="30" rx="15" />
                     <text x="50" y="21" text-anchor="middle">{ v.to_string() }</text>
                 </g>

@@ -24,6 +24,8 @@ struct StrategyForm {
     batch: String,
     steps: String,
     flag: String,
+    /// Non-empty: skip the gates, with this reason in the audit log.
+    skip_reason: String,
 }
 
 impl StrategyForm {
@@ -44,7 +46,7 @@ impl StrategyForm {
 
 #[component]
 pub fn StageControls(props: &StageControlsProps) -> Html {
-    let form = use_state(|| StrategyForm { kind: "rolling".into(), batch: "1".into(), steps: "10, 25, 50".into(), flag: "new-checkout".into() });
+    let form = use_state(|| StrategyForm { kind: "rolling".into(), batch: "1".into(), steps: "10, 25, 50".into(), flag: "new-checkout".into(), skip_reason: String::new() });
     let world = &props.snapshot.world;
     let i = props.index;
     let stage = &world.stages[i];
@@ -70,6 +72,7 @@ pub fn StageControls(props: &StageControlsProps) -> Html {
             _ => None,
         };
         let strategy = form.strategy();
+        let override_reason = Some(form.skip_reason.trim().to_string()).filter(|r| !r.is_empty());
         let field = |f: fn(&mut StrategyForm, String)| {
             let form = form.clone();
             Callback::from(move |e: Event| {
@@ -98,9 +101,10 @@ pub fn StageControls(props: &StageControlsProps) -> Html {
                 if kind == "dark" {
                     <label>{ "Flag name" }<input aria-label="Flag name" type="text" value={form.flag.clone()} onchange={field(|f, v| f.flag = v)} /></label>
                 }
+                <label>{ "Skip gates because (optional)" }<input aria-label="Skip gates because (optional)" type="text" value={form.skip_reason.clone()} onchange={field(|f, v| f.skip_reason = v)} /></label>
                 <p class="hint">{ strategy_hint(&kind) }</p>
                 <ActionButton id={format!("promote-{sid}")} class={classes!("primary")} label={format!("Promote to {name}")}
-                    why_not={why.map(AttrValue::from)} onclick={emit(Action::ClickedPromote { to: id.clone(), strategy })} />
+                    why_not={why.map(AttrValue::from)} onclick={emit(Action::ClickedPromote { to: id.clone(), strategy, override_reason })} />
             </fieldset>
         }
     });

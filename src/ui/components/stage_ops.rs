@@ -24,6 +24,7 @@ struct Fields {
     secret_name: String,
     secret: String,
     backup: String,
+    instances: String,
 }
 
 #[component]
@@ -94,6 +95,10 @@ pub fn StageOps(props: &StageOpsProps) -> Html {
         Callback::from(move |_| on.emit(a.clone()))
     };
     let has_db = stage.database.is_some();
+    let scale = {
+        let id = id.clone();
+        send(Box::new(move |f| Some(Action::SubmittedScale { stage: id.clone(), instances: f.instances.trim().parse().unwrap_or(0) })))
+    };
     let flags = stage.flags.iter().map(|(f, p)| html! { <li key={f.as_str().to_string()}>{ format!("{f}: {p} %") }</li> });
     html! {
         <div class="stage-ops">
@@ -130,6 +135,10 @@ pub fn StageOps(props: &StageOpsProps) -> Html {
                 </label>
                 <ActionButton id={format!("restore-{sid}")} label={format!("Restore {name}")}
                     why_not={backups.is_empty().then(|| AttrValue::from("No backup yet: take one first."))} onclick={restore} />
+            </div>
+            <div class="inline-form">
+                <label>{ "Instances" }<input aria-label="Instances" type="number" min="1" max="20" placeholder={stage.config.instances.to_string()} value={fields.instances.clone()} onchange={field(|f, v| f.instances = v)} /></label>
+                <ActionButton id={format!("scale-{sid}")} label={format!("Scale {name}")} onclick={scale} />
             </div>
             <div class="button-row">
                 <ActionButton id={format!("failover-{sid}")} label={format!("Fail over {name}")}
