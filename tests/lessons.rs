@@ -2,14 +2,18 @@
 //! its classic mistake loses it (learnGitBranching's levels.spec, for Stagecraft).
 #![cfg(not(target_arch = "wasm32"))]
 
-use stagecraft::lessons::{self, Concept, Lesson, Status, Verdict};
+use stagecraft::lessons::objective::Objective;
+use stagecraft::lessons::{self, Concept, Lesson, Session, Status, Verdict};
+use stagecraft::sim::command::Command;
+use stagecraft::sim::ids::{ActorId, StageId, Version};
+use stagecraft::sim::replay::{self, LoggedCommand};
 use stagecraft::sim::time::SimTime;
-use stagecraft::sim::world::World;
 use std::collections::BTreeSet;
 
-fn story(lesson: &Lesson, world: &World) -> String {
-    let statuses = lesson.check(world, &[]);
-    let mut s: Vec<String> = statuses.iter().map(|o| format!("  [{:?}] {}", o.status, o.text)).collect();
+fn story(session: &Session) -> String {
+    let world = &session.world;
+    let mut s: Vec<String> = session.check().iter().map(|o| format!("  [{:?}] {}", o.status, o.text)).collect();
+    s.push(format!("  outcome: {:?}", session.progress().outcome()));
     s.push("  events:".into());
     s.extend(world.recent.iter().filter(|e| e.is_important()).map(|e| format!("    {:>4} {}", e.at.0, world.describe(e))));
     s.join("\n")
@@ -24,10 +28,11 @@ fn every_lesson_loads_and_its_solution_wins_it() {
             continue; // free play has nothing to win
         }
         let until = lesson.check_at();
-        let world = lesson.replay(&lesson.file.solution, until);
-        let verdict = lesson.verdict(&world, &lesson.file.solution);
+        // Judged minute by minute: a solution may not fail anything on the way.
+        let session = lesson.play(&lesson.file.solution, until);
+        let verdict = session.verdict();
         if verdict != Verdict::Won {
-            failures.push(format!("{id}: solution gives {verdict:?} at minute {}\n{}", until.0, story(&lesson, &world)));
+            failures.push(format!("{id}: solution gives {verdict:?} at minute {}\n{}", until.0, story(&session)));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
@@ -43,10 +48,11 @@ fn every_lesson_with_objectives_is_lost_by_its_classic_mistake() {
             continue;
         }
         let mistake = lesson.file.mistake.clone().unwrap_or_else(|| panic!("{id} has objectives but no mistake"));
-        let world = lesson.replay(&mistake.commands, lesson.check_at());
-        let verdict = lesson.verdict(&world, &mistake.commands);
+        // A mistake may not pass through a win either: a won lesson is over.
+        let session = lesson.play(&mistake.commands, lesson.check_at());
+        let verdict = session.verdict();
         if verdict != Verdict::Lost {
-            failures.push(format!("{id}: mistake \"{}\" gives {verdict:?}\n{}", mistake.description, story(&lesson, &world)));
+            failures.push(format!("{id}: mistake \"{}\" gives {verdict:?}\n{}", mistake.description, story(&session)));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
@@ -54,7 +60,7 @@ fn every_lesson_with_objectives_is_lost_by_its_classic_mistake() {
 
 #[test]
 fn the_live_session_and_the_replay_agree() {
-    for id in ["backup-restore", "least-privilege", "first-promotion"] {
+    for id in ["backup-restore", "least-privilege", "first-promotion", "sale-day"] {
         let lesson = lessons::load(id).unwrap();
         let until = lesson.check_at();
         let replayed = lesson.replay(&lesson.file.solution, until);
@@ -112,7 +118,7 @@ fn the_post_incident_report_tells_the_story_blamelessly() {
         "### INC-1",
         "time to detect",
         "time to restore",
-        "| Change failure rate |",
+        "| Change failure rate | 50 % |",
         "A destructive database migration ran in Production",
         "## Timeline",
         "Hotfix v1.1.1 built",
@@ -121,6 +127,10 @@ fn the_post_incident_report_tells_the_story_blamelessly() {
         assert!(md.contains(needle), "missing {needle:?} in:\n{md}");
     }
     assert!(!md.contains('<'), "no markup");
+    // An aborted canary counts as a failed change too: cheaper, not invisible.
+    let canary = lessons::load("canary-catches-regression").unwrap();
+    let world = canary.replay(&canary.file.solution, canary.check_at());
+    assert_eq!(world.delivery.report(world.now).change_failure_rate, Some(0.5));
     let free = lessons::report::post_incident(&lessons::load("sandbox").unwrap().world(), None);
     assert!(free.contains("No incident was opened."));
 }
@@ -140,4 +150,103 @@ fn the_readme_example_scenario_is_valid() {
     let world = lesson.replay(&lesson.file.solution, SimTime(170)); // before the spike
     let statuses = lesson.check(&world, &lesson.file.solution);
     assert_eq!(lesson.verdict(&world, &lesson.file.solution), Verdict::Won, "{statuses:?}");
+}
+
+#[test]
+fn the_engine_replays_a_lesson_by_itself_and_audits_only_what_people_did() {
+    for id in lessons::ids() {
+        let lesson = lessons::load(id).unwrap();
+        assert_eq!(lesson.config.timeline.len(), lesson.file.timeline.len(), "{id}: the timeline is in the engine config");
+        let until = lesson.check_at();
+        let session = lesson.play(&lesson.file.solution, until);
+        let engine = replay::replay(lesson.config.clone(), lesson.seed(), &lesson.file.solution, until);
+        assert_eq!(session.world, engine, "{id}: the session and a bare engine replay diverged");
+        let injected = engine.audit.entries().filter(|a| a.action.starts_with("inject")).count();
+        let by_people = lesson.file.solution.iter().filter(|c| matches!(c.command, Command::Inject { .. })).count();
+        assert_eq!(injected, by_people, "{id}: timeline failures are not in the audit log");
+    }
+}
+
+fn objective_index(lesson: &Lesson, pick: impl Fn(&Objective) -> bool) -> usize {
+    lesson.file.objectives.iter().position(pick).expect("the lesson has that objective")
+}
+
+fn at(minute: u64, actor: &str, command: Command) -> LoggedCommand {
+    LoggedCommand { at: SimTime(minute), actor: ActorId::new(actor), command }
+}
+
+#[test]
+fn a_failed_objective_stays_failed_when_the_world_later_looks_fine() {
+    // Ship the corrupting release, then roll back and restore a clean backup: the records
+    // look fine again, but they were corrupted, and the lesson remembers.
+    let lesson = lessons::load("ehr-migration").unwrap();
+    let prod = StageId::new("prod");
+    let mut session = Session::new(lesson.clone());
+    let mistake = lesson.file.mistake.clone().unwrap().commands;
+    for c in &mistake {
+        session.run_until(c.at);
+        if c.at.0 == 35 {
+            session.apply(&ActorId::new("sam"), Command::TakeBackup { stage: prod.clone() }).unwrap();
+        }
+        let _ = session.apply(&c.actor, c.command.clone());
+    }
+    let backup = session.world.stage(&prod).unwrap().backups.last().unwrap().id;
+    session.run_until(SimTime(120));
+    let corrupted = objective_index(&lesson, |o| matches!(o, Objective::NoCorruptedRecords { .. }));
+    assert!(matches!(session.check()[corrupted].status, Status::Failed { .. }), "{}", story(&session));
+    session.apply(&ActorId::new("sam"), Command::Rollback { stage: prod.clone(), to: Version::new(1, 0, 0) }).unwrap();
+    session.run_until(SimTime(140));
+    session.apply(&ActorId::new("sam"), Command::RestoreBackup { stage: prod.clone(), backup }).unwrap();
+    session.run_until(SimTime(170));
+    assert_eq!(session.world.stage(&prod).unwrap().database.as_ref().unwrap().corrupted, 0, "the restore brought clean records back");
+    let now = lesson.check(&session.world, &session.log);
+    assert_eq!(now[corrupted].status, Status::Met, "judged from this moment alone, nothing shows");
+    assert!(matches!(&session.check()[corrupted].status, Status::Failed { reason } if reason.contains("corrupted")), "{}", story(&session));
+    assert!(session.progress().failed_at(corrupted).is_some_and(|t| t < SimTime(120)));
+    assert_eq!(session.verdict(), Verdict::Lost);
+    assert!(lessons::report::session_report(&session).contains("missed: "), "the report keeps the failure too");
+}
+
+#[test]
+fn the_vulnerable_bank_release_is_breached_if_left_serving_and_the_breach_stays_on_record() {
+    let lesson = lessons::load("bank-security-patch").unwrap();
+    assert_eq!(lesson.config.initial_traits.defect, stagecraft::sim::change::Defect::SecurityHole);
+    let breach = objective_index(&lesson, |o| matches!(o, Objective::NoSecurityBreach));
+    let mistake = lesson.file.mistake.clone().unwrap().commands;
+    let lost = lesson.play(&mistake, lesson.check_at());
+    assert!(matches!(&lost.check()[breach].status, Status::Failed { reason } if reason.contains("v1.0.0")), "{}", story(&lost));
+    assert!(lost.world.incidents.iter().any(|i| i.title.contains("Security breach")));
+    // Patching after the breach is still right, but it does not undo it.
+    let when = lost.progress().failed_at(breach).unwrap();
+    let late: Vec<LoggedCommand> = lesson.file.solution.iter().map(|c| LoggedCommand { at: SimTime(c.at.0 + when.0 + 1), ..c.clone() }).collect();
+    let mut log = mistake.clone();
+    log.extend(late);
+    let patched_late = lesson.play(&log, SimTime(when.0 + 100));
+    assert_eq!(patched_late.verdict(), Verdict::Lost, "{}", story(&patched_late));
+    // The reference solution patches in time.
+    let won = lesson.play(&lesson.file.solution, lesson.check_at());
+    assert!(won.world.releases.values().all(|r| !r.exploited));
+    let md = lessons::report::post_incident(&lost.world, Some(&lesson));
+    assert!(md.contains("had a known security hole"), "{md}");
+}
+
+#[test]
+fn on_sale_day_scaling_once_the_rush_has_started_is_too_late() {
+    let lesson = lessons::load("sale-day").unwrap();
+    let peak = objective_index(&lesson, |o| matches!(o, Objective::ErrorRateAtMost { .. }));
+    let scale = |minute: u64| {
+        let mut log: Vec<LoggedCommand> = lesson.file.solution.iter().filter(|c| !matches!(c.command, Command::Scale { .. })).cloned().collect();
+        log.push(at(minute, "sam", Command::Scale { stage: StageId::new("prod"), instances: 12 }));
+        lesson.play(&log, lesson.check_at())
+    };
+    let late = scale(245);
+    assert!(matches!(&late.check()[peak].status, Status::Failed { reason } if reason.contains("13:00")), "{}", story(&late));
+    assert_eq!(late.verdict(), Verdict::Lost);
+    let early = scale(200);
+    assert_eq!(early.verdict(), Verdict::Won, "scaling is allowed in the freeze: {}", story(&early));
+    assert_eq!(early.progress().outcome().unwrap().at, SimTime(421), "won once the peak is over, not before");
+    assert!(early.world.stage(&StageId::new("prod")).unwrap().pools.iter().any(|p| p.instances.len() == 12));
+    // A developer may not resize production.
+    let mut s = Session::new(lesson.clone());
+    assert!(s.apply(&ActorId::new("dana"), Command::Scale { stage: StageId::new("prod"), instances: 12 }).is_err());
 }

@@ -101,6 +101,52 @@ fn several_semantic_problems_are_reported_together() {
 }
 
 #[test]
+fn timeline_failures_must_name_real_stages_and_fit_their_ranges() {
+    let p = problems("bad-timeline.json");
+    let t = text(&p);
+    for needle in [
+        "timeline[0].at: minute 0 is out of range (expected 1 to 43200)",
+        "timeline[0].failure.stage: there is no stage \"qa\" (expected one of: dev, staging, prod)",
+        "timeline[0].failure.minutes: 2000 min is out of range (expected 1 to 1440)",
+        "timeline[0].failure.factor: ×0.5 is out of range",
+        "timeline[1].at: minute 50000 is out of range",
+        "timeline[1].failure.stage: dev has no database",
+        "timeline[2].failure.minutes: 0 min is out of range",
+    ] {
+        assert!(t.contains(needle), "missing {needle:?} in:\n{t}");
+    }
+}
+
+#[test]
+fn scale_commands_must_stay_within_the_engine_bounds() {
+    let p = problems("bad-scale.json");
+    let t = text(&p);
+    assert!(t.contains("solution[0].command.scale.instances: 0 instances is out of range (expected 1 to 24)"), "{t}");
+    assert!(t.contains("solution[1].command.scale.instances: 30 instances is out of range"), "{t}");
+    assert!(t.contains("solution[2].command: there is no stage \"qa\""), "{t}");
+    assert!(t.contains("mistake.commands[0].command.scale.instances: 25 instances"), "{t}");
+}
+
+#[test]
+fn the_starting_release_traits_are_checked_like_any_commit() {
+    let p = problems("bad-initial-traits.json");
+    let t = text(&p);
+    assert!(t.contains("setup.initial_traits.detection.security_scan: 1.5 is not a probability"), "{t}");
+    assert!(t.contains("setup.initial_traits.requires_config: is not a valid setting name"), "{t}");
+    assert!(t.contains("setup.initial_traits.migration: the starting release's migrations ran before the scenario began (expected none)"), "{t}");
+}
+
+#[test]
+fn an_error_rate_window_must_be_a_real_window() {
+    let p = problems("bad-objective-window.json");
+    let t = text(&p);
+    assert!(t.contains("objectives[0].stage: there is no stage \"qa\""), "{t}");
+    assert!(t.contains("objectives[0].max_error_rate: 1.5 is not a probability"), "{t}");
+    assert!(t.contains("objectives[0].until: the window ends (minute 100) before it starts (minute 300)"), "{t}");
+    assert!(t.contains("objectives[1].from: minute 99999999 is out of range"), "{t}");
+}
+
+#[test]
 fn markup_and_script_links_are_refused_anywhere() {
     let p = problems("markup.json");
     let t = text(&p);

@@ -124,7 +124,9 @@ pub struct ScenarioFile {
     pub order: u32,
     #[serde(default)]
     pub setup: Setup,
-    /// Failures that happen by themselves at a given minute.
+    /// Failures that happen by themselves at a given minute. They become the engine's
+    /// `WorldConfig::timeline`: the world fires them on time, and they are not in the audit
+    /// log (nobody issued them).
     #[serde(default)]
     pub timeline: Vec<TimelineEntry>,
     #[serde(default)]
@@ -174,6 +176,10 @@ pub struct Setup {
     pub start_minute_of_day: Option<u32>,
     #[serde(default)]
     pub initial_version: Option<Version>,
+    /// Hidden traits of the release running at the start (say, a known security hole that
+    /// attackers may find while it serves users). Its migration must be `none`.
+    #[serde(default)]
+    pub initial_traits: Option<CommitTraits>,
     /// Hidden traits of the next commits, in order (what "surprise me" will give).
     #[serde(default)]
     pub scripted_commits: Vec<CommitTraits>,
@@ -214,7 +220,8 @@ pub struct ActorSpec {
     pub role: Role,
 }
 
-/// A failure that happens at `at` (minutes since the start), as if the instructor injected it.
+/// A failure that happens at `at` (minutes since the start), scripted by the scenario: the
+/// engine fires it on time, before anyone's commands of that minute.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TimelineEntry {
@@ -251,6 +258,8 @@ pub mod limits {
     pub const MAX_TEXT: usize = 4000;
     pub const MAX_STAGES: usize = 6;
     pub const MAX_INSTANCES: u8 = 20;
+    /// The most instances a `scale` command may ask for (the engine's own limit).
+    pub const MAX_SCALE: u8 = 24;
     pub const MAX_LIST: usize = 200;
     pub const MAX_SCRIPT: usize = 2000;
     /// Thirty days, in minutes: the engine's scheduling horizon.

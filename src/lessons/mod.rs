@@ -4,14 +4,18 @@
 //!
 //! - [`catalog`] lists the built-in lessons; [`load`] reads one; [`load_str`] reads a custom
 //!   scenario file, reporting every problem with its place ([`Problem`]).
-//! - A [`Lesson`] builds its [`World`], merges its timeline into a command log, and checks
-//!   its objectives ([`Lesson::check`]). A [`Session`] drives a lesson live, tick by tick.
+//! - A [`Lesson`] builds its [`World`] (the file's timeline and starting release are part of
+//!   the engine config, so `sim::replay::replay(lesson.config, seed, log, until)` reproduces
+//!   a run by itself) and checks its objectives at one moment ([`Lesson::check`]).
+//! - A [`Session`] drives a lesson live, tick by tick, with a [`Progress`] that remembers:
+//!   failed objectives stay failed.
 //! - [`share`] encodes sessions for links and files; [`report`] writes a post-incident report.
 
 mod builtin;
 pub mod format;
 pub mod objective;
 pub mod parse;
+pub mod progress;
 pub mod report;
 pub mod share;
 pub mod validate;
@@ -19,6 +23,7 @@ pub mod validate;
 pub use format::{Concept, QuizQuestion, ScenarioFile, FORMAT_VERSION};
 pub use objective::{Objective, ObjectiveStatus, Status, Verdict};
 pub use parse::{Location, Problem};
+pub use progress::{Outcome, Progress};
 
 use crate::sim::command::{Command, Failure};
 use crate::sim::config::WorldConfig;
@@ -39,12 +44,13 @@ pub struct LessonSummary {
     pub order: u32,
 }
 
-/// A validated scenario, ready to run.
+/// A validated scenario, ready to run. Its `config` is everything the engine needs: the
+/// stages, the cast, and the scripted timeline and starting release from the file.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Lesson {
     pub file: ScenarioFile,
     pub config: WorldConfig,
-    /// The actor who runs the timeline's failures.
+    /// Who may use the chaos menu: the first actor allowed to inject failures, if any.
     pub instructor: Option<ActorId>,
 }
 
@@ -109,38 +115,36 @@ impl Lesson {
         World::new(self.config.clone(), seed)
     }
 
-    /// The timeline's failures as commands by the instructor, at their minutes.
-    pub fn timeline_commands(&self) -> Vec<LoggedCommand> {
-        let Some(actor) = &self.instructor else { return Vec::new() };
-        let mut t: Vec<LoggedCommand> = self
-            .file
-            .timeline
-            .iter()
-            .map(|e| LoggedCommand { at: SimTime(e.at), actor: actor.clone(), command: Command::Inject { failure: e.failure.clone() } })
-            .collect();
-        t.sort_by_key(|c| c.at);
-        t
-    }
-
-    /// The learner's log with the timeline merged in. At the same minute the timeline goes
-    /// first, which is what [`Session`] does live.
+    /// The log to replay for a learner's log. The timeline is part of the configuration
+    /// now (the world fires it), so this is the log itself; kept for callers of the old API.
     pub fn full_log(&self, log: &[LoggedCommand]) -> Vec<LoggedCommand> {
-        let mut all = self.timeline_commands();
-        all.extend(log.iter().cloned());
-        all.sort_by_key(|c| c.at); // stable: timeline entries stay ahead at equal minutes
-        all
+        log.to_vec()
     }
 
-    /// Replays a learner's log (timeline included) with this lesson's seed, up to `until`.
+    /// Replays a learner's log with this lesson's seed, up to `until`. The same as
+    /// `sim::replay::replay(lesson.config, seed, log, until)`: the timeline is in the config.
     pub fn replay(&self, log: &[LoggedCommand], until: SimTime) -> World {
         self.replay_with_seed(self.file.seed, log, until)
     }
 
     pub fn replay_with_seed(&self, seed: u64, log: &[LoggedCommand], until: SimTime) -> World {
-        replay::replay(self.config.clone(), seed, &self.full_log(log), until)
+        replay::replay(self.config.clone(), seed, log, until)
     }
 
-    /// Where each objective stands.
+    /// Replays a learner's log minute by minute into a [`Session`], so its [`Progress`]
+    /// remembers failures on the way (a plain [`Lesson::replay`] only sees the end).
+    pub fn play(&self, log: &[LoggedCommand], until: SimTime) -> Session {
+        Session::replay(self.clone(), self.file.seed, log.to_vec(), until)
+    }
+
+    /// A fresh tracker for this lesson's objectives.
+    pub fn progress(&self) -> Progress {
+        Progress::new(self)
+    }
+
+    /// Where each objective stands at this moment, from the world alone. It does not
+    /// remember: a failure the world no longer shows is not reported. Use [`Progress`] (or a
+    /// [`Session`]) to follow a lesson over time.
     pub fn check(&self, world: &World, log: &[LoggedCommand]) -> Vec<ObjectiveStatus> {
         objective::evaluate(&self.file.objectives, world, log)
     }
@@ -164,19 +168,18 @@ impl Lesson {
 
     /// Failures waiting on the timeline, for the instructor panel.
     pub fn upcoming(&self, now: SimTime) -> Vec<(SimTime, &Failure)> {
-        self.file.timeline.iter().filter(|e| e.at > now.0).map(|e| (SimTime(e.at), &e.failure)).collect()
+        self.config.timeline.iter().filter(|t| t.at > now).map(|t| (t.at, &t.failure)).collect()
     }
 }
 
-/// A lesson being played: the world, the learner's log, and the timeline cursor.
+/// A lesson being played: the world, the learner's log, and its progress.
 #[derive(Clone, Debug)]
 pub struct Session {
     pub lesson: Lesson,
     pub world: World,
-    /// What the learner did (the timeline is not in it: it comes from the lesson).
+    /// What the learner did. The timeline is not in it: the world's config carries it.
     pub log: Vec<LoggedCommand>,
-    timeline: Vec<LoggedCommand>,
-    next: usize,
+    progress: Progress,
 }
 
 impl Session {
@@ -185,14 +188,15 @@ impl Session {
     }
 
     pub fn with_seed(lesson: Lesson, seed: u64) -> Session {
-        let timeline = lesson.timeline_commands();
         let world = lesson.world_with_seed(seed);
-        let mut s = Session { lesson, world, log: Vec::new(), timeline, next: 0 };
-        s.run_due(&mut Vec::new());
+        let progress = lesson.progress();
+        let mut s = Session { lesson, world, log: Vec::new(), progress };
+        s.observe();
         s
     }
 
-    /// Rebuilds a session from a log, exactly as it was at minute `until`.
+    /// Rebuilds a session from a log, exactly as it was at minute `until` (its progress
+    /// included: it is replayed minute by minute).
     pub fn replay(lesson: Lesson, seed: u64, log: Vec<LoggedCommand>, until: SimTime) -> Session {
         let mut s = Session::with_seed(lesson, seed);
         for entry in log {
@@ -207,23 +211,15 @@ impl Session {
     /// replay reproduces the refusal (and its audit entry) too.
     pub fn apply(&mut self, actor: &ActorId, command: Command) -> Result<Vec<Event>, Rejection> {
         self.log.push(LoggedCommand { at: self.world.now, actor: actor.clone(), command: command.clone() });
-        self.world.apply(actor, command)
+        let result = self.world.apply(actor, command);
+        self.observe();
+        result
     }
 
-    fn run_due(&mut self, events: &mut Vec<Event>) {
-        while let Some(entry) = self.timeline.get(self.next).filter(|e| e.at <= self.world.now) {
-            let entry = entry.clone();
-            self.next += 1;
-            if let Ok(mut more) = self.world.apply(&entry.actor, entry.command) {
-                events.append(&mut more);
-            }
-        }
-    }
-
-    /// One minute, then any timeline failures due at the new minute.
+    /// One minute (the world fires any timeline failures due in it).
     pub fn tick(&mut self) -> Vec<Event> {
-        let mut events = self.world.tick();
-        self.run_due(&mut events);
+        let events = self.world.tick();
+        self.observe();
         events
     }
 
@@ -235,11 +231,25 @@ impl Session {
         all
     }
 
+    fn observe(&mut self) {
+        self.progress.observe(&self.lesson, &self.world, &self.log);
+    }
+
+    /// Where each objective stands, failures latched (see [`Progress`]).
     pub fn check(&self) -> Vec<ObjectiveStatus> {
-        self.lesson.check(&self.world, &self.log)
+        self.progress.statuses().to_vec()
     }
 
     pub fn verdict(&self) -> Verdict {
-        self.lesson.verdict(&self.world, &self.log)
+        self.progress.verdict()
+    }
+
+    pub fn progress(&self) -> &Progress {
+        &self.progress
+    }
+
+    /// Failures still waiting on the timeline, for the instructor panel.
+    pub fn upcoming(&self) -> Vec<(SimTime, &Failure)> {
+        self.lesson.upcoming(self.world.now)
     }
 }

@@ -3,11 +3,13 @@
 
 use crate::sim::access::Role;
 use crate::sim::audit::Outcome;
+use crate::sim::change::Defect;
 use crate::sim::command::{Command, GateMode, Strategy};
 use crate::sim::event::EventKind;
 use crate::sim::ids::{AlertName, StageId, Version};
 use crate::sim::replay::LoggedCommand;
 use crate::sim::stage::CrashReason;
+use crate::sim::time::SimTime;
 use crate::sim::world::World;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -152,6 +154,19 @@ pub enum Objective {
     ApprovedBy { stage: StageId, role: Role },
     /// At least `remaining` (0..=1) of `stage`'s error budget is left.
     ErrorBudgetAtLeast { stage: StageId, remaining: f64 },
+    /// Every minute from `from` to `until` (inclusive; no `until`: for the rest of the run),
+    /// `stage`'s error rate is at most `max_error_rate`. With an `until`, it is met only once
+    /// that minute has passed: a peak is survived when it is over.
+    ErrorRateAtMost {
+        stage: StageId,
+        max_error_rate: f64,
+        #[serde(default)]
+        from: u64,
+        #[serde(default)]
+        until: Option<u64>,
+    },
+    /// No attacker exploits a security hole in a release serving real users.
+    NoSecurityBreach,
     /// Everything else must be met by minute `minutes`.
     TimeLimit { minutes: u64 },
 }
@@ -211,6 +226,17 @@ pub fn was_applied(world: &World, entry: &LoggedCommand) -> bool {
         .any(|a| a.at == entry.at && a.actor == entry.actor && a.action == action && a.outcome == Outcome::Applied)
 }
 
+/// "13:05" on the first day, "day 2 13:05" after.
+fn clock(world: &World, t: SimTime) -> String {
+    let (day, minute) = t.clock(world.config.start_minute_of_day);
+    let hm = format!("{:02}:{:02}", minute / 60, minute % 60);
+    if day == 1 {
+        hm
+    } else {
+        format!("day {day} {hm}")
+    }
+}
+
 fn stage_name(world: &World, s: &StageId) -> String {
     world.stage(s).map_or(s.to_string(), |st| st.name().to_string())
 }
@@ -243,6 +269,16 @@ impl Objective {
             O::UnauthorizedAttemptBlocked => "An attempt outside the access policy is blocked and recorded".into(),
             O::ApprovedBy { stage, role } => format!("The change to {} is approved by a {}", n(stage), role.label()),
             O::ErrorBudgetAtLeast { stage, remaining } => format!("At least {:.0} % of {}'s error budget is left", remaining * 100.0, n(stage)),
+            O::ErrorRateAtMost { stage, max_error_rate, from, until } => {
+                let at = |m: u64| clock(world, SimTime(m));
+                let window = match (from, until) {
+                    (0, None) => String::new(),
+                    (f, None) => format!(" from {}", at(*f)),
+                    (f, Some(u)) => format!(" from {} to {}", at(*f), at(*u)),
+                };
+                format!("{}'s error rate stays under {:.1} %{window}", n(stage), max_error_rate * 100.0)
+            }
+            O::NoSecurityBreach => "No attacker gets in through a security hole".into(),
             O::TimeLimit { minutes } => format!("Finish within {minutes} min"),
         }
     }
@@ -294,9 +330,8 @@ impl Objective {
                 _ => Status::Met,
             },
             O::BackupRestored { .. } => {
-                let restored = recent().any(|e| matches!(e.kind, EventKind::Restored { .. }));
-                let readable = stage.database.as_ref().is_some_and(|d| !d.lost) && stage.faults.restoring.is_none();
-                met_if(restored && readable)
+                let readable = stage.database.as_ref().is_some_and(|d| d.restores > 0 && !d.lost) && stage.faults.restoring.is_none();
+                met_if(readable)
             }
             O::DeployedVia { strategy, .. } => {
                 let mut any = false;
@@ -313,16 +348,16 @@ impl Objective {
                 met_if(any)
             }
             O::GatesNotOverridden => {
-                let skipped = world.audit.entries().find(|a| a.outcome == Outcome::Applied && a.action.contains(", overriding gates"));
-                match skipped {
-                    Some(a) => failed(format!("{} skipped the gates at minute {}", a.actor, a.at.0)),
-                    None => {
-                        let logged = log.iter().find(|e| matches!(&e.command, Command::Promote { gates: GateMode::Override { .. }, .. }) && was_applied(world, e));
-                        match logged {
-                            Some(e) => failed(format!("{} skipped the gates at minute {}", e.actor, e.at.0)),
-                            None => Status::Met,
-                        }
-                    }
+                let overrides = world.delivery.gate_overrides;
+                if overrides == 0 {
+                    return Status::Met;
+                }
+                // The counter says that it happened; the log (when there is one) says who.
+                let logged = log.iter().find(|e| matches!(&e.command, Command::Promote { gates: GateMode::Override { .. }, .. }) && was_applied(world, e));
+                match logged {
+                    Some(e) => failed(format!("{} skipped the gates at minute {}", e.actor, e.at.0)),
+                    None if overrides == 1 => failed("the gates were skipped once"),
+                    None => failed(format!("the gates were skipped {overrides} times")),
                 }
             }
             O::NoStalledDeploys { .. } => match recent().find(|e| matches!(e.kind, EventKind::DeployStalled { .. })) {
@@ -339,8 +374,7 @@ impl Objective {
             }
             O::AlertFired { alert } => met_if(world.recent.iter().any(|e| matches!(&e.kind, EventKind::AlertFired { alert: a, .. } if a == alert))),
             O::NoOutOfMemory { .. } => {
-                let oom = CrashReason::OutOfMemory.describe();
-                match recent().find(|e| matches!(&e.kind, EventKind::InstanceCrashed { reason, .. } if *reason == oom)) {
+                match recent().find(|e| matches!(&e.kind, EventKind::InstanceCrashed { cause: CrashReason::OutOfMemory, .. })) {
                     Some(e) => failed(format!("an instance ran out of memory at minute {}", e.at.0)),
                     None => Status::Met,
                 }
@@ -353,6 +387,25 @@ impl Objective {
             O::ErrorBudgetAtLeast { remaining, .. } => match &stage.monitor.slo {
                 Some(slo) if slo.remaining() < *remaining => failed(format!("only {:.0} % of the error budget is left", slo.remaining().max(0.0) * 100.0)),
                 _ => Status::Met,
+            },
+            O::ErrorRateAtMost { max_error_rate, from, until, .. } => {
+                let window = |t: SimTime| t.0 >= *from && until.is_none_or(|u| t.0 <= u);
+                let first_bad = stage.monitor.series.iter().find(|s| window(s.at) && s.requests > 0 && s.error_rate() > *max_error_rate);
+                match first_bad {
+                    Some(s) => failed(format!("{:.1} % of requests failed at {}", s.error_rate() * 100.0, clock(world, s.at))),
+                    None if until.is_some_and(|u| world.now.0 <= u) => Status::NotYet,
+                    None => Status::Met,
+                }
+            }
+            O::NoSecurityBreach => match world.releases.values().find(|r| r.exploited) {
+                Some(r) => {
+                    let when = world.recent.iter().find(|e| matches!(&e.kind, EventKind::DefectDiscovered { release, defect: Defect::SecurityHole, .. } if *release == r.version));
+                    match when {
+                        Some(e) => failed(format!("attackers got in through {} at {}", r.version, clock(world, e.at))),
+                        None => failed(format!("attackers got in through {}", r.version)),
+                    }
+                }
+                None => Status::Met,
             },
             O::TimeLimit { minutes } => {
                 if world.now.0 > *minutes {
@@ -380,9 +433,21 @@ impl Objective {
             | O::NoStalledDeploys { stage }
             | O::NoOutOfMemory { stage }
             | O::ApprovedBy { stage, .. }
-            | O::ErrorBudgetAtLeast { stage, .. } => Some(stage),
-            O::GatesNotOverridden | O::DowntimeAtMost { .. } | O::AlertFired { .. } | O::UnauthorizedAttemptBlocked | O::TimeLimit { .. } => None,
+            | O::ErrorBudgetAtLeast { stage, .. }
+            | O::ErrorRateAtMost { stage, .. } => Some(stage),
+            O::GatesNotOverridden
+            | O::DowntimeAtMost { .. }
+            | O::AlertFired { .. }
+            | O::UnauthorizedAttemptBlocked
+            | O::NoSecurityBreach
+            | O::TimeLimit { .. } => None,
         }
+    }
+
+    /// Whether, once met, this objective stays met: it asks whether something happened
+    /// (an alert fired, an attempt was blocked), not how things stand now.
+    pub fn stays_met(&self) -> bool {
+        matches!(self, Objective::AlertFired { .. } | Objective::UnauthorizedAttemptBlocked | Objective::ApprovedBy { .. })
     }
 
     /// Releases an objective names explicitly.
@@ -394,17 +459,20 @@ impl Objective {
     }
 }
 
-/// Evaluates every objective. Once a time limit has passed, anything not met has failed; and
-/// while everything else is met, the time limit itself counts as met.
+/// Evaluates every objective at this moment. Once a time limit has passed, anything not met
+/// has failed; and while everything else is met, the time limit itself counts as met.
+/// [`super::Progress`] adds memory: failures that stay failed.
 pub fn evaluate(objectives: &[Objective], world: &World, log: &[LoggedCommand]) -> Vec<ObjectiveStatus> {
+    let raw = objectives.iter().map(|o| ObjectiveStatus { text: o.text(world), status: o.status(world, log) }).collect();
+    apply_time_limit(objectives, world.now, raw)
+}
+
+/// The time limit's part of [`evaluate`], on statuses already worked out.
+pub(crate) fn apply_time_limit(objectives: &[Objective], now: SimTime, mut out: Vec<ObjectiveStatus>) -> Vec<ObjectiveStatus> {
     let limit = objectives.iter().find_map(|o| match o {
         Objective::TimeLimit { minutes } => Some(*minutes),
         _ => None,
     });
-    let mut out: Vec<ObjectiveStatus> = objectives
-        .iter()
-        .map(|o| ObjectiveStatus { text: o.text(world), status: o.status(world, log) })
-        .collect();
     let others_met = objectives
         .iter()
         .zip(&out)
@@ -413,7 +481,7 @@ pub fn evaluate(objectives: &[Objective], world: &World, log: &[LoggedCommand]) 
         match o {
             Objective::TimeLimit { .. } if others_met => s.status = Status::Met,
             Objective::TimeLimit { .. } => {}
-            _ if limit.is_some_and(|l| world.now.0 > l) && s.status == Status::NotYet => {
+            _ if limit.is_some_and(|l| now.0 > l) && s.status == Status::NotYet => {
                 s.status = failed("not done before the time limit");
             }
             _ => {}

@@ -3,16 +3,29 @@
 //! contributing factors the events point to. It describes what the system allowed, not who
 //! is to blame.
 
-use super::Lesson;
+use super::{Lesson, ObjectiveStatus, Session};
 use crate::sim::change::Defect;
+use crate::sim::stage::CrashReason;
 use crate::sim::event::EventKind;
 use crate::sim::world::World;
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
 /// Markdown text. Text that came from users (commit summaries, reasons) is escaped so it
-/// cannot become markup when the report is rendered.
+/// cannot become markup when the report is rendered. The objectives are judged from the
+/// world as it is now; [`session_report`] uses the session's remembered progress instead.
 pub fn post_incident(world: &World, lesson: Option<&Lesson>) -> String {
+    let statuses = lesson.map(|l| l.check(world, &[]));
+    write_report(world, lesson, statuses.as_deref())
+}
+
+/// The report for a played session: objectives as its [`super::Progress`] has them (a
+/// failure stays a failure even if the world later looks fine).
+pub fn session_report(session: &Session) -> String {
+    write_report(&session.world, Some(&session.lesson), Some(session.progress().statuses()))
+}
+
+fn write_report(world: &World, lesson: Option<&Lesson>, statuses: Option<&[ObjectiveStatus]>) -> String {
     let start = world.config.start_minute_of_day;
     let at = |t: crate::sim::time::SimTime| t.label(start);
     let mut md = String::new();
@@ -33,13 +46,12 @@ pub fn post_incident(world: &World, lesson: Option<&Lesson>) -> String {
     if let Some(db) = &prod.database {
         let _ = writeln!(md, "- {} database: {} records, {} lost for good, {} corrupted.", escape(prod.name()), db.records, db.records_lost, db.corrupted);
     }
-    if let Some(l) = lesson {
-        let statuses = l.check(world, &[]);
+    if let Some(statuses) = statuses {
         for s in statuses {
-            let mark = match s.status {
+            let mark = match &s.status {
                 super::Status::Met => "met".to_string(),
                 super::Status::NotYet => "not met yet".to_string(),
-                super::Status::Failed { reason } => format!("missed: {}", escape(&reason)),
+                super::Status::Failed { reason } => format!("missed: {}", escape(reason)),
             };
             let _ = writeln!(md, "- Objective “{}”: {mark}.", escape(&s.text));
         }
@@ -138,10 +150,14 @@ pub fn contributing_factors(world: &World) -> Vec<String> {
             EventKind::CanaryAnalysisFailed { .. } => add("canary", "Canary analysis limited the bad release to a small share of users.".into()),
             EventKind::AccessDenied { actor, .. } => add("denied", format!("An action by {actor} fell outside the access policy; it was blocked and written to the audit log.")),
             EventKind::ErrorBudgetExhausted { stage, .. } => add("budget", format!("{}'s error budget ran out, which by policy freezes further promotions.", n(stage))),
+            EventKind::DefectDiscovered { defect: Defect::SecurityHole, release, stage } if *release == world.config.initial_version => add(
+                "defect-SecurityHole",
+                format!("{release}, already running in {} when the story began, had a known security hole; attackers found it before a patch replaced it.", n(stage)),
+            ),
             EventKind::DefectDiscovered { defect, stage, .. } if *defect != Defect::None => {
                 add(&format!("defect-{defect:?}"), format!("A {} reached {}; earlier checks had a chance to catch it and did not.", defect.label(), n(stage)))
             }
-            EventKind::InstanceCrashed { reason, stage, .. } if reason.contains("memory") => {
+            EventKind::InstanceCrashed { cause: CrashReason::OutOfMemory, stage, .. } => {
                 add("oom", format!("Instances in {} ran out of memory; a slow leak takes hours to show, so it needs an alert on memory, not on errors.", n(stage)))
             }
             EventKind::FailureInjected { description } => add(&format!("chaos-{description}"), format!("An outside event: {}.", escape(description))),

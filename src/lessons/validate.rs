@@ -7,9 +7,11 @@ use super::parse::{self, check_as, FieldCheck, Problem};
 use crate::sim::access::{Actor, Permission, Policy, StageScope};
 use crate::sim::change::CommitTraits;
 use crate::sim::command::{Command, Failure, Strategy};
-use crate::sim::config::{standard_alerts, StageConfig, TrafficProfile, WorldConfig};
+use crate::sim::change::Migration;
+use crate::sim::config::{standard_alerts, StageConfig, TimedFailure, TrafficProfile, WorldConfig};
 use crate::sim::ids::{ActorId, StageId};
 use crate::sim::replay::LoggedCommand;
+use crate::sim::time::SimTime;
 
 const FIELDS: &[(&str, FieldCheck)] = &[
     ("format", check_as::<u32>),
@@ -142,6 +144,11 @@ fn build_config(file: &str, s: &ScenarioFile, out: &mut Vec<Problem>) -> WorldCo
     if let Some(v) = setup.flaky_test_rate {
         c.flaky_test_rate = v;
     }
+    if let Some(t) = &setup.initial_traits {
+        c.initial_traits = t.clone();
+    }
+    // The scenario's timeline is the engine's: the world fires it on time, unaudited.
+    c.timeline = s.timeline.iter().map(|e| TimedFailure { at: SimTime(e.at), failure: e.failure.clone() }).collect();
     c
 }
 
@@ -228,6 +235,12 @@ fn check_scenario(file: &str, s: &ScenarioFile, c: &WorldConfig, out: &mut Vec<P
     for (i, t) in s.setup.scripted_commits.iter().enumerate() {
         check_traits(&mut k, &format!("setup.scripted_commits[{i}]"), t);
     }
+    if let Some(t) = &s.setup.initial_traits {
+        check_traits(&mut k, "setup.initial_traits", t);
+        if t.migration != Migration::None {
+            k.say("setup.initial_traits.migration", "the starting release's migrations ran before the scenario began").expected = Some("none".into());
+        }
+    }
     k.count("timeline", s.timeline.len(), limits::MAX_LIST);
     for (i, t) in s.timeline.iter().enumerate() {
         let p = format!("timeline[{i}]");
@@ -235,10 +248,6 @@ fn check_scenario(file: &str, s: &ScenarioFile, c: &WorldConfig, out: &mut Vec<P
             k.say(format!("{p}.at"), format!("minute {} is out of range", t.at)).expected = Some(format!("1 to {}", limits::MAX_MINUTE));
         }
         check_failure(&mut k, &format!("{p}.failure"), &t.failure, c);
-    }
-    if !s.timeline.is_empty() && instructor(c).is_none() {
-        k.say("timeline", "no actor may inject failures, so the timeline cannot run").expected =
-            Some("an actor whose role has the inject_failures permission (the default trainer has)".into());
     }
     k.count("objectives", s.objectives.len(), 20);
     let limits_count = s.objectives.iter().filter(|o| matches!(o, Objective::TimeLimit { .. })).count();
@@ -267,6 +276,21 @@ fn check_scenario(file: &str, s: &ScenarioFile, c: &WorldConfig, out: &mut Vec<P
                 }
             }
             Objective::ErrorBudgetAtLeast { remaining, .. } => k.prob(&format!("{p}.remaining"), *remaining),
+            Objective::ErrorRateAtMost { max_error_rate, from, until, .. } => {
+                k.prob(&format!("{p}.max_error_rate"), *max_error_rate);
+                if *from > limits::MAX_MINUTE {
+                    k.say(format!("{p}.from"), format!("minute {from} is out of range")).expected = Some(format!("0 to {}", limits::MAX_MINUTE));
+                }
+                match until {
+                    Some(u) if *u > limits::MAX_MINUTE => {
+                        k.say(format!("{p}.until"), format!("minute {u} is out of range")).expected = Some(format!("{from} to {}", limits::MAX_MINUTE));
+                    }
+                    Some(u) if u < from => {
+                        k.say(format!("{p}.until"), format!("the window ends (minute {u}) before it starts (minute {from})"));
+                    }
+                    _ => {}
+                }
+            }
             Objective::TimeLimit { minutes } if *minutes == 0 || *minutes > limits::MAX_MINUTE => {
                 k.say(format!("{p}.minutes"), "a time limit must be positive and at most 30 days");
             }
@@ -462,6 +486,9 @@ fn check_script(k: &mut Checker, p: &str, script: &[LoggedCommand], c: &WorldCon
                 }
             }
             Command::Schedule { failure, .. } | Command::Inject { failure } => check_failure(k, &format!("{q}.command"), failure, c),
+            Command::Scale { instances, .. } if *instances == 0 || *instances > limits::MAX_SCALE => {
+                k.say(format!("{q}.command.scale.instances"), format!("{instances} instances is out of range")).expected = Some(format!("1 to {}", limits::MAX_SCALE));
+            }
             _ => {}
         }
         if let Some(t) = traits_of(&e.command) {
