@@ -80,6 +80,7 @@ pub fn App() -> Html {
                     <div class="diagram-scroll">
                         <Pipeline snapshot={snapshot.clone()} highlight={state.highlight.clone()} on_action={on_action.clone()} />
                     </div>
+                    <p class="hint scroll-hint">{ "Scroll the diagram sideways to see every environment →" }</p>
                     <div class="stage-columns">{ for columns }</div>
                 </section>
                 <aside class="side">
