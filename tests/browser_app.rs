@@ -174,6 +174,61 @@ async fn chart_draws_axes_units_and_the_series() {
 }
 
 #[wasm_bindgen_test]
+async fn config_matrix_masks_secrets_and_names_drift_in_words() {
+    use stagecraft::ui::components::config_matrix::{ConfigMatrix, ConfigMatrixProps};
+    use stagecraft::ui::components::Snapshot;
+    let root = mount_point();
+    let world = std::rc::Rc::new(stagecraft::sim::World::new(stagecraft::sim::WorldConfig::standard(), 1));
+    let props = ConfigMatrixProps { snapshot: Snapshot { world, rev: 0 } };
+    let handle = yew::Renderer::<ConfigMatrix>::with_root_and_props(root.clone(), props).render();
+    yew::scheduler::flush().await;
+    let table = text_of(&root, "table");
+    assert!(table.contains("••••"));
+    assert!(!table.contains("hunter2"));
+    // PAYMENT_API_KEY is a secret in Staging and Production but missing in Development.
+    let row = root.query_selector("tr.drift").unwrap().expect("a drifting key");
+    assert!(row.text_content().unwrap().contains("PAYMENT_API_KEY"));
+    assert!(row.text_content().unwrap().contains("⚠ missing"));
+    handle.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn toast_shows_the_rule_threshold_evidence_and_verdict() {
+    use stagecraft::sim::Explanation;
+    use stagecraft::ui::components::toast::{Toast, ToastProps};
+    use stagecraft::ui::state::Toast as ToastData;
+    let root = mount_point();
+    let explanation = Explanation { rule: "Change freeze".into(), threshold: "until 17:00".into(), samples: vec!["now: 15:00".into()], verdict: "Blocked".into() };
+    let props = ToastProps { toast: ToastData { id: 1, message: "Production is frozen".into(), explanation: Some(explanation) }, on_action: yew::Callback::noop() };
+    let handle = yew::Renderer::<Toast>::with_root_and_props(root.clone(), props).render();
+    yew::scheduler::flush().await;
+    let text = text_of(&root, "[role=alert]");
+    for part in ["Production is frozen", "Change freeze", "until 17:00", "now: 15:00", "Blocked"] {
+        assert!(text.contains(part), "{part} missing in {text}");
+    }
+    handle.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn timeline_filters_by_text_and_highlights_what_an_event_concerns() {
+    let root = mount_point();
+    let handle = yew::Renderer::<App>::with_root(root.clone()).render();
+    yew::scheduler::flush().await;
+    click(&root, "#commit").await;
+    step_until(&root, 40, |r| !button(r, "#promote-staging").has_attribute("disabled")).await;
+    let search: web_sys::HtmlInputElement = root.query_selector(".timeline input[type=search]").unwrap().unwrap().dyn_into().unwrap();
+    search.set_value("release v1.1.0 built");
+    fire(&search.clone().into(), "InputEvent", "input", None);
+    yew::scheduler::flush().await;
+    let rows = root.query_selector_all(".events li").unwrap();
+    assert_eq!(rows.length(), 1, "{}", text_of(&root, ".events"));
+    click(&root, ".events li button").await;
+    assert!(root.query_selector(r#".pool.highlight[data-release="v1.1.0"]"#).unwrap().is_some());
+    assert!(text_of(&root, "[data-testid=details]").contains("Release v1.1.0"));
+    handle.destroy();
+}
+
+#[wasm_bindgen_test]
 fn panic_report_shows_an_alert_with_the_message_as_text() {
     let message = "boom <img src=x onerror=alert(1)> & more";
     report_panic(message);
