@@ -72,6 +72,8 @@ impl World {
                             self.emit(events, EventKind::GatePassed { release, stage: stage.clone(), gate: kind });
                         }
                         Some((flaky, explanation)) => {
+                            self.stages[i].last_gate_failure =
+                                Some(super::stage::GateFailure { release, gate: kind, at: self.now, flaky, explanation: explanation.clone() });
                             self.emit(events, EventKind::GateFailed { release, stage, gate: kind, flaky, explanation });
                             return false;
                         }

@@ -196,6 +196,19 @@ pub struct Stage {
     pub monitor: StageMonitor,
     /// The latest minute of metrics.
     pub last: Sample,
+    /// The most recent failed check into this stage, kept after the rollout ends so the
+    /// diagram can still show which gate failed and why.
+    #[serde(default)]
+    pub last_gate_failure: Option<GateFailure>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GateFailure {
+    pub release: Version,
+    pub gate: super::change::GateKind,
+    pub at: SimTime,
+    pub flaky: bool,
+    pub explanation: super::event::Explanation,
 }
 
 impl Stage {

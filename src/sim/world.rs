@@ -186,6 +186,12 @@ impl World {
         }
     }
 
+    /// Whether `actor` may issue `command` under the access policy (not whether it would
+    /// succeed in the current state). Lets a UI say in advance that a role may not do this.
+    pub fn permits(&self, actor: &ActorId, command: &Command) -> Result<(), Rejection> {
+        self.authorize(actor, self.actor(actor).map(|a| a.role), command)
+    }
+
     fn authorize(&self, actor: &ActorId, role: Option<Role>, command: &Command) -> Result<(), Rejection> {
         let Some(role) = role else {
             return Err(Rejection::new(RejectionKind::Unauthorized, format!("{actor} is not a known user")));
@@ -317,6 +323,7 @@ fn new_stage(config: &StageConfig, release: Version) -> Stage {
         rollout: None,
         monitor: StageMonitor::new(slo),
         last: Sample::default(),
+        last_gate_failure: None,
         config: config.clone(),
     }
 }
