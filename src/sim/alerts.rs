@@ -101,11 +101,18 @@ impl World {
             return;
         }
         let now = self.now;
-        for k in 0..self.incidents.len() {
+        // Open incidents are usually the newest: walk back from the end and stop once every
+        // open one has been seen.
+        let mut left = self.open_count;
+        for k in (0..self.incidents.len()).rev() {
+            if left == 0 {
+                break;
+            }
             let inc = &self.incidents[k];
             if !inc.is_open() {
                 continue;
             }
+            left -= 1;
             let stage = inc.stage.clone();
             // The burn rate looks back an hour, so it stays high after users stop being hurt;
             // mitigation is about users, so it is judged on the fast signals only.
