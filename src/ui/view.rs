@@ -5,7 +5,7 @@
 use crate::sim::change::GateKind;
 use crate::sim::rollout::{DeployProgress, GateStatus, Phase, Purpose};
 use crate::sim::stage::Stage;
-use crate::sim::{ConfigKey, EventKind, Strategy, World};
+use crate::sim::{ConfigKey, Strategy, World};
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct GateView {
@@ -52,20 +52,16 @@ pub fn gates(world: &World, i: usize) -> Vec<GateView> {
         .collect()
 }
 
-/// The last gate failure for stage `i`, if nothing has started there since.
+/// The last gate failure for stage `i` (kept by the engine), unless a release has been
+/// deployed there since.
 fn last_gate_failure(world: &World, i: usize) -> Option<(GateKind, String)> {
-    let id = &world.stages[i].config.id;
-    for e in world.recent.iter().rev() {
-        match &e.kind {
-            EventKind::GateFailed { stage, gate, explanation, flaky, .. } if stage == id => {
-                let tag = if *flaky { " (flaky test: try again)" } else { "" };
-                return Some((*gate, format!("Failed{tag}: {} {}", explanation.samples.join("; "), explanation.verdict)));
-            }
-            EventKind::GateStarted { stage, .. } | EventKind::DeployStarted { stage, .. } if stage == id => return None,
-            _ => {}
-        }
+    let stage = &world.stages[i];
+    let f = stage.last_gate_failure.as_ref()?;
+    if stage.history.last().is_some_and(|d| d.at > f.at) {
+        return None;
     }
-    None
+    let tag = if f.flaky { " (flaky test: try again)" } else { "" };
+    Some((f.gate, format!("Failed{tag}: {} {}", f.explanation.samples.join("; "), f.explanation.verdict)))
 }
 
 /// A running deploy, rollback or restore: what it is and how far it has got.

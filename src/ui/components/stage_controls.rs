@@ -6,7 +6,7 @@ use yew::prelude::*;
 use super::{value_of, ActionButton, Snapshot};
 use crate::sim::command::CanaryPlan;
 use crate::sim::rollout::{DeployProgress, Phase};
-use crate::sim::{FlagName, Strategy, Version};
+use crate::sim::{ActorId, Command, FlagName, GateMode, Strategy, Version, World};
 use crate::ui::labels::strategy_hint;
 use crate::ui::state::Action;
 
@@ -14,7 +14,14 @@ use crate::ui::state::Action;
 pub struct StageControlsProps {
     pub snapshot: Snapshot,
     pub index: usize,
+    /// Who the learner acts as: controls say in advance when that role may not do this.
+    pub actor: ActorId,
     pub on_action: Callback<Action>,
+}
+
+/// The policy's refusal for `command`, if the actor may not issue it (`World::permits`).
+fn refusal(world: &World, actor: &ActorId, command: Command) -> Option<AttrValue> {
+    world.permits(actor, &command).err().map(|r| AttrValue::from(r.message))
 }
 
 /// The strategy form's fields, turned into a [`Strategy`] on submit.
@@ -82,6 +89,8 @@ pub fn StageControls(props: &StageControlsProps) -> Html {
             })
         };
         let kind = form.kind.clone();
+        let gates = override_reason.clone().map_or(GateMode::Enforce, |reason| GateMode::Override { reason });
+        let not_allowed = candidate.and_then(|release| refusal(world, &props.actor, Command::Promote { release, to: id.clone(), strategy: strategy.clone(), gates }));
         html! {
             <fieldset class="promote">
                 <legend>{ format!("Promote {} → {name}", candidate.map_or("—".into(), |v| v.to_string())) }</legend>
@@ -104,7 +113,7 @@ pub fn StageControls(props: &StageControlsProps) -> Html {
                 <label>{ "Skip gates because (optional)" }<input aria-label="Skip gates because (optional)" type="text" value={form.skip_reason.clone()} onchange={field(|f, v| f.skip_reason = v)} /></label>
                 <p class="hint">{ strategy_hint(&kind) }</p>
                 <ActionButton id={format!("promote-{sid}")} class={classes!("primary")} label={format!("Promote to {name}")}
-                    why_not={why.map(AttrValue::from)} onclick={emit(Action::ClickedPromote { to: id.clone(), strategy, override_reason })} />
+                    why_not={why.map(AttrValue::from)} {not_allowed} onclick={emit(Action::ClickedPromote { to: id.clone(), strategy, override_reason })} />
             </fieldset>
         }
     });
@@ -161,16 +170,23 @@ pub fn StageControls(props: &StageControlsProps) -> Html {
         Callback::from(move |e: Event| target.set(value_of(&e).parse().ok()))
     };
 
+    let may = |command: Command| refusal(world, &props.actor, command);
+    let approve_not = rollout.and_then(|r| may(Command::Approve { release: r.release, stage: id.clone() }));
+    let pause_not = may(Command::PauseRollout { stage: id.clone() });
+    let resume_not = may(Command::ResumeRollout { stage: id.clone() });
+    let advance_not = may(Command::AdvanceRollout { stage: id.clone() });
+    let abort_not = may(Command::AbortRollout { stage: id.clone() });
+    let rollback_not = chosen.and_then(|to| may(Command::Rollback { stage: id.clone(), to }));
     html! {
         <div class="stage-controls">
             { promote.unwrap_or_else(|| html! { <p class="hint">{ format!("New releases arrive in {name} by committing a change.") }</p> }) }
             if rollout.is_some() {
                 <div class="button-row" role="group" aria-label={format!("Rollout in {name}")}>
-                    <ActionButton id={format!("approve-{sid}")} class={classes!((approve_why.is_none()).then_some("primary"))} label={format!("Approve for {name}")} why_not={approve_why} onclick={emit(Action::ClickedApprove { stage: id.clone() })} />
-                    <ActionButton id={format!("pause-{sid}")} label={format!("Pause rollout in {name}")} why_not={pause_why.map(AttrValue::from)} onclick={emit(Action::ClickedPause { stage: id.clone() })} />
-                    <ActionButton id={format!("resume-{sid}")} label={format!("Resume rollout in {name}")} why_not={resume_why} onclick={emit(Action::ClickedResume { stage: id.clone() })} />
-                    <ActionButton id={format!("advance-{sid}")} label={format!("Advance rollout in {name}")} why_not={advance_why} onclick={emit(Action::ClickedAdvance { stage: id.clone() })} />
-                    <ActionButton id={format!("abort-{sid}")} class={classes!("danger")} label={format!("Abort rollout in {name}")} onclick={emit(Action::ClickedAbort { stage: id.clone() })} />
+                    <ActionButton id={format!("approve-{sid}")} class={classes!((approve_why.is_none()).then_some("primary"))} label={format!("Approve for {name}")} why_not={approve_why} not_allowed={approve_not} onclick={emit(Action::ClickedApprove { stage: id.clone() })} />
+                    <ActionButton id={format!("pause-{sid}")} label={format!("Pause rollout in {name}")} why_not={pause_why.map(AttrValue::from)} not_allowed={pause_not} onclick={emit(Action::ClickedPause { stage: id.clone() })} />
+                    <ActionButton id={format!("resume-{sid}")} label={format!("Resume rollout in {name}")} why_not={resume_why} not_allowed={resume_not} onclick={emit(Action::ClickedResume { stage: id.clone() })} />
+                    <ActionButton id={format!("advance-{sid}")} label={format!("Advance rollout in {name}")} why_not={advance_why} not_allowed={advance_not} onclick={emit(Action::ClickedAdvance { stage: id.clone() })} />
+                    <ActionButton id={format!("abort-{sid}")} class={classes!("danger")} label={format!("Abort rollout in {name}")} not_allowed={abort_not} onclick={emit(Action::ClickedAbort { stage: id.clone() })} />
                     <ActionButton id={format!("switch-{sid}")} label={format!("Switch traffic in {name}")} why_not={switch_why} onclick={emit(Action::ClickedSwitchTraffic { stage: id.clone() })} />
                 </div>
             } else {
@@ -187,7 +203,7 @@ pub fn StageControls(props: &StageControlsProps) -> Html {
                         { for targets.iter().map(|v| html! { <option value={v.to_string()} selected={Some(*v) == chosen}>{ v.to_string() }</option> }) }
                     </select>
                 </label>
-                <ActionButton id={format!("rollback-{sid}")} class={classes!("danger")} label={format!("Roll back {name}")} why_not={rollback_why} onclick={rollback_click} />
+                <ActionButton id={format!("rollback-{sid}")} class={classes!("danger")} label={format!("Roll back {name}")} why_not={rollback_why} not_allowed={rollback_not} onclick={rollback_click} />
             </div>
         </div>
     }
