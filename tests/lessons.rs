@@ -250,3 +250,10 @@ fn on_sale_day_scaling_once_the_rush_has_started_is_too_late() {
     let mut s = Session::new(lesson.clone());
     assert!(s.apply(&ActorId::new("dana"), Command::Scale { stage: StageId::new("prod"), instances: 12 }).is_err());
 }
+
+#[test]
+fn free_play_is_shared_as_the_sandbox_lesson_whose_pipeline_is_the_standard_one() {
+    // The app opens in free play on the standard pipeline and shares it as "sandbox".
+    let sandbox = stagecraft::lessons::load("sandbox").unwrap();
+    assert_eq!(sandbox.config, stagecraft::sim::config::WorldConfig::standard());
+}

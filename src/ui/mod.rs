@@ -7,6 +7,8 @@
 pub mod components;
 pub mod hooks;
 pub mod labels;
+pub mod markdown;
+pub mod persist;
 mod panic;
 pub mod state;
 pub mod view;
@@ -20,9 +22,15 @@ use components::chaos::Chaos;
 use components::clock::Clock;
 use components::commit_form::CommitForm;
 use components::config_matrix::ConfigMatrix;
+use components::debrief::Debrief;
 use components::delivery::Delivery;
 use components::details::Details;
+use components::guide::Guide;
 use components::help::Help;
+use components::lesson_panel::LessonPanel;
+use components::notice::Notice;
+use components::picker::Picker;
+use components::session_bar::SessionBar;
 use components::monitoring::Monitoring;
 use components::pipeline::Pipeline;
 use components::stage_controls::StageControls;
@@ -41,17 +49,27 @@ pub fn App() -> Html {
     hooks::use_shortcuts(on_action.clone());
     hooks::use_display_prefs(state.theme, state.presenter, on_action.clone());
     hooks::use_tick_measure(state.rev);
+    persist::use_resume(on_action.clone());
+    let save_key = persist::SaveKey { scenario: state.training.scenario.clone(), seed: state.seed, log: state.log.clone(), now: state.world.now };
+    persist::use_autosave(save_key, on_action.clone());
+    persist::use_records_store(state.records.clone());
+    persist::use_copy_link(state.share.clone());
+    persist::use_download(state.download.clone());
 
     let world = &state.world;
     let snapshot = Snapshot { world: state.world.clone(), rev: state.rev };
     let time_label = AttrValue::from(world.now.label(world.config.start_minute_of_day));
     let presenter = state.presenter;
+    let start = world.config.start_minute_of_day;
+    let decided_at = state.training.progress.outcome().map(|o| AttrValue::from(o.at.label(start)));
+    let undo_to = state.log.last().map(|c| AttrValue::from(c.at.label(start)));
+    let actor = state.actor.clone();
     let columns = world.stages.iter().enumerate().map(|(i, s)| {
         let name = s.name().to_string();
         html! {
             <section class="stage-column" key={s.config.id.as_str().to_string()} aria-label={format!("{name} controls")}>
                 <h3>{ name.clone() }</h3>
-                <StageControls snapshot={snapshot.clone()} index={i} on_action={on_action.clone()} />
+                <StageControls snapshot={snapshot.clone()} index={i} actor={actor.clone()} on_action={on_action.clone()} />
                 if !presenter {
                     <details class="ops">
                         <summary>{ format!("Operate {name}: flags, config, backups") }</summary>
@@ -74,6 +92,9 @@ pub fn App() -> Html {
             if let Some(t) = &state.toast {
                 <Toast toast={t.clone()} on_action={on_action.clone()} />
             }
+            if let Some(n) = &state.notice {
+                <Notice notice={n.clone()} on_action={on_action.clone()} />
+            }
             <main class="layout">
                 <section class="card diagram" aria-labelledby="pipeline-heading">
                     <h2 id="pipeline-heading">{ "Release pipeline" }</h2>
@@ -84,9 +105,11 @@ pub fn App() -> Html {
                     <div class="stage-columns">{ for columns }</div>
                 </section>
                 <aside class="side">
+                    <LessonPanel training={state.training.clone()} decided_at={decided_at} on_action={on_action.clone()} />
                     <Details snapshot={snapshot.clone()} selection={state.selection.clone()} on_action={on_action.clone()} />
                     <CommitForm on_action={on_action.clone()} />
                     if !presenter { <Chaos snapshot={snapshot.clone()} on_action={on_action.clone()} /> }
+                    <SessionBar undo_to={undo_to} share={state.share.clone()} on_action={on_action.clone()} />
                 </aside>
                 <Monitoring snapshot={snapshot.clone()} on_action={on_action.clone()} />
                 <Delivery snapshot={snapshot.clone()} />
@@ -96,7 +119,18 @@ pub fn App() -> Html {
                 }
             </main>
             if state.help_open { <Help on_action={on_action.clone()} /> }
+            { dialog(&state, &snapshot, &on_action) }
         </div>
+    }
+}
+
+/// The open dialog, if any: the lesson picker, the debrief or the trainer's guide.
+fn dialog(state: &AppState, snapshot: &Snapshot, on_action: &Callback<Action>) -> Html {
+    match state.dialog {
+        Some(state::Dialog::Picker) => html! { <Picker records={state.records.clone()} on_action={on_action.clone()} /> },
+        Some(state::Dialog::Debrief) => html! { <Debrief snapshot={snapshot.clone()} training={state.training.clone()} on_action={on_action.clone()} /> },
+        Some(state::Dialog::Guide) => html! { <Guide on_action={on_action.clone()} /> },
+        None => html! {},
     }
 }
 

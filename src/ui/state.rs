@@ -1,113 +1,28 @@
 //! The one root reducer: the engine's [`World`] plus the UI's own state. Actions are named
 //! for what the user (or the clock) did; `reduce` turns them into engine commands.
-//! No timers, storage or DOM here: those live in hooks (`hooks.rs`).
+//! No timers, storage or DOM here: those live in hooks (`hooks.rs`, `persist.rs`); files to
+//! download and links to copy are left here as data for a hook to act on.
+//! Lessons, share links, undo and files: `state/training.rs`.
+
+pub mod training;
+mod types;
 
 use std::rc::Rc;
 
 use yew::prelude::*;
 
+pub use training::{Dialog, Download, Notice, QuizAnswer, Records, Share, Training};
+pub use types::*;
+
 use crate::sim::replay::LoggedCommand;
-use crate::sim::{ActorId, BackupId, Command, ConfigKey, Event, EventKind, Explanation};
+use crate::sim::{ActorId, BackupId, Command, ConfigKey, Event, EventKind};
 use crate::sim::{Failure, FlagName, GateMode, SecretValue, SimTime, StageId, Strategy, TraitsChoice, Version};
 use crate::sim::{World, WorldConfig};
-use crate::sim::change::GateKind;
-use crate::sim::ids::{AlertName, IncidentId};
 
 /// The seed of a fresh sandbox (share links will carry their own).
 pub const DEFAULT_SEED: u64 = 2026;
 /// Who the chaos menu acts as.
 pub const TRAINER: &str = "trainer";
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Speed {
-    X1,
-    X4,
-    X16,
-    X64,
-}
-
-impl Speed {
-    pub const ALL: [Speed; 4] = [Speed::X1, Speed::X4, Speed::X16, Speed::X64];
-
-    pub fn factor(self) -> u32 {
-        match self {
-            Speed::X1 => 1,
-            Speed::X4 => 4,
-            Speed::X16 => 16,
-            Speed::X64 => 64,
-        }
-    }
-
-    /// Real milliseconds between clock ticks, and simulated minutes per tick: 1× is one
-    /// minute per second; faster speeds batch minutes so the page renders at most 8 times a second.
-    pub fn interval(self) -> (u32, u32) {
-        match self {
-            Speed::X1 => (1000, 1),
-            Speed::X4 => (250, 1),
-            Speed::X16 => (125, 2),
-            Speed::X64 => (125, 8),
-        }
-    }
-
-    pub fn label(self) -> String {
-        format!("{}×", self.factor())
-    }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Theme {
-    Dark,
-    Light,
-}
-
-impl Theme {
-    pub fn name(self) -> &'static str {
-        match self {
-            Theme::Dark => "dark",
-            Theme::Light => "light",
-        }
-    }
-}
-
-/// What the details panel explains.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Selection {
-    Stage(StageId),
-    Gate(StageId, GateKind),
-    Release(Version),
-    Alert(AlertName),
-    Incident(IncidentId),
-}
-
-/// A refused command, shown until dismissed.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Toast {
-    pub id: u64,
-    pub message: String,
-    pub explanation: Option<Explanation>,
-}
-
-/// Screen-reader announcements; `seq` changes so repeated texts are read again.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Announcement {
-    pub seq: u64,
-    pub polite: String,
-    pub assertive: String,
-}
-
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct TimelineFilter {
-    pub stage: Option<StageId>,
-    pub kind: Option<crate::ui::labels::EventGroup>,
-    pub text: String,
-}
-
-/// What the learner highlighted by clicking an event in the timeline.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Highlight {
-    pub stage: Option<StageId>,
-    pub release: Option<Version>,
-}
 
 /// What the user (or the clock) did.
 #[derive(Clone, Debug, PartialEq)]
@@ -147,6 +62,31 @@ pub enum Action {
     ToggleTheme,
     ToggleHelp,
     ClosedHelp,
+    // Lessons and the training session (handled in `state/training.rs`).
+    OpenedLessonPicker,
+    PickedLesson(String),
+    ClickedHint,
+    ChoseQuizAnswer { question: usize, choice: usize },
+    CheckedQuizAnswer { question: usize },
+    OpenedDebrief,
+    OpenedGuide,
+    ClosedDialog,
+    ClickedUndo,
+    ClickedReset,
+    ClickedCopyLink,
+    ClickedDownloadSession,
+    ClickedExportReport,
+    /// A file the user chose, read as text (the hook refuses files over 1 MB first).
+    ChoseSessionFile { name: String, text: String },
+    ChoseScenarioFile { name: String, text: String },
+    RefusedFile { name: String, reason: String },
+    DismissedNotice,
+    /// The page was opened with `#s=<link>`.
+    OpenedLink(String),
+    /// The last session, from localStorage.
+    ResumedSavedSession(String),
+    RestoredRecords(String),
+    StorageFailed(String),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -168,6 +108,19 @@ pub struct AppState {
     pub presenter: bool,
     pub theme: Theme,
     pub help_open: bool,
+    /// The lesson being played (if any), its progress, hints and quiz.
+    pub training: Training,
+    /// Won / lost per lesson id, as stored in localStorage.
+    pub records: Records,
+    pub dialog: Option<Dialog>,
+    /// Bad input (a link, a file, a saved session) or a storage problem, with every problem.
+    pub notice: Option<Notice>,
+    /// The last "Copy link": the link, or why a file is needed instead.
+    pub share: Option<Share>,
+    /// A file for the download hook to save.
+    pub download: Option<Download>,
+    /// Bumped by every action that asks a hook to do something once (copy, download).
+    pub effect_seq: u64,
 }
 
 impl Default for AppState {
@@ -202,6 +155,13 @@ impl AppState {
             presenter: false,
             theme: Theme::Dark,
             help_open: false,
+            training: Training::default(),
+            records: Records::default(),
+            dialog: None,
+            notice: None,
+            share: None,
+            download: None,
+            effect_seq: 0,
         }
     }
 
@@ -220,19 +180,20 @@ impl AppState {
             }
         }
         self.rev += 1;
+        self.observe_lesson();
     }
 
     fn tick(&mut self, minutes: u32) {
-        let world = Rc::make_mut(&mut self.world);
         let mut events = Vec::new();
         for _ in 0..minutes {
-            events.extend(world.tick());
+            events.extend(Rc::make_mut(&mut self.world).tick());
+            self.observe_lesson();
         }
         self.rev += 1;
         self.announce(&events);
     }
 
-    fn announce(&mut self, events: &[Event]) {
+    pub(crate) fn announce(&mut self, events: &[Event]) {
         let important: Vec<&Event> = events.iter().filter(|e| e.is_important()).collect();
         if important.is_empty() {
             return;
@@ -316,7 +277,8 @@ impl Reducible for AppState {
                     Some(at) => Command::Schedule { at, failure },
                     None => Command::Inject { failure },
                 };
-                s.issue(ActorId::new(TRAINER), command);
+                let trainer = s.training.instructor();
+                s.issue(trainer, command);
             }
             Action::Selected(selection) => s.selection = Some(selection),
             Action::ClosedDetails => s.selection = None,
@@ -338,7 +300,15 @@ impl Reducible for AppState {
                 }
             }
             Action::ToggleHelp => s.help_open = !s.help_open,
-            Action::ClosedHelp => s.help_open = false,
+            Action::ClosedHelp => {
+                s.help_open = false;
+                s.dialog = None;
+            }
+            other => {
+                if !s.reduce_training(other) {
+                    return self;
+                }
+            }
         }
         Rc::new(s)
     }

@@ -6,11 +6,19 @@ pub mod chaos;
 pub mod clock;
 pub mod commit_form;
 pub mod config_matrix;
+pub mod debrief;
 pub mod delivery;
 pub mod details;
+pub mod dialog;
+pub mod file_picker;
+pub mod guide;
 pub mod help;
+pub mod lesson_panel;
 pub mod monitoring;
+pub mod notice;
+pub mod picker;
 pub mod pipeline;
+pub mod session_bar;
 pub mod stage_controls;
 pub mod stage_ops;
 pub mod station;
@@ -73,6 +81,10 @@ pub struct ActionButtonProps {
     pub label: AttrValue,
     #[prop_or_default]
     pub why_not: Option<AttrValue>,
+    /// The acting role may not do this (from `World::permits`): said in advance, but the
+    /// button stays usable so the refusal is tried and audited.
+    #[prop_or_default]
+    pub not_allowed: Option<AttrValue>,
     #[prop_or_default]
     pub class: Classes,
     pub onclick: Callback<()>,
@@ -83,15 +95,20 @@ pub fn ActionButton(props: &ActionButtonProps) -> Html {
     let disabled = props.why_not.is_some();
     let why_id = format!("{}-why", props.id);
     let onclick = props.onclick.reform(|_: MouseEvent| ());
+    // A state reason (disabled) comes first; a permission warning only when it is clickable.
+    let warning = props.not_allowed.as_ref().filter(|_| !disabled);
+    let said = props.why_not.as_ref().or(warning);
     html! {
         <span class="action">
             <button type="button" id={props.id.clone()} class={props.class.clone()} {disabled} {onclick}
-                title={props.why_not.clone()}
-                aria-describedby={props.why_not.as_ref().map(|_| why_id.clone())}>
+                title={said.cloned()}
+                aria-describedby={said.map(|_| why_id.clone())}>
                 { props.label.clone() }
             </button>
             if let Some(why) = &props.why_not {
                 <span class="why" id={why_id}>{ why.clone() }</span>
+            } else if let Some(w) = warning {
+                <span class="why not-allowed" id={why_id}>{ format!("⚠ {w}") }</span>
             }
         </span>
     }

@@ -1,0 +1,56 @@
+//! The trainer's guide (docs/TRAINERS-GUIDE.md, compiled in) as plain text: headings,
+//! paragraphs, lists and tables from a line-based reader, never HTML.
+
+use yew::prelude::*;
+
+use super::dialog::Dialog;
+use crate::ui::markdown::{blocks, inline, Block, Inline};
+use crate::ui::state::Action;
+
+pub const GUIDE: &str = include_str!("../../../docs/TRAINERS-GUIDE.md");
+
+fn runs(text: &str) -> Html {
+    html! {
+        { for inline(text).into_iter().map(|r| match r {
+            Inline::Text(t) => html! { { t } },
+            Inline::Strong(t) => html! { <strong>{ t }</strong> },
+            Inline::Code(t) => html! { <code>{ t }</code> },
+        }) }
+    }
+}
+
+fn block(b: &Block) -> Html {
+    match b {
+        // The dialog's own title stands for the document's first heading.
+        Block::Heading { level: 1, .. } => html! {},
+        Block::Heading { level: 2, text } => html! { <h3>{ runs(text) }</h3> },
+        Block::Heading { text, .. } => html! { <h4>{ runs(text) }</h4> },
+        Block::Paragraph(p) => html! { <p>{ runs(p) }</p> },
+        Block::Bullets(items) => html! { <ul>{ for items.iter().map(|i| html! { <li>{ runs(i) }</li> }) }</ul> },
+        Block::Numbered(items) => html! { <ol>{ for items.iter().map(|i| html! { <li>{ runs(i) }</li> }) }</ol> },
+        Block::Table(rows) => {
+            let (head, body) = rows.split_first().map_or((&[][..], &[][..]), |(h, b)| (&h[..], b));
+            html! {
+                <div class="table-wrap guide-table"><table>
+                    <thead><tr>{ for head.iter().map(|c| html! { <th scope="col">{ runs(c) }</th> }) }</tr></thead>
+                    <tbody>{ for body.iter().map(|r| html! { <tr>{ for r.iter().map(|c| html! { <td>{ runs(c) }</td> }) }</tr> }) }</tbody>
+                </table></div>
+            }
+        }
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct GuideProps {
+    pub on_action: Callback<Action>,
+}
+
+#[component]
+pub fn Guide(props: &GuideProps) -> Html {
+    let parsed = use_memo((), |_| blocks(GUIDE));
+    html! {
+        <Dialog id="guide" title="Trainer's guide" close_label="Close the guide" on_close={props.on_action.reform(|_| Action::ClosedDialog)}>
+            <div class="guide">{ for parsed.iter().map(block) }</div>
+        </Dialog>
+    }
+}

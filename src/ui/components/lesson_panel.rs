@@ -1,0 +1,84 @@
+//! The lesson being played: its briefing, the objective checklist as its progress has it
+//! (met, not yet, failed with the reason), hints one at a time, and the way to the debrief
+//! and to other lessons.
+
+use yew::prelude::*;
+
+use super::ActionButton;
+use crate::lessons::{ObjectiveStatus, Status, Verdict};
+use crate::ui::state::{Action, Training};
+
+#[derive(Properties, PartialEq)]
+pub struct LessonPanelProps {
+    pub training: Training,
+    /// When the lesson was decided, as a clock label.
+    pub decided_at: Option<AttrValue>,
+    pub on_action: Callback<Action>,
+}
+
+pub fn objective_item(s: &ObjectiveStatus) -> Html {
+    let (class, mark, state) = match &s.status {
+        Status::Met => ("met", "✓", "met".to_string()),
+        Status::NotYet => ("not-yet", "○", "not yet".to_string()),
+        Status::Failed { reason } => ("failed", "✕", format!("failed: {reason}")),
+    };
+    html! {
+        <li class={classes!("objective", class)}>
+            <span class="mark" aria-hidden="true">{ mark }</span>
+            <span>{ s.text.clone() }<span class="state">{ format!(" — {state}") }</span></span>
+        </li>
+    }
+}
+
+#[component]
+pub fn LessonPanel(props: &LessonPanelProps) -> Html {
+    let t = &props.training;
+    let emit = |a: Action| props.on_action.reform(move |_: MouseEvent| a.clone());
+    let pick = props.on_action.reform(|_: MouseEvent| Action::OpenedLessonPicker);
+    let Some(lesson) = &t.lesson else {
+        return html! {
+            <section class="card lesson" aria-labelledby="lesson-heading">
+                <h2 id="lesson-heading">{ "Free play" }</h2>
+                <p class="hint">{ "The standard pipeline, nothing scripted. Or follow a lesson with goals, hints and a debrief." }</p>
+                <button type="button" class="primary" onclick={pick}>{ "Choose a lesson" }</button>
+            </section>
+        };
+    };
+    let f = &lesson.file;
+    let verdict = t.verdict();
+    let at = props.decided_at.clone().unwrap_or_default();
+    let banner = match verdict {
+        Verdict::Won => Some(("won", format!("Lesson won at {at}."))),
+        Verdict::Lost => Some(("lost", format!("Lesson lost at {at}: an objective failed, and it stays failed."))),
+        Verdict::InProgress => None,
+    };
+    let total = f.hints.len();
+    let hint_why = (t.hints_shown >= total).then(|| AttrValue::from(if total == 0 { "This lesson has no hints." } else { "That was the last hint." }));
+    html! {
+        <section class="card lesson" aria-labelledby="lesson-heading">
+            <h2 id="lesson-heading">{ f.title.clone() }</h2>
+            <p>{ f.summary.clone() }</p>
+            if !t.progress.statuses().is_empty() {
+                <h3 id="objectives-heading">{ "Objectives" }</h3>
+                <ul class="objectives" aria-labelledby="objectives-heading" data-testid="objectives">
+                    { for t.progress.statuses().iter().map(objective_item) }
+                </ul>
+            }
+            <p class={classes!("verdict", banner.as_ref().map(|b| b.0))} role="status" data-testid="verdict">
+                { banner.as_ref().map(|b| b.1.clone()).unwrap_or_default() }
+            </p>
+            if t.hints_shown > 0 {
+                <ol class="hints" aria-label="Hints">{ for f.hints.iter().take(t.hints_shown).map(|h| html! { <li>{ h.clone() }</li> }) }</ol>
+            }
+            <div class="button-row">
+                if total > 0 {
+                    <ActionButton id="show-hint" label={format!("Show a hint ({} of {total})", (t.hints_shown + 1).min(total))} why_not={hint_why} onclick={props.on_action.reform(|_| Action::ClickedHint)} />
+                }
+                if verdict != Verdict::InProgress {
+                    <button type="button" class="primary" onclick={emit(Action::OpenedDebrief)}>{ "Show the debrief" }</button>
+                }
+                <button type="button" onclick={pick}>{ "Choose a lesson" }</button>
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,72 @@
+//! The lesson picker: every built-in lesson with its summary, the curriculum concepts it
+//! teaches and the learner's result so far; free play; a custom scenario file. The
+//! catalogue is read only while the picker is open.
+
+use std::collections::BTreeMap;
+
+use yew::prelude::*;
+
+use super::dialog::Dialog;
+use super::file_picker::FilePicker;
+use crate::lessons::{self, Concept, LessonSummary, Verdict};
+use crate::ui::state::Action;
+
+#[derive(Properties, PartialEq)]
+pub struct PickerProps {
+    pub records: std::rc::Rc<BTreeMap<String, Verdict>>,
+    pub on_action: Callback<Action>,
+}
+
+pub fn section_name(section: u8) -> &'static str {
+    match section {
+        1 => "The path of a change",
+        2 => "Why it matters",
+        3 => "Best practices",
+        4 => "Settings from real life",
+        _ => "Measures",
+    }
+}
+
+fn concept_chip(c: &Concept) -> Html {
+    let s = c.section();
+    html! { <li class="chip" title={format!("Curriculum section {s}: {}", section_name(s))}>{ format!("§{s} {}", c.label()) }</li> }
+}
+
+fn item(l: &LessonSummary, result: Option<Verdict>, on: &Callback<Action>) -> Html {
+    let (class, status) = match result {
+        Some(Verdict::Won) => ("won", "✓ Won"),
+        Some(Verdict::Lost) => ("lost", "✕ Lost (try again)"),
+        _ => ("new", "Not started"),
+    };
+    let status = if l.id == "sandbox" { "Sandbox" } else { status };
+    let id = l.id.clone();
+    let start = on.reform(move |_: MouseEvent| Action::PickedLesson(id.clone()));
+    let heading = format!("lesson-{}", l.id);
+    html! {
+        <li class={classes!("lesson-item", class)}>
+            <div class="lesson-item-head">
+                <h3 id={heading}>{ l.title.clone() }</h3>
+                <span class="badge">{ status }</span>
+            </div>
+            <p>{ l.summary.clone() }</p>
+            <ul class="chips" aria-label="Concepts">{ for l.concepts.iter().map(concept_chip) }</ul>
+            <button type="button" class="primary" onclick={start} aria-label={format!("Start: {}", l.title)}>{ "Start" }</button>
+        </li>
+    }
+}
+
+#[component]
+pub fn Picker(props: &PickerProps) -> Html {
+    let catalog = use_memo((), |_| lessons::catalog());
+    let close = props.on_action.reform(|_| Action::ClosedDialog);
+    html! {
+        <Dialog id="picker" title="Choose a lesson" close_label="Close lessons" on_close={close}>
+            <p class="hint">{ "Each lesson sets up the pipeline, gives you goals, and ends with a debrief and a short quiz. Your results are remembered in this browser." }</p>
+            <ul class="lesson-list">
+                { for catalog.iter().map(|l| item(l, props.records.get(&l.id).copied(), &props.on_action)) }
+            </ul>
+            <FilePicker id="picker-scenario" label="Or load a custom scenario file (JSON)" on_action={props.on_action.clone()}
+                read={Callback::from(|(name, text)| Action::ChoseScenarioFile { name, text })} />
+        </Dialog>
+    }
+}

@@ -1,0 +1,160 @@
+//! Effects of the training session: resume from a link (`#s=…`) or from localStorage,
+//! autosave, lesson records, share links to the clipboard, file downloads. Storage that is
+//! missing or full is reported once and never stops the app.
+
+use std::rc::Rc;
+
+use wasm_bindgen::{JsCast, JsValue};
+use yew::prelude::*;
+
+use super::state::training::{records_to_string, Records};
+use super::state::{Action, Download, Share};
+use crate::lessons::share::{self, ScenarioRef};
+use crate::sim::replay::LoggedCommand;
+use crate::sim::SimTime;
+
+const SESSION_KEY: &str = "stagecraft.session";
+const RECORDS_KEY: &str = "stagecraft.records";
+/// Files larger than this are refused before they are read.
+pub const MAX_FILE_BYTES: f64 = 1_048_576.0;
+
+fn storage() -> Result<web_sys::Storage, String> {
+    match web_sys::window().map(|w| w.local_storage()) {
+        Some(Ok(Some(s))) => Ok(s),
+        _ => Err("Storage is turned off or unavailable.".into()),
+    }
+}
+
+fn save(key: &str, value: &str) -> Result<(), String> {
+    storage()?.set_item(key, value).map_err(|_| "Storage is full or refused to save.".to_string())
+}
+
+/// Once, on mount: a session link in the address wins over the saved session; then the
+/// lesson records. The link is taken out of the address so a reload resumes the autosave.
+#[hook]
+pub fn use_resume(dispatch: Callback<Action>) {
+    use_effect_with((), move |_| {
+        let location = web_sys::window().map(|w| w.location());
+        let hash = location.as_ref().and_then(|l| l.hash().ok()).unwrap_or_default();
+        let stored = storage();
+        if let Some(link) = hash.strip_prefix("#s=") {
+            dispatch.emit(Action::OpenedLink(link.to_string()));
+            if let (Some(l), Some(h)) = (&location, web_sys::window().and_then(|w| w.history().ok())) {
+                let plain = format!("{}{}", l.pathname().unwrap_or_default(), l.search().unwrap_or_default());
+                let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&plain));
+            }
+        } else if let Some(text) = stored.as_ref().ok().and_then(|s| s.get_item(SESSION_KEY).ok().flatten()) {
+            dispatch.emit(Action::ResumedSavedSession(text));
+        }
+        if let Some(text) = stored.as_ref().ok().and_then(|s| s.get_item(RECORDS_KEY).ok().flatten()) {
+            dispatch.emit(Action::RestoredRecords(text));
+        }
+    });
+}
+
+/// What the autosave depends on: the session (by pointer) and the clock in 10-minute steps.
+#[derive(Clone)]
+pub struct SaveKey {
+    pub scenario: Rc<ScenarioRef>,
+    pub seed: u64,
+    pub log: Rc<Vec<LoggedCommand>>,
+    pub now: SimTime,
+}
+
+impl PartialEq for SaveKey {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.scenario, &o.scenario) && self.seed == o.seed && Rc::ptr_eq(&self.log, &o.log) && self.now.0 / 10 == o.now.0 / 10
+    }
+}
+
+/// Saves the session after every command and every ten simulated minutes. A failure is
+/// reported once.
+#[hook]
+pub fn use_autosave(key: SaveKey, dispatch: Callback<Action>) {
+    let reported = use_mut_ref(|| false);
+    use_effect_with(key, move |k| {
+        let session = share::SharedSession { scenario: (*k.scenario).clone(), seed: k.seed, log: (*k.log).clone(), now: k.now };
+        if let Err(why) = save(SESSION_KEY, &share::session_to_string(&session)) {
+            if !std::mem::replace(&mut *reported.borrow_mut(), true) {
+                dispatch.emit(Action::StorageFailed(why));
+            }
+        }
+    });
+}
+
+/// Stores won / lost per lesson whenever it changes (not the first, empty, value).
+#[hook]
+pub fn use_records_store(records: Records) {
+    let first = use_mut_ref(|| true);
+    use_effect_with(records, move |r| {
+        if !std::mem::replace(&mut *first.borrow_mut(), false) {
+            let _ = save(RECORDS_KEY, &records_to_string(r));
+        }
+    });
+}
+
+/// The address that opens `link`: this page with `#s=<link>`.
+pub fn share_url(link: &str) -> String {
+    let base = web_sys::window()
+        .and_then(|w| w.location().href().ok())
+        .map(|h| h.split('#').next().unwrap_or_default().to_string())
+        .unwrap_or_default();
+    format!("{base}#s={link}")
+}
+
+/// Copies each new share link to the clipboard (when the browser allows it; the link is
+/// also shown in a field to copy by hand).
+#[hook]
+pub fn use_copy_link(share: Option<Share>) {
+    let seq = match &share {
+        Some(Share::Link { seq, .. }) => *seq,
+        _ => 0,
+    };
+    use_effect_with(seq, move |_| {
+        if let Some(Share::Link { link, .. }) = share {
+            let _ = write_clipboard(&share_url(&link));
+        }
+    });
+}
+
+fn write_clipboard(text: &str) -> Option<()> {
+    let window: JsValue = web_sys::window()?.into();
+    let navigator = js_sys::Reflect::get(&window, &"navigator".into()).ok()?;
+    let clipboard = js_sys::Reflect::get(&navigator, &"clipboard".into()).ok()?;
+    let write: js_sys::Function = js_sys::Reflect::get(&clipboard, &"writeText".into()).ok()?.dyn_into().ok()?;
+    let promise: js_sys::Promise = write.call1(&clipboard, &text.into()).ok()?.dyn_into().ok()?;
+    // A refusal (no permission, page not focused) is fine: the link is on screen too.
+    let ignore = wasm_bindgen::closure::Closure::<dyn FnMut(JsValue)>::new(|_: JsValue| {});
+    let _ = promise.catch(&ignore);
+    ignore.forget();
+    Some(())
+}
+
+/// Saves each requested file: a Blob, an object URL, a click on an `<a download>`.
+#[hook]
+pub fn use_download(download: Option<Download>) {
+    let seq = download.as_ref().map_or(0, |d| d.seq);
+    use_effect_with(seq, move |_| {
+        if let Some(d) = download {
+            let _ = save_file(&d);
+        }
+    });
+}
+
+fn save_file(d: &Download) -> Option<()> {
+    let parts = js_sys::Array::of1(&JsValue::from_str(&d.text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(d.mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).ok()?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
+    let document = web_sys::window()?.document()?;
+    let a: web_sys::HtmlAnchorElement = document.create_element("a").ok()?.dyn_into().ok()?;
+    a.set_href(&url);
+    a.set_download(&d.file_name);
+    a.set_hidden(true);
+    document.body()?.append_child(&a).ok()?;
+    a.click();
+    a.remove();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Some(())
+}
