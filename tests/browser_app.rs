@@ -15,6 +15,8 @@ fn document() -> web_sys::Document {
 
 /// A fresh, attached container for one test.
 fn mount_point() -> Element {
+    // Each test starts fresh: no autosaved session from an earlier test.
+    web_sys::window().unwrap().local_storage().unwrap().unwrap().clear().unwrap();
     let div = document().create_element("div").unwrap();
     document().body().unwrap().append_child(&div).unwrap();
     div

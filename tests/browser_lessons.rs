@@ -1,0 +1,191 @@
+//! In-browser tests of lessons and the training session: the picker, the objective
+//! checklist, hints, the debrief and quiz, share links, undo, bad links.
+#![cfg(target_arch = "wasm32")]
+
+use stagecraft::lessons::{self, share};
+use stagecraft::ui::App;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+/// A fresh container, with no saved session and `hash` in the address (empty for none).
+fn mount_point(hash: &str) -> Element {
+    let window = web_sys::window().unwrap();
+    window.local_storage().unwrap().unwrap().clear().unwrap();
+    window.location().set_hash(hash).unwrap();
+    let div = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&div).unwrap();
+    div
+}
+
+async fn mount(hash: &str) -> (Element, yew::AppHandle<App>) {
+    let root = mount_point(hash);
+    let handle = yew::Renderer::<App>::with_root(root.clone()).render();
+    yew::scheduler::flush().await;
+    yew::scheduler::flush().await;
+    (root, handle)
+}
+
+fn el(root: &Element, selector: &str) -> HtmlElement {
+    root.query_selector(selector).unwrap().unwrap_or_else(|| panic!("no element matches {selector}")).dyn_into().unwrap()
+}
+
+fn text(root: &Element, selector: &str) -> String {
+    el(root, selector).text_content().unwrap_or_default()
+}
+
+fn count(root: &Element, selector: &str) -> u32 {
+    root.query_selector_all(selector).unwrap().length()
+}
+
+async fn click(root: &Element, selector: &str) {
+    el(root, selector).click();
+    yew::scheduler::flush().await;
+}
+
+const START_FIRST: &str = r#"button[aria-label="Start: Your first trip to production"]"#;
+
+#[wasm_bindgen_test]
+async fn the_picker_lists_every_lesson_with_concepts_and_progress_then_starts_one() {
+    let (root, handle) = mount("").await;
+    assert_eq!(text(&root, "#lesson-heading"), "Free play");
+    click(&root, ".lesson button.primary").await;
+    assert_eq!(count(&root, ".lesson-list > li"), lessons::ids().len() as u32);
+    let first = text(&root, ".lesson-list > li:first-child");
+    assert!(first.contains("Your first trip to production"), "{first}");
+    assert!(first.contains("Not started"));
+    assert!(first.contains("§1 The path of a change"));
+    assert!(text(&root, ".lesson-list").contains("Free play"));
+
+    click(&root, START_FIRST).await;
+    assert_eq!(count(&root, "#picker"), 0, "the picker closes");
+    assert_eq!(text(&root, "#lesson-heading"), "Your first trip to production");
+    // The checklist: the goal is not met yet; "gates not overridden" holds until it fails.
+    assert_eq!(count(&root, "[data-testid=objectives] li"), 3);
+    assert!(count(&root, ".objective.not-yet") >= 1);
+    assert!(text(&root, "[data-testid=objectives]").contains("not yet"));
+    handle.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn hints_come_one_at_a_time_until_the_last() {
+    let (root, handle) = mount("").await;
+    click(&root, ".lesson button.primary").await;
+    click(&root, START_FIRST).await;
+    assert_eq!(count(&root, ".hints li"), 0);
+    click(&root, "#show-hint").await;
+    assert_eq!(count(&root, ".hints li"), 1);
+    assert!(text(&root, ".hints").contains("Start by committing a change"));
+    click(&root, "#show-hint").await;
+    click(&root, "#show-hint").await;
+    assert_eq!(count(&root, ".hints li"), 3);
+    assert!(el(&root, "#show-hint").has_attribute("disabled"));
+    assert_eq!(text(&root, "#show-hint-why"), "That was the last hint.");
+    handle.destroy();
+}
+
+/// A link that plays the first lesson's reference solution to its end.
+fn solved_link() -> String {
+    let lesson = lessons::load("first-promotion").unwrap();
+    let session = share::SharedSession {
+        scenario: share::ScenarioRef::Lesson("first-promotion".into()),
+        seed: lesson.seed(),
+        log: lesson.file.solution.clone(),
+        now: lesson.check_at(),
+    };
+    share::encode(&session).unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn a_share_link_reproduces_a_won_lesson_with_its_debrief_and_quiz() {
+    let (root, handle) = mount(&format!("s={}", solved_link())).await;
+    assert_eq!(text(&root, "#lesson-heading"), "Your first trip to production");
+    assert_eq!(count(&root, "[data-testid=objectives] .objective.met"), 3, "{}", text(&root, "[data-testid=objectives]"));
+    assert!(text(&root, "[data-testid=verdict]").starts_with("Lesson won at"));
+    // The link leaves the address so a reload resumes the autosave instead.
+    assert_eq!(web_sys::window().unwrap().location().hash().unwrap(), "");
+
+    // The debrief opened by itself: timeline, objectives, measures, the lesson's text, the quiz.
+    let debrief = text(&root, "#debrief");
+    assert!(debrief.contains("You won this lesson"));
+    assert!(debrief.contains("What happened") && debrief.contains("v1.1.0"));
+    assert!(debrief.contains("Deploys to production"));
+    assert!(debrief.contains("A change reached users only after"));
+    let q1 = "#debrief fieldset.quiz-question:first-of-type";
+    assert!(el(&root, &format!("{q1} button")).has_attribute("disabled"), "nothing chosen yet");
+    click(&root, &format!("{q1} label:nth-of-type(1) input")).await;
+    click(&root, &format!("{q1} button")).await;
+    assert!(text(&root, q1).contains("Not quite."));
+    click(&root, &format!("{q1} label:nth-of-type(2) input")).await;
+    click(&root, &format!("{q1} button")).await;
+    assert!(text(&root, q1).contains("Correct."));
+    assert!(text(&root, q1).contains("four-eyes rule"));
+
+    // The result is remembered in the picker.
+    click(&root, "#debrief button.primary + button + button").await;
+    assert!(text(&root, ".lesson-list > li:first-child .badge").contains("Won"));
+    handle.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn copy_link_gives_a_link_that_opens_the_same_state() {
+    let (root, handle) = mount("").await;
+    click(&root, "#commit").await;
+    for _ in 0..5 {
+        click(&root, r#"button[title^="Step one simulated minute"]"#).await;
+    }
+    let time = text(&root, "[data-testid=sim-time]");
+    click(&root, "#copy-link").await;
+    let url: web_sys::HtmlInputElement = el(&root, "[data-testid=share-link]").dyn_into().unwrap();
+    let url = url.value();
+    let link = url.split_once("#s=").expect("a #s= link").1.to_string();
+    handle.destroy();
+
+    let (root, handle) = mount(&format!("s={link}")).await;
+    assert_eq!(text(&root, "[data-testid=sim-time]"), time);
+    assert!(text(&root, ".timeline").contains("Commit"), "the commit was replayed");
+    assert_eq!(count(&root, "[data-testid=notice]"), 0);
+    handle.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn undo_replays_the_log_without_the_last_command() {
+    let (root, handle) = mount("").await;
+    assert!(el(&root, "#undo").has_attribute("disabled"));
+    click(&root, r#"button[title^="Step one simulated minute"]"#).await;
+    click(&root, "#commit").await;
+    assert!(!el(&root, "#undo").has_attribute("disabled"));
+    assert!(text(&root, "#undo").contains("back to Day 1 09:01"));
+    click(&root, r#"button[title^="Step one simulated minute"]"#).await;
+    click(&root, "#undo").await;
+    assert_eq!(text(&root, "[data-testid=sim-time]"), "Day 1 09:01");
+    assert!(el(&root, "#undo").has_attribute("disabled"), "the log is empty again");
+    handle.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn a_broken_link_is_explained_and_free_play_stays() {
+    let (root, handle) = mount("s=1.eyJzY2VuYXJpbyI6.00000000").await;
+    assert!(text(&root, "[data-testid=notice]").contains("checksum"));
+    assert_eq!(text(&root, "#lesson-heading"), "Free play");
+    click(&root, "[data-testid=notice] button").await;
+    assert_eq!(count(&root, "[data-testid=notice]"), 0);
+    handle.destroy();
+}
+
+#[wasm_bindgen_test]
+async fn the_trainers_guide_renders_as_text() {
+    let (root, handle) = mount("").await;
+    click(&root, "#open-guide").await;
+    let guide = text(&root, "#guide");
+    assert!(guide.contains("60-minute plan"));
+    assert!(count(&root, "#guide table") >= 2);
+    assert!(!guide.contains("**"), "markers become <strong>, not text");
+    handle.destroy();
+}
