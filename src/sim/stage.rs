@@ -108,6 +108,21 @@ pub struct Database {
 }
 
 impl Database {
+    /// A healthy database at schema 1 holding `records` records.
+    pub fn new(records: u64) -> Database {
+        Database {
+            schema: 1,
+            migrations: Vec::new(),
+            records,
+            corrupted: 0,
+            lost: false,
+            records_lost: 0,
+            lost_at: None,
+            restores: 0,
+            last_restore_at: None,
+        }
+    }
+
     /// Whether code built for `schema` can run against this database. Newer schemas are fine
     /// only if every migration since was additive: a destructive one broke older code for good.
     pub fn compatible_with(&self, schema: u32) -> bool {
@@ -261,17 +276,7 @@ mod tests {
 
     #[test]
     fn destructive_migrations_break_older_code_but_additive_ones_do_not() {
-        let db = Database {
-            schema: 3,
-            migrations: vec![Migration::Additive, Migration::Destructive],
-            records: 10,
-            corrupted: 0,
-            lost: false,
-            records_lost: 0,
-            lost_at: None,
-            restores: 0,
-            last_restore_at: None,
-        };
+        let db = Database { schema: 3, migrations: vec![Migration::Additive, Migration::Destructive], ..Database::new(10) };
         assert!(db.compatible_with(3));
         assert!(db.compatible_with(4));
         assert!(!db.compatible_with(2), "schema 2 -> 3 was destructive");

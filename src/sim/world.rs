@@ -286,20 +286,12 @@ fn new_stage(config: &StageConfig, release: Version) -> Stage {
     let instances = (0..config.instances.max(1))
         .map(|i| Instance { health: Health::Healthy, memory: 0.3 + 0.05 * f64::from(i % 4) })
         .collect();
-    let database = config.database.then(|| Database {
-        schema: 1,
-        migrations: Vec::new(),
-        records: match config.traffic.source {
+    let database = config.database.then(|| {
+        Database::new(match config.traffic.source {
             TrafficSource::RealUsers => 1_200_000,
             TrafficSource::LoadTest => 50_000,
             TrafficSource::Light => 2_000,
-        },
-        corrupted: 0,
-        lost: false,
-        records_lost: 0,
-        lost_at: None,
-        restores: 0,
-        last_restore_at: None,
+        })
     });
     let slo = config.slo.clone().map(|slo| SloState {
         expected_requests: traffic::expected_requests(&config.traffic, slo.period),
