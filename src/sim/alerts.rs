@@ -118,7 +118,7 @@ impl World {
             // mitigation is about users, so it is judged on the fast signals only.
             let firing = self.alerts.iter().any(|a| a.rule.stage == stage && a.is_firing() && a.rule.metric != Metric::BurnRate);
             let i = self.stage_index(&stage);
-            let healthy_now = i.is_some_and(|i| self.stages[i].last.error_rate() <= 0.05) && !firing;
+            let healthy_now = i.is_some_and(|i| !self.stages[i].last.is_bad()) && !firing;
             let inc = &mut self.incidents[k];
             match inc.mitigated_at {
                 None if healthy_now => {

@@ -76,7 +76,7 @@ impl StageMonitor {
             slo.requests += u64::from(sample.requests);
             slo.errors += u64::from(sample.errors);
         }
-        let bad = sample.error_rate() > 0.05;
+        let bad = sample.is_bad();
         self.bad_since = match (bad, self.bad_since) {
             (true, None) => Some(sample.at),
             (true, since) => since,

@@ -33,7 +33,8 @@ impl Pcg32 {
     /// A uniform number in [0, 1) built from 32 bits; exact on every target because it is
     /// one integer-to-float conversion and one division by a power of two.
     pub fn unit(&mut self) -> f64 {
-        f64::from(self.next_u32()) / 4_294_967_296.0
+        // Multiplying by 2^-32 is exact, so this equals dividing by 2^32, without a division.
+        f64::from(self.next_u32()) * (1.0 / 4_294_967_296.0)
     }
 
     /// True with probability `p` (clamped to [0, 1]).

@@ -59,7 +59,7 @@ pub struct Instance {
 
 impl Instance {
     pub fn is_healthy(&self) -> bool {
-        self.health == Health::Healthy
+        matches!(self.health, Health::Healthy)
     }
 }
 
@@ -188,6 +188,12 @@ impl Sample {
             f64::from(self.errors) / f64::from(self.requests)
         }
     }
+    /// Whether more than 5 % of requests failed: the line the dashboards call "users hurt".
+    /// Integer arithmetic, so it is exact and needs no division.
+    pub fn is_bad(&self) -> bool {
+        u64::from(self.errors) * 20 > u64::from(self.requests)
+    }
+
     pub fn availability(&self) -> f64 {
         1.0 - self.error_rate()
     }

@@ -205,7 +205,7 @@ impl World {
             }
         }
         let exhausted = match &mut stage.monitor.slo {
-            Some(slo) if !slo.exhausted && slo.remaining() <= 0.0 => {
+            Some(slo) if !slo.exhausted && slo.errors as f64 >= slo.budget() => {
                 slo.exhausted = true;
                 Some((slo.slo.target, slo.budget(), slo.errors))
             }
@@ -232,7 +232,7 @@ impl World {
             let per_user = self.stages[i].config.traffic.requests_per_user.max(0.1);
             self.delivery.failed_requests += u64::from(sample.errors);
             self.delivery.user_minutes_affected += f64::from(sample.errors) / per_user;
-            if sample.error_rate() > 0.05 {
+            if sample.is_bad() {
                 self.delivery.bad_minutes += 1;
             }
             self.maybe_exploit(i, events);

@@ -97,7 +97,7 @@ pub fn simulate_minute(
             pool.p95_ms = 0.0;
             continue;
         }
-        let req = requests_total * f64::from(pool.weight) / 100.0;
+        let req = requests_total * f64::from(pool.weight) * 0.01;
         let healthy = pool.healthy();
         let (err, latency) = if healthy == 0 {
             (1.0, TIMEOUT_MS)
