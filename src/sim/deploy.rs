@@ -173,43 +173,45 @@ impl World {
         let label = strategy.as_ref().map_or("replace beside the old instances".to_string(), |s| s.label());
         self.emit(events, EventKind::DeployStarted { release, stage: id.clone(), strategy: label, from });
         self.migrate(i, release, events);
+        let Some(facts) = self.releases.get(&release).cloned() else { return DeployProgress::Surge { since: now } };
         let stage = &mut self.stages[i];
         stage.pools.retain(|p| !p.idle && !p.instances.is_empty());
         match strategy {
             None => {
-                let pool = Pool::new(release, self.starting_instances(usize::from(n)), 0);
+                let pool = Pool::new(&facts, self.starting_instances(usize::from(n)), 0);
                 self.stages[i].pools.push(pool);
                 DeployProgress::Surge { since: now }
             }
             Some(Strategy::AllAtOnce) => {
-                let pool = Pool::new(release, self.starting_instances(usize::from(n)), 100);
+                let pool = Pool::new(&facts, self.starting_instances(usize::from(n)), 100);
                 self.stages[i].pools = vec![pool];
                 DeployProgress::AllAtOnce { since: now }
             }
-            Some(Strategy::Rolling { batch }) => self.begin_rolling(i, release, batch.max(1)),
+            Some(Strategy::Rolling { batch }) => self.begin_rolling(i, &facts, batch.max(1)),
             Some(Strategy::DarkLaunch { flag }) => {
                 let stage = &mut self.stages[i];
                 stage.dark.insert(release, flag.clone());
                 stage.flags.insert(flag.clone(), 0);
                 self.emit(events, EventKind::FlagChanged { stage: id, flag, percent: 0 });
-                self.begin_rolling(i, release, n.div_ceil(2))
+                self.begin_rolling(i, &facts, n.div_ceil(2))
             }
             Some(Strategy::BlueGreen) => {
-                let pool = Pool::new(release, self.starting_instances(usize::from(n)), 0);
+                let pool = Pool::new(&facts, self.starting_instances(usize::from(n)), 0);
                 self.stages[i].pools.push(pool);
                 DeployProgress::BlueGreen { since: now, ready: false }
             }
             Some(Strategy::Canary(plan)) => {
                 let first = plan.steps.first().copied().unwrap_or(10);
-                let pool = Pool::new(release, self.starting_instances(canary_size(n, first)), 0);
+                let pool = Pool::new(&facts, self.starting_instances(canary_size(n, first)), 0);
                 self.stages[i].pools.push(pool);
                 DeployProgress::Canary { step: 0, step_since: now, failures: 0, failed_samples: Vec::new() }
             }
         }
     }
 
-    fn begin_rolling(&mut self, i: usize, release: Version, batch: u8) -> DeployProgress {
-        self.stages[i].pools.push(Pool::new(release, Vec::new(), 0));
+    fn begin_rolling(&mut self, i: usize, facts: &super::change::Release, batch: u8) -> DeployProgress {
+        let release = facts.version;
+        self.stages[i].pools.push(Pool::new(facts, Vec::new(), 0));
         let moved = self.move_batch(i, release, batch);
         DeployProgress::Rolling { batch, moved, batch_since: self.now }
     }

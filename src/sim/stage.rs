@@ -1,7 +1,7 @@
 //! The live state of one environment: instance pools, configuration, database, backups,
 //! injected faults, metrics and the rollout in progress.
 
-use super::change::Migration;
+use super::change::{Defect, Migration, Release};
 use super::config::StageConfig;
 use super::ids::{BackupId, ConfigKey, FlagName, Version};
 use super::monitor::StageMonitor;
@@ -75,11 +75,29 @@ pub struct Pool {
     /// This pool's own error rate and p95 latency in the last minute (for canary analysis).
     pub error_rate: f64,
     pub p95_ms: f64,
+    /// The release's traits the per-minute simulation needs, copied once (releases never
+    /// change) so the hot path does not look the release up every minute.
+    #[serde(default)]
+    pub traits: PoolTraits,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PoolTraits {
+    pub defect: Defect,
+    pub requires_config: Option<ConfigKey>,
+    pub schema: u32,
+}
+
+impl Default for PoolTraits {
+    fn default() -> Self {
+        PoolTraits { defect: Defect::None, requires_config: None, schema: 1 }
+    }
 }
 
 impl Pool {
-    pub fn new(release: Version, instances: Vec<Instance>, weight: u8) -> Pool {
-        Pool { release, instances, weight, idle: false, error_rate: 0.0, p95_ms: 0.0 }
+    pub fn new(release: &Release, instances: Vec<Instance>, weight: u8) -> Pool {
+        let traits = PoolTraits { defect: release.traits.defect, requires_config: release.traits.requires_config.clone(), schema: release.schema };
+        Pool { release: release.version, instances, weight, idle: false, error_rate: 0.0, p95_ms: 0.0, traits }
     }
 
     pub fn healthy(&self) -> usize {

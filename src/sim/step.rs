@@ -126,14 +126,14 @@ impl World {
         let mut crashed = Vec::new();
         let mut recovered = 0;
         for pool in stage.pools.iter_mut() {
-            let Some(release) = self.releases.get(&pool.release) else { continue };
-            let missing = release.traits.requires_config.as_ref().filter(|k| !stage.settings.contains_key(*k) && !stage.secrets.contains(*k));
-            let start_failure = if release.traits.defect == Defect::CrashOnStart {
+            let t = &pool.traits;
+            let missing = t.requires_config.as_ref().filter(|k| !stage.settings.contains_key(*k) && !stage.secrets.contains(*k));
+            let start_failure = if t.defect == Defect::CrashOnStart {
                 Some(CrashReason::Defect)
             } else {
                 missing.map(|k| CrashReason::MissingConfig(k.clone()))
             };
-            let leak = if release.traits.defect == Defect::MemoryLeak {
+            let leak = if t.defect == Defect::MemoryLeak {
                 0.004 * stage.dark.get(&pool.release).map_or(1.0, |f| f64::from(*stage.flags.get(f).unwrap_or(&0)) / 100.0)
             } else {
                 0.0
@@ -189,7 +189,7 @@ impl World {
         let (_, minute_of_day) = self.now.clock(self.config.start_minute_of_day);
         let fixed = self.stages[i].rollout.as_ref().is_some_and(|r| r.fixed_weights());
         let (sample, data) =
-            traffic::simulate_minute(&mut self.stages[i], &self.releases, self.now, minute_of_day, fixed, &mut self.noise);
+            traffic::simulate_minute(&mut self.stages[i], self.now, minute_of_day, fixed, &mut self.noise);
         let user_facing = self.is_user_facing(i);
         let stage = &mut self.stages[i];
         stage.last = sample;
@@ -245,7 +245,8 @@ impl World {
             if weight == 0 {
                 continue;
             }
-            let vulnerable = self.releases.get(&version).is_some_and(|r| r.traits.defect == Defect::SecurityHole && !r.exploited);
+            let vulnerable = self.stages[i].pools[p].traits.defect == Defect::SecurityHole
+                && self.releases.get(&version).is_some_and(|r| !r.exploited);
             if vulnerable && self.draws.chance(EXPLOIT_CHANCE * f64::from(weight) / 100.0) {
                 if let Some(r) = self.releases.get_mut(&version) {
                     r.exploited = true;

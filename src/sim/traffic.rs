@@ -1,13 +1,11 @@
 //! Traffic and metrics: one statistical draw per stage per minute (not per request), from
 //! the load, the releases running, instance health, configuration and injected faults.
 
-use super::change::{Defect, Release};
+use super::change::Defect;
 use super::config::{TrafficProfile, TrafficSource};
-use super::ids::Version;
 use super::rng::Pcg32;
 use super::stage::{Sample, Stage};
 use super::time::{Minutes, SimTime};
-use std::collections::BTreeMap;
 
 /// Errors a healthy service still returns (well inside a 99.9 % objective).
 const BASE_ERROR_RATE: f64 = 0.0003;
@@ -55,7 +53,6 @@ pub struct DataEffects {
 /// the rollout fixes them) and its own error rate and latency.
 pub fn simulate_minute(
     stage: &mut Stage,
-    releases: &BTreeMap<Version, Release>,
     now: SimTime,
     minute_of_day: u32,
     fixed_weights: bool,
@@ -104,20 +101,17 @@ pub fn simulate_minute(
         } else {
             let sat = req / (healthy as f64 * capacity);
             saturation = saturation.max(sat);
-            let release = releases.get(&pool.release);
             let scale = stage.dark.get(&pool.release).map_or(1.0, |flag| f64::from(*stage.flags.get(flag).unwrap_or(&0)) / 100.0);
             let mut err = BASE_ERROR_RATE;
             let mut latency = BASE_P95_MS * (1.0 + 0.6 * sat.min(1.5) * sat.min(1.5)) + extra_latency;
-            if let Some(r) = release {
-                match r.traits.defect {
-                    Defect::ErrorRate => err += 0.08 * scale,
-                    Defect::LatencyRegression => latency += 450.0 * scale,
-                    Defect::DataCorruption => corrupted += (req * WRITE_SHARE * 0.1 * scale).ceil(),
-                    _ => {}
-                }
-                if stage.database.as_ref().is_some_and(|d| !d.lost && !d.compatible_with(r.schema)) {
-                    err += 0.9;
-                }
+            match pool.traits.defect {
+                Defect::ErrorRate => err += 0.08 * scale,
+                Defect::LatencyRegression => latency += 450.0 * scale,
+                Defect::DataCorruption => corrupted += (req * WRITE_SHARE * 0.1 * scale).ceil(),
+                _ => {}
+            }
+            if stage.database.as_ref().is_some_and(|d| !d.lost && !d.compatible_with(pool.traits.schema)) {
+                err += 0.9;
             }
             let survive = |e: f64| 1.0 - e.min(1.0);
             let mut ok = survive(err);

@@ -105,7 +105,7 @@ impl World {
             detected: BTreeMap::new(),
             exploited: false,
         };
-        let stages = config.stages.iter().map(|c| new_stage(c, v)).collect();
+        let stages = config.stages.iter().map(|c| new_stage(c, &initial)).collect();
         let alerts = config
             .alert_rules
             .iter()
@@ -282,7 +282,7 @@ fn permission_for(command: &Command) -> Permission {
     }
 }
 
-fn new_stage(config: &StageConfig, release: Version) -> Stage {
+fn new_stage(config: &StageConfig, release: &Release) -> Stage {
     let instances = (0..config.instances.max(1))
         .map(|i| Instance { health: Health::Healthy, memory: 0.3 + 0.05 * f64::from(i % 4) })
         .collect();
@@ -303,7 +303,7 @@ fn new_stage(config: &StageConfig, release: Version) -> Stage {
     });
     Stage {
         pools: vec![Pool::new(release, instances, 100)],
-        history: vec![super::stage::Deployment { release, at: SimTime::ZERO }],
+        history: vec![super::stage::Deployment { release: release.version, at: SimTime::ZERO }],
         settings: config.config.clone(),
         secrets: config.secrets.iter().cloned().collect::<BTreeSet<_>>(),
         flags: BTreeMap::new(),
