@@ -98,7 +98,9 @@ impl World {
 
     /// Forgets old releases nothing refers to, so memory stays bounded on long runs.
     fn prune_releases(&mut self) {
-        if self.releases.len() <= RELEASE_CAP {
+        // Prune in batches: collecting what is still referenced is the costly part, so it
+        // runs once every 16 builds rather than after each one.
+        if self.releases.len() <= RELEASE_CAP + 16 {
             return;
         }
         let mut keep: BTreeSet<Version> = BTreeSet::new();
