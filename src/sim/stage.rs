@@ -79,6 +79,9 @@ pub struct Pool {
     /// change) so the hot path does not look the release up every minute.
     #[serde(default)]
     pub traits: PoolTraits,
+    /// Healthy instances, counted once per minute by the traffic model (scratch, not state).
+    #[serde(skip)]
+    pub(crate) healthy_now: usize,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -97,7 +100,7 @@ impl Default for PoolTraits {
 impl Pool {
     pub fn new(release: &Release, instances: Vec<Instance>, weight: u8) -> Pool {
         let traits = PoolTraits { defect: release.traits.defect, requires_config: release.traits.requires_config.clone(), schema: release.schema };
-        Pool { release: release.version, instances, weight, idle: false, error_rate: 0.0, p95_ms: 0.0, traits }
+        Pool { release: release.version, instances, weight, idle: false, error_rate: 0.0, p95_ms: 0.0, traits, healthy_now: 0 }
     }
 
     pub fn healthy(&self) -> usize {

@@ -65,6 +65,16 @@ pub fn simulate_minute(
     let requests_total = rate(&stage.config.traffic, minute_of_day) * spike * rng.between(0.95, 1.05);
     let error_noise = rng.between(0.85, 1.15);
     let latency_noise = rng.between(0.95, 1.05);
+    // One pass over the instances: health counts and memory, used by routing and below.
+    let mut memory: f64 = 0.0;
+    for pool in stage.pools.iter_mut() {
+        let mut healthy = 0;
+        for i in &pool.instances {
+            memory = memory.max(i.memory);
+            healthy += usize::from(i.is_healthy());
+        }
+        pool.healthy_now = healthy;
+    }
     if !fixed_weights {
         route_by_health(stage);
     }
@@ -81,21 +91,17 @@ pub fn simulate_minute(
     let mut errors = 0.0;
     let mut p95: f64 = 0.0;
     let mut saturation: f64 = 0.0;
-    let mut memory: f64 = 0.0;
     let mut corrupted = 0.0;
     let mut weighted_latency = 0.0;
     let capacity = stage.config.capacity_rpm.max(1.0);
     for pool in stage.pools.iter_mut() {
-        for i in &pool.instances {
-            memory = memory.max(i.memory);
-        }
         if pool.weight == 0 {
             pool.error_rate = 0.0;
             pool.p95_ms = 0.0;
             continue;
         }
         let req = requests_total * f64::from(pool.weight) * 0.01;
-        let healthy = pool.healthy();
+        let healthy = pool.healthy_now;
         let (err, latency) = if healthy == 0 {
             (1.0, TIMEOUT_MS)
         } else {
@@ -148,7 +154,7 @@ pub fn simulate_minute(
     let error_share = if requests > 0.0 { errors / requests } else { 0.0 };
     let noisy = if error_share >= 0.95 { errors } else { errors * error_noise };
     let errors_whole = ((noisy + 0.5) as u32).min(requests_whole);
-    let any_healthy = stage.pools.iter().any(|p| p.weight > 0 && p.healthy() > 0);
+    let any_healthy = stage.pools.iter().any(|p| p.weight > 0 && p.healthy_now > 0);
     let writes = if any_healthy && !db_down && !unreachable { (requests * WRITE_SHARE) as u64 } else { 0 };
     let sample = Sample {
         at: now,
@@ -164,7 +170,7 @@ pub fn simulate_minute(
 /// Spreads traffic over the pools in proportion to their healthy instances, as a load
 /// balancer with health checks does. Idle blue-green colours get nothing.
 fn route_by_health(stage: &mut Stage) {
-    let healthy_total: usize = stage.pools.iter().filter(|p| !p.idle).map(|p| p.healthy()).sum();
+    let healthy_total: usize = stage.pools.iter().filter(|p| !p.idle).map(|p| p.healthy_now).sum();
     let count_total: usize = stage.pools.iter().filter(|p| !p.idle).map(|p| p.instances.len()).sum();
     let mut assigned = 0u32;
     let mut largest = None;
@@ -172,7 +178,7 @@ fn route_by_health(stage: &mut Stage) {
         let share = if pool.idle {
             0
         } else if healthy_total > 0 {
-            (pool.healthy() * 100 / healthy_total) as u32
+            (pool.healthy_now * 100 / healthy_total) as u32
         } else if count_total > 0 {
             (pool.instances.len() * 100 / count_total) as u32
         } else {
