@@ -164,13 +164,27 @@ pub fn strip_location(e: &serde_json::Error) -> String {
 
 /// Parses `text` as `T`. On failure, reports the error with line and column, and also tries
 /// each top-level field on its own so problems in other fields are reported too.
+///
+/// Every typed read goes through `serde_json::from_value` (never `from_str::<T>`): each
+/// deserializer serde is used with gets its own copy of every `Deserialize` impl in the
+/// wasm bundle, and one copy of the engine's and the format's types is already large.
+/// Syntax errors still carry line and column (from parsing the text into a `Value`); type
+/// errors are located by field path.
 pub fn typed<T: DeserializeOwned>(file: &str, text: &str, value: &Value, fields: &[(&str, FieldCheck)]) -> Result<T, Vec<Problem>> {
-    match serde_json::from_str::<T>(text) {
+    match serde_json::from_value::<T>(value.clone()) {
         Ok(t) => Ok(t),
         Err(e) => {
             let first = strip_location(&e);
+            // An unknown field is named in the message: point at where that key is written.
+            let (line, column, path) = match unknown_field_name(&first) {
+                Some(name) => {
+                    let (l, c) = key_position(text, name).unzip();
+                    (l, c, key_path(value, name, ""))
+                }
+                None => (None, None, None),
+            };
             let mut problems = vec![Problem {
-                location: Location { file: file.into(), line: Some(e.line()), column: Some(e.column()), path: None },
+                location: Location { file: file.into(), line, column, path },
                 message: first.clone(),
                 expected: None,
             }];
@@ -191,6 +205,38 @@ pub fn typed<T: DeserializeOwned>(file: &str, text: &str, value: &Value, fields:
             }
             Err(problems)
         }
+    }
+}
+
+fn unknown_field_name(message: &str) -> Option<&str> {
+    let rest = message.strip_prefix("unknown field `")?;
+    rest.split('`').next()
+}
+
+/// Line and column (1-based) of the first `"name":` in the text.
+fn key_position(text: &str, name: &str) -> Option<(usize, usize)> {
+    let quoted = format!("\"{name}\"");
+    let mut from = 0;
+    while let Some(i) = text[from..].find(&quoted).map(|i| i + from) {
+        let after = text[i + quoted.len()..].trim_start();
+        if after.starts_with(':') {
+            let before = &text[..i];
+            let line = before.matches('\n').count() + 1;
+            let column = before.len() - before.rfind('\n').map_or(0, |n| n + 1) + 1;
+            return Some((line, column));
+        }
+        from = i + quoted.len();
+    }
+    None
+}
+
+/// The path (`setup.stages[0].colour`) of the first object key called `name`.
+fn key_path(v: &Value, name: &str, path: &str) -> Option<String> {
+    let join = |k: &str| if path.is_empty() { k.to_string() } else { format!("{path}.{k}") };
+    match v {
+        Value::Object(map) => map.iter().find_map(|(k, x)| if k == name { Some(join(k)) } else { key_path(x, name, &join(k)) }),
+        Value::Array(items) => items.iter().enumerate().find_map(|(i, x)| key_path(x, name, &format!("{path}[{i}]"))),
+        _ => None,
     }
 }
 

@@ -67,7 +67,8 @@ impl fmt::Display for LinkError {
 
 /// Encodes a session as the part of a URL after `#s=`.
 pub fn encode(session: &SharedSession) -> Result<String, LinkError> {
-    let json = serde_json::to_string(session).map_err(|e| LinkError::Invalid(e.to_string()))?;
+    // Through a `Value`, so the bundle holds one `Serialize` path (see parse::typed).
+    let json = serde_json::to_value(session).map_err(|e| LinkError::Invalid(e.to_string()))?.to_string();
     let payload = base64url_encode(json.as_bytes());
     let link = format!("{LINK_VERSION}.{payload}.{:08x}", fnv32(payload.as_bytes()));
     if link.len() > MAX_LINK_CHARS {
@@ -115,7 +116,8 @@ const SESSION_KIND: &str = "stagecraft-session";
 
 pub fn session_to_string(session: &SharedSession) -> String {
     let file = SessionFile { kind: SESSION_KIND.into(), format: LINK_VERSION, session: session.clone() };
-    serde_json::to_string_pretty(&file).expect("sessions always serialise")
+    let value = serde_json::to_value(&file).expect("sessions always serialise");
+    serde_json::to_string_pretty(&value).expect("values always print")
 }
 
 /// Reads a session file, with the same limits and reports as scenario files.
@@ -186,7 +188,8 @@ fn read_session_value(file: &str, value: &serde_json::Value) -> Result<SharedSes
 
 /// Writes a scenario as a pretty JSON file (for "export this custom scenario").
 pub fn scenario_to_string(scenario: &super::ScenarioFile) -> String {
-    serde_json::to_string_pretty(scenario).expect("scenarios always serialise")
+    let value = serde_json::to_value(scenario).expect("scenarios always serialise");
+    serde_json::to_string_pretty(&value).expect("values always print")
 }
 
 /// Reads a custom scenario file; the same as [`super::load_str`].
