@@ -83,7 +83,7 @@ impl World {
         }
         let from = self.stages[0].current();
         let progress = self.begin_deployment(0, version, None, from, events);
-        self.stages[0].rollout = Some(Rollout {
+        self.stages[0].rollout = Some(Box::new(Rollout {
             release: version,
             from,
             strategy: None,
@@ -92,7 +92,7 @@ impl World {
             started_at: self.now,
             phase: Phase::Deploying(progress),
             paused: false,
-        });
+        }));
         self.prune_releases();
     }
 

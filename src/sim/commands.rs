@@ -125,7 +125,7 @@ impl World {
             ),
         };
         let started_at = self.now;
-        self.stages[i].rollout = Some(Rollout {
+        self.stages[i].rollout = Some(Box::new(Rollout {
             release,
             from,
             strategy: Some(strategy),
@@ -134,7 +134,7 @@ impl World {
             started_at,
             phase,
             paused: false,
-        });
+        }));
         self.progress_rollout(i, &mut events);
         Ok(events)
     }
@@ -159,7 +159,7 @@ impl World {
             }
         }
         let mut events = Vec::new();
-        if let Some(Rollout { phase: Phase::Gates(gates), .. }) = self.stages[i].rollout.as_mut() {
+        if let Some(Phase::Gates(gates)) = self.stages[i].rollout.as_mut().map(|r| &mut r.phase) {
             for g in gates.iter_mut().filter(|g| g.status == GateStatus::AwaitingApproval) {
                 g.status = GateStatus::Approved { by: actor.clone() };
             }
@@ -312,7 +312,7 @@ impl World {
         }
         let from = self.stages[i].current();
         let progress = self.begin_deployment(i, to, None, from, events);
-        self.stages[i].rollout = Some(Rollout {
+        self.stages[i].rollout = Some(Box::new(Rollout {
             release: to,
             from,
             strategy: None,
@@ -321,7 +321,7 @@ impl World {
             started_at: self.now,
             phase: Phase::Deploying(progress),
             paused: false,
-        });
+        }));
     }
 
     fn commit(&mut self, actor: &ActorId, summary: String, traits: TraitsChoice) -> Result<Vec<Event>, Rejection> {

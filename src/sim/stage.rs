@@ -234,7 +234,9 @@ pub struct Stage {
     pub backups: Vec<Backup>,
     pub last_backup_at: SimTime,
     pub faults: Faults,
-    pub rollout: Option<Rollout>,
+    /// Boxed: the rollout is taken out and put back every minute, and moving a pointer is
+    /// cheaper than moving the whole struct.
+    pub rollout: Option<Box<Rollout>>,
     pub monitor: StageMonitor,
     /// The latest minute of metrics.
     pub last: Sample,
