@@ -5,6 +5,7 @@ use yew::prelude::*;
 
 use super::pipeline::{STATION_H, STATION_W, TOP};
 use super::{activate, Snapshot};
+use crate::sim::config::TrafficSource;
 use crate::sim::{StageId, Strategy, Version};
 use crate::ui::labels;
 use crate::ui::state::{Action, Selection};
@@ -90,7 +91,13 @@ pub fn Station(props: &StationProps) -> Html {
     let flow_y = TOP + STATION_H + 22.0;
     let flow_class = classes!("flow", bad.then_some("bad"), (last.requests == 0).then_some("idle"));
     let flow_text = format!("{}{} req/min · p95 {:.0} ms", if bad { "⚠ " } else { "" }, last.requests, last.p95_ms);
-    let error_text = format!("{:.1} % errors{}", err * 100.0, if bad { " — users are hurt" } else { "" });
+    // Only production has users; in earlier stages the same errors hurt the team, not customers.
+    let who = match stage.config.traffic.source {
+        TrafficSource::RealUsers => " — users are hurt",
+        TrafficSource::LoadTest => " — load tests failing",
+        TrafficSource::Light => " — developers see errors",
+    };
+    let error_text = format!("{:.1} % errors{}", err * 100.0, if bad { who } else { "" });
     html! {
         <g role="group" aria-label={format!("{} environment", stage.name())}
            class={classes!("station", props.highlighted.then_some("highlight"))}
