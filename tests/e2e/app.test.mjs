@@ -2,15 +2,12 @@
 // driven by role and accessible name. Run by `./x test`; alone:
 //   trunk build --release && node --test tests/e2e/
 // Screenshots of each state go to tests/e2e/artifacts/.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launch } from './browser.mjs';
-import { serve } from './server.mjs';
 import {
-  actAs, commit, enabled, noAxeViolations, openApp, promote, runUntil, serves, shipToProduction, station,
+  actAs, commit, enabled, noAxeViolations, openApp, promote, runUntil, serveAndLaunch, serves, shipToProduction, station,
 } from './flows.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -19,23 +16,10 @@ const artifacts = join(here, 'artifacts');
 const shot = (page, name) => page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
 
 describe('Stagecraft release build', () => {
-  let server;
-  let browser;
-
-  before(async () => {
-    assert.ok(existsSync(join(dist, 'index.html')), `no ${dist}/index.html: run \`trunk build --release\` first`);
-    mkdirSync(artifacts, { recursive: true });
-    server = await serve(dist);
-    browser = await launch();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const env = serveAndLaunch(dist, artifacts);
 
   test('idle: every environment runs v1.0.0, nothing is broken, no axe violations', async () => {
-    const { page, errors, close } = await openApp(browser, server.url);
+    const { page, errors, close } = await openApp(env.browser, env.server.url);
     try {
       assert.equal(await page.title(), 'Stagecraft');
       for (const name of ['Development', 'Staging', 'Production']) {
@@ -54,7 +38,7 @@ describe('Stagecraft release build', () => {
   });
 
   test('promote a release to Production through gates and a four-eyes approval', async () => {
-    const { page, errors, close } = await openApp(browser, server.url);
+    const { page, errors, close } = await openApp(env.browser, env.server.url);
     try {
       await commit(page);
       assert.match(await page.locator(station('Development')).textContent(), /v1\.1\.0/);
@@ -81,7 +65,7 @@ describe('Stagecraft release build', () => {
   });
 
   test('a defect reaches Production, users are hurt, and a rollback restores service', async () => {
-    const { page, errors, close } = await openApp(browser, server.url);
+    const { page, errors, close } = await openApp(env.browser, env.server.url);
     try {
       await shipToProduction(page, 'v1.1.0', { strategy: 'All at once', defect: 'extra error rate', sneaky: true });
       await runUntil(page, () => document.querySelector('g[aria-label="Production environment"] .flow.bad'));
@@ -107,7 +91,7 @@ describe('Stagecraft release build', () => {
   });
 
   test('a canary with a defect the tests miss is aborted by canary analysis', async () => {
-    const { page, errors, close } = await openApp(browser, server.url);
+    const { page, errors, close } = await openApp(env.browser, env.server.url);
     try {
       await shipToProduction(page, 'v1.1.0', { strategy: 'Canary', defect: 'extra error rate', sneaky: true });
       await runUntil(page, ([sel, text]) => document.querySelector(sel)?.textContent.includes(text), [station('Production'), 'canary']);
@@ -123,7 +107,7 @@ describe('Stagecraft release build', () => {
   });
 
   test('restore a lost database from a backup (and a refused command explains itself)', async () => {
-    const { page, errors, close } = await openApp(browser, server.url);
+    const { page, errors, close } = await openApp(env.browser, env.server.url);
     try {
       const ops = page.getByRole('region', { name: 'Production controls' });
       await ops.getByText('Operate Production').click();
@@ -150,7 +134,7 @@ describe('Stagecraft release build', () => {
   });
 
   test('presenter mode, light theme and the help overlay by keyboard', async () => {
-    const { page, errors, close } = await openApp(browser, server.url, { width: 1024, height: 768 });
+    const { page, errors, close } = await openApp(env.browser, env.server.url, { width: 1024, height: 768 });
     try {
       await page.keyboard.press('p');
       assert.equal(await page.locator('.app.presenter').count(), 1);
@@ -170,7 +154,7 @@ describe('Stagecraft release build', () => {
   });
 
   test('usable at 320 px wide: no page-wide horizontal scrolling', async () => {
-    const { page, errors, close } = await openApp(browser, server.url, { width: 320, height: 700 });
+    const { page, errors, close } = await openApp(env.browser, env.server.url, { width: 320, height: 700 });
     try {
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
       assert.ok(overflow <= 1, `page is ${overflow}px wider than the viewport`);
@@ -182,10 +166,10 @@ describe('Stagecraft release build', () => {
   });
 
   test('without JavaScript the page explains what it needs', async () => {
-    const context = await browser.newContext({ javaScriptEnabled: false });
+    const context = await env.browser.newContext({ javaScriptEnabled: false });
     try {
       const page = await context.newPage();
-      await page.goto(server.url + '/');
+      await page.goto(env.server.url + '/');
       assert.match(await page.locator('body').innerText(), /needs JavaScript and WebAssembly/);
     } finally {
       await context.close();

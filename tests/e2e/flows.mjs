@@ -1,6 +1,11 @@
 // Helpers for the end-to-end flows: drive the built app by role and accessible name.
 import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { after, before } from 'node:test';
+import { launch } from './browser.mjs';
+import { serve } from './server.mjs';
 
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
@@ -80,4 +85,20 @@ export async function axe(page) {
 
 export async function noAxeViolations(page, state) {
   assert.deepEqual(await axe(page), [], `axe-core violations in the ${state} state`);
+}
+
+/** Serves `dist` and launches Chromium for a `describe` block; both stop after it. */
+export function serveAndLaunch(dist, artifacts) {
+  const env = {};
+  before(async () => {
+    assert.ok(existsSync(join(dist, 'index.html')), `no ${dist}/index.html: run \`trunk build --release\` first`);
+    mkdirSync(artifacts, { recursive: true });
+    env.server = await serve(dist);
+    env.browser = await launch();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.close();
+  });
+  return env;
 }

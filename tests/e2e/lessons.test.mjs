@@ -1,13 +1,10 @@
 // End-to-end: lessons and the training session in the release build. Run by `./x test`.
 // Screenshots go to tests/e2e/artifacts/lesson-*.png.
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launch } from './browser.mjs';
-import { serve } from './server.mjs';
-import { actAs, commit, enabled, noAxeViolations, openApp, promote, runUntil, station } from './flows.mjs';
+import { actAs, commit, enabled, noAxeViolations, openApp, promote, runUntil, serveAndLaunch, station } from './flows.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = process.env.STAGECRAFT_DIST ?? join(here, '..', '..', 'dist');
@@ -29,23 +26,10 @@ async function startLesson(page, title) {
 }
 
 describe('Lessons and the training session', () => {
-  let server;
-  let browser;
-
-  before(async () => {
-    assert.ok(existsSync(join(dist, 'index.html')), `no ${dist}/index.html: run \`trunk build --release\` first`);
-    mkdirSync(artifacts, { recursive: true });
-    server = await serve(dist);
-    browser = await launch();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const env = serveAndLaunch(dist, artifacts);
 
   test('play the first lesson by clicking: objectives turn met, the debrief and quiz follow', async () => {
-    const { page, errors, close } = await openApp(browser, server.url);
+    const { page, errors, close } = await openApp(env.browser, env.server.url);
     try {
       await page.getByRole('button', { name: 'Choose a lesson' }).click();
       assert.match(await page.getByRole('dialog').textContent(), /Not started/);
@@ -97,7 +81,7 @@ describe('Lessons and the training session', () => {
   });
 
   test('a share link opens the same state in a fresh page; a reload resumes the autosave', async () => {
-    const { page, errors, close } = await openApp(browser, server.url);
+    const { page, errors, close } = await openApp(env.browser, env.server.url);
     try {
       await startLesson(page, FIRST);
       await commit(page);
@@ -110,7 +94,7 @@ describe('Lessons and the training session', () => {
       const staging = await page.locator(station('Staging')).textContent();
       const goals = await page.getByTestId('objectives').textContent();
 
-      const fresh = await browser.newContext({ viewport: { width: 1280, height: 800 }, reducedMotion: 'reduce' });
+      const fresh = await env.browser.newContext({ viewport: { width: 1280, height: 800 }, reducedMotion: 'reduce' });
       try {
         const other = await fresh.newPage();
         await other.goto(url);
@@ -131,7 +115,7 @@ describe('Lessons and the training session', () => {
   });
 
   test('a bad scenario file lists every problem with its place; the session stays', async () => {
-    const { page, errors, close } = await openApp(browser, server.url);
+    const { page, errors, close } = await openApp(env.browser, env.server.url);
     try {
       await startLesson(page, FIRST);
       await page.locator('#open-scenario').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from(BROKEN) });
@@ -153,7 +137,7 @@ describe('Lessons and the training session', () => {
   for (const [w, h] of [[1280, 800], [1024, 768], [375, 800]]) {
     for (const theme of ['dark', 'light']) {
       test(`screenshots at ${w}×${h}, ${theme}: picker, lesson with a hint, import error`, async () => {
-        const { page, errors, close } = await openApp(browser, server.url, { width: w, height: h });
+        const { page, errors, close } = await openApp(env.browser, env.server.url, { width: w, height: h });
         try {
           if (theme === 'light') await page.getByRole('button', { name: 'Light theme' }).click();
           await page.getByRole('button', { name: 'Choose a lesson' }).click();

@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use super::{value_of, ActionButton, Snapshot};
+use super::{form_field, ActionButton, Snapshot};
 use crate::sim::{Failure, SimTime, StageId};
 use crate::ui::state::Action;
 
@@ -51,14 +51,7 @@ pub fn Chaos(props: &ChaosProps) -> Html {
     let world = &props.snapshot.world;
     let prod = world.production().config.id.as_str().to_string();
     let form = use_state(|| Form { kind: "crash".into(), stage: prod, delay: "30".into() });
-    let field = |f: fn(&mut Form, String)| {
-        let form = form.clone();
-        Callback::from(move |e: Event| {
-            let mut next = (*form).clone();
-            f(&mut next, value_of(&e));
-            form.set(next);
-        })
-    };
+    let field = |f: fn(&mut Form, String)| form_field(&form, f);
     let fire = |scheduled: bool| {
         let form = form.clone();
         let on = props.on_action.clone();

@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use super::{value_of, ActionButton};
+use super::{form_field, ActionButton};
 use crate::sim::{CommitTraits, ConfigKey, Defect, Migration, TraitsChoice};
 use crate::ui::state::Action;
 
@@ -34,14 +34,7 @@ fn migration(key: &str) -> Migration {
 #[component]
 pub fn CommitForm(props: &CommitFormProps) -> Html {
     let form = use_state(|| Form { summary: "Add gift cards".into(), surprise: false, defect: 0, requires: String::new(), migration: "none".into(), sneaky: false });
-    let field = |f: fn(&mut Form, String)| {
-        let form = form.clone();
-        Callback::from(move |e: Event| {
-            let mut next = (*form).clone();
-            f(&mut next, value_of(&e));
-            form.set(next);
-        })
-    };
+    let field = |f: fn(&mut Form, String)| form_field(&form, f);
     let toggle = |f: fn(&mut Form)| {
         let form = form.clone();
         Callback::from(move |_: Event| {

@@ -57,6 +57,17 @@ pub fn activate(cb: Callback<()>) -> (Callback<MouseEvent>, Callback<KeyboardEve
     (click, key)
 }
 
+/// A change handler that edits one field of a form kept in `use_state`: the form's fields
+/// are plain values, and each input says which one it edits.
+pub fn form_field<F: Clone + 'static>(form: &UseStateHandle<F>, edit: fn(&mut F, String)) -> Callback<Event> {
+    let form = form.clone();
+    Callback::from(move |e: Event| {
+        let mut next = (*form).clone();
+        edit(&mut next, value_of(&e));
+        form.set(next);
+    })
+}
+
 /// The value of the input or select an event came from.
 pub fn value_of(e: &Event) -> String {
     use wasm_bindgen::JsCast;

@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use super::{value_of, ActionButton, Snapshot};
+use super::{form_field, ActionButton, Snapshot};
 use crate::sim::{BackupId, ConfigKey, FlagName};
 use crate::ui::state::Action;
 
@@ -36,14 +36,7 @@ pub fn StageOps(props: &StageOpsProps) -> Html {
     let name = stage.name().to_string();
     let sid = id.as_str().to_string();
     let on = props.on_action.clone();
-    let field = |f: fn(&mut Fields, String)| {
-        let fields = fields.clone();
-        Callback::from(move |e: Event| {
-            let mut next = (*fields).clone();
-            f(&mut next, value_of(&e));
-            fields.set(next);
-        })
-    };
+    let field = |f: fn(&mut Fields, String)| form_field(&fields, f);
     let send = |make: Box<dyn Fn(&Fields) -> Option<Action>>| {
         let on = on.clone();
         let fields = fields.clone();
