@@ -94,8 +94,8 @@ pub fn Station(props: &StationProps) -> Html {
     // Only production has users; in earlier stages the same errors hurt the team, not customers.
     let who = match stage.config.traffic.source {
         TrafficSource::RealUsers => " — users are hurt",
-        TrafficSource::LoadTest => " — load tests failing",
-        TrafficSource::Light => " — developers see errors",
+        TrafficSource::LoadTest => " — load tests fail",
+        TrafficSource::Light => " — devs see errors",
     };
     let error_text = format!("{:.1} % errors{}", err * 100.0, if bad { who } else { "" });
     html! {
