@@ -318,3 +318,14 @@ fn a_bad_rolling_deploy_counts_as_a_failed_change_even_before_it_finishes() {
     run_until(&mut w, 60, |w| w.open_incidents().count() > 0);
     assert_eq!(w.delivery.report(w.now).change_failure_rate, Some(1.0));
 }
+
+#[test]
+fn a_world_without_stages_refuses_commands_instead_of_panicking() {
+    let mut config = quiet_config();
+    config.stages.clear();
+    config.alert_rules.clear();
+    let mut w = World::new(config, 1);
+    w.run_until(SimTime(5));
+    let r = refused(&mut w, "dana", Command::Commit { summary: "x".into(), traits: TraitsChoice::Surprise });
+    assert_eq!(r.kind, RejectionKind::InvalidState);
+}

@@ -14,6 +14,9 @@ pub(crate) fn reject<T>(kind: K, message: impl Into<String>) -> Result<T, Reject
 impl World {
     pub(crate) fn execute(&mut self, actor: &ActorId, command: Command) -> Result<Vec<Event>, Rejection> {
         use Command as C;
+        if self.stages.is_empty() {
+            return reject(K::InvalidState, "This world has no stages, so nothing can be built or deployed.");
+        }
         let stage_index = |w: &World, s: &StageId| w.stage_index(s).ok_or_else(|| Rejection::new(K::NotFound, format!("there is no stage called {s}")));
         match command {
             C::Commit { summary, traits } => self.commit(actor, summary, traits),
