@@ -110,15 +110,18 @@ try {
   // Warm-up is over once the engine's bounded histories (12 h of series, 500 events, 2000
   // audit entries, 50 incidents, 64 releases) have filled; BENCH_WARMUP_SECONDS sets how
   // long that takes (default: the frame phase, ~2.7 simulated days).
+  // The memory phase is autoplay alone, as a projected run would be; BENCH_MEMORY_COMMITS=1
+  // keeps committing every 5 s (then the session's command log grows with the commits).
+  const keepCommitting = process.env.BENCH_MEMORY_COMMITS === '1';
   while (Date.now() - started < WARMUP_SECONDS * 1000) {
     await sleep(5000);
-    await commit();
+    if (keepCommitting) await commit();
   }
   const warm = await memory(page, cdp);
   const simWarm = await page.getByTestId('sim-time').textContent();
   while (Date.now() - started < MEMORY_SECONDS * 1000) {
     await sleep(5000);
-    await commit();
+    if (keepCommitting) await commit();
   }
   await page.getByRole('button', { name: 'Pause the simulation' }).click();
   const after = await memory(page, cdp);
