@@ -77,7 +77,7 @@ impl World {
                 return Err(Rejection {
                     kind: K::ChangeFreeze,
                     message: format!("{} is in a change freeze: {}. Only hotfixes may go in.", stage.name(), w.reason),
-                    explanation: Some(Explanation {
+                    explanation: Some(Box::new(Explanation {
                         rule: format!("Change freeze on {}", stage.name()),
                         threshold: format!(
                             "from {} until {}",
@@ -86,7 +86,7 @@ impl World {
                         ),
                         samples: vec![format!("now: {}", self.now.label(self.config.start_minute_of_day))],
                         verdict: "Promotion blocked. An urgent fix can go through the hotfix path with a release manager's approval.".into(),
-                    }),
+                    })),
                 });
             }
         }
@@ -95,12 +95,12 @@ impl World {
                 return Err(Rejection {
                     kind: K::ErrorBudgetFreeze,
                     message: format!("{}'s error budget is spent; only hotfixes may be promoted until it recovers.", stage.name()),
-                    explanation: Some(Explanation {
+                    explanation: Some(Box::new(Explanation {
                         rule: format!("Error-budget policy for a {:.2} % objective", slo.slo.target * 100.0),
                         threshold: format!("at most {:.0} failed requests this period", slo.budget()),
                         samples: vec![format!("{} failed so far ({:.0} % of the budget)", slo.errors, (1.0 - slo.remaining()) * 100.0)],
                         verdict: "Promotion blocked: reliability work comes first while the budget is spent.".into(),
-                    }),
+                    })),
                 });
             }
         }

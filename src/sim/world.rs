@@ -35,7 +35,8 @@ pub enum RejectionKind {
 pub struct Rejection {
     pub kind: RejectionKind,
     pub message: String,
-    pub explanation: Option<Explanation>,
+    /// Boxed so that `Result<_, Rejection>` stays small on the common, successful path.
+    pub explanation: Option<Box<Explanation>>,
 }
 
 impl Rejection {

@@ -176,7 +176,7 @@ impl AppState {
             }
             Err(rejection) => {
                 let id = self.toast.as_ref().map_or(1, |t| t.id + 1);
-                self.toast = Some(Toast { id, message: rejection.message, explanation: rejection.explanation });
+                self.toast = Some(Toast { id, message: rejection.message, explanation: rejection.explanation.map(|x| *x) });
             }
         }
         self.rev += 1;
