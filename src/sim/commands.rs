@@ -199,13 +199,10 @@ impl World {
         let mut events = Vec::new();
         match &ro.phase {
             Phase::Deploying(DeployProgress::Canary { .. }) => {
-                let n = usize::from(self.stages[i].config.instances.max(1));
                 if let Some(p) = super::deploy::pool_of(&self.stages[i], ro.release) {
-                    let pool = &mut self.stages[i].pools[p];
-                    let template = pool.instances.first().cloned();
+                    let template = self.stages[i].pools[p].instances.first().cloned();
                     if let Some(t) = template.filter(|t| t.is_healthy()) {
-                        pool.instances = vec![t; n];
-                        self.complete(i, &ro, &mut events);
+                        self.promote_canary(i, p, t, &ro, &mut events);
                         return Ok(events);
                     }
                 }

@@ -16,8 +16,16 @@ pub(crate) fn pool_of(stage: &Stage, release: Version) -> Option<usize> {
     stage.pools.iter().rposition(|p| p.release == release && !p.idle)
 }
 
-fn canary_size(instances: u8, weight: u8) -> usize {
+/// Instances a canary needs to carry `weight` percent of a stage of `instances`.
+pub(crate) fn canary_size(instances: u8, weight: u8) -> usize {
     (usize::from(instances) * usize::from(weight)).div_ceil(100).max(1)
+}
+
+/// The biggest active (non-idle) pool other than `except`: the one that takes back traffic.
+pub(crate) fn main_pool(stage: &Stage, except: Option<usize>) -> Option<usize> {
+    (0..stage.pools.len())
+        .filter(|&j| Some(j) != except && !stage.pools[j].idle)
+        .max_by_key(|&j| stage.pools[j].instances.len())
 }
 
 impl World {

@@ -1,7 +1,7 @@
 //! Advancing a deployment each minute, and ending it: completed, stalled or aborted.
 
 use super::command::Strategy;
-use super::deploy::pool_of;
+use super::deploy::{canary_size, main_pool, pool_of};
 use super::event::{Event, EventKind, Explanation};
 use super::rollout::{DeployProgress, Phase, Purpose, Rollout};
 use super::stage::Health;
@@ -131,16 +131,13 @@ impl World {
         if now.since(*step_since).0 >= plan.pause_minutes {
             *step += 1;
             if *step >= plan.steps.len() {
-                let stage = &mut self.stages[i];
-                let pool = &mut stage.pools[p];
-                let template = pool.instances.first().cloned().expect("a canary has instances");
-                pool.instances = vec![template; usize::from(n)];
-                self.complete(i, rollout, events);
+                let template = self.stages[i].pools[p].instances.first().cloned().expect("a canary has instances");
+                self.promote_canary(i, p, template, rollout, events);
                 return false;
             }
             let w = plan.steps[*step];
             *step_since = now;
-            let want = (usize::from(n) * usize::from(w)).div_ceil(100).max(1);
+            let want = canary_size(n, w);
             let have = self.stages[i].pools[p].instances.len();
             if want > have {
                 let extra = self.starting_instances(want - have);
@@ -172,10 +169,18 @@ impl World {
         (0..count).map(|_| super::stage::Instance { health: Health::Starting { ready_at }, memory: 0.3 }).collect()
     }
 
+    /// Scales the canary pool `p` to the stage's full size (copies of its warmed-up
+    /// `template` instance) and makes it the only serving release.
+    pub(crate) fn promote_canary(&mut self, i: usize, p: usize, template: super::stage::Instance, rollout: &Rollout, events: &mut Vec<Event>) {
+        let n = usize::from(self.stages[i].config.instances.max(1));
+        self.stages[i].pools[p].instances = vec![template; n];
+        self.complete(i, rollout, events);
+    }
+
     /// Sets the canary's share and gives the rest to the largest other serving pool.
     pub(crate) fn set_canary_weight(&mut self, i: usize, canary: usize, weight: u8) {
         let stage = &mut self.stages[i];
-        let stable = (0..stage.pools.len()).filter(|&j| j != canary && !stage.pools[j].idle).max_by_key(|&j| stage.pools[j].instances.len());
+        let stable = main_pool(stage, Some(canary));
         for (j, pool) in stage.pools.iter_mut().enumerate() {
             pool.weight = if j == canary {
                 weight
@@ -196,7 +201,7 @@ impl World {
         if let Some(p) = pool_of(stage, release) {
             stage.pools.remove(p);
         }
-        if let Some(best) = (0..stage.pools.len()).filter(|&j| !stage.pools[j].idle).max_by_key(|&j| stage.pools[j].instances.len()) {
+        if let Some(best) = main_pool(stage, None) {
             for (j, pool) in stage.pools.iter_mut().enumerate() {
                 pool.weight = if j == best { 100 } else { 0 };
             }
