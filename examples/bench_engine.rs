@@ -40,8 +40,21 @@ fn main() {
     runs.sort_by(|a, b| a.partial_cmp(b).unwrap());
     let median = runs[runs.len() / 2];
     println!("engine: one simulated year ({minutes} ticks, 3 stages, 20 commits/day)");
-    println!("  median {:.1} ms over {} seeds (min {:.1} ms, max {:.1} ms)", median * 1e3, runs.len(), runs[0] * 1e3, runs[runs.len() - 1] * 1e3);
-    println!("  {:.0} ticks/s, {:.0} events/s (last run: {events} events)", minutes as f64 / median, events as f64 / median);
-    println!("  serialised world after 30 days / after 365 days: {} / {} bytes (bounded state)", sizes[0], sizes[1]);
+    println!(
+        "  median {:.1} ms over {} seeds (min {:.1} ms, max {:.1} ms)",
+        median * 1e3,
+        runs.len(),
+        runs[0] * 1e3,
+        runs[runs.len() - 1] * 1e3
+    );
+    println!(
+        "  {:.0} ticks/s, {:.0} events/s (last run: {events} events)",
+        minutes as f64 / median,
+        events as f64 / median
+    );
+    println!(
+        "  serialised world after 30 days / after 365 days: {} / {} bytes (bounded state)",
+        sizes[0], sizes[1]
+    );
     println!("  budget: ≤ 100 ms natively");
 }

@@ -265,12 +265,21 @@ fn lessons_use_only_the_engine_no_ui_or_browser_crates_and_no_wall_clock() {
         // Imports point ui -> lessons -> sim: nothing here may name the ui module.
         let toks = tokens(&src);
         for w in toks.windows(4) {
-            if let [(line, Tok::Ident(a)), (_, Tok::Punct(':')), (_, Tok::Punct(':')), (_, Tok::Ident(b))] = w {
+            if let [(line, Tok::Ident(a)), (_, Tok::Punct(':')), (_, Tok::Punct(':')), (_, Tok::Ident(b))] =
+                w
+            {
                 if (a == "crate" || a == "stagecraft" || a == "super") && b == "ui" {
-                    report.push(format!("{}:{line}: reaches into the ui layer", file.display()));
+                    report.push(format!(
+                        "{}:{line}: reaches into the ui layer",
+                        file.display()
+                    ));
                 }
             }
         }
     }
-    assert!(report.is_empty(), "src/lessons may use only crate::sim, serde and serde_json:\n{}", report.join("\n"));
+    assert!(
+        report.is_empty(),
+        "src/lessons may use only crate::sim, serde and serde_json:\n{}",
+        report.join("\n")
+    );
 }

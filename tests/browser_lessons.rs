@@ -33,7 +33,11 @@ async fn mount(hash: &str) -> (Element, yew::AppHandle<App>) {
 }
 
 fn el(root: &Element, selector: &str) -> HtmlElement {
-    root.query_selector(selector).unwrap().unwrap_or_else(|| panic!("no element matches {selector}")).dyn_into().unwrap()
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("no element matches {selector}"))
+        .dyn_into()
+        .unwrap()
 }
 
 fn text(root: &Element, selector: &str) -> String {
@@ -56,7 +60,10 @@ async fn the_picker_lists_every_lesson_with_concepts_and_progress_then_starts_on
     let (root, handle) = mount("").await;
     assert_eq!(text(&root, "#lesson-heading"), "Free play");
     click(&root, ".lesson button.primary").await;
-    assert_eq!(count(&root, ".lesson-list > li"), lessons::ids().len() as u32);
+    assert_eq!(
+        count(&root, ".lesson-list > li"),
+        lessons::ids().len() as u32
+    );
     let first = text(&root, ".lesson-list > li:first-child");
     assert!(first.contains("Your first trip to production"), "{first}");
     assert!(first.contains("Not started"));
@@ -65,7 +72,10 @@ async fn the_picker_lists_every_lesson_with_concepts_and_progress_then_starts_on
 
     click(&root, START_FIRST).await;
     assert_eq!(count(&root, "#picker"), 0, "the picker closes");
-    assert_eq!(text(&root, "#lesson-heading"), "Your first trip to production");
+    assert_eq!(
+        text(&root, "#lesson-heading"),
+        "Your first trip to production"
+    );
     // The checklist: the goal is not met yet; "gates not overridden" holds until it fails.
     assert_eq!(count(&root, "[data-testid=objectives] li"), 3);
     assert!(count(&root, ".objective.not-yet") >= 1);
@@ -105,8 +115,16 @@ fn solved_link() -> String {
 #[wasm_bindgen_test]
 async fn a_share_link_reproduces_a_won_lesson_with_its_debrief_and_quiz() {
     let (root, handle) = mount(&format!("s={}", solved_link())).await;
-    assert_eq!(text(&root, "#lesson-heading"), "Your first trip to production");
-    assert_eq!(count(&root, "[data-testid=objectives] .objective.met"), 3, "{}", text(&root, "[data-testid=objectives]"));
+    assert_eq!(
+        text(&root, "#lesson-heading"),
+        "Your first trip to production"
+    );
+    assert_eq!(
+        count(&root, "[data-testid=objectives] .objective.met"),
+        3,
+        "{}",
+        text(&root, "[data-testid=objectives]")
+    );
     assert!(text(&root, "[data-testid=verdict]").starts_with("Lesson won at"));
     // The link leaves the address so a reload resumes the autosave instead.
     assert_eq!(web_sys::window().unwrap().location().hash().unwrap(), "");
@@ -118,7 +136,10 @@ async fn a_share_link_reproduces_a_won_lesson_with_its_debrief_and_quiz() {
     assert!(debrief.contains("Deploys to production"));
     assert!(debrief.contains("A change reached users only after"));
     let q1 = "#debrief fieldset.quiz-question:first-of-type";
-    assert!(el(&root, &format!("{q1} button")).has_attribute("disabled"), "nothing chosen yet");
+    assert!(
+        el(&root, &format!("{q1} button")).has_attribute("disabled"),
+        "nothing chosen yet"
+    );
     click(&root, &format!("{q1} label:nth-of-type(1) input")).await;
     click(&root, &format!("{q1} button")).await;
     assert!(text(&root, q1).contains("Not quite."));
@@ -149,7 +170,10 @@ async fn copy_link_gives_a_link_that_opens_the_same_state() {
 
     let (root, handle) = mount(&format!("s={link}")).await;
     assert_eq!(text(&root, "[data-testid=sim-time]"), time);
-    assert!(text(&root, ".timeline").contains("Commit"), "the commit was replayed");
+    assert!(
+        text(&root, ".timeline").contains("Commit"),
+        "the commit was replayed"
+    );
     assert_eq!(count(&root, "[data-testid=notice]"), 0);
     handle.destroy();
 }
@@ -165,7 +189,10 @@ async fn undo_replays_the_log_without_the_last_command() {
     click(&root, r#"button[title^="Step one simulated minute"]"#).await;
     click(&root, "#undo").await;
     assert_eq!(text(&root, "[data-testid=sim-time]"), "Day 1 09:01");
-    assert!(el(&root, "#undo").has_attribute("disabled"), "the log is empty again");
+    assert!(
+        el(&root, "#undo").has_attribute("disabled"),
+        "the log is empty again"
+    );
     handle.destroy();
 }
 

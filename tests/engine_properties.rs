@@ -31,16 +31,25 @@ fn strategy() -> impl Strategy<Value = stagecraft::sim::Strategy> {
         (0..5u8).prop_map(|batch| stagecraft::sim::Strategy::Rolling { batch }),
         Just(stagecraft::sim::Strategy::BlueGreen),
         Just(stagecraft::sim::Strategy::Canary(CanaryPlan::default())),
-        Just(stagecraft::sim::Strategy::DarkLaunch { flag: FlagName::new("dark") }),
+        Just(stagecraft::sim::Strategy::DarkLaunch {
+            flag: FlagName::new("dark")
+        }),
     ]
 }
 
 fn failure() -> impl Strategy<Value = Failure> {
     prop_oneof![
         stage().prop_map(|stage| Failure::InstanceCrash { stage }),
-        (stage(), 0..90u32).prop_map(|(stage, minutes)| Failure::DependencyOutage { stage, minutes }),
+        (stage(), 0..90u32)
+            .prop_map(|(stage, minutes)| Failure::DependencyOutage { stage, minutes }),
         (stage(), 0..90u32).prop_map(|(stage, minutes)| Failure::DatabaseOutage { stage, minutes }),
-        (stage(), -2.0..20.0f64, 1..60u32).prop_map(|(stage, factor, minutes)| Failure::TrafficSpike { stage, factor, minutes }),
+        (stage(), -2.0..20.0f64, 1..60u32).prop_map(|(stage, factor, minutes)| {
+            Failure::TrafficSpike {
+                stage,
+                factor,
+                minutes,
+            }
+        }),
         stage().prop_map(|stage| Failure::DataLoss { stage }),
         stage().prop_map(|stage| Failure::RegionOutage { stage }),
         stage().prop_map(|stage| Failure::CertificateExpiry { stage }),
@@ -51,7 +60,11 @@ fn failure() -> impl Strategy<Value = Failure> {
 
 fn command() -> impl Strategy<Value = Command> {
     let defect = (0..7usize).prop_map(|i| Defect::ALL[i]);
-    let migration = prop_oneof![Just(Migration::None), Just(Migration::Additive), Just(Migration::Destructive)];
+    let migration = prop_oneof![
+        Just(Migration::None),
+        Just(Migration::Additive),
+        Just(Migration::Destructive)
+    ];
     prop_oneof![
         3 => (defect, migration, any::<bool>()).prop_map(|(defect, migration, needs)| Command::Commit {
             summary: "change".into(),
@@ -113,17 +126,38 @@ fn check_metrics(w: &World) {
         assert!(m.errors <= m.requests, "errors within requests");
         assert!(m.p95_ms.is_finite() && m.p95_ms >= 0.0);
         assert!(m.saturation.is_finite() && m.saturation >= 0.0);
-        assert!((0.0..=1.01).contains(&m.memory), "memory share {}", m.memory);
+        assert!(
+            (0.0..=1.01).contains(&m.memory),
+            "memory share {}",
+            m.memory
+        );
         let total: u32 = s.pools.iter().map(|p| u32::from(p.weight)).sum();
-        assert!(total == 100 || total == 0 || s.pools.is_empty(), "weights sum to 100, got {total}: {:?}", s.pools);
+        assert!(
+            total == 100 || total == 0 || s.pools.is_empty(),
+            "weights sum to 100, got {total}: {:?}",
+            s.pools
+        );
         if s.rollout.is_none() {
-            let active: Vec<_> = s.pools.iter().filter(|p| !p.idle).map(|p| p.release).collect();
+            let active: Vec<_> = s
+                .pools
+                .iter()
+                .filter(|p| !p.idle)
+                .map(|p| p.release)
+                .collect();
             let mut unique = active.clone();
             unique.dedup();
-            assert_eq!(active.len(), unique.len(), "no two active pools run the same release once settled: {:?}", s.pools);
+            assert_eq!(
+                active.len(),
+                unique.len(),
+                "no two active pools run the same release once settled: {:?}",
+                s.pools
+            );
         }
         let running: usize = s.pools.iter().map(|p| p.instances.len()).sum();
-        assert!(running <= 3 * usize::from(s.config.instances.max(1)), "instances stay bounded: {running}");
+        assert!(
+            running <= 3 * usize::from(s.config.instances.max(1)),
+            "instances stay bounded: {running}"
+        );
         if let Some(slo) = &s.monitor.slo {
             assert!(slo.remaining().is_finite());
         }

@@ -8,7 +8,11 @@ use stagecraft::lessons::{self, Problem};
 use stagecraft::sim::time::SimTime;
 
 fn corpus(name: &str) -> String {
-    std::fs::read_to_string(format!("{}/tests/corpus/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    std::fs::read_to_string(format!(
+        "{}/tests/corpus/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
 }
 
 fn problems(name: &str) -> Vec<Problem> {
@@ -25,7 +29,10 @@ fn problems(name: &str) -> Vec<Problem> {
 }
 
 fn text(p: &[Problem]) -> String {
-    p.iter().map(|x| x.to_string()).collect::<Vec<_>>().join("\n")
+    p.iter()
+        .map(|x| x.to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[test]
@@ -37,7 +44,12 @@ fn an_empty_file_is_refused() {
 #[test]
 fn text_that_is_not_json_gets_a_line_and_column() {
     let p = problems("not-json.txt");
-    assert_eq!((p[0].location.line, p[0].location.column), (Some(1), Some(2)), "{}", text(&p));
+    assert_eq!(
+        (p[0].location.line, p[0].location.column),
+        (Some(1), Some(2)),
+        "{}",
+        text(&p)
+    );
     let p = problems("missing-comma.json");
     assert_eq!(p[0].location.line, Some(3), "{}", text(&p));
     assert!(p[0].message.contains("not valid JSON"));
@@ -48,7 +60,11 @@ fn an_unknown_format_version_is_named() {
     let p = problems("unknown-version.json");
     assert_eq!(p.len(), 1);
     assert_eq!(p[0].location.path.as_deref(), Some("format"));
-    assert!(p[0].message.contains("unknown format version 2"), "{}", text(&p));
+    assert!(
+        p[0].message.contains("unknown format version 2"),
+        "{}",
+        text(&p)
+    );
     assert_eq!(p[0].expected.as_deref(), Some("1"));
 }
 
@@ -62,13 +78,21 @@ fn unknown_and_duplicate_fields_are_refused_with_their_place() {
     assert_eq!(p[0].location.line, Some(1));
     // Fields the engine's own types would silently ignore (inside commands) are caught too.
     let p = problems("unknown-command-field.json");
-    assert!(text(&p).contains("solution[0].command.take_backup.extra"), "{}", text(&p));
+    assert!(
+        text(&p).contains("solution[0].command.take_backup.extra"),
+        "{}",
+        text(&p)
+    );
 }
 
 #[test]
 fn wrong_types_and_impossible_numbers_are_refused() {
     let p = problems("wrong-type.json");
-    assert!(text(&p).contains("invalid type: string \"one\", expected u64"), "{}", text(&p));
+    assert!(
+        text(&p).contains("invalid type: string \"one\", expected u64"),
+        "{}",
+        text(&p)
+    );
     assert_eq!(p[0].location.path.as_deref(), Some("seed"));
     for name in ["infinite-number.json", "nan.json"] {
         let p = problems(name);
@@ -78,17 +102,34 @@ fn wrong_types_and_impossible_numbers_are_refused() {
     assert!(text(&p).contains("-5"), "{}", text(&p));
     let p = problems("probability-over-one.json");
     let t = text(&p);
-    assert!(t.contains("setup.flaky_test_rate: 1.5 is not a probability"), "{t}");
-    assert!(t.contains("setup.scripted_commits[0].detection.unit_tests: 2 is not a probability"), "{t}");
+    assert!(
+        t.contains("setup.flaky_test_rate: 1.5 is not a probability"),
+        "{t}"
+    );
+    assert!(
+        t.contains("setup.scripted_commits[0].detection.unit_tests: 2 is not a probability"),
+        "{t}"
+    );
 }
 
 #[test]
 fn references_to_things_that_do_not_exist_are_all_reported() {
     let p = problems("bad-references.json");
     let t = text(&p);
-    assert!(t.contains("objectives[0].stage: there is no stage \"qa\" (expected one of: dev, staging, prod)"), "{t}");
-    assert!(t.contains("objectives[0].release: v9.0.0 can never exist"), "{t}");
-    assert!(t.contains("solution[0].actor: there is no actor \"bob\""), "{t}");
+    assert!(
+        t.contains(
+            "objectives[0].stage: there is no stage \"qa\" (expected one of: dev, staging, prod)"
+        ),
+        "{t}"
+    );
+    assert!(
+        t.contains("objectives[0].release: v9.0.0 can never exist"),
+        "{t}"
+    );
+    assert!(
+        t.contains("solution[0].actor: there is no actor \"bob\""),
+        "{t}"
+    );
 }
 
 #[test]
@@ -121,18 +162,38 @@ fn timeline_failures_must_name_real_stages_and_fit_their_ranges() {
 fn scale_commands_must_stay_within_the_engine_bounds() {
     let p = problems("bad-scale.json");
     let t = text(&p);
-    assert!(t.contains("solution[0].command.scale.instances: 0 instances is out of range (expected 1 to 24)"), "{t}");
-    assert!(t.contains("solution[1].command.scale.instances: 30 instances is out of range"), "{t}");
-    assert!(t.contains("solution[2].command: there is no stage \"qa\""), "{t}");
-    assert!(t.contains("mistake.commands[0].command.scale.instances: 25 instances"), "{t}");
+    assert!(
+        t.contains(
+            "solution[0].command.scale.instances: 0 instances is out of range (expected 1 to 24)"
+        ),
+        "{t}"
+    );
+    assert!(
+        t.contains("solution[1].command.scale.instances: 30 instances is out of range"),
+        "{t}"
+    );
+    assert!(
+        t.contains("solution[2].command: there is no stage \"qa\""),
+        "{t}"
+    );
+    assert!(
+        t.contains("mistake.commands[0].command.scale.instances: 25 instances"),
+        "{t}"
+    );
 }
 
 #[test]
 fn the_starting_release_traits_are_checked_like_any_commit() {
     let p = problems("bad-initial-traits.json");
     let t = text(&p);
-    assert!(t.contains("setup.initial_traits.detection.security_scan: 1.5 is not a probability"), "{t}");
-    assert!(t.contains("setup.initial_traits.requires_config: is not a valid setting name"), "{t}");
+    assert!(
+        t.contains("setup.initial_traits.detection.security_scan: 1.5 is not a probability"),
+        "{t}"
+    );
+    assert!(
+        t.contains("setup.initial_traits.requires_config: is not a valid setting name"),
+        "{t}"
+    );
     assert!(t.contains("setup.initial_traits.migration: the starting release's migrations ran before the scenario began (expected none)"), "{t}");
 }
 
@@ -140,10 +201,24 @@ fn the_starting_release_traits_are_checked_like_any_commit() {
 fn an_error_rate_window_must_be_a_real_window() {
     let p = problems("bad-objective-window.json");
     let t = text(&p);
-    assert!(t.contains("objectives[0].stage: there is no stage \"qa\""), "{t}");
-    assert!(t.contains("objectives[0].max_error_rate: 1.5 is not a probability"), "{t}");
-    assert!(t.contains("objectives[0].until: the window ends (minute 100) before it starts (minute 300)"), "{t}");
-    assert!(t.contains("objectives[1].from: minute 99999999 is out of range"), "{t}");
+    assert!(
+        t.contains("objectives[0].stage: there is no stage \"qa\""),
+        "{t}"
+    );
+    assert!(
+        t.contains("objectives[0].max_error_rate: 1.5 is not a probability"),
+        "{t}"
+    );
+    assert!(
+        t.contains(
+            "objectives[0].until: the window ends (minute 100) before it starts (minute 300)"
+        ),
+        "{t}"
+    );
+    assert!(
+        t.contains("objectives[1].from: minute 99999999 is out of range"),
+        "{t}"
+    );
 }
 
 #[test]
@@ -151,14 +226,21 @@ fn markup_and_script_links_are_refused_anywhere() {
     let p = problems("markup.json");
     let t = text(&p);
     assert!(t.contains("at title: text may not contain < or >"), "{t}");
-    assert!(t.contains("at summary: text may not contain javascript:"), "{t}");
+    assert!(
+        t.contains("at summary: text may not contain javascript:"),
+        "{t}"
+    );
 }
 
 #[test]
 fn nesting_too_deep_is_refused_before_parsing() {
     let p = problems("too-deep.json");
     assert_eq!(p.len(), 1);
-    assert!(p[0].message.contains("nested more than 32 deep"), "{}", text(&p));
+    assert!(
+        p[0].message.contains("nested more than 32 deep"),
+        "{}",
+        text(&p)
+    );
     assert_eq!(p[0].location.column, Some(33));
 }
 
@@ -167,7 +249,11 @@ fn files_over_one_megabyte_are_refused_before_parsing() {
     let big = format!("{{\"debrief\": \"{}\"}}", "a".repeat(1024 * 1024));
     let p = lessons::load_str("big.json", &big).unwrap_err();
     assert_eq!(p.len(), 1);
-    assert!(p[0].message.contains("limit is 1048576 bytes"), "{}", text(&p));
+    assert!(
+        p[0].message.contains("limit is 1048576 bytes"),
+        "{}",
+        text(&p)
+    );
 }
 
 #[test]
@@ -180,7 +266,12 @@ fn a_built_in_lesson_round_trips_through_export_and_import() {
 
 fn sample_session() -> SharedSession {
     let lesson = lessons::load("first-promotion").unwrap();
-    SharedSession { scenario: ScenarioRef::Lesson("first-promotion".into()), seed: 11, log: lesson.file.solution.clone(), now: SimTime(150) }
+    SharedSession {
+        scenario: ScenarioRef::Lesson("first-promotion".into()),
+        seed: 11,
+        log: lesson.file.solution.clone(),
+        now: SimTime(150),
+    }
 }
 
 #[test]
@@ -188,29 +279,49 @@ fn share_links_round_trip_and_rebuild_the_same_world() {
     let s = sample_session();
     let link = share::encode(&s).unwrap();
     assert!(link.starts_with("1."));
-    assert!(link.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)), "URL-safe: {link}");
+    assert!(
+        link.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)),
+        "URL-safe: {link}"
+    );
     let back = share::decode(&link).unwrap();
     assert_eq!(back, s);
     let lesson = lessons::load("first-promotion").unwrap();
-    assert_eq!(lesson.replay(&back.log, back.now), lesson.replay(&s.log, s.now));
+    assert_eq!(
+        lesson.replay(&back.log, back.now),
+        lesson.replay(&s.log, s.now)
+    );
 }
 
 #[test]
 fn truncated_tampered_and_foreign_links_get_clear_errors() {
     let link = share::encode(&sample_session()).unwrap();
-    assert_eq!(share::decode(&link[..link.len() - 3]), Err(LinkError::Checksum));
+    assert_eq!(
+        share::decode(&link[..link.len() - 3]),
+        Err(LinkError::Checksum)
+    );
     let cut = link.rfind('.').unwrap();
     let truncated = format!("{}.{}", &link[..cut - 10], &link[cut + 1..]);
     assert_eq!(share::decode(&truncated), Err(LinkError::Checksum));
     let mut tampered: Vec<char> = link.chars().collect();
     tampered[10] = if tampered[10] == 'A' { 'B' } else { 'A' };
-    assert_eq!(share::decode(&tampered.into_iter().collect::<String>()), Err(LinkError::Checksum));
-    assert!(matches!(share::decode(&format!("9{}", &link[1..])), Err(LinkError::UnknownVersion(v)) if v == "9"));
+    assert_eq!(
+        share::decode(&tampered.into_iter().collect::<String>()),
+        Err(LinkError::Checksum)
+    );
+    assert!(
+        matches!(share::decode(&format!("9{}", &link[1..])), Err(LinkError::UnknownVersion(v)) if v == "9")
+    );
     assert_eq!(share::decode(""), Err(LinkError::Empty));
-    assert!(matches!(share::decode("hello"), Err(LinkError::Malformed(_))));
+    assert!(matches!(
+        share::decode("hello"),
+        Err(LinkError::Malformed(_))
+    ));
     assert!(share::decode("1.!!!!.00000000").is_err());
     // A well-formed link with a hostile payload is still validated.
-    let payload = share::base64url_encode(br#"{"scenario":{"lesson":"x"},"seed":1,"log":[],"now":0,"extra":1}"#);
+    let payload = share::base64url_encode(
+        br#"{"scenario":{"lesson":"x"},"seed":1,"log":[],"now":0,"extra":1}"#,
+    );
     let forged = format!("1.{payload}.{:08x}", share::fnv32(payload.as_bytes()));
     assert!(matches!(share::decode(&forged), Err(LinkError::Invalid(_))));
 }
@@ -219,7 +330,12 @@ fn truncated_tampered_and_foreign_links_get_clear_errors() {
 fn sessions_too_big_for_a_link_are_refused_so_the_ui_offers_a_file() {
     let mut s = sample_session();
     let one = s.log[0].clone();
-    s.log = (0..400).map(|i| stagecraft::sim::replay::LoggedCommand { at: SimTime(i), ..one.clone() }).collect();
+    s.log = (0..400)
+        .map(|i| stagecraft::sim::replay::LoggedCommand {
+            at: SimTime(i),
+            ..one.clone()
+        })
+        .collect();
     s.now = SimTime(400);
     assert!(matches!(share::encode(&s), Err(LinkError::TooLong { .. })));
     let file = share::session_to_string(&s);
@@ -229,11 +345,17 @@ fn sessions_too_big_for_a_link_are_refused_so_the_ui_offers_a_file() {
 #[test]
 fn session_files_are_validated() {
     let good = share::session_to_string(&sample_session());
-    let p = share::session_from_str("s.json", &good.replace("stagecraft-session", "something-else")).unwrap_err();
+    let p = share::session_from_str(
+        "s.json",
+        &good.replace("stagecraft-session", "something-else"),
+    )
+    .unwrap_err();
     assert_eq!(p[0].location.path.as_deref(), Some("kind"));
-    let p = share::session_from_str("s.json", &good.replacen("\"seed\"", "\"sneed\"", 1)).unwrap_err();
+    let p =
+        share::session_from_str("s.json", &good.replacen("\"seed\"", "\"sneed\"", 1)).unwrap_err();
     assert!(!p.is_empty());
-    let p = share::session_from_str("s.json", &good.replacen("\"now\": 150", "\"now\": 5", 1)).unwrap_err();
+    let p = share::session_from_str("s.json", &good.replacen("\"now\": 150", "\"now\": 5", 1))
+        .unwrap_err();
     assert!(text(&p).contains("time order"), "{}", text(&p));
 }
 

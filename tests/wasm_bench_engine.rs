@@ -28,7 +28,17 @@ fn one_simulated_year_in_wasm() {
     }
     runs.sort_by(|a, b| a.partial_cmp(b).unwrap());
     let median = runs[runs.len() / 2];
-    console_log!("engine (wasm32, Chromium): one simulated year ({minutes} ticks, 3 stages, 20 commits/day)");
-    console_log!("  median {median:.0} ms over {} seeds (min {:.0} ms, max {:.0} ms)", runs.len(), runs[0], runs[runs.len() - 1]);
-    console_log!("  {:.0} events/s (last run: {events} events); budget: ≤ 250 ms in wasm", events as f64 / (median / 1000.0));
+    console_log!(
+        "engine (wasm32, Chromium): one simulated year ({minutes} ticks, 3 stages, 20 commits/day)"
+    );
+    console_log!(
+        "  median {median:.0} ms over {} seeds (min {:.0} ms, max {:.0} ms)",
+        runs.len(),
+        runs[0],
+        runs[runs.len() - 1]
+    );
+    console_log!(
+        "  {:.0} events/s (last run: {events} events); budget: ≤ 250 ms in wasm",
+        events as f64 / (median / 1000.0)
+    );
 }

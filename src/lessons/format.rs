@@ -73,7 +73,11 @@ impl Concept {
         use Concept as C;
         match self {
             C::PathOfAChange => 1,
-            C::UserExperience | C::Reliability | C::Security | C::ContinuousMonitoring | C::StreamlinedDeployment => 2,
+            C::UserExperience
+            | C::Reliability
+            | C::Security
+            | C::ContinuousMonitoring
+            | C::StreamlinedDeployment => 2,
             C::Ecommerce | C::Banking | C::Healthcare => 4,
             C::DeliveryMeasures | C::UserImpact => 5,
             _ => 3,

@@ -80,11 +80,20 @@ pub fn catalog() -> Vec<LessonSummary> {
 /// Loads a built-in lesson by id.
 pub fn load(id: &str) -> Result<Lesson, Vec<Problem>> {
     let Some((_, text)) = builtin::FILES.iter().find(|(x, _)| *x == id) else {
-        return Err(vec![Problem::in_file(id, format!("there is no built-in lesson \"{id}\"")).expecting(format!("one of: {}", ids().join(", ")))]);
+        return Err(vec![Problem::in_file(
+            id,
+            format!("there is no built-in lesson \"{id}\""),
+        )
+        .expecting(format!("one of: {}", ids().join(", ")))]);
     };
     let lesson = load_str(&format!("static/lessons/{id}.json"), text)?;
     if lesson.file.id != id {
-        return Err(vec![Problem::at_path(id, "id", format!("the file says its id is \"{}\"", lesson.file.id)).expecting(id.to_string())]);
+        return Err(vec![Problem::at_path(
+            id,
+            "id",
+            format!("the file says its id is \"{}\"", lesson.file.id),
+        )
+        .expecting(id.to_string())]);
     }
     Ok(lesson)
 }
@@ -93,7 +102,11 @@ pub fn load(id: &str) -> Result<Lesson, Vec<Problem>> {
 pub fn load_str(file: &str, text: &str) -> Result<Lesson, Vec<Problem>> {
     let (scenario, config) = validate::read(file, text)?;
     let instructor = validate::instructor(&config);
-    Ok(Lesson { file: scenario, config, instructor })
+    Ok(Lesson {
+        file: scenario,
+        config,
+        instructor,
+    })
 }
 
 impl Lesson {
@@ -168,7 +181,12 @@ impl Lesson {
 
     /// Failures waiting on the timeline, for the instructor panel.
     pub fn upcoming(&self, now: SimTime) -> Vec<(SimTime, &Failure)> {
-        self.config.timeline.iter().filter(|t| t.at > now).map(|t| (t.at, &t.failure)).collect()
+        self.config
+            .timeline
+            .iter()
+            .filter(|t| t.at > now)
+            .map(|t| (t.at, &t.failure))
+            .collect()
     }
 }
 
@@ -190,7 +208,12 @@ impl Session {
     pub fn with_seed(lesson: Lesson, seed: u64) -> Session {
         let world = lesson.world_with_seed(seed);
         let progress = lesson.progress();
-        let mut s = Session { lesson, world, log: Vec::new(), progress };
+        let mut s = Session {
+            lesson,
+            world,
+            log: Vec::new(),
+            progress,
+        };
         s.observe();
         s
     }
@@ -210,7 +233,11 @@ impl Session {
     /// Applies a learner's command now; it is logged whether or not it is refused, so a
     /// replay reproduces the refusal (and its audit entry) too.
     pub fn apply(&mut self, actor: &ActorId, command: Command) -> Result<Vec<Event>, Rejection> {
-        self.log.push(LoggedCommand { at: self.world.now, actor: actor.clone(), command: command.clone() });
+        self.log.push(LoggedCommand {
+            at: self.world.now,
+            actor: actor.clone(),
+            command: command.clone(),
+        });
         let result = self.world.apply(actor, command);
         self.observe();
         result

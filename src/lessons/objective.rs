@@ -34,7 +34,10 @@ impl TryFrom<String> for ReleaseRef {
             "initial" => Ok(ReleaseRef::Initial),
             "hotfix" => Ok(ReleaseRef::Hotfix),
             "any_new" => Ok(ReleaseRef::AnyNew),
-            v => v.parse().map(ReleaseRef::Exactly).map_err(|e| format!("{e}, or one of initial, hotfix, any_new")),
+            v => v
+                .parse()
+                .map(ReleaseRef::Exactly)
+                .map_err(|e| format!("{e}, or one of initial, hotfix, any_new")),
         }
     }
 }
@@ -137,7 +140,10 @@ pub enum Objective {
     /// `stage`'s database was restored from a backup and is readable.
     BackupRestored { stage: StageId },
     /// Every applied promotion into `stage` used this strategy (and there was at least one).
-    DeployedVia { stage: StageId, strategy: StrategyKind },
+    DeployedVia {
+        stage: StageId,
+        strategy: StrategyKind,
+    },
     /// No one skipped the gates.
     GatesNotOverridden,
     /// No deployment into `stage` stalled (instances that never became healthy).
@@ -196,7 +202,10 @@ pub enum Verdict {
 }
 
 pub fn verdict(statuses: &[ObjectiveStatus]) -> Verdict {
-    if statuses.iter().any(|s| matches!(s.status, Status::Failed { .. })) {
+    if statuses
+        .iter()
+        .any(|s| matches!(s.status, Status::Failed { .. }))
+    {
         Verdict::Lost
     } else if !statuses.is_empty() && statuses.iter().all(|s| s.status == Status::Met) {
         Verdict::Won
@@ -206,7 +215,9 @@ pub fn verdict(statuses: &[ObjectiveStatus]) -> Verdict {
 }
 
 fn failed(reason: impl Into<String>) -> Status {
-    Status::Failed { reason: reason.into() }
+    Status::Failed {
+        reason: reason.into(),
+    }
 }
 
 fn met_if(cond: bool) -> Status {
@@ -220,10 +231,12 @@ fn met_if(cond: bool) -> Status {
 /// Whether a logged command was applied (not refused), judged from the audit log.
 pub fn was_applied(world: &World, entry: &LoggedCommand) -> bool {
     let action = entry.command.describe();
-    world
-        .audit
-        .entries()
-        .any(|a| a.at == entry.at && a.actor == entry.actor && a.action == action && a.outcome == Outcome::Applied)
+    world.audit.entries().any(|a| {
+        a.at == entry.at
+            && a.actor == entry.actor
+            && a.action == action
+            && a.outcome == Outcome::Applied
+    })
 }
 
 /// "13:05" on the first day, "day 2 13:05" after.
@@ -238,7 +251,9 @@ fn clock(world: &World, t: SimTime) -> String {
 }
 
 fn stage_name(world: &World, s: &StageId) -> String {
-    world.stage(s).map_or(s.to_string(), |st| st.name().to_string())
+    world
+        .stage(s)
+        .map_or(s.to_string(), |st| st.name().to_string())
 }
 
 impl Objective {
@@ -247,36 +262,81 @@ impl Objective {
         use Objective as O;
         let n = |s: &StageId| stage_name(world, s);
         match self {
-            O::ReleaseServes { stage, release, percent, max_error_rate } => {
-                let share = if *percent >= 100 { "all of".to_string() } else { format!("at least {percent} % of") };
-                let errs = max_error_rate.map(|e| format!(", with an error rate under {:.1} %", e * 100.0)).unwrap_or_default();
+            O::ReleaseServes {
+                stage,
+                release,
+                percent,
+                max_error_rate,
+            } => {
+                let share = if *percent >= 100 {
+                    "all of".to_string()
+                } else {
+                    format!("at least {percent} % of")
+                };
+                let errs = max_error_rate
+                    .map(|e| format!(", with an error rate under {:.1} %", e * 100.0))
+                    .unwrap_or_default();
                 format!("{release} serves {share} {}{errs}", n(stage))
             }
-            O::NeverFullyServed { stage, release } => format!("{release} never takes over {}", n(stage)),
-            O::RestoredWithin { stage, minutes } => format!("Service in {} restored within {minutes} min of any incident", n(stage)),
+            O::NeverFullyServed { stage, release } => {
+                format!("{release} never takes over {}", n(stage))
+            }
+            O::RestoredWithin { stage, minutes } => format!(
+                "Service in {} restored within {minutes} min of any incident",
+                n(stage)
+            ),
             O::IncidentMitigated { stage } => format!("The incident in {} is mitigated", n(stage)),
             O::NoRecordsLost { stage } => format!("No record of {}'s database is lost", n(stage)),
-            O::RecordsLostAtMost { stage, records } => format!("At most {records} records of {} are lost", n(stage)),
+            O::RecordsLostAtMost { stage, records } => {
+                format!("At most {records} records of {} are lost", n(stage))
+            }
             O::NoCorruptedRecords { stage } => format!("No record of {} is corrupted", n(stage)),
-            O::BackupRestored { stage } => format!("{}'s database is restored from a backup", n(stage)),
-            O::DeployedVia { stage, strategy } => format!("Deploy to {} with the {} strategy", n(stage), strategy.label()),
+            O::BackupRestored { stage } => {
+                format!("{}'s database is restored from a backup", n(stage))
+            }
+            O::DeployedVia { stage, strategy } => format!(
+                "Deploy to {} with the {} strategy",
+                n(stage),
+                strategy.label()
+            ),
             O::GatesNotOverridden => "No gate is skipped".into(),
             O::NoStalledDeploys { stage } => format!("No deployment to {} gets stuck", n(stage)),
-            O::DowntimeAtMost { minutes: 0 } => "Users see no downtime (no minute with over 5 % errors)".into(),
+            O::DowntimeAtMost { minutes: 0 } => {
+                "Users see no downtime (no minute with over 5 % errors)".into()
+            }
             O::DowntimeAtMost { minutes } => format!("At most {minutes} min of downtime for users"),
             O::AlertFired { alert } => format!("The “{alert}” alert catches the problem"),
             O::NoOutOfMemory { stage } => format!("No instance in {} runs out of memory", n(stage)),
-            O::UnauthorizedAttemptBlocked => "An attempt outside the access policy is blocked and recorded".into(),
-            O::ApprovedBy { stage, role } => format!("The change to {} is approved by a {}", n(stage), role.label()),
-            O::ErrorBudgetAtLeast { stage, remaining } => format!("At least {:.0} % of {}'s error budget is left", remaining * 100.0, n(stage)),
-            O::ErrorRateAtMost { stage, max_error_rate, from, until } => {
+            O::UnauthorizedAttemptBlocked => {
+                "An attempt outside the access policy is blocked and recorded".into()
+            }
+            O::ApprovedBy { stage, role } => format!(
+                "The change to {} is approved by a {}",
+                n(stage),
+                role.label()
+            ),
+            O::ErrorBudgetAtLeast { stage, remaining } => format!(
+                "At least {:.0} % of {}'s error budget is left",
+                remaining * 100.0,
+                n(stage)
+            ),
+            O::ErrorRateAtMost {
+                stage,
+                max_error_rate,
+                from,
+                until,
+            } => {
                 let at = |m: u64| clock(world, SimTime(m));
                 let window = match (from, until) {
                     (0, None) => String::new(),
                     (f, None) => format!(" from {}", at(*f)),
                     (f, Some(u)) => format!(" from {} to {}", at(*f), at(*u)),
                 };
-                format!("{}'s error rate stays under {:.1} %{window}", n(stage), max_error_rate * 100.0)
+                format!(
+                    "{}'s error rate stays under {:.1} %{window}",
+                    n(stage),
+                    max_error_rate * 100.0
+                )
             }
             O::NoSecurityBreach => "No attacker gets in through a security hole".into(),
             O::TimeLimit { minutes } => format!("Finish within {minutes} min"),
@@ -286,60 +346,125 @@ impl Objective {
     /// Where this objective stands, ignoring any time limit.
     pub fn status(&self, world: &World, log: &[LoggedCommand]) -> Status {
         use Objective as O;
-        let Some(stage) = self.stage().and_then(|s| world.stage(s)).or(if self.stage().is_none() { Some(world.production()) } else { None }) else {
+        let Some(stage) = self
+            .stage()
+            .and_then(|s| world.stage(s))
+            .or(if self.stage().is_none() {
+                Some(world.production())
+            } else {
+                None
+            })
+        else {
             return failed("that stage does not exist");
         };
-        let recent = || world.recent.iter().filter(move |e| e.stage() == Some(&stage.config.id));
+        let recent = || {
+            world
+                .recent
+                .iter()
+                .filter(move |e| e.stage() == Some(&stage.config.id))
+        };
         match self {
-            O::ReleaseServes { release, percent, max_error_rate, .. } => {
+            O::ReleaseServes {
+                release,
+                percent,
+                max_error_rate,
+                ..
+            } => {
                 let ok = stage.pools.iter().any(|p| {
-                    release.matches(world, p.release) && p.weight >= (*percent).min(100) && p.healthy() == p.instances.len() && !p.instances.is_empty()
-                }) && stage.rollout.as_ref().is_none_or(|r| !release.matches(world, r.release) || *percent < 100);
+                    release.matches(world, p.release)
+                        && p.weight >= (*percent).min(100)
+                        && p.healthy() == p.instances.len()
+                        && !p.instances.is_empty()
+                }) && stage
+                    .rollout
+                    .as_ref()
+                    .is_none_or(|r| !release.matches(world, r.release) || *percent < 100);
                 let errors_ok = max_error_rate.is_none_or(|m| stage.last.error_rate() <= m);
                 met_if(ok && errors_ok)
             }
-            O::NeverFullyServed { release, .. } => match stage.history.iter().find(|d| release.matches(world, d.release)) {
-                Some(d) if !matches!(release, ReleaseRef::Initial) => failed(format!("{} took over {} at minute {}", d.release, stage.name(), d.at.0)),
+            O::NeverFullyServed { release, .. } => match stage
+                .history
+                .iter()
+                .find(|d| release.matches(world, d.release))
+            {
+                Some(d) if !matches!(release, ReleaseRef::Initial) => failed(format!(
+                    "{} took over {} at minute {}",
+                    d.release,
+                    stage.name(),
+                    d.at.0
+                )),
                 _ => Status::Met,
             },
             O::RestoredWithin { minutes, .. } => {
-                for inc in world.incidents.iter().filter(|i| i.stage == stage.config.id) {
-                    let took = inc.mitigated_at.unwrap_or(world.now).since(inc.impact_started_at);
+                for inc in world
+                    .incidents
+                    .iter()
+                    .filter(|i| i.stage == stage.config.id)
+                {
+                    let took = inc
+                        .mitigated_at
+                        .unwrap_or(world.now)
+                        .since(inc.impact_started_at);
                     if took.0 > *minutes {
-                        return failed(format!("{} took {} to restore (limit {minutes} min)", inc.id, took));
+                        return failed(format!(
+                            "{} took {} to restore (limit {minutes} min)",
+                            inc.id, took
+                        ));
                     }
                 }
                 Status::Met
             }
             O::IncidentMitigated { .. } => {
-                let mut incidents = world.incidents.iter().filter(|i| i.stage == stage.config.id).peekable();
+                let mut incidents = world
+                    .incidents
+                    .iter()
+                    .filter(|i| i.stage == stage.config.id)
+                    .peekable();
                 met_if(incidents.peek().is_some() && incidents.all(|i| i.mitigated_at.is_some()))
             }
             O::NoRecordsLost { .. } => match &stage.database {
-                Some(db) if db.records_lost > 0 => failed(format!("{} records are gone for good", db.records_lost)),
+                Some(db) if db.records_lost > 0 => {
+                    failed(format!("{} records are gone for good", db.records_lost))
+                }
                 Some(db) if db.lost => Status::NotYet,
                 _ => Status::Met,
             },
             O::RecordsLostAtMost { records, .. } => match &stage.database {
-                Some(db) if db.records_lost > *records => failed(format!("{} records were lost (at most {records} allowed)", db.records_lost)),
+                Some(db) if db.records_lost > *records => failed(format!(
+                    "{} records were lost (at most {records} allowed)",
+                    db.records_lost
+                )),
                 Some(db) if db.lost => Status::NotYet,
                 _ => Status::Met,
             },
             O::NoCorruptedRecords { .. } => match &stage.database {
-                Some(db) if db.corrupted > 0 => failed(format!("{} records are corrupted", db.corrupted)),
+                Some(db) if db.corrupted > 0 => {
+                    failed(format!("{} records are corrupted", db.corrupted))
+                }
                 _ => Status::Met,
             },
             O::BackupRestored { .. } => {
-                let readable = stage.database.as_ref().is_some_and(|d| d.restores > 0 && !d.lost) && stage.faults.restoring.is_none();
+                let readable = stage
+                    .database
+                    .as_ref()
+                    .is_some_and(|d| d.restores > 0 && !d.lost)
+                    && stage.faults.restoring.is_none();
                 met_if(readable)
             }
             O::DeployedVia { strategy, .. } => {
                 let mut any = false;
                 for entry in log {
-                    if let Command::Promote { to, strategy: used, .. } = &entry.command {
+                    if let Command::Promote {
+                        to, strategy: used, ..
+                    } = &entry.command
+                    {
                         if to == &stage.config.id && was_applied(world, entry) {
                             if StrategyKind::of(used) != *strategy {
-                                return failed(format!("a promotion at minute {} used {}", entry.at.0, used.label()));
+                                return failed(format!(
+                                    "a promotion at minute {} used {}",
+                                    entry.at.0,
+                                    used.label()
+                                ));
                             }
                             any = true;
                         }
@@ -353,17 +478,30 @@ impl Objective {
                     return Status::Met;
                 }
                 // The counter says that it happened; the log (when there is one) says who.
-                let logged = log.iter().find(|e| matches!(&e.command, Command::Promote { gates: GateMode::Override { .. }, .. }) && was_applied(world, e));
+                let logged = log.iter().find(|e| {
+                    matches!(
+                        &e.command,
+                        Command::Promote {
+                            gates: GateMode::Override { .. },
+                            ..
+                        }
+                    ) && was_applied(world, e)
+                });
                 match logged {
-                    Some(e) => failed(format!("{} skipped the gates at minute {}", e.actor, e.at.0)),
+                    Some(e) => failed(format!(
+                        "{} skipped the gates at minute {}",
+                        e.actor, e.at.0
+                    )),
                     None if overrides == 1 => failed("the gates were skipped once"),
                     None => failed(format!("the gates were skipped {overrides} times")),
                 }
             }
-            O::NoStalledDeploys { .. } => match recent().find(|e| matches!(e.kind, EventKind::DeployStalled { .. })) {
-                Some(e) => failed(format!("a deployment stalled at minute {}", e.at.0)),
-                None => Status::Met,
-            },
+            O::NoStalledDeploys { .. } => {
+                match recent().find(|e| matches!(e.kind, EventKind::DeployStalled { .. })) {
+                    Some(e) => failed(format!("a deployment stalled at minute {}", e.at.0)),
+                    None => Status::Met,
+                }
+            }
             O::DowntimeAtMost { minutes } => {
                 let bad = world.delivery.bad_minutes;
                 if bad > *minutes {
@@ -372,27 +510,64 @@ impl Objective {
                     Status::Met
                 }
             }
-            O::AlertFired { alert } => met_if(world.recent.iter().any(|e| matches!(&e.kind, EventKind::AlertFired { alert: a, .. } if a == alert))),
+            O::AlertFired { alert } => {
+                met_if(world.recent.iter().any(
+                    |e| matches!(&e.kind, EventKind::AlertFired { alert: a, .. } if a == alert),
+                ))
+            }
             O::NoOutOfMemory { .. } => {
-                match recent().find(|e| matches!(&e.kind, EventKind::InstanceCrashed { cause: CrashReason::OutOfMemory, .. })) {
-                    Some(e) => failed(format!("an instance ran out of memory at minute {}", e.at.0)),
+                match recent().find(|e| {
+                    matches!(
+                        &e.kind,
+                        EventKind::InstanceCrashed {
+                            cause: CrashReason::OutOfMemory,
+                            ..
+                        }
+                    )
+                }) {
+                    Some(e) => failed(format!(
+                        "an instance ran out of memory at minute {}",
+                        e.at.0
+                    )),
                     None => Status::Met,
                 }
             }
-            O::UnauthorizedAttemptBlocked => met_if(world.recent.iter().any(|e| matches!(e.kind, EventKind::AccessDenied { .. }))),
+            O::UnauthorizedAttemptBlocked => met_if(
+                world
+                    .recent
+                    .iter()
+                    .any(|e| matches!(e.kind, EventKind::AccessDenied { .. })),
+            ),
             O::ApprovedBy { role, .. } => met_if(world.recent.iter().any(|e| match &e.kind {
-                EventKind::Approved { stage: s, by, .. } => s == &stage.config.id && world.actor(by).is_some_and(|a| a.role == *role),
+                EventKind::Approved { stage: s, by, .. } => {
+                    s == &stage.config.id && world.actor(by).is_some_and(|a| a.role == *role)
+                }
                 _ => false,
             })),
             O::ErrorBudgetAtLeast { remaining, .. } => match &stage.monitor.slo {
-                Some(slo) if slo.remaining() < *remaining => failed(format!("only {:.0} % of the error budget is left", slo.remaining().max(0.0) * 100.0)),
+                Some(slo) if slo.remaining() < *remaining => failed(format!(
+                    "only {:.0} % of the error budget is left",
+                    slo.remaining().max(0.0) * 100.0
+                )),
                 _ => Status::Met,
             },
-            O::ErrorRateAtMost { max_error_rate, from, until, .. } => {
+            O::ErrorRateAtMost {
+                max_error_rate,
+                from,
+                until,
+                ..
+            } => {
                 let window = |t: SimTime| t.0 >= *from && until.is_none_or(|u| t.0 <= u);
-                let first_bad = stage.monitor.series.iter().find(|s| window(s.at) && s.requests > 0 && s.error_rate() > *max_error_rate);
+                let first_bad =
+                    stage.monitor.series.iter().find(|s| {
+                        window(s.at) && s.requests > 0 && s.error_rate() > *max_error_rate
+                    });
                 match first_bad {
-                    Some(s) => failed(format!("{:.1} % of requests failed at {}", s.error_rate() * 100.0, clock(world, s.at))),
+                    Some(s) => failed(format!(
+                        "{:.1} % of requests failed at {}",
+                        s.error_rate() * 100.0,
+                        clock(world, s.at)
+                    )),
                     None if until.is_some_and(|u| world.now.0 <= u) => Status::NotYet,
                     None => Status::Met,
                 }
@@ -401,7 +576,11 @@ impl Objective {
                 Some(r) => {
                     let when = world.recent.iter().find(|e| matches!(&e.kind, EventKind::DefectDiscovered { release, defect: Defect::SecurityHole, .. } if *release == r.version));
                     match when {
-                        Some(e) => failed(format!("attackers got in through {} at {}", r.version, clock(world, e.at))),
+                        Some(e) => failed(format!(
+                            "attackers got in through {} at {}",
+                            r.version,
+                            clock(world, e.at)
+                        )),
                         None => failed(format!("attackers got in through {}", r.version)),
                     }
                 }
@@ -447,13 +626,19 @@ impl Objective {
     /// Whether, once met, this objective stays met: it asks whether something happened
     /// (an alert fired, an attempt was blocked), not how things stand now.
     pub fn stays_met(&self) -> bool {
-        matches!(self, Objective::AlertFired { .. } | Objective::UnauthorizedAttemptBlocked | Objective::ApprovedBy { .. })
+        matches!(
+            self,
+            Objective::AlertFired { .. }
+                | Objective::UnauthorizedAttemptBlocked
+                | Objective::ApprovedBy { .. }
+        )
     }
 
     /// Releases an objective names explicitly.
     pub fn release(&self) -> Option<ReleaseRef> {
         match self {
-            Objective::ReleaseServes { release, .. } | Objective::NeverFullyServed { release, .. } => Some(*release),
+            Objective::ReleaseServes { release, .. }
+            | Objective::NeverFullyServed { release, .. } => Some(*release),
             _ => None,
         }
     }
@@ -462,13 +647,27 @@ impl Objective {
 /// Evaluates every objective at this moment. Once a time limit has passed, anything not met
 /// has failed; and while everything else is met, the time limit itself counts as met.
 /// [`super::Progress`] adds memory: failures that stay failed.
-pub fn evaluate(objectives: &[Objective], world: &World, log: &[LoggedCommand]) -> Vec<ObjectiveStatus> {
-    let raw = objectives.iter().map(|o| ObjectiveStatus { text: o.text(world), status: o.status(world, log) }).collect();
+pub fn evaluate(
+    objectives: &[Objective],
+    world: &World,
+    log: &[LoggedCommand],
+) -> Vec<ObjectiveStatus> {
+    let raw = objectives
+        .iter()
+        .map(|o| ObjectiveStatus {
+            text: o.text(world),
+            status: o.status(world, log),
+        })
+        .collect();
     apply_time_limit(objectives, world.now, raw)
 }
 
 /// The time limit's part of [`evaluate`], on statuses already worked out.
-pub(crate) fn apply_time_limit(objectives: &[Objective], now: SimTime, mut out: Vec<ObjectiveStatus>) -> Vec<ObjectiveStatus> {
+pub(crate) fn apply_time_limit(
+    objectives: &[Objective],
+    now: SimTime,
+    mut out: Vec<ObjectiveStatus>,
+) -> Vec<ObjectiveStatus> {
     let limit = objectives.iter().find_map(|o| match o {
         Objective::TimeLimit { minutes } => Some(*minutes),
         _ => None,

@@ -29,10 +29,25 @@ pub struct Problem {
 
 impl Problem {
     pub fn at_path(file: &str, path: impl Into<String>, message: impl Into<String>) -> Problem {
-        Problem { location: Location { file: file.into(), path: Some(path.into()), ..Location::default() }, message: message.into(), expected: None }
+        Problem {
+            location: Location {
+                file: file.into(),
+                path: Some(path.into()),
+                ..Location::default()
+            },
+            message: message.into(),
+            expected: None,
+        }
     }
     pub fn in_file(file: &str, message: impl Into<String>) -> Problem {
-        Problem { location: Location { file: file.into(), ..Location::default() }, message: message.into(), expected: None }
+        Problem {
+            location: Location {
+                file: file.into(),
+                ..Location::default()
+            },
+            message: message.into(),
+            expected: None,
+        }
     }
     pub fn expecting(mut self, expected: impl Into<String>) -> Problem {
         self.expected = Some(expected.into());
@@ -67,10 +82,19 @@ impl fmt::Display for Problem {
 /// deep, no duplicate keys in an object. Returns `Err` when parsing must not even start.
 pub fn guard(file: &str, text: &str) -> Result<Vec<Problem>, Vec<Problem>> {
     if text.len() > limits::MAX_BYTES {
-        return Err(vec![Problem::in_file(file, format!("the file is {} bytes; the limit is {} bytes (1 MB)", text.len(), limits::MAX_BYTES))]);
+        return Err(vec![Problem::in_file(
+            file,
+            format!(
+                "the file is {} bytes; the limit is {} bytes (1 MB)",
+                text.len(),
+                limits::MAX_BYTES
+            ),
+        )]);
     }
     if text.trim().is_empty() {
-        return Err(vec![Problem::in_file(file, "the file is empty").expecting("a JSON object")]);
+        return Err(vec![
+            Problem::in_file(file, "the file is empty").expecting("a JSON object")
+        ]);
     }
     let mut problems = Vec::new();
     // A small scanner: tracks strings, nesting, and the keys of each open object.
@@ -90,8 +114,16 @@ pub fn guard(file: &str, text: &str) -> Result<Vec<Problem>, Vec<Problem>> {
                 expect_key = c == '{';
                 if stack.len() > limits::MAX_DEPTH {
                     return Err(vec![Problem {
-                        location: Location { file: file.into(), line: Some(line), column: Some(col), path: None },
-                        message: format!("objects and arrays are nested more than {} deep", limits::MAX_DEPTH),
+                        location: Location {
+                            file: file.into(),
+                            line: Some(line),
+                            column: Some(col),
+                            path: None,
+                        },
+                        message: format!(
+                            "objects and arrays are nested more than {} deep",
+                            limits::MAX_DEPTH
+                        ),
                         expected: Some(format!("at most {} levels", limits::MAX_DEPTH)),
                     }]);
                 }
@@ -128,8 +160,15 @@ pub fn guard(file: &str, text: &str) -> Result<Vec<Problem>, Vec<Problem>> {
                     if let Some(Some(keys)) = stack.last_mut() {
                         if keys.contains(&s) {
                             problems.push(Problem {
-                                location: Location { file: file.into(), line: Some(start_line), column: Some(start_col), path: None },
-                                message: format!("the key \"{s}\" appears twice in the same object"),
+                                location: Location {
+                                    file: file.into(),
+                                    line: Some(start_line),
+                                    column: Some(start_col),
+                                    path: None,
+                                },
+                                message: format!(
+                                    "the key \"{s}\" appears twice in the same object"
+                                ),
                                 expected: Some("each key once".into()),
                             });
                         } else {
@@ -147,7 +186,12 @@ pub fn guard(file: &str, text: &str) -> Result<Vec<Problem>, Vec<Problem>> {
 /// Parses `text` as JSON, reporting a syntax error with its line and column.
 pub fn syntax(file: &str, text: &str) -> Result<Value, Problem> {
     serde_json::from_str::<Value>(text).map_err(|e| Problem {
-        location: Location { file: file.into(), line: Some(e.line()), column: Some(e.column()), path: None },
+        location: Location {
+            file: file.into(),
+            line: Some(e.line()),
+            column: Some(e.column()),
+            path: None,
+        },
         message: format!("this is not valid JSON: {}", strip_location(&e)),
         expected: None,
     })
@@ -170,7 +214,12 @@ pub fn strip_location(e: &serde_json::Error) -> String {
 /// wasm bundle, and one copy of the engine's and the format's types is already large.
 /// Syntax errors still carry line and column (from parsing the text into a `Value`); type
 /// errors are located by field path.
-pub fn typed<T: DeserializeOwned>(file: &str, text: &str, value: &Value, fields: &[(&str, FieldCheck)]) -> Result<T, Vec<Problem>> {
+pub fn typed<T: DeserializeOwned>(
+    file: &str,
+    text: &str,
+    value: &Value,
+    fields: &[(&str, FieldCheck)],
+) -> Result<T, Vec<Problem>> {
     match serde_json::from_value::<T>(value.clone()) {
         Ok(t) => Ok(t),
         Err(e) => {
@@ -184,7 +233,12 @@ pub fn typed<T: DeserializeOwned>(file: &str, text: &str, value: &Value, fields:
                 None => (None, None, None),
             };
             let mut problems = vec![Problem {
-                location: Location { file: file.into(), line, column, path },
+                location: Location {
+                    file: file.into(),
+                    line,
+                    column,
+                    path,
+                },
                 message: first.clone(),
                 expected: None,
             }];
@@ -232,10 +286,25 @@ fn key_position(text: &str, name: &str) -> Option<(usize, usize)> {
 
 /// The path (`setup.stages[0].colour`) of the first object key called `name`.
 fn key_path(v: &Value, name: &str, path: &str) -> Option<String> {
-    let join = |k: &str| if path.is_empty() { k.to_string() } else { format!("{path}.{k}") };
+    let join = |k: &str| {
+        if path.is_empty() {
+            k.to_string()
+        } else {
+            format!("{path}.{k}")
+        }
+    };
     match v {
-        Value::Object(map) => map.iter().find_map(|(k, x)| if k == name { Some(join(k)) } else { key_path(x, name, &join(k)) }),
-        Value::Array(items) => items.iter().enumerate().find_map(|(i, x)| key_path(x, name, &format!("{path}[{i}]"))),
+        Value::Object(map) => map.iter().find_map(|(k, x)| {
+            if k == name {
+                Some(join(k))
+            } else {
+                key_path(x, name, &join(k))
+            }
+        }),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(i, x)| key_path(x, name, &format!("{path}[{i}]"))),
         _ => None,
     }
 }
@@ -244,12 +313,20 @@ fn key_path(v: &Value, name: &str, path: &str) -> Option<String> {
 pub type FieldCheck = fn(&Value) -> Result<(), String>;
 
 pub fn check_as<T: DeserializeOwned>(v: &Value) -> Result<(), String> {
-    serde_json::from_value::<T>(v.clone()).map(|_| ()).map_err(|e| strip_location(&e))
+    serde_json::from_value::<T>(v.clone())
+        .map(|_| ())
+        .map_err(|e| strip_location(&e))
 }
 
 /// Keys present in `original` but dropped when the parsed value is written back: fields the
 /// types do not know (serde ignores unknown fields of enum variants and some engine types).
-pub fn unknown_keys<T: Serialize>(file: &str, path: &str, original: &Value, parsed: &T, out: &mut Vec<Problem>) {
+pub fn unknown_keys<T: Serialize>(
+    file: &str,
+    path: &str,
+    original: &Value,
+    parsed: &T,
+    out: &mut Vec<Problem>,
+) {
     if let Ok(round) = serde_json::to_value(parsed) {
         diff_keys(file, path, original, &round, out);
     }
@@ -259,10 +336,17 @@ fn diff_keys(file: &str, path: &str, a: &Value, b: &Value, out: &mut Vec<Problem
     match (a, b) {
         (Value::Object(x), Value::Object(y)) => {
             for (k, v) in x {
-                let p = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                let p = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
                 match y.get(k) {
                     Some(w) => diff_keys(file, &p, v, w, out),
-                    None => out.push(Problem::at_path(file, p, format!("unknown field \"{k}\"")).expecting("only the fields listed in the format reference")),
+                    None => out.push(
+                        Problem::at_path(file, p, format!("unknown field \"{k}\""))
+                            .expecting("only the fields listed in the format reference"),
+                    ),
                 }
             }
         }
@@ -281,7 +365,10 @@ pub fn check_text(file: &str, path: &str, v: &Value, out: &mut Vec<Problem>) {
     match v {
         Value::String(s) => {
             if let Some(why) = unsafe_text(s) {
-                out.push(Problem::at_path(file, path, why).expecting("plain text without <, > or javascript:"));
+                out.push(
+                    Problem::at_path(file, path, why)
+                        .expecting("plain text without <, > or javascript:"),
+                );
             }
         }
         Value::Array(items) => {
@@ -291,7 +378,11 @@ pub fn check_text(file: &str, path: &str, v: &Value, out: &mut Vec<Problem>) {
         }
         Value::Object(map) => {
             for (k, x) in map {
-                let p = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                let p = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
                 if let Some(why) = unsafe_text(k) {
                     out.push(Problem::at_path(file, &p, format!("key: {why}")));
                 }
@@ -306,7 +397,11 @@ pub fn unsafe_text(s: &str) -> Option<String> {
     if s.contains('<') || s.contains('>') {
         return Some("text may not contain < or > (markup is not allowed)".into());
     }
-    let squashed: String = s.chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect::<String>().to_ascii_lowercase();
+    let squashed: String = s
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect::<String>()
+        .to_ascii_lowercase();
     if squashed.contains("javascript:") {
         return Some("text may not contain javascript: links".into());
     }

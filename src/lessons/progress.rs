@@ -48,12 +48,21 @@ impl Progress {
     /// A lesson not yet looked at: every objective "not met yet" (its text comes with the
     /// first [`Progress::observe`]).
     pub fn new(lesson: &Lesson) -> Progress {
-        Progress { memory: vec![Memory::default(); lesson.file.objectives.len()], statuses: Vec::new(), outcome: None }
+        Progress {
+            memory: vec![Memory::default(); lesson.file.objectives.len()],
+            statuses: Vec::new(),
+            outcome: None,
+        }
     }
 
     /// Looks at the world now (after a minute or a command) and returns where each objective
     /// stands, with failures latched. Once the lesson is won this changes nothing.
-    pub fn observe(&mut self, lesson: &Lesson, world: &World, log: &[LoggedCommand]) -> &[ObjectiveStatus] {
+    pub fn observe(
+        &mut self,
+        lesson: &Lesson,
+        world: &World,
+        log: &[LoggedCommand],
+    ) -> &[ObjectiveStatus] {
         if self.verdict() == Verdict::Won {
             return &self.statuses;
         }
@@ -64,24 +73,34 @@ impl Progress {
             .zip(&self.memory)
             .map(|(o, m)| {
                 let status = match (&m.failed, m.met_at) {
-                    (Some((_, reason)), _) => Status::Failed { reason: reason.clone() },
+                    (Some((_, reason)), _) => Status::Failed {
+                        reason: reason.clone(),
+                    },
                     (None, Some(_)) => Status::Met,
                     (None, None) => o.status(world, log),
                 };
-                ObjectiveStatus { text: o.text(world), status }
+                ObjectiveStatus {
+                    text: o.text(world),
+                    status,
+                }
             })
             .collect();
         let statuses = objective::apply_time_limit(objectives, world.now, raw);
         for ((o, m), s) in objectives.iter().zip(self.memory.iter_mut()).zip(&statuses) {
             match &s.status {
-                Status::Failed { reason } if m.failed.is_none() => m.failed = Some((world.now, reason.clone())),
+                Status::Failed { reason } if m.failed.is_none() => {
+                    m.failed = Some((world.now, reason.clone()))
+                }
                 Status::Met if o.stays_met() && m.met_at.is_none() => m.met_at = Some(world.now),
                 _ => {}
             }
         }
         let verdict = objective::verdict(&statuses);
         if verdict != Verdict::InProgress && self.outcome.is_none() {
-            self.outcome = Some(Outcome { verdict, at: world.now });
+            self.outcome = Some(Outcome {
+                verdict,
+                at: world.now,
+            });
         }
         self.statuses = statuses;
         &self.statuses
@@ -103,7 +122,8 @@ impl Progress {
 
     /// When objective `index` first failed, if it has.
     pub fn failed_at(&self, index: usize) -> Option<SimTime> {
-        self.memory.get(index).and_then(|m| m.failed.as_ref().map(|(at, _)| *at))
+        self.memory
+            .get(index)
+            .and_then(|m| m.failed.as_ref().map(|(at, _)| *at))
     }
 }
-

@@ -5,8 +5,8 @@
 
 use super::{Lesson, ObjectiveStatus, Session};
 use crate::sim::change::Defect;
-use crate::sim::stage::CrashReason;
 use crate::sim::event::EventKind;
+use crate::sim::stage::CrashReason;
 use crate::sim::world::World;
 use std::collections::BTreeSet;
 use std::fmt::Write;
@@ -22,10 +22,18 @@ pub fn post_incident(world: &World, lesson: Option<&Lesson>) -> String {
 /// The report for a played session: objectives as its [`super::Progress`] has them (a
 /// failure stays a failure even if the world later looks fine).
 pub fn session_report(session: &Session) -> String {
-    write_report(&session.world, Some(&session.lesson), Some(session.progress().statuses()))
+    write_report(
+        &session.world,
+        Some(&session.lesson),
+        Some(session.progress().statuses()),
+    )
 }
 
-fn write_report(world: &World, lesson: Option<&Lesson>, statuses: Option<&[ObjectiveStatus]>) -> String {
+fn write_report(
+    world: &World,
+    lesson: Option<&Lesson>,
+    statuses: Option<&[ObjectiveStatus]>,
+) -> String {
     let start = world.config.start_minute_of_day;
     let at = |t: crate::sim::time::SimTime| t.label(start);
     let mut md = String::new();
@@ -36,15 +44,46 @@ fn write_report(world: &World, lesson: Option<&Lesson>, statuses: Option<&[Objec
         "_Blameless format: this report describes what happened and what the system made easy or hard. \
          People acted on what they knew at the time._\n"
     );
-    let _ = writeln!(md, "Simulated time covered: {} to {} (seed {}).\n", at(crate::sim::time::SimTime::ZERO), at(world.now), world.seed);
+    let _ = writeln!(
+        md,
+        "Simulated time covered: {} to {} (seed {}).\n",
+        at(crate::sim::time::SimTime::ZERO),
+        at(world.now),
+        world.seed
+    );
 
     let _ = writeln!(md, "## Summary\n");
     let prod = world.production();
-    let serving: Vec<String> = prod.serving().iter().map(|(v, w)| format!("{v} ({w} %)")).collect();
-    let _ = writeln!(md, "- {} now serves: {}.", escape(prod.name()), if serving.is_empty() { "nothing".into() } else { serving.join(", ") });
-    let _ = writeln!(md, "- Incidents: {} ({} still open).", world.incidents.len(), world.open_incidents().count());
+    let serving: Vec<String> = prod
+        .serving()
+        .iter()
+        .map(|(v, w)| format!("{v} ({w} %)"))
+        .collect();
+    let _ = writeln!(
+        md,
+        "- {} now serves: {}.",
+        escape(prod.name()),
+        if serving.is_empty() {
+            "nothing".into()
+        } else {
+            serving.join(", ")
+        }
+    );
+    let _ = writeln!(
+        md,
+        "- Incidents: {} ({} still open).",
+        world.incidents.len(),
+        world.open_incidents().count()
+    );
     if let Some(db) = &prod.database {
-        let _ = writeln!(md, "- {} database: {} records, {} lost for good, {} corrupted.", escape(prod.name()), db.records, db.records_lost, db.corrupted);
+        let _ = writeln!(
+            md,
+            "- {} database: {} records, {} lost for good, {} corrupted.",
+            escape(prod.name()),
+            db.records,
+            db.records_lost,
+            db.corrupted
+        );
     }
     if let Some(statuses) = statuses {
         for s in statuses {
@@ -63,9 +102,18 @@ fn write_report(world: &World, lesson: Option<&Lesson>, statuses: Option<&[Objec
     }
     for inc in &world.incidents {
         let _ = writeln!(md, "### {} — {}\n", inc.id, escape(&inc.title));
-        let _ = writeln!(md, "- Release running: {}", inc.release.map_or("unknown".into(), |v| v.to_string()));
+        let _ = writeln!(
+            md,
+            "- Release running: {}",
+            inc.release.map_or("unknown".into(), |v| v.to_string())
+        );
         let _ = writeln!(md, "- Users first affected: {}", at(inc.impact_started_at));
-        let _ = writeln!(md, "- Detected: {} (time to detect: {})", at(inc.detected_at), inc.time_to_detect());
+        let _ = writeln!(
+            md,
+            "- Detected: {} (time to detect: {})",
+            at(inc.detected_at),
+            inc.time_to_detect()
+        );
         match (inc.mitigated_at, inc.time_to_restore()) {
             (Some(m), Some(ttr)) => {
                 let _ = writeln!(md, "- Mitigated: {} (time to restore: {ttr})", at(m));
@@ -74,21 +122,54 @@ fn write_report(world: &World, lesson: Option<&Lesson>, statuses: Option<&[Objec
                 let _ = writeln!(md, "- Mitigated: not yet");
             }
         }
-        let _ = writeln!(md, "- Resolved: {}\n", inc.resolved_at.map_or("not yet".into(), at));
+        let _ = writeln!(
+            md,
+            "- Resolved: {}\n",
+            inc.resolved_at.map_or("not yet".into(), at)
+        );
     }
 
     let r = world.delivery.report(world.now);
     let _ = writeln!(md, "## Impact and delivery measures\n");
     let _ = writeln!(md, "| Measure | Value |\n|---|---|");
     let _ = writeln!(md, "| Failed requests | {} |", r.failed_requests);
-    let _ = writeln!(md, "| User-minutes affected | {:.0} |", r.user_minutes_affected);
-    let _ = writeln!(md, "| Minutes with over 5 % errors | {} |", world.delivery.bad_minutes);
-    let _ = writeln!(md, "| Deploys to production | {} ({:.1} per day) |", r.production_deploys, r.deploys_per_day);
-    let _ = writeln!(md, "| Lead time for changes | {} |", r.lead_time.map_or("–".into(), |m| m.to_string()));
-    let _ = writeln!(md, "| Change failure rate | {} |", r.change_failure_rate.map_or("–".into(), |x| format!("{:.0} %", x * 100.0)));
-    let _ = writeln!(md, "| Time to restore service | {} |", r.time_to_restore.map_or("–".into(), |m| m.to_string()));
+    let _ = writeln!(
+        md,
+        "| User-minutes affected | {:.0} |",
+        r.user_minutes_affected
+    );
+    let _ = writeln!(
+        md,
+        "| Minutes with over 5 % errors | {} |",
+        world.delivery.bad_minutes
+    );
+    let _ = writeln!(
+        md,
+        "| Deploys to production | {} ({:.1} per day) |",
+        r.production_deploys, r.deploys_per_day
+    );
+    let _ = writeln!(
+        md,
+        "| Lead time for changes | {} |",
+        r.lead_time.map_or("–".into(), |m| m.to_string())
+    );
+    let _ = writeln!(
+        md,
+        "| Change failure rate | {} |",
+        r.change_failure_rate
+            .map_or("–".into(), |x| format!("{:.0} %", x * 100.0))
+    );
+    let _ = writeln!(
+        md,
+        "| Time to restore service | {} |",
+        r.time_to_restore.map_or("–".into(), |m| m.to_string())
+    );
     if let Some(slo) = &prod.monitor.slo {
-        let _ = writeln!(md, "| Error budget left | {:.0} % |", slo.remaining().max(0.0) * 100.0);
+        let _ = writeln!(
+            md,
+            "| Error budget left | {:.0} % |",
+            slo.remaining().max(0.0) * 100.0
+        );
     }
 
     let _ = writeln!(md, "\n## Contributing factors\n");
@@ -104,16 +185,29 @@ fn write_report(world: &World, lesson: Option<&Lesson>, statuses: Option<&[Objec
     let important: Vec<_> = world.recent.iter().filter(|e| e.is_important()).collect();
     let shown = important.len().min(80);
     if important.len() > shown {
-        let _ = writeln!(md, "_Showing the last {shown} of {} notable events._\n", important.len());
+        let _ = writeln!(
+            md,
+            "_Showing the last {shown} of {} notable events._\n",
+            important.len()
+        );
     }
     for e in &important[important.len() - shown..] {
         let _ = writeln!(md, "- **{}** {}", at(e.at), escape(&world.describe(e)));
     }
 
     let _ = writeln!(md, "\n## Questions for the review\n");
-    let _ = writeln!(md, "- What did the people involved know at each step, and what would have told them sooner?");
-    let _ = writeln!(md, "- Which safeguard (a gate, a strategy, an alert, a backup) would have made this smaller?");
-    let _ = writeln!(md, "- What one change to the pipeline or the runbook do we make first?");
+    let _ = writeln!(
+        md,
+        "- What did the people involved know at each step, and what would have told them sooner?"
+    );
+    let _ = writeln!(
+        md,
+        "- Which safeguard (a gate, a strategy, an alert, a backup) would have made this smaller?"
+    );
+    let _ = writeln!(
+        md,
+        "- What one change to the pipeline or the runbook do we make first?"
+    );
     if let Some(l) = lesson {
         if !l.file.debrief.is_empty() {
             let _ = writeln!(md, "\n## Debrief\n\n{}", escape(&l.file.debrief));

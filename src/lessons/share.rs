@@ -42,7 +42,10 @@ pub struct SharedSession {
 pub enum LinkError {
     Empty,
     /// The link is longer than we ever produce (or the session too big for a link).
-    TooLong { chars: usize, limit: usize },
+    TooLong {
+        chars: usize,
+        limit: usize,
+    },
     /// Not in the `version.payload.checksum` shape.
     Malformed(String),
     UnknownVersion(String),
@@ -68,11 +71,16 @@ impl fmt::Display for LinkError {
 /// Encodes a session as the part of a URL after `#s=`.
 pub fn encode(session: &SharedSession) -> Result<String, LinkError> {
     // Through a `Value`, so the bundle holds one `Serialize` path (see parse::typed).
-    let json = serde_json::to_value(session).map_err(|e| LinkError::Invalid(e.to_string()))?.to_string();
+    let json = serde_json::to_value(session)
+        .map_err(|e| LinkError::Invalid(e.to_string()))?
+        .to_string();
     let payload = base64url_encode(json.as_bytes());
     let link = format!("{LINK_VERSION}.{payload}.{:08x}", fnv32(payload.as_bytes()));
     if link.len() > MAX_LINK_CHARS {
-        return Err(LinkError::TooLong { chars: link.len(), limit: MAX_LINK_CHARS });
+        return Err(LinkError::TooLong {
+            chars: link.len(),
+            limit: MAX_LINK_CHARS,
+        });
     }
     Ok(link)
 }
@@ -84,21 +92,38 @@ pub fn decode(link: &str) -> Result<SharedSession, LinkError> {
         return Err(LinkError::Empty);
     }
     if link.len() > MAX_LINK_CHARS {
-        return Err(LinkError::TooLong { chars: link.len(), limit: MAX_LINK_CHARS });
+        return Err(LinkError::TooLong {
+            chars: link.len(),
+            limit: MAX_LINK_CHARS,
+        });
     }
     let mut parts = link.split('.');
-    let (Some(version), Some(payload), Some(sum), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
-        return Err(LinkError::Malformed("expected three parts separated by dots".into()));
+    let (Some(version), Some(payload), Some(sum), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(LinkError::Malformed(
+            "expected three parts separated by dots".into(),
+        ));
     };
     if version != LINK_VERSION.to_string() {
-        return Err(LinkError::UnknownVersion(version.chars().take(12).collect()));
+        return Err(LinkError::UnknownVersion(
+            version.chars().take(12).collect(),
+        ));
     }
     if sum.len() != 8 || u32::from_str_radix(sum, 16).ok() != Some(fnv32(payload.as_bytes())) {
         return Err(LinkError::Checksum);
     }
-    let bytes = base64url_decode(payload).ok_or_else(|| LinkError::Malformed("the payload is not base64url".into()))?;
+    let bytes = base64url_decode(payload)
+        .ok_or_else(|| LinkError::Malformed("the payload is not base64url".into()))?;
     let text = String::from_utf8(bytes).map_err(|_| LinkError::Invalid("not UTF-8 text".into()))?;
-    let session = read_session("link", &text).map_err(|p| LinkError::Invalid(p.iter().map(|x| x.to_string()).collect::<Vec<_>>().join("; ")))?;
+    let session = read_session("link", &text).map_err(|p| {
+        LinkError::Invalid(
+            p.iter()
+                .map(|x| x.to_string())
+                .collect::<Vec<_>>()
+                .join("; "),
+        )
+    })?;
     Ok(session)
 }
 
@@ -115,7 +140,11 @@ struct SessionFile {
 const SESSION_KIND: &str = "stagecraft-session";
 
 pub fn session_to_string(session: &SharedSession) -> String {
-    let file = SessionFile { kind: SESSION_KIND.into(), format: LINK_VERSION, session: session.clone() };
+    let file = SessionFile {
+        kind: SESSION_KIND.into(),
+        format: LINK_VERSION,
+        session: session.clone(),
+    };
     let value = serde_json::to_value(&file).expect("sessions always serialise");
     serde_json::to_string_pretty(&value).expect("values always print")
 }
@@ -125,11 +154,17 @@ pub fn session_from_str(file: &str, text: &str) -> Result<SharedSession, Vec<Pro
     let mut problems = parse::guard(file, text)?;
     let value = parse::syntax(file, text).map_err(|p| vec![p])?;
     if value.get("kind").and_then(|k| k.as_str()) != Some(SESSION_KIND) {
-        problems.push(Problem::at_path(file, "kind", "this is not a Stagecraft session file").expecting(format!("\"kind\": \"{SESSION_KIND}\"")));
+        problems.push(
+            Problem::at_path(file, "kind", "this is not a Stagecraft session file")
+                .expecting(format!("\"kind\": \"{SESSION_KIND}\"")),
+        );
         return Err(problems);
     }
     if value.get("format").and_then(|k| k.as_u64()) != Some(u64::from(LINK_VERSION)) {
-        problems.push(Problem::at_path(file, "format", "unknown session format version").expecting(LINK_VERSION.to_string()));
+        problems.push(
+            Problem::at_path(file, "format", "unknown session format version")
+                .expecting(LINK_VERSION.to_string()),
+        );
         return Err(problems);
     }
     let mut stripped = value.clone();
@@ -156,14 +191,22 @@ fn read_session(file: &str, text: &str) -> Result<SharedSession, Vec<Problem>> {
     read_session_value(file, &value)
 }
 
-fn read_session_value(file: &str, value: &serde_json::Value) -> Result<SharedSession, Vec<Problem>> {
+fn read_session_value(
+    file: &str,
+    value: &serde_json::Value,
+) -> Result<SharedSession, Vec<Problem>> {
     let mut problems = Vec::new();
-    let session: SharedSession = serde_json::from_value(value.clone()).map_err(|e| vec![Problem::in_file(file, parse::strip_location(&e))])?;
+    let session: SharedSession = serde_json::from_value(value.clone())
+        .map_err(|e| vec![Problem::in_file(file, parse::strip_location(&e))])?;
     parse::unknown_keys(file, "", value, &session, &mut problems);
     let mut last = 0;
     for (i, e) in session.log.iter().enumerate() {
         if e.at.0 < last || e.at > session.now {
-            problems.push(Problem::at_path(file, format!("log[{i}].at"), "commands must be in time order and not after the session's current minute"));
+            problems.push(Problem::at_path(
+                file,
+                format!("log[{i}].at"),
+                "commands must be in time order and not after the session's current minute",
+            ));
         }
         last = e.at.0;
     }
@@ -171,7 +214,11 @@ fn read_session_value(file: &str, value: &serde_json::Value) -> Result<SharedSes
         problems.push(Problem::at_path(file, "log", "the log is too long"));
     }
     if session.now.0 > limits::MAX_MINUTE * 12 {
-        problems.push(Problem::at_path(file, "now", "the session runs longer than a year of simulated time"));
+        problems.push(Problem::at_path(
+            file,
+            "now",
+            "the session runs longer than a year of simulated time",
+        ));
     }
     if let ScenarioRef::Custom(text) = &session.scenario {
         if let Err(mut more) = super::load_str("custom scenario", text) {
@@ -213,7 +260,11 @@ const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwx
 pub fn base64url_encode(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         let chars = chunk.len() + 1;
         for i in 0..chars {
@@ -254,13 +305,24 @@ mod tests {
 
     #[test]
     fn base64url_matches_rfc4648_vectors_without_padding() {
-        for (plain, enc) in [("", ""), ("f", "Zg"), ("fo", "Zm8"), ("foo", "Zm9v"), ("foob", "Zm9vYg"), ("fooba", "Zm9vYmE"), ("foobar", "Zm9vYmFy")] {
+        for (plain, enc) in [
+            ("", ""),
+            ("f", "Zg"),
+            ("fo", "Zm8"),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg"),
+            ("fooba", "Zm9vYmE"),
+            ("foobar", "Zm9vYmFy"),
+        ] {
             assert_eq!(base64url_encode(plain.as_bytes()), enc);
             assert_eq!(base64url_decode(enc).unwrap(), plain.as_bytes());
         }
         assert_eq!(base64url_encode(&[0xfb, 0xff]), "-_8");
         assert!(base64url_decode("Zg=").is_none());
         assert!(base64url_decode("Z").is_none());
-        assert!(base64url_decode("Zh").is_none(), "stray bits are not canonical");
+        assert!(
+            base64url_decode("Zh").is_none(),
+            "stray bits are not canonical"
+        );
     }
 }

@@ -6,8 +6,8 @@ use super::objective::{Objective, ReleaseRef};
 use super::parse::{self, check_as, FieldCheck, Problem};
 use crate::sim::access::{Actor, Permission, Policy, StageScope};
 use crate::sim::change::CommitTraits;
-use crate::sim::command::{Command, Failure, Strategy};
 use crate::sim::change::Migration;
+use crate::sim::command::{Command, Failure, Strategy};
 use crate::sim::config::{standard_alerts, StageConfig, TimedFailure, TrafficProfile, WorldConfig};
 use crate::sim::ids::{ActorId, StageId};
 use crate::sim::replay::LoggedCommand;
@@ -40,7 +40,12 @@ pub fn read(file: &str, text: &str) -> Result<(ScenarioFile, WorldConfig), Vec<P
     // The format version decides how to read the rest, so it is checked first.
     if let Some(f) = value.get("format") {
         if f.as_u64() != Some(u64::from(FORMAT_VERSION)) {
-            return Err(vec![Problem::at_path(file, "format", format!("unknown format version {f}")).expecting(format!("{FORMAT_VERSION}"))]);
+            return Err(vec![Problem::at_path(
+                file,
+                "format",
+                format!("unknown format version {f}"),
+            )
+            .expecting(format!("{FORMAT_VERSION}"))]);
         }
     }
     parse::check_text(file, "", &value, &mut problems);
@@ -76,7 +81,14 @@ fn build_config(file: &str, s: &ScenarioFile, out: &mut Vec<Problem>) -> WorldCo
     }
     for (id, o) in &setup.stage_overrides {
         let Some(st) = c.stages.iter_mut().find(|x| &x.id == id) else {
-            out.push(Problem::at_path(file, format!("setup.stage_overrides.{id}"), format!("there is no stage \"{id}\"")).expecting(stage_list(&c.stages)));
+            out.push(
+                Problem::at_path(
+                    file,
+                    format!("setup.stage_overrides.{id}"),
+                    format!("there is no stage \"{id}\""),
+                )
+                .expecting(stage_list(&c.stages)),
+            );
             continue;
         };
         if let Some(v) = &o.name {
@@ -93,7 +105,11 @@ fn build_config(file: &str, s: &ScenarioFile, out: &mut Vec<Problem>) -> WorldCo
         }
         for k in &o.remove_config {
             if st.config.remove(k).is_none() {
-                out.push(Problem::at_path(file, format!("setup.stage_overrides.{id}.remove_config"), format!("{k} is not set in {id}, so it cannot be removed")));
+                out.push(Problem::at_path(
+                    file,
+                    format!("setup.stage_overrides.{id}.remove_config"),
+                    format!("{k} is not set in {id}, so it cannot be removed"),
+                ));
             }
         }
         if let Some(v) = &o.secrets {
@@ -122,7 +138,14 @@ fn build_config(file: &str, s: &ScenarioFile, out: &mut Vec<Problem>) -> WorldCo
         }
     }
     if let Some(actors) = &setup.actors {
-        c.actors = actors.iter().map(|a| Actor { id: a.id.clone(), name: a.name.clone(), role: a.role }).collect();
+        c.actors = actors
+            .iter()
+            .map(|a| Actor {
+                id: a.id.clone(),
+                name: a.name.clone(),
+                role: a.role,
+            })
+            .collect();
     }
     if let Some(p) = &setup.policy {
         c.policy = p.clone();
@@ -148,7 +171,14 @@ fn build_config(file: &str, s: &ScenarioFile, out: &mut Vec<Problem>) -> WorldCo
         c.initial_traits = t.clone();
     }
     // The scenario's timeline is the engine's: the world fires it on time, unaudited.
-    c.timeline = s.timeline.iter().map(|e| TimedFailure { at: SimTime(e.at), failure: e.failure.clone() }).collect();
+    c.timeline = s
+        .timeline
+        .iter()
+        .map(|e| TimedFailure {
+            at: SimTime(e.at),
+            failure: e.failure.clone(),
+        })
+        .collect();
     c
 }
 
@@ -170,23 +200,30 @@ impl Checker<'_> {
     fn len(&mut self, path: &str, s: &str, min: usize, max: usize) {
         let n = s.chars().count();
         if n < min || n > max {
-            let what = if min > 0 { format!("between {min} and {max} characters") } else { format!("at most {max} characters") };
+            let what = if min > 0 {
+                format!("between {min} and {max} characters")
+            } else {
+                format!("at most {max} characters")
+            };
             self.say(path, format!("has {n} characters")).expected = Some(what);
         }
     }
     fn prob(&mut self, path: &str, p: f64) {
         if !p.is_finite() || !(0.0..=1.0).contains(&p) {
-            self.say(path, format!("{p} is not a probability")).expected = Some("a number from 0 to 1".into());
+            self.say(path, format!("{p} is not a probability")).expected =
+                Some("a number from 0 to 1".into());
         }
     }
     fn positive(&mut self, path: &str, v: f64, max: f64) {
         if !v.is_finite() || v <= 0.0 || v > max {
-            self.say(path, format!("{v} is out of range")).expected = Some(format!("a number above 0 and at most {max}"));
+            self.say(path, format!("{v} is out of range")).expected =
+                Some(format!("a number above 0 and at most {max}"));
         }
     }
     fn stage(&mut self, path: &str, id: &StageId, config: &WorldConfig) {
         if config.stage_index(id).is_none() {
-            self.say(path, format!("there is no stage \"{id}\"")).expected = Some(stage_list(&config.stages));
+            self.say(path, format!("there is no stage \"{id}\""))
+                .expected = Some(stage_list(&config.stages));
         }
     }
     fn count(&mut self, path: &str, n: usize, max: usize) {
@@ -199,17 +236,27 @@ impl Checker<'_> {
 fn check_scenario(file: &str, s: &ScenarioFile, c: &WorldConfig, out: &mut Vec<Problem>) {
     let mut k = Checker { file, out };
     if s.format != FORMAT_VERSION {
-        k.say("format", format!("unknown format version {}", s.format)).expected = Some(FORMAT_VERSION.to_string());
+        k.say("format", format!("unknown format version {}", s.format))
+            .expected = Some(FORMAT_VERSION.to_string());
     }
     k.len("id", &s.id, 1, limits::MAX_ID);
-    if !s.id.chars().all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-') {
-        k.say("id", format!("\"{}\" has characters other than a-z, 0-9 and -", s.id)).expected = Some("an id like sale-day".into());
+    if !s
+        .id
+        .chars()
+        .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || ch == '-')
+    {
+        k.say(
+            "id",
+            format!("\"{}\" has characters other than a-z, 0-9 and -", s.id),
+        )
+        .expected = Some("an id like sale-day".into());
     }
     k.len("title", &s.title, 1, limits::MAX_TITLE);
     k.len("summary", &s.summary, 1, limits::MAX_SUMMARY);
     k.len("debrief", &s.debrief, 0, limits::MAX_TEXT);
     if s.concepts.is_empty() {
-        k.say("concepts", "lists no concept").expected = Some("at least one concept from the curriculum".into());
+        k.say("concepts", "lists no concept").expected =
+            Some("at least one concept from the curriculum".into());
     }
     k.count("hints", s.hints.len(), 10);
     for (i, h) in s.hints.iter().enumerate() {
@@ -218,17 +265,34 @@ fn check_scenario(file: &str, s: &ScenarioFile, c: &WorldConfig, out: &mut Vec<P
     k.count("quiz", s.quiz.len(), 10);
     for (i, q) in s.quiz.iter().enumerate() {
         let p = format!("quiz[{i}]");
-        k.len(&format!("{p}.question"), &q.question, 1, limits::MAX_SUMMARY);
-        k.len(&format!("{p}.explanation"), &q.explanation, 1, limits::MAX_TEXT);
+        k.len(
+            &format!("{p}.question"),
+            &q.question,
+            1,
+            limits::MAX_SUMMARY,
+        );
+        k.len(
+            &format!("{p}.explanation"),
+            &q.explanation,
+            1,
+            limits::MAX_TEXT,
+        );
         if q.choices.len() < 2 || q.choices.len() > 6 {
-            k.say(format!("{p}.choices"), format!("has {} choices", q.choices.len())).expected = Some("2 to 6 choices".into());
+            k.say(
+                format!("{p}.choices"),
+                format!("has {} choices", q.choices.len()),
+            )
+            .expected = Some("2 to 6 choices".into());
         }
         for (j, ch) in q.choices.iter().enumerate() {
             k.len(&format!("{p}.choices[{j}]"), ch, 1, limits::MAX_TITLE * 2);
         }
         if q.answer >= q.choices.len() {
-            k.say(format!("{p}.answer"), format!("answer {} does not point at a choice", q.answer)).expected =
-                Some(format!("0 to {}", q.choices.len().saturating_sub(1)));
+            k.say(
+                format!("{p}.answer"),
+                format!("answer {} does not point at a choice", q.answer),
+            )
+            .expected = Some(format!("0 to {}", q.choices.len().saturating_sub(1)));
         }
     }
     check_world(&mut k, c);
@@ -238,19 +302,31 @@ fn check_scenario(file: &str, s: &ScenarioFile, c: &WorldConfig, out: &mut Vec<P
     if let Some(t) = &s.setup.initial_traits {
         check_traits(&mut k, "setup.initial_traits", t);
         if t.migration != Migration::None {
-            k.say("setup.initial_traits.migration", "the starting release's migrations ran before the scenario began").expected = Some("none".into());
+            k.say(
+                "setup.initial_traits.migration",
+                "the starting release's migrations ran before the scenario began",
+            )
+            .expected = Some("none".into());
         }
     }
     k.count("timeline", s.timeline.len(), limits::MAX_LIST);
     for (i, t) in s.timeline.iter().enumerate() {
         let p = format!("timeline[{i}]");
         if t.at == 0 || t.at > limits::MAX_MINUTE {
-            k.say(format!("{p}.at"), format!("minute {} is out of range", t.at)).expected = Some(format!("1 to {}", limits::MAX_MINUTE));
+            k.say(
+                format!("{p}.at"),
+                format!("minute {} is out of range", t.at),
+            )
+            .expected = Some(format!("1 to {}", limits::MAX_MINUTE));
         }
         check_failure(&mut k, &format!("{p}.failure"), &t.failure, c);
     }
     k.count("objectives", s.objectives.len(), 20);
-    let limits_count = s.objectives.iter().filter(|o| matches!(o, Objective::TimeLimit { .. })).count();
+    let limits_count = s
+        .objectives
+        .iter()
+        .filter(|o| matches!(o, Objective::TimeLimit { .. }))
+        .count();
     if limits_count > 1 {
         k.say("objectives", "has more than one time_limit");
     }
@@ -262,103 +338,174 @@ fn check_scenario(file: &str, s: &ScenarioFile, c: &WorldConfig, out: &mut Vec<P
         if let Some(ReleaseRef::Exactly(v)) = o.release() {
             let init = c.initial_version;
             if v.major != init.major || v < init {
-                k.say(format!("{p}.release"), format!("{v} can never exist in this scenario")).expected =
-                    Some(format!("{init} or a later v{}.x.y release", init.major));
+                k.say(
+                    format!("{p}.release"),
+                    format!("{v} can never exist in this scenario"),
+                )
+                .expected = Some(format!("{init} or a later v{}.x.y release", init.major));
             }
         }
         match o {
-            Objective::ReleaseServes { percent, max_error_rate, .. } => {
+            Objective::ReleaseServes {
+                percent,
+                max_error_rate,
+                ..
+            } => {
                 if *percent == 0 || *percent > 100 {
-                    k.say(format!("{p}.percent"), format!("{percent} % is out of range")).expected = Some("1 to 100".into());
+                    k.say(
+                        format!("{p}.percent"),
+                        format!("{percent} % is out of range"),
+                    )
+                    .expected = Some("1 to 100".into());
                 }
                 if let Some(e) = max_error_rate {
                     k.prob(&format!("{p}.max_error_rate"), *e);
                 }
             }
-            Objective::ErrorBudgetAtLeast { remaining, .. } => k.prob(&format!("{p}.remaining"), *remaining),
-            Objective::ErrorRateAtMost { max_error_rate, from, until, .. } => {
+            Objective::ErrorBudgetAtLeast { remaining, .. } => {
+                k.prob(&format!("{p}.remaining"), *remaining)
+            }
+            Objective::ErrorRateAtMost {
+                max_error_rate,
+                from,
+                until,
+                ..
+            } => {
                 k.prob(&format!("{p}.max_error_rate"), *max_error_rate);
                 if *from > limits::MAX_MINUTE {
-                    k.say(format!("{p}.from"), format!("minute {from} is out of range")).expected = Some(format!("0 to {}", limits::MAX_MINUTE));
+                    k.say(
+                        format!("{p}.from"),
+                        format!("minute {from} is out of range"),
+                    )
+                    .expected = Some(format!("0 to {}", limits::MAX_MINUTE));
                 }
                 match until {
                     Some(u) if *u > limits::MAX_MINUTE => {
-                        k.say(format!("{p}.until"), format!("minute {u} is out of range")).expected = Some(format!("{from} to {}", limits::MAX_MINUTE));
+                        k.say(format!("{p}.until"), format!("minute {u} is out of range"))
+                            .expected = Some(format!("{from} to {}", limits::MAX_MINUTE));
                     }
                     Some(u) if u < from => {
-                        k.say(format!("{p}.until"), format!("the window ends (minute {u}) before it starts (minute {from})"));
+                        k.say(
+                            format!("{p}.until"),
+                            format!(
+                                "the window ends (minute {u}) before it starts (minute {from})"
+                            ),
+                        );
                     }
                     _ => {}
                 }
             }
             Objective::TimeLimit { minutes } if *minutes == 0 || *minutes > limits::MAX_MINUTE => {
-                k.say(format!("{p}.minutes"), "a time limit must be positive and at most 30 days");
+                k.say(
+                    format!("{p}.minutes"),
+                    "a time limit must be positive and at most 30 days",
+                );
             }
             Objective::RestoredWithin { minutes: 0, .. } => {
                 k.say(format!("{p}.minutes"), "must be positive");
             }
             Objective::AlertFired { alert } if !c.alert_rules.iter().any(|r| &r.name == alert) => {
                 let names: Vec<&str> = c.alert_rules.iter().map(|r| r.name.as_str()).collect();
-                k.say(format!("{p}.alert"), format!("there is no alert rule \"{alert}\"")).expected = Some(format!("one of: {}", names.join(", ")));
+                k.say(
+                    format!("{p}.alert"),
+                    format!("there is no alert rule \"{alert}\""),
+                )
+                .expected = Some(format!("one of: {}", names.join(", ")));
             }
             _ => {}
         }
     }
     check_script(&mut k, "solution", &s.solution, c);
     if let Some(m) = &s.mistake {
-        k.len("mistake.description", &m.description, 1, limits::MAX_SUMMARY);
+        k.len(
+            "mistake.description",
+            &m.description,
+            1,
+            limits::MAX_SUMMARY,
+        );
         check_script(&mut k, "mistake.commands", &m.commands, c);
     }
     if let Some(at) = s.check_at {
         if at == 0 || at > limits::MAX_MINUTE {
-            k.say("check_at", format!("minute {at} is out of range")).expected = Some(format!("1 to {}", limits::MAX_MINUTE));
+            k.say("check_at", format!("minute {at} is out of range"))
+                .expected = Some(format!("1 to {}", limits::MAX_MINUTE));
         }
     }
 }
 
 /// The actor who runs the timeline: the first one allowed to inject failures.
 pub fn instructor(c: &WorldConfig) -> Option<ActorId> {
-    c.actors.iter().find(|a| c.policy.allows(a.role, Permission::InjectFailures, None)).map(|a| a.id.clone())
+    c.actors
+        .iter()
+        .find(|a| c.policy.allows(a.role, Permission::InjectFailures, None))
+        .map(|a| a.id.clone())
 }
 
 fn check_world(k: &mut Checker, c: &WorldConfig) {
     if c.stages.is_empty() || c.stages.len() > limits::MAX_STAGES {
-        k.say("setup.stages", format!("has {} stages", c.stages.len())).expected = Some(format!("1 to {} stages", limits::MAX_STAGES));
+        k.say("setup.stages", format!("has {} stages", c.stages.len()))
+            .expected = Some(format!("1 to {} stages", limits::MAX_STAGES));
     }
     for (i, st) in c.stages.iter().enumerate() {
         let p = format!("stages[{i}] ({})", st.id);
         if !valid_id(st.id.as_str()) {
-            k.say(format!("{p}.id"), format!("\"{}\" is not a valid stage id", st.id)).expected = Some("letters, digits, - and _ (at most 40)".into());
+            k.say(
+                format!("{p}.id"),
+                format!("\"{}\" is not a valid stage id", st.id),
+            )
+            .expected = Some("letters, digits, - and _ (at most 40)".into());
         }
         if c.stages.iter().filter(|x| x.id == st.id).count() > 1 {
-            k.say(format!("{p}.id"), format!("stage id \"{}\" is used twice", st.id));
+            k.say(
+                format!("{p}.id"),
+                format!("stage id \"{}\" is used twice", st.id),
+            );
         }
         k.len(&format!("{p}.name"), &st.name, 1, limits::MAX_TITLE);
         if st.instances == 0 || st.instances > limits::MAX_INSTANCES {
-            k.say(format!("{p}.instances"), format!("{} instances is out of range", st.instances)).expected = Some(format!("1 to {}", limits::MAX_INSTANCES));
+            k.say(
+                format!("{p}.instances"),
+                format!("{} instances is out of range", st.instances),
+            )
+            .expected = Some(format!("1 to {}", limits::MAX_INSTANCES));
         }
         k.positive(&format!("{p}.capacity_rpm"), st.capacity_rpm, 1e7);
         for (key, v) in &st.config {
             if !valid_key(key.as_str()) {
-                k.say(format!("{p}.config.{key}"), "is not a valid setting name").expected = Some("letters, digits and _ (at most 64)".into());
+                k.say(format!("{p}.config.{key}"), "is not a valid setting name")
+                    .expected = Some("letters, digits and _ (at most 64)".into());
             }
             k.len(&format!("{p}.config.{key}"), v, 0, 300);
         }
         for key in &st.secrets {
             if !valid_key(key.as_str()) {
-                k.say(format!("{p}.secrets"), format!("\"{key}\" is not a valid secret name")).expected = Some("letters, digits and _ (at most 64)".into());
+                k.say(
+                    format!("{p}.secrets"),
+                    format!("\"{key}\" is not a valid secret name"),
+                )
+                .expected = Some("letters, digits and _ (at most 64)".into());
             }
         }
         check_traffic(k, &format!("{p}.traffic"), &st.traffic);
         if st.backup_every.is_some_and(|m| m.0 == 0) {
-            k.say(format!("{p}.backup_every"), "a backup interval must be positive");
+            k.say(
+                format!("{p}.backup_every"),
+                "a backup interval must be positive",
+            );
         }
         if st.backup_every.is_some() && !st.database {
-            k.say(format!("{p}.backup_every"), "this stage has no database to back up");
+            k.say(
+                format!("{p}.backup_every"),
+                "this stage has no database to back up",
+            );
         }
         if let Some(slo) = &st.slo {
             if !slo.target.is_finite() || slo.target <= 0.0 || slo.target >= 1.0 {
-                k.say(format!("{p}.slo.target"), format!("{} is not a share of requests", slo.target)).expected = Some("a number between 0 and 1, such as 0.999".into());
+                k.say(
+                    format!("{p}.slo.target"),
+                    format!("{} is not a share of requests", slo.target),
+                )
+                .expected = Some("a number between 0 and 1, such as 0.999".into());
             }
             if slo.period.0 == 0 {
                 k.say(format!("{p}.slo.period"), "must be positive");
@@ -368,15 +515,23 @@ fn check_world(k: &mut Checker, c: &WorldConfig) {
     for (i, a) in c.actors.iter().enumerate() {
         let p = format!("setup.actors[{i}]");
         if !valid_id(a.id.as_str()) {
-            k.say(format!("{p}.id"), format!("\"{}\" is not a valid actor id", a.id)).expected = Some("letters, digits, - and _ (at most 40)".into());
+            k.say(
+                format!("{p}.id"),
+                format!("\"{}\" is not a valid actor id", a.id),
+            )
+            .expected = Some("letters, digits, - and _ (at most 40)".into());
         }
         if c.actors.iter().filter(|x| x.id == a.id).count() > 1 {
-            k.say(format!("{p}.id"), format!("actor id \"{}\" is used twice", a.id));
+            k.say(
+                format!("{p}.id"),
+                format!("actor id \"{}\" is used twice", a.id),
+            );
         }
         k.len(&format!("{p}.name"), &a.name, 1, limits::MAX_TITLE);
     }
     if c.actors.is_empty() {
-        k.say("setup.actors", "there is nobody to act").expected = Some("at least one actor".into());
+        k.say("setup.actors", "there is nobody to act").expected =
+            Some("at least one actor".into());
     }
     for (i, g) in c.policy.grants.iter().enumerate() {
         if let StageScope::Only(list) = &g.stages {
@@ -390,22 +545,40 @@ fn check_world(k: &mut Checker, c: &WorldConfig) {
         k.stage(&format!("{p}.stage"), &r.stage, c);
         k.len(&format!("{p}.name"), r.name.as_str(), 1, limits::MAX_TITLE);
         if !r.threshold.is_finite() || r.threshold < 0.0 {
-            k.say(format!("{p}.threshold"), format!("{} is not a usable threshold", r.threshold)).expected = Some("a finite number of at least 0".into());
+            k.say(
+                format!("{p}.threshold"),
+                format!("{} is not a usable threshold", r.threshold),
+            )
+            .expected = Some("a finite number of at least 0".into());
         }
         if r.for_minutes == 0 || r.for_minutes > 1440 {
-            k.say(format!("{p}.for_minutes"), format!("{} is out of range", r.for_minutes)).expected = Some("1 to 1440".into());
+            k.say(
+                format!("{p}.for_minutes"),
+                format!("{} is out of range", r.for_minutes),
+            )
+            .expected = Some("1 to 1440".into());
         }
     }
     for (i, f) in c.freezes.iter().enumerate() {
         let p = format!("setup.freezes[{i}]");
         k.stage(&format!("{p}.stage"), &f.stage, c);
         if f.until <= f.from {
-            k.say(format!("{p}.until"), format!("the freeze ends (minute {}) before it starts (minute {})", f.until.0, f.from.0));
+            k.say(
+                format!("{p}.until"),
+                format!(
+                    "the freeze ends (minute {}) before it starts (minute {})",
+                    f.until.0, f.from.0
+                ),
+            );
         }
         k.len(&format!("{p}.reason"), &f.reason, 1, limits::MAX_SUMMARY);
     }
     if c.start_minute_of_day >= 24 * 60 {
-        k.say("setup.start_minute_of_day", format!("{} is not a minute of the day", c.start_minute_of_day)).expected = Some("0 to 1439".into());
+        k.say(
+            "setup.start_minute_of_day",
+            format!("{} is not a minute of the day", c.start_minute_of_day),
+        )
+        .expected = Some("0 to 1439".into());
     }
     k.prob("setup.flaky_test_rate", c.flaky_test_rate);
 }
@@ -414,7 +587,11 @@ fn check_traffic(k: &mut Checker, p: &str, t: &TrafficProfile) {
     k.positive(&format!("{p}.peak_rpm"), t.peak_rpm, 1e7);
     k.positive(&format!("{p}.requests_per_user"), t.requests_per_user, 1e4);
     if t.daily_curve.len() != 24 {
-        k.say(format!("{p}.daily_curve"), format!("has {} values", t.daily_curve.len())).expected = Some("24 values, one per hour".into());
+        k.say(
+            format!("{p}.daily_curve"),
+            format!("has {} values", t.daily_curve.len()),
+        )
+        .expected = Some("24 values, one per hour".into());
     }
     for (i, v) in t.daily_curve.iter().enumerate() {
         k.prob(&format!("{p}.daily_curve[{i}]"), *v);
@@ -423,11 +600,24 @@ fn check_traffic(k: &mut Checker, p: &str, t: &TrafficProfile) {
 
 fn check_traits(k: &mut Checker, p: &str, t: &CommitTraits) {
     for (g, v) in &t.detection {
-        k.prob(&format!("{p}.detection.{}", serde_json::to_value(g).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()), *v);
+        k.prob(
+            &format!(
+                "{p}.detection.{}",
+                serde_json::to_value(g)
+                    .ok()
+                    .and_then(|v| v.as_str().map(String::from))
+                    .unwrap_or_default()
+            ),
+            *v,
+        );
     }
     if let Some(key) = &t.requires_config {
         if !valid_key(key.as_str()) {
-            k.say(format!("{p}.requires_config"), "is not a valid setting name").expected = Some("letters, digits and _ (at most 64)".into());
+            k.say(
+                format!("{p}.requires_config"),
+                "is not a valid setting name",
+            )
+            .expected = Some("letters, digits and _ (at most 64)".into());
         }
     }
 }
@@ -437,16 +627,24 @@ fn check_failure(k: &mut Checker, p: &str, f: &Failure, c: &WorldConfig) {
         k.stage(&format!("{p}.stage"), s, c);
     }
     match f {
-        Failure::DependencyOutage { minutes, .. } | Failure::DatabaseOutage { minutes, .. } | Failure::FlakyTests { minutes } | Failure::TrafficSpike { minutes, .. }
+        Failure::DependencyOutage { minutes, .. }
+        | Failure::DatabaseOutage { minutes, .. }
+        | Failure::FlakyTests { minutes }
+        | Failure::TrafficSpike { minutes, .. }
             if *minutes == 0 || *minutes > 1440 =>
         {
-            k.say(format!("{p}.minutes"), format!("{minutes} min is out of range")).expected = Some("1 to 1440".into());
+            k.say(
+                format!("{p}.minutes"),
+                format!("{minutes} min is out of range"),
+            )
+            .expected = Some("1 to 1440".into());
         }
         _ => {}
     }
     if let Failure::TrafficSpike { factor, .. } = f {
         if !factor.is_finite() || *factor <= 1.0 || *factor > 50.0 {
-            k.say(format!("{p}.factor"), format!("×{factor} is out of range")).expected = Some("more than 1 and at most 50".into());
+            k.say(format!("{p}.factor"), format!("×{factor} is out of range"))
+                .expected = Some("more than 1 and at most 50".into());
         }
     }
     if let Failure::DatabaseOutage { stage, .. } | Failure::DataLoss { stage } = f {
@@ -462,32 +660,68 @@ fn check_script(k: &mut Checker, p: &str, script: &[LoggedCommand], c: &WorldCon
     for (i, e) in script.iter().enumerate() {
         let q = format!("{p}[{i}]");
         if e.at.0 < last {
-            k.say(format!("{q}.at"), format!("minute {} comes before the previous command's minute {last}", e.at.0)).expected = Some("commands in time order".into());
+            k.say(
+                format!("{q}.at"),
+                format!(
+                    "minute {} comes before the previous command's minute {last}",
+                    e.at.0
+                ),
+            )
+            .expected = Some("commands in time order".into());
         }
         if e.at.0 > limits::MAX_MINUTE {
-            k.say(format!("{q}.at"), format!("minute {} is too late", e.at.0)).expected = Some(format!("at most {}", limits::MAX_MINUTE));
+            k.say(format!("{q}.at"), format!("minute {} is too late", e.at.0))
+                .expected = Some(format!("at most {}", limits::MAX_MINUTE));
         }
         last = e.at.0;
         if !c.actors.iter().any(|a| a.id == e.actor) {
             let ids: Vec<&str> = c.actors.iter().map(|a| a.id.as_str()).collect();
-            k.say(format!("{q}.actor"), format!("there is no actor \"{}\"", e.actor)).expected = Some(format!("one of: {}", ids.join(", ")));
+            k.say(
+                format!("{q}.actor"),
+                format!("there is no actor \"{}\"", e.actor),
+            )
+            .expected = Some(format!("one of: {}", ids.join(", ")));
         }
         if let Some(s) = e.command.stage() {
             k.stage(&format!("{q}.command"), s, c);
         }
         match &e.command {
-            Command::Commit { summary, .. } | Command::Hotfix { summary, .. } if summary.trim().is_empty() || summary.chars().count() > 120 => {
-                k.say(format!("{q}.command.summary"), "a commit summary must have 1 to 120 characters");
+            Command::Commit { summary, .. } | Command::Hotfix { summary, .. }
+                if summary.trim().is_empty() || summary.chars().count() > 120 =>
+            {
+                k.say(
+                    format!("{q}.command.summary"),
+                    "a commit summary must have 1 to 120 characters",
+                );
             }
-            Command::Promote { strategy: Strategy::Rolling { batch }, to, .. } => {
-                let n = c.stages.iter().find(|s| &s.id == to).map_or(1, |s| s.instances);
+            Command::Promote {
+                strategy: Strategy::Rolling { batch },
+                to,
+                ..
+            } => {
+                let n = c
+                    .stages
+                    .iter()
+                    .find(|s| &s.id == to)
+                    .map_or(1, |s| s.instances);
                 if *batch == 0 || *batch > n {
-                    k.say(format!("{q}.command"), format!("a rolling batch of {batch} does not fit {n} instances"));
+                    k.say(
+                        format!("{q}.command"),
+                        format!("a rolling batch of {batch} does not fit {n} instances"),
+                    );
                 }
             }
-            Command::Schedule { failure, .. } | Command::Inject { failure } => check_failure(k, &format!("{q}.command"), failure, c),
-            Command::Scale { instances, .. } if *instances == 0 || *instances > limits::MAX_SCALE => {
-                k.say(format!("{q}.command.scale.instances"), format!("{instances} instances is out of range")).expected = Some(format!("1 to {}", limits::MAX_SCALE));
+            Command::Schedule { failure, .. } | Command::Inject { failure } => {
+                check_failure(k, &format!("{q}.command"), failure, c)
+            }
+            Command::Scale { instances, .. }
+                if *instances == 0 || *instances > limits::MAX_SCALE =>
+            {
+                k.say(
+                    format!("{q}.command.scale.instances"),
+                    format!("{instances} instances is out of range"),
+                )
+                .expected = Some(format!("1 to {}", limits::MAX_SCALE));
             }
             _ => {}
         }
@@ -499,16 +733,21 @@ fn check_script(k: &mut Checker, p: &str, script: &[LoggedCommand], c: &WorldCon
 
 fn traits_of(c: &Command) -> Option<&CommitTraits> {
     match c {
-        Command::Commit { traits: crate::sim::command::TraitsChoice::Exactly(t), .. } => Some(t),
+        Command::Commit {
+            traits: crate::sim::command::TraitsChoice::Exactly(t),
+            ..
+        } => Some(t),
         _ => None,
     }
 }
 
 fn valid_id(s: &str) -> bool {
-    !s.is_empty() && s.len() <= 40 && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    !s.is_empty()
+        && s.len() <= 40
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
 fn valid_key(s: &str) -> bool {
     !s.is_empty() && s.len() <= 64 && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
-

@@ -123,9 +123,19 @@ impl Policy {
     /// A least-privilege default for a pipeline whose last stage is production: developers
     /// deploy freely before production; production changes need a release manager or SRE.
     pub fn standard(stages: &[StageId]) -> Policy {
-        let before_prod: Vec<StageId> = stages.iter().take(stages.len().saturating_sub(1)).cloned().collect();
+        let before_prod: Vec<StageId> = stages
+            .iter()
+            .take(stages.len().saturating_sub(1))
+            .cloned()
+            .collect();
         let mut grants = Vec::new();
-        let mut grant = |role, permission, stages: StageScope| grants.push(Grant { role, permission, stages });
+        let mut grant = |role, permission, stages: StageScope| {
+            grants.push(Grant {
+                role,
+                permission,
+                stages,
+            })
+        };
         use Permission as P;
         use Role as R;
         grant(R::Developer, P::Commit, StageScope::All);
@@ -133,10 +143,25 @@ impl Policy {
             grant(R::Developer, p, StageScope::Only(before_prod.clone()));
         }
         grant(R::Reviewer, P::Approve, StageScope::All);
-        for p in [P::Commit, P::Deploy, P::Approve, P::Rollback, P::ToggleFlags, P::OverrideGates] {
+        for p in [
+            P::Commit,
+            P::Deploy,
+            P::Approve,
+            P::Rollback,
+            P::ToggleFlags,
+            P::OverrideGates,
+        ] {
             grant(R::ReleaseManager, p, StageScope::All);
         }
-        for p in [P::Commit, P::Deploy, P::Rollback, P::Configure, P::ToggleFlags, P::ManageBackups, P::Failover] {
+        for p in [
+            P::Commit,
+            P::Deploy,
+            P::Rollback,
+            P::Configure,
+            P::ToggleFlags,
+            P::ManageBackups,
+            P::Failover,
+        ] {
             grant(R::Sre, p, StageScope::All);
         }
         grant(R::Instructor, P::InjectFailures, StageScope::All);
@@ -146,7 +171,11 @@ impl Policy {
 
 /// The default cast of a training session.
 pub fn default_actors() -> Vec<Actor> {
-    let a = |id: &str, name: &str, role| Actor { id: ActorId::new(id), name: name.to_string(), role };
+    let a = |id: &str, name: &str, role| Actor {
+        id: ActorId::new(id),
+        name: name.to_string(),
+        role,
+    };
     vec![
         a("dana", "Dana (developer)", Role::Developer),
         a("rui", "Rui (reviewer)", Role::Reviewer),
@@ -163,12 +192,18 @@ mod tests {
 
     #[test]
     fn standard_policy_keeps_developers_out_of_production() {
-        let stages: Vec<StageId> = ["dev", "staging", "prod"].into_iter().map(StageId::new).collect();
+        let stages: Vec<StageId> = ["dev", "staging", "prod"]
+            .into_iter()
+            .map(StageId::new)
+            .collect();
         let p = Policy::standard(&stages);
         assert!(p.allows(Role::Developer, Permission::Deploy, Some(&stages[1])));
         assert!(!p.allows(Role::Developer, Permission::Deploy, Some(&stages[2])));
         assert!(p.allows(Role::Sre, Permission::Deploy, Some(&stages[2])));
         assert!(!p.allows(Role::Outsider, Permission::Deploy, Some(&stages[0])));
-        assert_eq!(p.roles_for(Permission::Approve, Some(&stages[2])), vec![Role::Reviewer, Role::ReleaseManager]);
+        assert_eq!(
+            p.roles_for(Permission::Approve, Some(&stages[2])),
+            vec![Role::Reviewer, Role::ReleaseManager]
+        );
     }
 }

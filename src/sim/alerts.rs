@@ -13,9 +13,15 @@ impl World {
     pub(crate) fn evaluate_alerts(&mut self, events: &mut Vec<Event>) {
         let now = self.now;
         for a in 0..self.alerts.len() {
-            let Some(i) = self.alerts[a].stage_index else { continue };
+            let Some(i) = self.alerts[a].stage_index else {
+                continue;
+            };
             let stage = &self.stages[i];
-            let (metric, threshold, for_minutes) = (self.alerts[a].rule.metric, self.alerts[a].rule.threshold, self.alerts[a].rule.for_minutes);
+            let (metric, threshold, for_minutes) = (
+                self.alerts[a].rule.metric,
+                self.alerts[a].rule.threshold,
+                self.alerts[a].rule.for_minutes,
+            );
             let has_traffic = stage.last.requests > 0 || metric == Metric::Memory;
             let value = stage.monitor.value(metric, &stage.last);
             let breach = has_traffic && value > threshold;
@@ -24,12 +30,16 @@ impl World {
             match (breach, &status) {
                 (false, AlertStatus::Ok) => continue,
                 (true, AlertStatus::Firing { .. }) => continue,
-                (true, AlertStatus::Pending { since }) if now.since(*since).0 + 1 < for_minutes => continue,
+                (true, AlertStatus::Pending { since }) if now.since(*since).0 + 1 < for_minutes => {
+                    continue
+                }
                 _ => {}
             }
             let rule = self.alerts[a].rule.clone();
             let next = match (breach, status) {
-                (true, AlertStatus::Ok) if rule.for_minutes > 1 => AlertStatus::Pending { since: now },
+                (true, AlertStatus::Ok) if rule.for_minutes > 1 => {
+                    AlertStatus::Pending { since: now }
+                }
                 (true, AlertStatus::Ok | AlertStatus::Pending { .. }) => {
                     let samples = stage
                         .monitor
@@ -38,21 +48,50 @@ impl World {
                         .map(|v| rule.metric.format(v))
                         .collect();
                     let explanation = Explanation {
-                        rule: format!("{}: {} above {} for {} min", rule.name, rule.metric.label(), rule.metric.format(rule.threshold), rule.for_minutes),
+                        rule: format!(
+                            "{}: {} above {} for {} min",
+                            rule.name,
+                            rule.metric.label(),
+                            rule.metric.format(rule.threshold),
+                            rule.for_minutes
+                        ),
                         threshold: rule.metric.format(rule.threshold),
                         samples,
-                        verdict: format!("{} is {} in {}.", rule.metric.label(), rule.metric.format(value), stage.name()),
+                        verdict: format!(
+                            "{} is {} in {}.",
+                            rule.metric.label(),
+                            rule.metric.format(value),
+                            stage.name()
+                        ),
                     };
-                    self.emit(events, EventKind::AlertFired { alert: rule.name.clone(), stage: rule.stage.clone(), severity: rule.severity, explanation: explanation.clone() });
+                    self.emit(
+                        events,
+                        EventKind::AlertFired {
+                            alert: rule.name.clone(),
+                            stage: rule.stage.clone(),
+                            severity: rule.severity,
+                            explanation: explanation.clone(),
+                        },
+                    );
                     if rule.severity == Severity::Critical {
-                        self.open_incident(i, format!("{} in {}", rule.name, self.stages[i].name()), events);
+                        self.open_incident(
+                            i,
+                            format!("{} in {}", rule.name, self.stages[i].name()),
+                            events,
+                        );
                         self.maybe_auto_rollback(i, explanation, events);
                     }
                     AlertStatus::Firing { since: now }
                 }
                 (true, s) => s,
                 (false, AlertStatus::Firing { .. }) => {
-                    self.emit(events, EventKind::AlertResolved { alert: rule.name.clone(), stage: rule.stage.clone() });
+                    self.emit(
+                        events,
+                        EventKind::AlertResolved {
+                            alert: rule.name.clone(),
+                            stage: rule.stage.clone(),
+                        },
+                    );
                     AlertStatus::Ok
                 }
                 (false, _) => AlertStatus::Ok,
@@ -64,7 +103,11 @@ impl World {
 
     pub(crate) fn open_incident(&mut self, i: usize, title: String, events: &mut Vec<Event>) {
         let stage = self.stages[i].config.id.clone();
-        if self.incidents.iter().any(|x| x.stage == stage && x.is_open()) {
+        if self
+            .incidents
+            .iter()
+            .any(|x| x.stage == stage && x.is_open())
+        {
             return;
         }
         let id = IncidentId(self.next_incident);
@@ -88,12 +131,24 @@ impl World {
             }
         }
         if i + 1 == self.stages.len() {
-            let faulty: Vec<_> = self.stages[i].serving().into_iter().map(|(v, _)| v).filter(|v| self.release_is_faulty(i, *v)).collect();
+            let faulty: Vec<_> = self.stages[i]
+                .serving()
+                .into_iter()
+                .map(|(v, _)| v)
+                .filter(|v| self.release_is_faulty(i, *v))
+                .collect();
             for v in faulty {
                 self.delivery.change_failed(v);
             }
         }
-        self.emit(events, EventKind::IncidentOpened { incident: id, stage, title });
+        self.emit(
+            events,
+            EventKind::IncidentOpened {
+                incident: id,
+                stage,
+                title,
+            },
+        );
     }
 
     fn update_incidents(&mut self, events: &mut Vec<Event>) {
@@ -116,7 +171,9 @@ impl World {
             let stage = inc.stage.clone();
             // The burn rate looks back an hour, so it stays high after users stop being hurt;
             // mitigation is about users, so it is judged on the fast signals only.
-            let firing = self.alerts.iter().any(|a| a.rule.stage == stage && a.is_firing() && a.rule.metric != Metric::BurnRate);
+            let firing = self.alerts.iter().any(|a| {
+                a.rule.stage == stage && a.is_firing() && a.rule.metric != Metric::BurnRate
+            });
             let i = self.stage_index(&stage);
             let healthy_now = i.is_some_and(|i| !self.stages[i].last.is_bad()) && !firing;
             let inc = &mut self.incidents[k];
@@ -126,13 +183,26 @@ impl World {
                     let ttr = now.since(inc.impact_started_at);
                     let id = inc.id;
                     self.delivery.restored(ttr);
-                    self.emit(events, EventKind::IncidentMitigated { incident: id, stage, time_to_restore: ttr });
+                    self.emit(
+                        events,
+                        EventKind::IncidentMitigated {
+                            incident: id,
+                            stage,
+                            time_to_restore: ttr,
+                        },
+                    );
                 }
                 Some(m) if healthy_now && now.since(m).0 >= QUIET_BEFORE_RESOLVED => {
                     inc.resolved_at = Some(now);
                     let id = inc.id;
                     self.open_count -= 1;
-                    self.emit(events, EventKind::IncidentResolved { incident: id, stage });
+                    self.emit(
+                        events,
+                        EventKind::IncidentResolved {
+                            incident: id,
+                            stage,
+                        },
+                    );
                 }
                 _ => {}
             }
@@ -146,19 +216,50 @@ impl World {
             return;
         }
         let stage = &self.stages[i];
-        let Some(current) = stage.current() else { return };
-        if stage.rollout.as_ref().is_some_and(|r| matches!(r.purpose, super::rollout::Purpose::Rollback { .. })) {
+        let Some(current) = stage.current() else {
+            return;
+        };
+        if stage
+            .rollout
+            .as_ref()
+            .is_some_and(|r| matches!(r.purpose, super::rollout::Purpose::Rollback { .. }))
+        {
             return;
         }
-        let Some(target) = stage.history.iter().rev().map(|d| d.release).find(|v| *v != current) else { return };
-        let explanation = Explanation { verdict: format!("Automatic rollback from {current} to {target}."), ..alert };
+        let Some(target) = stage
+            .history
+            .iter()
+            .rev()
+            .map(|d| d.release)
+            .find(|v| *v != current)
+        else {
+            return;
+        };
+        let explanation = Explanation {
+            verdict: format!("Automatic rollback from {current} to {target}."),
+            ..alert
+        };
         if let Some(ro) = self.stages[i].rollout.take() {
             let id = self.stages[i].config.id.clone();
-            self.emit(events, EventKind::RolloutAborted { release: ro.release, stage: id, automatic: true, explanation: None });
+            self.emit(
+                events,
+                EventKind::RolloutAborted {
+                    release: ro.release,
+                    stage: id,
+                    automatic: true,
+                    explanation: None,
+                },
+            );
             if ro.release != target {
                 self.remove_pool(i, ro.release);
             }
         }
-        self.start_rollback(i, target, &ActorId::new("autopilot"), Some(explanation), events);
+        self.start_rollback(
+            i,
+            target,
+            &ActorId::new("autopilot"),
+            Some(explanation),
+            events,
+        );
     }
 }

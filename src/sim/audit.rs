@@ -35,11 +35,25 @@ pub struct AuditLog {
 }
 
 impl AuditLog {
-    pub fn record(&mut self, at: SimTime, actor: ActorId, role: Option<Role>, action: String, outcome: Outcome) {
+    pub fn record(
+        &mut self,
+        at: SimTime,
+        actor: ActorId,
+        role: Option<Role>,
+        action: String,
+        outcome: Outcome,
+    ) {
         if matches!(outcome, Outcome::Rejected { .. }) {
             self.rejected += 1;
         }
-        self.entries.push_back(AuditEntry { seq: self.total, at, actor, role, action, outcome });
+        self.entries.push_back(AuditEntry {
+            seq: self.total,
+            at,
+            actor,
+            role,
+            action,
+            outcome,
+        });
         self.total += 1;
         if self.entries.len() > AUDIT_CAP {
             self.entries.pop_front();

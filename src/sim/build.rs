@@ -23,15 +23,48 @@ impl World {
         CommitTraits::surprise(&mut self.draws)
     }
 
-    pub(crate) fn start_build(&mut self, actor: &ActorId, summary: String, traits: CommitTraits, hotfix_of: Option<Version>) -> Vec<Event> {
+    pub(crate) fn start_build(
+        &mut self,
+        actor: &ActorId,
+        summary: String,
+        traits: CommitTraits,
+        hotfix_of: Option<Version>,
+    ) -> Vec<Event> {
         self.commits_made += 1;
-        let commit = Commit { id: CommitId(self.commits_made), author: actor.clone(), summary: summary.clone(), at: self.now, traits };
+        let commit = Commit {
+            id: CommitId(self.commits_made),
+            author: actor.clone(),
+            summary: summary.clone(),
+            at: self.now,
+            traits,
+        };
         let gates: Vec<GateKind> = self.stages[0].config.gates.clone();
         let mut events = Vec::new();
-        self.emit(&mut events, EventKind::Committed { commit: commit.id, author: actor.clone(), summary });
-        self.emit(&mut events, EventKind::BuildStarted { commit: commit.id, hotfix: hotfix_of.is_some() });
-        let first = gates.first().map_or(0, |g| gate_minutes(*g, hotfix_of.is_some()));
-        let build = Build { commit, hotfix_of, gates, current: 0, step_ends_at: self.now.plus(super::time::Minutes(first)) };
+        self.emit(
+            &mut events,
+            EventKind::Committed {
+                commit: commit.id,
+                author: actor.clone(),
+                summary,
+            },
+        );
+        self.emit(
+            &mut events,
+            EventKind::BuildStarted {
+                commit: commit.id,
+                hotfix: hotfix_of.is_some(),
+            },
+        );
+        let first = gates
+            .first()
+            .map_or(0, |g| gate_minutes(*g, hotfix_of.is_some()));
+        let build = Build {
+            commit,
+            hotfix_of,
+            gates,
+            current: 0,
+            step_ends_at: self.now.plus(super::time::Minutes(first)),
+        };
         if build.gates.is_empty() {
             self.release_build(build, &mut events);
         } else {
@@ -44,7 +77,14 @@ impl World {
         let traits = build.commit.traits.clone();
         let (version, schema) = match build.hotfix_of {
             Some(base) => {
-                let patch = self.releases.keys().filter(|v| v.major == base.major && v.minor == base.minor).map(|v| v.patch).max().unwrap_or(0) + 1;
+                let patch = self
+                    .releases
+                    .keys()
+                    .filter(|v| v.major == base.major && v.minor == base.minor)
+                    .map(|v| v.patch)
+                    .max()
+                    .unwrap_or(0)
+                    + 1;
                 let schema = self.releases.get(&base).map_or(1, |r| r.schema);
                 (Version::new(base.major, base.minor, patch), schema)
             }
@@ -67,18 +107,37 @@ impl World {
             summary: build.commit.summary.clone(),
             first_commit_at: build.commit.at,
             built_at: self.now,
-            detected: build.gates.iter().map(|g| (*g, false)).collect::<BTreeMap<_, _>>(),
+            detected: build
+                .gates
+                .iter()
+                .map(|g| (*g, false))
+                .collect::<BTreeMap<_, _>>(),
             traits,
             schema,
             hotfix,
             exploited: false,
         };
         self.releases.insert(version, release);
-        self.emit(events, EventKind::ReleaseBuilt { release: version, commits: vec![build.commit.id], hotfix });
+        self.emit(
+            events,
+            EventKind::ReleaseBuilt {
+                release: version,
+                commits: vec![build.commit.id],
+                hotfix,
+            },
+        );
         // The first stage always runs the newest build; a deploy still going there is replaced.
         if let Some(old) = self.stages[0].rollout.take() {
             let stage = self.stages[0].config.id.clone();
-            self.emit(events, EventKind::RolloutAborted { release: old.release, stage, automatic: true, explanation: None });
+            self.emit(
+                events,
+                EventKind::RolloutAborted {
+                    release: old.release,
+                    stage,
+                    automatic: true,
+                    explanation: None,
+                },
+            );
             self.remove_pool(0, old.release);
         }
         let from = self.stages[0].current();
@@ -107,10 +166,20 @@ impl World {
         for s in &self.stages {
             keep.extend(s.pools.iter().map(|p| p.release));
             keep.extend(s.history.iter().map(|d| d.release));
-            keep.extend(s.rollout.iter().flat_map(|r| [Some(r.release), r.from]).flatten());
+            keep.extend(
+                s.rollout
+                    .iter()
+                    .flat_map(|r| [Some(r.release), r.from])
+                    .flatten(),
+            );
         }
         keep.extend(self.builds.iter().filter_map(|b| b.hotfix_of));
-        let mut removable: Vec<Version> = self.releases.keys().filter(|v| !keep.contains(v)).copied().collect();
+        let mut removable: Vec<Version> = self
+            .releases
+            .keys()
+            .filter(|v| !keep.contains(v))
+            .copied()
+            .collect();
         removable.sort();
         let excess = self.releases.len() - RELEASE_CAP;
         for v in removable.into_iter().take(excess) {

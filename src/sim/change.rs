@@ -165,7 +165,11 @@ impl CommitTraits {
             85..=96 => Migration::Additive,
             _ => Migration::Destructive,
         };
-        CommitTraits { defect, migration, ..CommitTraits::default() }
+        CommitTraits {
+            defect,
+            migration,
+            ..CommitTraits::default()
+        }
     }
 
     pub fn detection_chance(&self, gate: GateKind) -> f64 {

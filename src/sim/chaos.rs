@@ -14,26 +14,41 @@ const SCHEDULE_HORIZON: u64 = 30 * MINUTES_PER_DAY;
 
 impl World {
     fn check_failure(&self, failure: &Failure) -> Result<usize, Rejection> {
-        let stage_of = |s: &StageId| self.stage_index(s).ok_or_else(|| Rejection::new(K::NotFound, format!("there is no stage called {s}")));
+        let stage_of = |s: &StageId| {
+            self.stage_index(s)
+                .ok_or_else(|| Rejection::new(K::NotFound, format!("there is no stage called {s}")))
+        };
         let minutes_ok = |m: u32| {
             if (1..=1440).contains(&m) {
                 Ok(())
             } else {
-                reject(K::InvalidArgument, "A failure lasts between 1 and 1440 minutes.")
+                reject(
+                    K::InvalidArgument,
+                    "A failure lasts between 1 and 1440 minutes.",
+                )
             }
         };
         match failure {
             Failure::FlakyTests { minutes } => minutes_ok(*minutes).map(|_| 0),
-            Failure::DependencyOutage { stage, minutes } => minutes_ok(*minutes).and_then(|_| stage_of(stage)),
+            Failure::DependencyOutage { stage, minutes } => {
+                minutes_ok(*minutes).and_then(|_| stage_of(stage))
+            }
             Failure::DatabaseOutage { stage, minutes } => {
                 minutes_ok(*minutes)?;
                 let i = stage_of(stage)?;
                 self.needs_database(i).map(|_| i)
             }
-            Failure::TrafficSpike { stage, factor, minutes } => {
+            Failure::TrafficSpike {
+                stage,
+                factor,
+                minutes,
+            } => {
                 minutes_ok(*minutes)?;
                 if !factor.is_finite() || *factor <= 1.0 || *factor > 50.0 {
-                    return reject(K::InvalidArgument, "A traffic spike multiplies traffic by more than 1 and at most 50.");
+                    return reject(
+                        K::InvalidArgument,
+                        "A traffic spike multiplies traffic by more than 1 and at most 50.",
+                    );
                 }
                 stage_of(stage)
             }
@@ -50,12 +65,19 @@ impl World {
 
     fn needs_database(&self, i: usize) -> Result<(), Rejection> {
         if self.stages[i].database.is_none() {
-            return reject(K::InvalidState, format!("{} has no database.", self.stages[i].name()));
+            return reject(
+                K::InvalidState,
+                format!("{} has no database.", self.stages[i].name()),
+            );
         }
         Ok(())
     }
 
-    pub(crate) fn inject(&mut self, _by: &ActorId, failure: Failure) -> Result<Vec<Event>, Rejection> {
+    pub(crate) fn inject(
+        &mut self,
+        _by: &ActorId,
+        failure: Failure,
+    ) -> Result<Vec<Event>, Rejection> {
         let i = self.check_failure(&failure)?;
         let now = self.now;
         let mut events = Vec::new();
@@ -64,26 +86,54 @@ impl World {
         match failure {
             Failure::InstanceCrash { .. } => {
                 let stage = &mut self.stages[i];
-                let target = stage.pools.iter_mut().filter(|p| p.weight > 0 || stage.rollout.is_none()).flat_map(|p| {
-                    let release = p.release;
-                    p.instances.iter_mut().map(move |x| (release, x))
-                }).find(|(_, x)| x.is_healthy());
+                let target = stage
+                    .pools
+                    .iter_mut()
+                    .filter(|p| p.weight > 0 || stage.rollout.is_none())
+                    .flat_map(|p| {
+                        let release = p.release;
+                        p.instances.iter_mut().map(move |x| (release, x))
+                    })
+                    .find(|(_, x)| x.is_healthy());
                 let Some((release, inst)) = target else {
-                    return reject(K::InvalidState, format!("{} has no healthy instance to crash.", stage.config.name));
+                    return reject(
+                        K::InvalidState,
+                        format!("{} has no healthy instance to crash.", stage.config.name),
+                    );
                 };
-                inst.health = Health::Restarting { ready_at: until(3), reason: CrashReason::Injected };
+                inst.health = Health::Restarting {
+                    ready_at: until(3),
+                    reason: CrashReason::Injected,
+                };
                 let id = stage.config.id.clone();
                 self.emit(&mut events, EventKind::FailureInjected { description });
-                self.emit(&mut events, EventKind::InstanceCrashed { stage: id, release, reason: CrashReason::Injected.describe(), cause: CrashReason::Injected });
+                self.emit(
+                    &mut events,
+                    EventKind::InstanceCrashed {
+                        stage: id,
+                        release,
+                        reason: CrashReason::Injected.describe(),
+                        cause: CrashReason::Injected,
+                    },
+                );
                 return Ok(events);
             }
-            Failure::DependencyOutage { minutes, .. } => self.stages[i].faults.dependency_until = Some(until(minutes)),
-            Failure::DatabaseOutage { minutes, .. } => self.stages[i].faults.database_until = Some(until(minutes)),
-            Failure::TrafficSpike { factor, minutes, .. } => self.stages[i].faults.spike = Some((factor, until(minutes))),
+            Failure::DependencyOutage { minutes, .. } => {
+                self.stages[i].faults.dependency_until = Some(until(minutes))
+            }
+            Failure::DatabaseOutage { minutes, .. } => {
+                self.stages[i].faults.database_until = Some(until(minutes))
+            }
+            Failure::TrafficSpike {
+                factor, minutes, ..
+            } => self.stages[i].faults.spike = Some((factor, until(minutes))),
             Failure::FlakyTests { minutes } => self.flaky_until = until(minutes),
             Failure::RegionOutage { .. } => {
                 if self.stages[i].faults.failed_over {
-                    return reject(K::InvalidState, "This stage already runs in its standby region.");
+                    return reject(
+                        K::InvalidState,
+                        "This stage already runs in its standby region.",
+                    );
                 }
                 self.stages[i].faults.region_down = true;
             }
@@ -104,9 +154,24 @@ impl World {
             }
             Failure::UnauthorizedDeploy { stage } => {
                 self.emit(&mut events, EventKind::FailureInjected { description });
-                let intruder = self.config.actors.iter().find(|a| a.role == Role::Outsider).map_or(ActorId::new("intruder"), |a| a.id.clone());
-                let release = self.latest_release().map(|r| r.version).unwrap_or(self.config.initial_version);
-                let attempt = Command::Promote { release, to: stage, strategy: Strategy::AllAtOnce, gates: GateMode::Override { reason: "just shipping it".into() } };
+                let intruder = self
+                    .config
+                    .actors
+                    .iter()
+                    .find(|a| a.role == Role::Outsider)
+                    .map_or(ActorId::new("intruder"), |a| a.id.clone());
+                let release = self
+                    .latest_release()
+                    .map(|r| r.version)
+                    .unwrap_or(self.config.initial_version);
+                let attempt = Command::Promote {
+                    release,
+                    to: stage,
+                    strategy: Strategy::AllAtOnce,
+                    gates: GateMode::Override {
+                        reason: "just shipping it".into(),
+                    },
+                };
                 // The attempt goes through the same front door as everyone else's commands,
                 // so the policy decides and the audit log records it.
                 if let Ok(mut more) = self.apply(&intruder, attempt) {
@@ -119,13 +184,22 @@ impl World {
         Ok(events)
     }
 
-    pub(crate) fn schedule(&mut self, at: SimTime, failure: Failure) -> Result<Vec<Event>, Rejection> {
+    pub(crate) fn schedule(
+        &mut self,
+        at: SimTime,
+        failure: Failure,
+    ) -> Result<Vec<Event>, Rejection> {
         self.check_failure(&failure)?;
         if at <= self.now || at.0 > self.now.0 + SCHEDULE_HORIZON {
-            return reject(K::InvalidArgument, "Schedule a failure for a later time, at most 30 days ahead.");
+            return reject(
+                K::InvalidArgument,
+                "Schedule a failure for a later time, at most 30 days ahead.",
+            );
         }
         let description = failure.describe();
         self.scheduled.push((at, failure));
-        Ok(vec![self.event(EventKind::FailureScheduled { description, at })])
+        Ok(vec![
+            self.event(EventKind::FailureScheduled { description, at })
+        ])
     }
 }

@@ -11,40 +11,96 @@ use std::fmt;
 #[serde(rename_all = "snake_case")]
 pub enum Command {
     /// Push a change; CI builds it, runs unit tests and deploys the release to the first stage.
-    Commit { summary: String, traits: TraitsChoice },
+    Commit {
+        summary: String,
+        traits: TraitsChoice,
+    },
     /// Move a release into `to`: run that stage's gates, then deploy with `strategy`.
-    Promote { release: Version, to: StageId, strategy: Strategy, gates: GateMode },
+    Promote {
+        release: Version,
+        to: StageId,
+        strategy: Strategy,
+        gates: GateMode,
+    },
     /// Sign off a release waiting for manual approval into `stage`.
-    Approve { release: Version, stage: StageId },
+    Approve {
+        release: Version,
+        stage: StageId,
+    },
     /// Hold a canary or rolling deploy where it is.
-    PauseRollout { stage: StageId },
-    ResumeRollout { stage: StageId },
+    PauseRollout {
+        stage: StageId,
+    },
+    ResumeRollout {
+        stage: StageId,
+    },
     /// Skip the rest of the canary steps (or the blue-green wait) and go to 100 %.
-    AdvanceRollout { stage: StageId },
+    AdvanceRollout {
+        stage: StageId,
+    },
     /// Stop a rollout and send all traffic back to the stable release.
-    AbortRollout { stage: StageId },
+    AbortRollout {
+        stage: StageId,
+    },
     /// Blue-green: send all traffic to the other colour (the switch, or the switch back).
-    SwitchTraffic { stage: StageId },
+    SwitchTraffic {
+        stage: StageId,
+    },
     /// Redeploy an earlier release from the stage's history.
-    Rollback { stage: StageId, to: Version },
+    Rollback {
+        stage: StageId,
+        to: Version,
+    },
     /// Build a fix of `base` (its defect removed) through the expedited path.
-    Hotfix { base: Version, summary: String },
-    SetFlag { stage: StageId, flag: FlagName, percent: u8 },
+    Hotfix {
+        base: Version,
+        summary: String,
+    },
+    SetFlag {
+        stage: StageId,
+        flag: FlagName,
+        percent: u8,
+    },
     /// Set (Some) or remove (None) a configuration value.
-    SetConfig { stage: StageId, key: ConfigKey, value: Option<String> },
+    SetConfig {
+        stage: StageId,
+        key: ConfigKey,
+        value: Option<String>,
+    },
     /// Set a secret; only its name is kept.
-    SetSecret { stage: StageId, name: ConfigKey, value: SecretValue },
-    TakeBackup { stage: StageId },
-    RestoreBackup { stage: StageId, backup: BackupId },
+    SetSecret {
+        stage: StageId,
+        name: ConfigKey,
+        value: SecretValue,
+    },
+    TakeBackup {
+        stage: StageId,
+    },
+    RestoreBackup {
+        stage: StageId,
+        backup: BackupId,
+    },
     /// Move a stage's traffic to its standby region.
-    Failover { stage: StageId },
-    RenewCertificate { stage: StageId },
+    Failover {
+        stage: StageId,
+    },
+    RenewCertificate {
+        stage: StageId,
+    },
     /// Run this many instances per release in the stage (capacity for a traffic peak).
-    Scale { stage: StageId, instances: u8 },
+    Scale {
+        stage: StageId,
+        instances: u8,
+    },
     /// The instructor's chaos menu: a failure now...
-    Inject { failure: Failure },
+    Inject {
+        failure: Failure,
+    },
     /// ...or at a chosen time.
-    Schedule { at: SimTime, failure: Failure },
+    Schedule {
+        at: SimTime,
+        failure: Failure,
+    },
 }
 
 impl Command {
@@ -78,7 +134,12 @@ impl Command {
         use Command as C;
         match self {
             C::Commit { summary, .. } => format!("commit \"{summary}\""),
-            C::Promote { release, to, strategy, gates } => {
+            C::Promote {
+                release,
+                to,
+                strategy,
+                gates,
+            } => {
                 let over = match gates {
                     GateMode::Enforce => String::new(),
                     GateMode::Override { reason } => format!(", overriding gates (\"{reason}\")"),
@@ -93,17 +154,33 @@ impl Command {
             C::SwitchTraffic { stage } => format!("switch blue/green traffic in {stage}"),
             C::Rollback { stage, to } => format!("roll back {stage} to {to}"),
             C::Hotfix { base, summary } => format!("hotfix {base}: \"{summary}\""),
-            C::SetFlag { stage, flag, percent } => format!("set flag {flag} to {percent} % in {stage}"),
-            C::SetConfig { stage, key, value: Some(v) } => format!("set {key}={v} in {stage}"),
-            C::SetConfig { stage, key, value: None } => format!("remove {key} from {stage}"),
-            C::SetSecret { stage, name, .. } => format!("set secret {name} in {stage} (value hidden)"),
+            C::SetFlag {
+                stage,
+                flag,
+                percent,
+            } => format!("set flag {flag} to {percent} % in {stage}"),
+            C::SetConfig {
+                stage,
+                key,
+                value: Some(v),
+            } => format!("set {key}={v} in {stage}"),
+            C::SetConfig {
+                stage,
+                key,
+                value: None,
+            } => format!("remove {key} from {stage}"),
+            C::SetSecret { stage, name, .. } => {
+                format!("set secret {name} in {stage} (value hidden)")
+            }
             C::TakeBackup { stage } => format!("take a backup of {stage}"),
             C::RestoreBackup { stage, backup } => format!("restore {stage} from {backup}"),
             C::Failover { stage } => format!("fail {stage} over to the standby region"),
             C::RenewCertificate { stage } => format!("renew the TLS certificate of {stage}"),
             C::Scale { stage, instances } => format!("scale {stage} to {instances} instances"),
             C::Inject { failure } => format!("inject: {}", failure.describe()),
-            C::Schedule { at, failure } => format!("schedule at minute {}: {}", at.0, failure.describe()),
+            C::Schedule { at, failure } => {
+                format!("schedule at minute {}: {}", at.0, failure.describe())
+            }
         }
     }
 }
@@ -134,7 +211,9 @@ pub enum TraitsChoice {
 pub enum GateMode {
     Enforce,
     /// Skip the gates; needs the override permission and is written to the audit log.
-    Override { reason: String },
+    Override {
+        reason: String,
+    },
 }
 
 /// Canary analysis thresholds, checked every minute against the canary's own metrics.
@@ -162,7 +241,11 @@ impl Default for CanaryPlan {
         CanaryPlan {
             steps: vec![10, 25, 50],
             pause_minutes: 10,
-            analysis: CanaryAnalysis { max_error_rate: 0.02, max_p95_ms: 600.0, failure_limit: 2 },
+            analysis: CanaryAnalysis {
+                max_error_rate: 0.02,
+                max_p95_ms: 600.0,
+                failure_limit: 2,
+            },
         }
     }
 }
@@ -173,12 +256,16 @@ pub enum Strategy {
     /// Replace every instance at once; users see downtime while they start.
     AllAtOnce,
     /// Replace `batch` instances at a time, waiting for each batch to be healthy.
-    Rolling { batch: u8 },
+    Rolling {
+        batch: u8,
+    },
     /// Start a full second set (green) beside the running one (blue), then switch.
     BlueGreen,
     Canary(CanaryPlan),
     /// Deploy with the new code behind a feature flag that starts off.
-    DarkLaunch { flag: FlagName },
+    DarkLaunch {
+        flag: FlagName,
+    },
 }
 
 impl Strategy {
@@ -200,16 +287,38 @@ impl Strategy {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Failure {
-    InstanceCrash { stage: StageId },
-    DependencyOutage { stage: StageId, minutes: u32 },
-    DatabaseOutage { stage: StageId, minutes: u32 },
-    TrafficSpike { stage: StageId, factor: f64, minutes: u32 },
-    DataLoss { stage: StageId },
-    RegionOutage { stage: StageId },
-    CertificateExpiry { stage: StageId },
-    FlakyTests { minutes: u32 },
+    InstanceCrash {
+        stage: StageId,
+    },
+    DependencyOutage {
+        stage: StageId,
+        minutes: u32,
+    },
+    DatabaseOutage {
+        stage: StageId,
+        minutes: u32,
+    },
+    TrafficSpike {
+        stage: StageId,
+        factor: f64,
+        minutes: u32,
+    },
+    DataLoss {
+        stage: StageId,
+    },
+    RegionOutage {
+        stage: StageId,
+    },
+    CertificateExpiry {
+        stage: StageId,
+    },
+    FlakyTests {
+        minutes: u32,
+    },
     /// Someone without the rights tries to deploy to `stage`.
-    UnauthorizedDeploy { stage: StageId },
+    UnauthorizedDeploy {
+        stage: StageId,
+    },
 }
 
 impl Failure {
@@ -232,14 +341,24 @@ impl Failure {
         use Failure as F;
         match self {
             F::InstanceCrash { stage } => format!("an instance crashes in {stage}"),
-            F::DependencyOutage { stage, minutes } => format!("the payment dependency of {stage} is down for {minutes} min"),
-            F::DatabaseOutage { stage, minutes } => format!("the database of {stage} is down for {minutes} min"),
-            F::TrafficSpike { stage, factor, minutes } => format!("traffic ×{factor} in {stage} for {minutes} min"),
+            F::DependencyOutage { stage, minutes } => {
+                format!("the payment dependency of {stage} is down for {minutes} min")
+            }
+            F::DatabaseOutage { stage, minutes } => {
+                format!("the database of {stage} is down for {minutes} min")
+            }
+            F::TrafficSpike {
+                stage,
+                factor,
+                minutes,
+            } => format!("traffic ×{factor} in {stage} for {minutes} min"),
             F::DataLoss { stage } => format!("the database disk of {stage} is lost"),
             F::RegionOutage { stage } => format!("the primary region of {stage} goes dark"),
             F::CertificateExpiry { stage } => format!("the TLS certificate of {stage} expires"),
             F::FlakyTests { minutes } => format!("tests turn flaky for {minutes} min"),
-            F::UnauthorizedDeploy { stage } => format!("someone without rights tries to deploy to {stage}"),
+            F::UnauthorizedDeploy { stage } => {
+                format!("someone without rights tries to deploy to {stage}")
+            }
         }
     }
 }

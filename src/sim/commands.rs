@@ -12,16 +12,31 @@ pub(crate) fn reject<T>(kind: K, message: impl Into<String>) -> Result<T, Reject
 }
 
 impl World {
-    pub(crate) fn execute(&mut self, actor: &ActorId, command: Command) -> Result<Vec<Event>, Rejection> {
+    pub(crate) fn execute(
+        &mut self,
+        actor: &ActorId,
+        command: Command,
+    ) -> Result<Vec<Event>, Rejection> {
         use Command as C;
         if self.stages.is_empty() {
-            return reject(K::InvalidState, "This world has no stages, so nothing can be built or deployed.");
+            return reject(
+                K::InvalidState,
+                "This world has no stages, so nothing can be built or deployed.",
+            );
         }
-        let stage_index = |w: &World, s: &StageId| w.stage_index(s).ok_or_else(|| Rejection::new(K::NotFound, format!("there is no stage called {s}")));
+        let stage_index = |w: &World, s: &StageId| {
+            w.stage_index(s)
+                .ok_or_else(|| Rejection::new(K::NotFound, format!("there is no stage called {s}")))
+        };
         match command {
             C::Commit { summary, traits } => self.commit(actor, summary, traits),
             C::Hotfix { base, summary } => self.hotfix(actor, base, summary),
-            C::Promote { release, to, strategy, gates } => {
+            C::Promote {
+                release,
+                to,
+                strategy,
+                gates,
+            } => {
                 let i = stage_index(self, &to)?;
                 self.promote(actor, i, release, strategy, gates)
             }
@@ -38,9 +53,17 @@ impl World {
                 let i = stage_index(self, &stage)?;
                 self.rollback(actor, i, to)
             }
-            C::SetFlag { stage, flag, percent } => self.set_flag(stage_index(self, &stage)?, flag, percent),
-            C::SetConfig { stage, key, value } => self.set_config(stage_index(self, &stage)?, key, value),
-            C::SetSecret { stage, name, value } => self.set_secret(stage_index(self, &stage)?, name, value),
+            C::SetFlag {
+                stage,
+                flag,
+                percent,
+            } => self.set_flag(stage_index(self, &stage)?, flag, percent),
+            C::SetConfig { stage, key, value } => {
+                self.set_config(stage_index(self, &stage)?, key, value)
+            }
+            C::SetSecret { stage, name, value } => {
+                self.set_secret(stage_index(self, &stage)?, name, value)
+            }
             C::TakeBackup { stage } => self.backup_now(stage_index(self, &stage)?),
             C::RestoreBackup { stage, backup } => self.restore(stage_index(self, &stage)?, backup),
             C::Failover { stage } => self.failover(stage_index(self, &stage)?),
@@ -51,26 +74,57 @@ impl World {
         }
     }
 
-    fn promote(&mut self, actor: &ActorId, i: usize, release: Version, strategy: Strategy, gates: GateMode) -> Result<Vec<Event>, Rejection> {
+    fn promote(
+        &mut self,
+        actor: &ActorId,
+        i: usize,
+        release: Version,
+        strategy: Strategy,
+        gates: GateMode,
+    ) -> Result<Vec<Event>, Rejection> {
         let stage = &self.stages[i];
         if i == 0 {
-            return reject(K::InvalidArgument, format!("New releases enter {} by committing; promote to a later stage.", stage.name()));
+            return reject(
+                K::InvalidArgument,
+                format!(
+                    "New releases enter {} by committing; promote to a later stage.",
+                    stage.name()
+                ),
+            );
         }
         let Some(r) = self.releases.get(&release) else {
             return reject(K::NotFound, format!("There is no release {release}."));
         };
         let hotfix = r.hotfix;
         if let Some(ro) = &stage.rollout {
-            return reject(K::InvalidState, format!("{} already has a rollout of {} in progress; let it finish or abort it first.", stage.name(), ro.release));
+            return reject(
+                K::InvalidState,
+                format!(
+                    "{} already has a rollout of {} in progress; let it finish or abort it first.",
+                    stage.name(),
+                    ro.release
+                ),
+            );
         }
         if stage.serving() == vec![(release, 100)] {
-            return reject(K::InvalidState, format!("{release} already serves all of {}.", stage.name()));
+            return reject(
+                K::InvalidState,
+                format!("{release} already serves all of {}.", stage.name()),
+            );
         }
         validate_strategy(&strategy, stage.config.instances)?;
         let prev = &self.stages[i - 1];
         if gates == GateMode::Enforce && !prev.runs(release) {
             let there = prev.current().map_or("nothing".into(), |v| v.to_string());
-            return reject(K::InvalidState, format!("{release} must run in {} before it can enter {} ({} runs {there}).", prev.name(), stage.name(), prev.name()));
+            return reject(
+                K::InvalidState,
+                format!(
+                    "{release} must run in {} before it can enter {} ({} runs {there}).",
+                    prev.name(),
+                    stage.name(),
+                    prev.name()
+                ),
+            );
         }
         if let Some(w) = self.active_freeze(i) {
             if !hotfix {
@@ -90,7 +144,12 @@ impl World {
                 });
             }
         }
-        if let Some(slo) = stage.monitor.slo.as_ref().filter(|s| self.config.error_budget_freeze && s.remaining() <= 0.0) {
+        if let Some(slo) = stage
+            .monitor
+            .slo
+            .as_ref()
+            .filter(|s| self.config.error_budget_freeze && s.remaining() <= 0.0)
+        {
             if !hotfix {
                 return Err(Rejection {
                     kind: K::ErrorBudgetFreeze,
@@ -110,12 +169,29 @@ impl World {
         let phase = match gates {
             GateMode::Override { reason } => {
                 if reason.trim().is_empty() {
-                    return reject(K::InvalidArgument, "Overriding gates needs a written reason for the audit log.");
+                    return reject(
+                        K::InvalidArgument,
+                        "Overriding gates needs a written reason for the audit log.",
+                    );
                 }
                 self.delivery.gate_overrides += 1;
                 self.count_production_deploy(i, release);
-                self.emit(&mut events, EventKind::GatesOverridden { release, stage: id, by: actor.clone(), reason });
-                Phase::Deploying(self.begin_deployment(i, release, Some(strategy.clone()), from, &mut events))
+                self.emit(
+                    &mut events,
+                    EventKind::GatesOverridden {
+                        release,
+                        stage: id,
+                        by: actor.clone(),
+                        reason,
+                    },
+                );
+                Phase::Deploying(self.begin_deployment(
+                    i,
+                    release,
+                    Some(strategy.clone()),
+                    from,
+                    &mut events,
+                ))
             }
             GateMode::Enforce => Phase::Gates(
                 self.stages[i]
@@ -123,7 +199,10 @@ impl World {
                     .gates
                     .iter()
                     .filter(|g| !(hotfix && **g == GateKind::LoadTest))
-                    .map(|&kind| GateRun { kind, status: GateStatus::Pending })
+                    .map(|&kind| GateRun {
+                        kind,
+                        status: GateStatus::Pending,
+                    })
                     .collect(),
             ),
         };
@@ -144,16 +223,37 @@ impl World {
 
     pub(crate) fn active_freeze(&self, i: usize) -> Option<&super::config::FreezeWindow> {
         let id = &self.stages[i].config.id;
-        self.config.freezes.iter().find(|w| &w.stage == id && w.from <= self.now && self.now < w.until)
+        self.config
+            .freezes
+            .iter()
+            .find(|w| &w.stage == id && w.from <= self.now && self.now < w.until)
     }
 
-    fn approve(&mut self, actor: &ActorId, i: usize, release: Version) -> Result<Vec<Event>, Rejection> {
+    fn approve(
+        &mut self,
+        actor: &ActorId,
+        i: usize,
+        release: Version,
+    ) -> Result<Vec<Event>, Rejection> {
         let stage = &self.stages[i];
-        let waiting = stage.rollout.as_ref().is_some_and(|r| r.release == release && r.awaiting_approval());
+        let waiting = stage
+            .rollout
+            .as_ref()
+            .is_some_and(|r| r.release == release && r.awaiting_approval());
         if !waiting {
-            return reject(K::InvalidState, format!("{release} is not waiting for approval into {}.", stage.name()));
+            return reject(
+                K::InvalidState,
+                format!(
+                    "{release} is not waiting for approval into {}.",
+                    stage.name()
+                ),
+            );
         }
-        if self.releases.get(&release).is_some_and(|r| r.authors.contains(actor)) {
+        if self
+            .releases
+            .get(&release)
+            .is_some_and(|r| r.authors.contains(actor))
+        {
             return reject(K::Unauthorized, format!("Four-eyes rule: {actor} wrote part of {release}, so someone else must approve it."));
         }
         if let Some(w) = self.active_freeze(i) {
@@ -163,12 +263,22 @@ impl World {
         }
         let mut events = Vec::new();
         if let Some(Phase::Gates(gates)) = self.stages[i].rollout.as_mut().map(|r| &mut r.phase) {
-            for g in gates.iter_mut().filter(|g| g.status == GateStatus::AwaitingApproval) {
+            for g in gates
+                .iter_mut()
+                .filter(|g| g.status == GateStatus::AwaitingApproval)
+            {
                 g.status = GateStatus::Approved { by: actor.clone() };
             }
         }
         let stage = self.stages[i].config.id.clone();
-        self.emit(&mut events, EventKind::Approved { release, stage, by: actor.clone() });
+        self.emit(
+            &mut events,
+            EventKind::Approved {
+                release,
+                stage,
+                by: actor.clone(),
+            },
+        );
         self.progress_rollout(i, &mut events);
         Ok(events)
     }
@@ -177,24 +287,46 @@ impl World {
         let name = self.stages[i].name().to_string();
         let id = self.stages[i].config.id.clone();
         let Some(ro) = self.stages[i].rollout.as_mut() else {
-            return reject(K::InvalidState, format!("No rollout is in progress in {name}."));
+            return reject(
+                K::InvalidState,
+                format!("No rollout is in progress in {name}."),
+            );
         };
-        let pausable = matches!(ro.phase, Phase::Deploying(DeployProgress::Rolling { .. } | DeployProgress::Canary { .. }));
+        let pausable = matches!(
+            ro.phase,
+            Phase::Deploying(DeployProgress::Rolling { .. } | DeployProgress::Canary { .. })
+        );
         if !pausable {
-            return reject(K::InvalidState, "Only rolling and canary deployments can be paused.");
+            return reject(
+                K::InvalidState,
+                "Only rolling and canary deployments can be paused.",
+            );
         }
         if ro.paused == paused {
-            return reject(K::InvalidState, format!("The rollout in {name} is already {}.", if paused { "paused" } else { "running" }));
+            return reject(
+                K::InvalidState,
+                format!(
+                    "The rollout in {name} is already {}.",
+                    if paused { "paused" } else { "running" }
+                ),
+            );
         }
         ro.paused = paused;
-        let kind = if paused { EventKind::RolloutPaused { stage: id } } else { EventKind::RolloutResumed { stage: id } };
+        let kind = if paused {
+            EventKind::RolloutPaused { stage: id }
+        } else {
+            EventKind::RolloutResumed { stage: id }
+        };
         Ok(vec![self.event(kind)])
     }
 
     fn advance(&mut self, i: usize) -> Result<Vec<Event>, Rejection> {
         let name = self.stages[i].name().to_string();
         let Some(ro) = self.stages[i].rollout.take() else {
-            return reject(K::InvalidState, format!("No rollout is in progress in {name}."));
+            return reject(
+                K::InvalidState,
+                format!("No rollout is in progress in {name}."),
+            );
         };
         let mut events = Vec::new();
         match &ro.phase {
@@ -207,7 +339,10 @@ impl World {
                     }
                 }
                 self.stages[i].rollout = Some(ro);
-                reject(K::InvalidState, "The canary is not healthy yet; it cannot take all the traffic.")
+                reject(
+                    K::InvalidState,
+                    "The canary is not healthy yet; it cannot take all the traffic.",
+                )
             }
             Phase::Deploying(DeployProgress::BlueGreen { ready: true, .. }) => {
                 self.stages[i].rollout = Some(ro);
@@ -223,14 +358,29 @@ impl World {
     fn abort(&mut self, actor: &ActorId, i: usize) -> Result<Vec<Event>, Rejection> {
         let name = self.stages[i].name().to_string();
         let Some(ro) = self.stages[i].rollout.take() else {
-            return reject(K::InvalidState, format!("No rollout is in progress in {name}."));
+            return reject(
+                K::InvalidState,
+                format!("No rollout is in progress in {name}."),
+            );
         };
         let mut events = Vec::new();
         let stage = self.stages[i].config.id.clone();
-        self.emit(&mut events, EventKind::RolloutAborted { release: ro.release, stage, automatic: false, explanation: None });
+        self.emit(
+            &mut events,
+            EventKind::RolloutAborted {
+                release: ro.release,
+                stage,
+                automatic: false,
+                explanation: None,
+            },
+        );
         match &ro.phase {
             Phase::Gates(_) => {}
-            Phase::Deploying(DeployProgress::Surge { .. } | DeployProgress::BlueGreen { .. } | DeployProgress::Canary { .. }) => {
+            Phase::Deploying(
+                DeployProgress::Surge { .. }
+                | DeployProgress::BlueGreen { .. }
+                | DeployProgress::Canary { .. },
+            ) => {
                 self.remove_pool(i, ro.release);
             }
             Phase::Deploying(_) => {
@@ -252,16 +402,28 @@ impl World {
                 for pool in self.stages[i].pools.iter_mut() {
                     pool.idle = pool.release != ro.release;
                 }
-                self.emit(&mut events, EventKind::TrafficSwitched { stage: id, to: ro.release });
+                self.emit(
+                    &mut events,
+                    EventKind::TrafficSwitched {
+                        stage: id,
+                        to: ro.release,
+                    },
+                );
                 self.complete(i, &ro, &mut events);
                 return Ok(events);
             }
-            let msg = format!("{} has a rollout in progress that is not a ready blue-green switch.", self.stages[i].name());
+            let msg = format!(
+                "{} has a rollout in progress that is not a ready blue-green switch.",
+                self.stages[i].name()
+            );
             self.stages[i].rollout = Some(ro);
             return reject(K::InvalidState, msg);
         }
         let Some(idle) = self.stages[i].pools.iter().position(|p| p.idle) else {
-            return reject(K::InvalidState, "There is no second colour to switch to: deploy blue-green first.");
+            return reject(
+                K::InvalidState,
+                "There is no second colour to switch to: deploy blue-green first.",
+            );
         };
         let from = self.stages[i].current();
         let to = self.stages[i].pools[idle].release;
@@ -275,24 +437,66 @@ impl World {
                 self.delivery.change_failed(f);
             }
         }
-        self.emit(&mut events, EventKind::TrafficSwitched { stage: id.clone(), to });
-        self.emit(&mut events, EventKind::RolledBack { stage: id, from, to, automatic: false, explanation: None });
+        self.emit(
+            &mut events,
+            EventKind::TrafficSwitched {
+                stage: id.clone(),
+                to,
+            },
+        );
+        self.emit(
+            &mut events,
+            EventKind::RolledBack {
+                stage: id,
+                from,
+                to,
+                automatic: false,
+                explanation: None,
+            },
+        );
         Ok(events)
     }
 
-    fn rollback(&mut self, actor: &ActorId, i: usize, to: Version) -> Result<Vec<Event>, Rejection> {
+    fn rollback(
+        &mut self,
+        actor: &ActorId,
+        i: usize,
+        to: Version,
+    ) -> Result<Vec<Event>, Rejection> {
         let stage = &self.stages[i];
         if stage.serving() == vec![(to, 100)] && stage.rollout.is_none() {
-            return reject(K::InvalidState, format!("{to} already serves all of {}.", stage.name()));
+            return reject(
+                K::InvalidState,
+                format!("{to} already serves all of {}.", stage.name()),
+            );
         }
         if !stage.history.iter().any(|d| d.release == to) {
-            let known: Vec<String> = stage.history.iter().map(|d| d.release.to_string()).collect();
-            return reject(K::NotFound, format!("{to} has not run in {}; you can roll back to: {}.", stage.name(), known.join(", ")));
+            let known: Vec<String> = stage
+                .history
+                .iter()
+                .map(|d| d.release.to_string())
+                .collect();
+            return reject(
+                K::NotFound,
+                format!(
+                    "{to} has not run in {}; you can roll back to: {}.",
+                    stage.name(),
+                    known.join(", ")
+                ),
+            );
         }
         let mut events = Vec::new();
         if let Some(ro) = self.stages[i].rollout.take() {
             let stage = self.stages[i].config.id.clone();
-            self.emit(&mut events, EventKind::RolloutAborted { release: ro.release, stage, automatic: false, explanation: None });
+            self.emit(
+                &mut events,
+                EventKind::RolloutAborted {
+                    release: ro.release,
+                    stage,
+                    automatic: false,
+                    explanation: None,
+                },
+            );
             if ro.release != to {
                 self.remove_pool(i, ro.release);
             }
@@ -303,8 +507,19 @@ impl World {
 
     /// Puts `to` back: instantly if it is the idle blue-green colour, otherwise by starting it
     /// beside what runs now.
-    pub(crate) fn start_rollback(&mut self, i: usize, to: Version, actor: &ActorId, automatic: Option<Explanation>, events: &mut Vec<Event>) {
-        if self.stages[i].pools.iter().any(|p| p.idle && p.release == to) {
+    pub(crate) fn start_rollback(
+        &mut self,
+        i: usize,
+        to: Version,
+        actor: &ActorId,
+        automatic: Option<Explanation>,
+        events: &mut Vec<Event>,
+    ) {
+        if self.stages[i]
+            .pools
+            .iter()
+            .any(|p| p.idle && p.release == to)
+        {
             if let Ok(mut more) = self.switch(i) {
                 events.append(&mut more);
             }
@@ -316,7 +531,10 @@ impl World {
             release: to,
             from,
             strategy: None,
-            purpose: Purpose::Rollback { automatic: automatic.is_some(), explanation: automatic },
+            purpose: Purpose::Rollback {
+                automatic: automatic.is_some(),
+                explanation: automatic,
+            },
             requested_by: actor.clone(),
             started_at: self.now,
             phase: Phase::Deploying(progress),
@@ -324,7 +542,12 @@ impl World {
         }));
     }
 
-    fn commit(&mut self, actor: &ActorId, summary: String, traits: TraitsChoice) -> Result<Vec<Event>, Rejection> {
+    fn commit(
+        &mut self,
+        actor: &ActorId,
+        summary: String,
+        traits: TraitsChoice,
+    ) -> Result<Vec<Event>, Rejection> {
         let summary = checked_summary(summary)?;
         let traits = match traits {
             TraitsChoice::Exactly(t) => {
@@ -336,7 +559,12 @@ impl World {
         Ok(self.start_build(actor, summary, traits, None))
     }
 
-    fn hotfix(&mut self, actor: &ActorId, base: Version, summary: String) -> Result<Vec<Event>, Rejection> {
+    fn hotfix(
+        &mut self,
+        actor: &ActorId,
+        base: Version,
+        summary: String,
+    ) -> Result<Vec<Event>, Rejection> {
         let summary = checked_summary(summary)?;
         if !self.releases.contains_key(&base) {
             return reject(K::NotFound, format!("There is no release {base} to fix."));
@@ -351,7 +579,10 @@ fn checked_summary(summary: String) -> Result<String, Rejection> {
         return reject(K::InvalidArgument, "A commit needs a summary.");
     }
     if s.chars().count() > 120 {
-        return reject(K::InvalidArgument, "Keep the commit summary under 120 characters.");
+        return reject(
+            K::InvalidArgument,
+            "Keep the commit summary under 120 characters.",
+        );
     }
     Ok(s.to_string())
 }
@@ -359,7 +590,13 @@ fn checked_summary(summary: String) -> Result<String, Rejection> {
 pub(crate) fn validate_traits(t: &CommitTraits) -> Result<(), Rejection> {
     for (gate, p) in &t.detection {
         if !p.is_finite() || !(0.0..=1.0).contains(p) {
-            return reject(K::InvalidArgument, format!("The chance that {} catches the defect must be between 0 and 1, not {p}.", gate.label()));
+            return reject(
+                K::InvalidArgument,
+                format!(
+                    "The chance that {} catches the defect must be between 0 and 1, not {p}.",
+                    gate.label()
+                ),
+            );
         }
     }
     if let Some(k) = &t.requires_config {
@@ -370,21 +607,32 @@ pub(crate) fn validate_traits(t: &CommitTraits) -> Result<(), Rejection> {
 
 pub(crate) fn validate_strategy(strategy: &Strategy, instances: u8) -> Result<(), Rejection> {
     match strategy {
-        Strategy::Rolling { batch } if *batch == 0 || *batch > instances.max(1) => {
-            reject(K::InvalidArgument, format!("A rolling batch must be between 1 and {instances} instances."))
-        }
+        Strategy::Rolling { batch } if *batch == 0 || *batch > instances.max(1) => reject(
+            K::InvalidArgument,
+            format!("A rolling batch must be between 1 and {instances} instances."),
+        ),
         Strategy::Canary(plan) => {
             if plan.steps.is_empty() || plan.steps.len() > 10 {
                 return reject(K::InvalidArgument, "A canary needs between 1 and 10 steps.");
             }
-            if plan.steps.iter().any(|s| *s == 0 || *s >= 100) || plan.steps.windows(2).any(|w| w[0] >= w[1]) {
-                return reject(K::InvalidArgument, "Canary weights must rise step by step, each between 1 and 99 %.");
+            if plan.steps.iter().any(|s| *s == 0 || *s >= 100)
+                || plan.steps.windows(2).any(|w| w[0] >= w[1])
+            {
+                return reject(
+                    K::InvalidArgument,
+                    "Canary weights must rise step by step, each between 1 and 99 %.",
+                );
             }
             if plan.pause_minutes == 0 || plan.pause_minutes > 240 {
-                return reject(K::InvalidArgument, "Each canary step must last between 1 and 240 minutes.");
+                return reject(
+                    K::InvalidArgument,
+                    "Each canary step must last between 1 and 240 minutes.",
+                );
             }
             let a = &plan.analysis;
-            if !(a.max_error_rate.is_finite() && (0.0..=1.0).contains(&a.max_error_rate)) || !(a.max_p95_ms.is_finite() && a.max_p95_ms > 0.0) {
+            if !(a.max_error_rate.is_finite() && (0.0..=1.0).contains(&a.max_error_rate))
+                || !(a.max_p95_ms.is_finite() && a.max_p95_ms > 0.0)
+            {
                 return reject(K::InvalidArgument, "Canary thresholds must be an error rate between 0 and 1 and a positive latency.");
             }
             Ok(())

@@ -58,10 +58,18 @@ impl Default for TrafficProfile {
 
 impl TrafficProfile {
     pub fn light() -> Self {
-        TrafficProfile { source: TrafficSource::Light, peak_rpm: 30.0, ..TrafficProfile::default() }
+        TrafficProfile {
+            source: TrafficSource::Light,
+            peak_rpm: 30.0,
+            ..TrafficProfile::default()
+        }
     }
     pub fn load_test() -> Self {
-        TrafficProfile { source: TrafficSource::LoadTest, peak_rpm: 600.0, ..TrafficProfile::default() }
+        TrafficProfile {
+            source: TrafficSource::LoadTest,
+            peak_rpm: 600.0,
+            ..TrafficProfile::default()
+        }
     }
 }
 
@@ -97,7 +105,9 @@ impl Metric {
     /// Formats a value of this metric with its unit.
     pub fn format(self, v: f64) -> String {
         match self {
-            Metric::ErrorRate | Metric::Memory | Metric::Saturation => format!("{:.1} %", v * 100.0),
+            Metric::ErrorRate | Metric::Memory | Metric::Saturation => {
+                format!("{:.1} %", v * 100.0)
+            }
             Metric::P95Latency => format!("{v:.0} ms"),
             Metric::BurnRate => format!("{v:.1}×"),
         }
@@ -222,7 +232,10 @@ impl WorldConfig {
     /// The classic three-stage pipeline used by the sandbox and most lessons.
     pub fn standard() -> WorldConfig {
         let cfg = |pairs: &[(&str, &str)]| -> BTreeMap<ConfigKey, String> {
-            pairs.iter().map(|(k, v)| (ConfigKey::new(*k), v.to_string())).collect()
+            pairs
+                .iter()
+                .map(|(k, v)| (ConfigKey::new(*k), v.to_string()))
+                .collect()
         };
         let dev = StageConfig {
             id: StageId::new("dev"),
@@ -230,7 +243,11 @@ impl WorldConfig {
             kind: StageKind::Development,
             instances: 1,
             capacity_rpm: 400.0,
-            config: cfg(&[("PORT", "8080"), ("DATABASE_URL", "postgres://localhost/shop_dev"), ("LOG_LEVEL", "debug")]),
+            config: cfg(&[
+                ("PORT", "8080"),
+                ("DATABASE_URL", "postgres://localhost/shop_dev"),
+                ("LOG_LEVEL", "debug"),
+            ]),
             secrets: vec![ConfigKey::new("DB_PASSWORD")],
             gates: vec![GateKind::Build, GateKind::UnitTests],
             traffic: TrafficProfile::light(),
@@ -246,8 +263,15 @@ impl WorldConfig {
             kind: StageKind::Staging,
             instances: 2,
             capacity_rpm: 600.0,
-            config: cfg(&[("PORT", "8080"), ("DATABASE_URL", "postgres://db.staging/shop"), ("LOG_LEVEL", "info")]),
-            secrets: vec![ConfigKey::new("DB_PASSWORD"), ConfigKey::new("PAYMENT_API_KEY")],
+            config: cfg(&[
+                ("PORT", "8080"),
+                ("DATABASE_URL", "postgres://db.staging/shop"),
+                ("LOG_LEVEL", "info"),
+            ]),
+            secrets: vec![
+                ConfigKey::new("DB_PASSWORD"),
+                ConfigKey::new("PAYMENT_API_KEY"),
+            ],
             gates: vec![GateKind::IntegrationTests],
             traffic: TrafficProfile::load_test(),
             database: true,
@@ -262,15 +286,29 @@ impl WorldConfig {
             kind: StageKind::Production,
             instances: 4,
             capacity_rpm: 2000.0,
-            config: cfg(&[("PORT", "8080"), ("DATABASE_URL", "postgres://db.prod/shop"), ("LOG_LEVEL", "warn")]),
-            secrets: vec![ConfigKey::new("DB_PASSWORD"), ConfigKey::new("PAYMENT_API_KEY")],
-            gates: vec![GateKind::AcceptanceTests, GateKind::SecurityScan, GateKind::ManualApproval],
+            config: cfg(&[
+                ("PORT", "8080"),
+                ("DATABASE_URL", "postgres://db.prod/shop"),
+                ("LOG_LEVEL", "warn"),
+            ]),
+            secrets: vec![
+                ConfigKey::new("DB_PASSWORD"),
+                ConfigKey::new("PAYMENT_API_KEY"),
+            ],
+            gates: vec![
+                GateKind::AcceptanceTests,
+                GateKind::SecurityScan,
+                GateKind::ManualApproval,
+            ],
             traffic: TrafficProfile::default(),
             database: true,
             backup_every: Some(Minutes(360)),
             standby_region: true,
             auto_rollback: AutoRollback::Off,
-            slo: Some(Slo { target: 0.999, period: Minutes(7 * 24 * 60) }),
+            slo: Some(Slo {
+                target: 0.999,
+                period: Minutes(7 * 24 * 60),
+            }),
         };
         let stage_ids = vec![dev.id.clone(), staging.id.clone(), prod.id.clone()];
         WorldConfig {
@@ -305,9 +343,33 @@ pub fn standard_alerts(stage: &StageId) -> Vec<AlertRule> {
         severity,
     };
     vec![
-        rule("High error rate", Metric::ErrorRate, 0.05, 3, Severity::Critical),
-        rule("Slow responses", Metric::P95Latency, 800.0, 5, Severity::Critical),
-        rule("Memory running out", Metric::Memory, 0.85, 10, Severity::Warning),
-        rule("Fast error-budget burn", Metric::BurnRate, 14.4, 5, Severity::Critical),
+        rule(
+            "High error rate",
+            Metric::ErrorRate,
+            0.05,
+            3,
+            Severity::Critical,
+        ),
+        rule(
+            "Slow responses",
+            Metric::P95Latency,
+            800.0,
+            5,
+            Severity::Critical,
+        ),
+        rule(
+            "Memory running out",
+            Metric::Memory,
+            0.85,
+            10,
+            Severity::Warning,
+        ),
+        rule(
+            "Fast error-budget burn",
+            Metric::BurnRate,
+            14.4,
+            5,
+            Severity::Critical,
+        ),
     ]
 }

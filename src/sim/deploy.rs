@@ -13,12 +13,17 @@ use super::world::World;
 
 /// Index of the (non-idle) pool running `release`, if any.
 pub(crate) fn pool_of(stage: &Stage, release: Version) -> Option<usize> {
-    stage.pools.iter().rposition(|p| p.release == release && !p.idle)
+    stage
+        .pools
+        .iter()
+        .rposition(|p| p.release == release && !p.idle)
 }
 
 /// Instances a canary needs to carry `weight` percent of a stage of `instances`.
 pub(crate) fn canary_size(instances: u8, weight: u8) -> usize {
-    (usize::from(instances) * usize::from(weight)).div_ceil(100).max(1)
+    (usize::from(instances) * usize::from(weight))
+        .div_ceil(100)
+        .max(1)
 }
 
 /// The biggest active (non-idle) pool other than `except`: the one that takes back traffic.
@@ -30,7 +35,9 @@ pub(crate) fn main_pool(stage: &Stage, except: Option<usize>) -> Option<usize> {
 
 impl World {
     pub(crate) fn progress_rollout(&mut self, i: usize, events: &mut Vec<Event>) {
-        let Some(mut rollout) = self.stages[i].rollout.take() else { return };
+        let Some(mut rollout) = self.stages[i].rollout.take() else {
+            return;
+        };
         let keep = match rollout.phase {
             Phase::Gates(_) => self.progress_gates(i, &mut rollout, events),
             Phase::Deploying(_) => self.progress_deploy(i, &mut rollout, events),
@@ -46,10 +53,21 @@ impl World {
         let release = rollout.release;
         let expedited = self.releases.get(&release).is_some_and(|r| r.hotfix);
         loop {
-            let Phase::Gates(gates) = &mut rollout.phase else { return true };
-            let Some(gate) = gates.iter_mut().find(|g| !matches!(g.status, GateStatus::Passed | GateStatus::Approved { .. })) else {
+            let Phase::Gates(gates) = &mut rollout.phase else {
+                return true;
+            };
+            let Some(gate) = gates
+                .iter_mut()
+                .find(|g| !matches!(g.status, GateStatus::Passed | GateStatus::Approved { .. }))
+            else {
                 self.count_production_deploy(i, release);
-                let progress = self.begin_deployment(i, release, rollout.strategy.clone(), rollout.from, events);
+                let progress = self.begin_deployment(
+                    i,
+                    release,
+                    rollout.strategy.clone(),
+                    rollout.from,
+                    events,
+                );
                 rollout.phase = Phase::Deploying(progress);
                 return true;
             };
@@ -61,9 +79,19 @@ impl World {
                 }
                 GateStatus::Pending => {
                     let ends_at = self.now.plus(Minutes(gate_minutes(gate.kind, expedited)));
-                    gate.status = GateStatus::Running { started_at: self.now, ends_at };
+                    gate.status = GateStatus::Running {
+                        started_at: self.now,
+                        ends_at,
+                    };
                     let kind = gate.kind;
-                    self.emit(events, EventKind::GateStarted { release, stage: stage.clone(), gate: kind });
+                    self.emit(
+                        events,
+                        EventKind::GateStarted {
+                            release,
+                            stage: stage.clone(),
+                            gate: kind,
+                        },
+                    );
                     if ends_at > self.now {
                         return true;
                     }
@@ -77,12 +105,33 @@ impl World {
                                     g.status = GateStatus::Passed;
                                 }
                             }
-                            self.emit(events, EventKind::GatePassed { release, stage: stage.clone(), gate: kind });
+                            self.emit(
+                                events,
+                                EventKind::GatePassed {
+                                    release,
+                                    stage: stage.clone(),
+                                    gate: kind,
+                                },
+                            );
                         }
                         Some((flaky, explanation)) => {
-                            self.stages[i].last_gate_failure =
-                                Some(super::stage::GateFailure { release, gate: kind, at: self.now, flaky, explanation: explanation.clone() });
-                            self.emit(events, EventKind::GateFailed { release, stage, gate: kind, flaky, explanation });
+                            self.stages[i].last_gate_failure = Some(super::stage::GateFailure {
+                                release,
+                                gate: kind,
+                                at: self.now,
+                                flaky,
+                                explanation: explanation.clone(),
+                            });
+                            self.emit(
+                                events,
+                                EventKind::GateFailed {
+                                    release,
+                                    stage,
+                                    gate: kind,
+                                    flaky,
+                                    explanation,
+                                },
+                            );
                             return false;
                         }
                     }
@@ -96,24 +145,46 @@ impl World {
     /// starts replacing instances: from then on users can be hurt by it.
     pub(crate) fn count_production_deploy(&mut self, i: usize, release: Version) {
         if i + 1 == self.stages.len() {
-            let lead = self.releases.get(&release).map_or(super::time::Minutes(0), |r| self.now.since(r.first_commit_at));
+            let lead = self
+                .releases
+                .get(&release)
+                .map_or(super::time::Minutes(0), |r| {
+                    self.now.since(r.first_commit_at)
+                });
             self.delivery.deployed_to_production(release, lead);
         }
     }
 
     /// Decides a finished check. `None` means it passed.
-    fn evaluate_gate(&mut self, i: usize, release: Version, gate: GateKind, events: &mut Vec<Event>) -> Option<(bool, Explanation)> {
+    fn evaluate_gate(
+        &mut self,
+        i: usize,
+        release: Version,
+        gate: GateKind,
+        events: &mut Vec<Event>,
+    ) -> Option<(bool, Explanation)> {
         let stage_name = self.stages[i].name().to_string();
         let rule = format!("{} must pass before {stage_name}", gate.label());
-        let exercises_running_code = matches!(gate, GateKind::IntegrationTests | GateKind::AcceptanceTests | GateKind::LoadTest);
+        let exercises_running_code = matches!(
+            gate,
+            GateKind::IntegrationTests | GateKind::AcceptanceTests | GateKind::LoadTest
+        );
         if exercises_running_code && i > 0 {
             let source = &self.stages[i - 1];
             let failing = match pool_of(source, release) {
-                None => Some(format!("{release} is no longer running in {}", source.name())),
-                Some(p) if source.pools[p].healthy() == 0 => Some(format!("{release} has no healthy instance in {}", source.name())),
-                Some(p) if source.pools[p].error_rate > 0.2 => {
-                    Some(format!("{release} fails {:.0} % of requests in {}", source.pools[p].error_rate * 100.0, source.name()))
-                }
+                None => Some(format!(
+                    "{release} is no longer running in {}",
+                    source.name()
+                )),
+                Some(p) if source.pools[p].healthy() == 0 => Some(format!(
+                    "{release} has no healthy instance in {}",
+                    source.name()
+                )),
+                Some(p) if source.pools[p].error_rate > 0.2 => Some(format!(
+                    "{release} fails {:.0} % of requests in {}",
+                    source.pools[p].error_rate * 100.0,
+                    source.name()
+                )),
                 _ => None,
             };
             if let Some(sample) = failing {
@@ -121,7 +192,10 @@ impl World {
                     rule,
                     threshold: "the release must run healthily in the previous stage".into(),
                     samples: vec![sample.clone()],
-                    verdict: format!("{} could not run against a working {release}.", gate.label()),
+                    verdict: format!(
+                        "{} could not run against a working {release}.",
+                        gate.label()
+                    ),
                 };
                 return Some((false, explanation));
             }
@@ -142,12 +216,26 @@ impl World {
         };
         if caught {
             let stage = self.stages[i].config.id.clone();
-            self.emit(events, EventKind::DefectDiscovered { release, stage, defect });
+            self.emit(
+                events,
+                EventKind::DefectDiscovered {
+                    release,
+                    stage,
+                    defect,
+                },
+            );
             let sample = format!("{} found a {}", gate.label(), defect.label());
             let explanation = Explanation {
                 rule,
                 threshold: "every check green".into(),
-                samples: vec![sample.clone(), format!("this kind of check catches a {} {:.0} % of the time", defect.label(), chance * 100.0)],
+                samples: vec![
+                    sample.clone(),
+                    format!(
+                        "this kind of check catches a {} {:.0} % of the time",
+                        defect.label(),
+                        chance * 100.0
+                    ),
+                ],
                 verdict: format!("{release} stops here: fix it and build a new release."),
             };
             return Some((false, explanation));
@@ -157,8 +245,16 @@ impl World {
             let explanation = Explanation {
                 rule,
                 threshold: "every check green".into(),
-                samples: vec![sample.clone(), format!("flaky failure rate now {:.0} %", self.flaky_chance() * 100.0)],
-                verdict: "The failure is not about this release; promoting again re-runs the check.".into(),
+                samples: vec![
+                    sample.clone(),
+                    format!(
+                        "flaky failure rate now {:.0} %",
+                        self.flaky_chance() * 100.0
+                    ),
+                ],
+                verdict:
+                    "The failure is not about this release; promoting again re-runs the check."
+                        .into(),
             };
             return Some((true, explanation));
         }
@@ -178,10 +274,24 @@ impl World {
         let now = self.now;
         let id = self.stages[i].config.id.clone();
         let n = self.stages[i].config.instances.max(1);
-        let label = strategy.as_ref().map_or("replace beside the old instances".to_string(), |s| s.label());
-        self.emit(events, EventKind::DeployStarted { release, stage: id.clone(), strategy: label, from });
+        let label = strategy
+            .as_ref()
+            .map_or("replace beside the old instances".to_string(), |s| {
+                s.label()
+            });
+        self.emit(
+            events,
+            EventKind::DeployStarted {
+                release,
+                stage: id.clone(),
+                strategy: label,
+                from,
+            },
+        );
         self.migrate(i, release, events);
-        let Some(facts) = self.releases.get(&release).cloned() else { return DeployProgress::Surge { since: now } };
+        let Some(facts) = self.releases.get(&release).cloned() else {
+            return DeployProgress::Surge { since: now };
+        };
         let stage = &mut self.stages[i];
         stage.pools.retain(|p| !p.idle && !p.instances.is_empty());
         match strategy {
@@ -200,28 +310,52 @@ impl World {
                 let stage = &mut self.stages[i];
                 stage.dark.insert(release, flag.clone());
                 stage.flags.insert(flag.clone(), 0);
-                self.emit(events, EventKind::FlagChanged { stage: id, flag, percent: 0 });
+                self.emit(
+                    events,
+                    EventKind::FlagChanged {
+                        stage: id,
+                        flag,
+                        percent: 0,
+                    },
+                );
                 self.begin_rolling(i, &facts, n.div_ceil(2))
             }
             Some(Strategy::BlueGreen) => {
                 let pool = Pool::new(&facts, self.starting_instances(usize::from(n)), 0);
                 self.stages[i].pools.push(pool);
-                DeployProgress::BlueGreen { since: now, ready: false }
+                DeployProgress::BlueGreen {
+                    since: now,
+                    ready: false,
+                }
             }
             Some(Strategy::Canary(plan)) => {
                 let first = plan.steps.first().copied().unwrap_or(10);
                 let pool = Pool::new(&facts, self.starting_instances(canary_size(n, first)), 0);
                 self.stages[i].pools.push(pool);
-                DeployProgress::Canary { step: 0, step_since: now, failures: 0, failed_samples: Vec::new() }
+                DeployProgress::Canary {
+                    step: 0,
+                    step_since: now,
+                    failures: 0,
+                    failed_samples: Vec::new(),
+                }
             }
         }
     }
 
-    fn begin_rolling(&mut self, i: usize, facts: &super::change::Release, batch: u8) -> DeployProgress {
+    fn begin_rolling(
+        &mut self,
+        i: usize,
+        facts: &super::change::Release,
+        batch: u8,
+    ) -> DeployProgress {
         let release = facts.version;
         self.stages[i].pools.push(Pool::new(facts, Vec::new(), 0));
         let moved = self.move_batch(i, release, batch);
-        DeployProgress::Rolling { batch, moved, batch_since: self.now }
+        DeployProgress::Rolling {
+            batch,
+            moved,
+            batch_since: self.now,
+        }
     }
 
     /// Replaces up to `batch` old instances with starting new ones. Returns how many moved in total.
@@ -229,28 +363,52 @@ impl World {
         let fresh = self.starting_instances(1).pop().expect("one instance");
         let stage = &mut self.stages[i];
         for _ in 0..batch {
-            let Some(old) = stage.pools.iter_mut().find(|p| p.release != release && !p.instances.is_empty()) else { break };
+            let Some(old) = stage
+                .pools
+                .iter_mut()
+                .find(|p| p.release != release && !p.instances.is_empty())
+            else {
+                break;
+            };
             old.instances.pop();
             if let Some(p) = pool_of(stage, release) {
                 stage.pools[p].instances.push(fresh.clone());
             }
         }
-        stage.pools.retain(|p| p.release == release || !p.instances.is_empty());
+        stage
+            .pools
+            .retain(|p| p.release == release || !p.instances.is_empty());
         pool_of(stage, release).map_or(0, |p| stage.pools[p].instances.len() as u8)
     }
 
     pub(crate) fn migrate(&mut self, i: usize, release: Version, events: &mut Vec<Event>) {
-        let Some(schema) = self.releases.get(&release).map(|r| r.schema) else { return };
+        let Some(schema) = self.releases.get(&release).map(|r| r.schema) else {
+            return;
+        };
         let chain = &self.schema_chain;
-        let Some(db) = self.stages[i].database.as_mut() else { return };
+        let Some(db) = self.stages[i].database.as_mut() else {
+            return;
+        };
         if db.lost || db.schema >= schema {
             return;
         }
-        let newly = chain.iter().skip(db.schema as usize - 1).take((schema - db.schema) as usize);
-        let destructive = newly.clone().any(|m| *m == super::change::Migration::Destructive);
+        let newly = chain
+            .iter()
+            .skip(db.schema as usize - 1)
+            .take((schema - db.schema) as usize);
+        let destructive = newly
+            .clone()
+            .any(|m| *m == super::change::Migration::Destructive);
         db.migrations = chain.iter().take(schema as usize - 1).copied().collect();
         db.schema = schema;
         let stage = self.stages[i].config.id.clone();
-        self.emit(events, EventKind::MigrationApplied { stage, schema, destructive });
+        self.emit(
+            events,
+            EventKind::MigrationApplied {
+                stage,
+                schema,
+                destructive,
+            },
+        );
     }
 }

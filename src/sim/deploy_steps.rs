@@ -10,17 +10,27 @@ use super::world::World;
 
 impl World {
     /// Returns false once the rollout is over.
-    pub(crate) fn progress_deploy(&mut self, i: usize, rollout: &mut Rollout, events: &mut Vec<Event>) -> bool {
+    pub(crate) fn progress_deploy(
+        &mut self,
+        i: usize,
+        rollout: &mut Rollout,
+        events: &mut Vec<Event>,
+    ) -> bool {
         let release = rollout.release;
         let now = self.now;
         let n = self.stages[i].config.instances.max(1);
-        let Phase::Deploying(progress) = &mut rollout.phase else { return true };
+        let Phase::Deploying(progress) = &mut rollout.phase else {
+            return true;
+        };
         let Some(p) = pool_of(&self.stages[i], release) else {
             return false; // The new pool vanished (for instance, the stage was restored); nothing to finish.
         };
         let pool = &self.stages[i].pools[p];
         let all_healthy = !pool.instances.is_empty() && pool.healthy() == pool.instances.len();
-        let looping = pool.instances.iter().any(|x| matches!(x.health, Health::CrashLooping { .. }));
+        let looping = pool
+            .instances
+            .iter()
+            .any(|x| matches!(x.health, Health::CrashLooping { .. }));
         match progress {
             DeployProgress::AllAtOnce { since } | DeployProgress::Surge { since } => {
                 if all_healthy {
@@ -33,7 +43,11 @@ impl World {
                 }
                 true
             }
-            DeployProgress::Rolling { batch, moved, batch_since } => {
+            DeployProgress::Rolling {
+                batch,
+                moved,
+                batch_since,
+            } => {
                 if rollout.paused {
                     return true;
                 }
@@ -46,7 +60,14 @@ impl World {
                     *moved = self.move_batch(i, release, b);
                     *batch_since = now;
                     let percent = (u32::from(*moved) * 100 / u32::from(n)) as u8;
-                    self.emit(events, EventKind::DeployProgressed { release, stage, percent });
+                    self.emit(
+                        events,
+                        EventKind::DeployProgressed {
+                            release,
+                            stage,
+                            percent,
+                        },
+                    );
                     return true;
                 }
                 if !within_deadline(now, *batch_since) {
@@ -66,16 +87,33 @@ impl World {
                 }
                 true
             }
-            DeployProgress::Canary { .. } => self.progress_canary(i, rollout, all_healthy, looping, events),
+            DeployProgress::Canary { .. } => {
+                self.progress_canary(i, rollout, all_healthy, looping, events)
+            }
         }
     }
 
-    fn progress_canary(&mut self, i: usize, rollout: &mut Rollout, all_healthy: bool, looping: bool, events: &mut Vec<Event>) -> bool {
+    fn progress_canary(
+        &mut self,
+        i: usize,
+        rollout: &mut Rollout,
+        all_healthy: bool,
+        looping: bool,
+        events: &mut Vec<Event>,
+    ) -> bool {
         let release = rollout.release;
         let now = self.now;
         let n = self.stages[i].config.instances.max(1);
-        let Some(Strategy::Canary(plan)) = rollout.strategy.clone() else { return false };
-        let Phase::Deploying(DeployProgress::Canary { step, step_since, failures, failed_samples }) = &mut rollout.phase else {
+        let Some(Strategy::Canary(plan)) = rollout.strategy.clone() else {
+            return false;
+        };
+        let Phase::Deploying(DeployProgress::Canary {
+            step,
+            step_since,
+            failures,
+            failed_samples,
+        }) = &mut rollout.phase
+        else {
             return false;
         };
         let stage_id = self.stages[i].config.id.clone();
@@ -86,7 +124,14 @@ impl World {
             if all_healthy {
                 self.set_canary_weight(i, p, plan.steps[*step]);
                 *step_since = now;
-                self.emit(events, EventKind::CanaryStepStarted { release, stage: stage_id, weight: plan.steps[*step] });
+                self.emit(
+                    events,
+                    EventKind::CanaryStepStarted {
+                        release,
+                        stage: stage_id,
+                        weight: plan.steps[*step],
+                    },
+                );
                 return true;
             }
             if looping || !within_deadline(now, *step_since) {
@@ -109,13 +154,28 @@ impl World {
                 "{}: error rate {:.1} %{} · p95 {:.0} ms{}",
                 now.label(self.config.start_minute_of_day),
                 pool.error_rate * 100.0,
-                if bad_errors { format!(" > {:.1} %", a.max_error_rate * 100.0) } else { String::new() },
+                if bad_errors {
+                    format!(" > {:.1} %", a.max_error_rate * 100.0)
+                } else {
+                    String::new()
+                },
                 pool.p95_ms,
-                if bad_latency { format!(" > {:.0} ms", a.max_p95_ms) } else { String::new() },
+                if bad_latency {
+                    format!(" > {:.0} ms", a.max_p95_ms)
+                } else {
+                    String::new()
+                },
             );
             failed_samples.push(sample);
             let explanation = self.canary_explanation(&plan, failed_samples, *failures);
-            self.emit(events, EventKind::CanaryAnalysisFailed { release, stage: stage_id.clone(), explanation: explanation.clone() });
+            self.emit(
+                events,
+                EventKind::CanaryAnalysisFailed {
+                    release,
+                    stage: stage_id.clone(),
+                    explanation: explanation.clone(),
+                },
+            );
             if *failures > a.failure_limit {
                 let from = rollout.from;
                 if i + 1 == self.stages.len() {
@@ -123,15 +183,30 @@ impl World {
                 }
                 self.remove_pool(i, release);
                 let verdict_target = from.map_or("the stable release".into(), |v| v.to_string());
-                let explanation = Explanation { verdict: format!("Canary aborted: all traffic is back on {verdict_target}."), ..explanation };
-                self.emit(events, EventKind::RolloutAborted { release, stage: stage_id, automatic: true, explanation: Some(explanation) });
+                let explanation = Explanation {
+                    verdict: format!("Canary aborted: all traffic is back on {verdict_target}."),
+                    ..explanation
+                };
+                self.emit(
+                    events,
+                    EventKind::RolloutAborted {
+                        release,
+                        stage: stage_id,
+                        automatic: true,
+                        explanation: Some(explanation),
+                    },
+                );
                 return false;
             }
         }
         if now.since(*step_since).0 >= plan.pause_minutes {
             *step += 1;
             if *step >= plan.steps.len() {
-                let template = self.stages[i].pools[p].instances.first().cloned().expect("a canary has instances");
+                let template = self.stages[i].pools[p]
+                    .instances
+                    .first()
+                    .cloned()
+                    .expect("a canary has instances");
                 self.promote_canary(i, p, template, rollout, events);
                 return false;
             }
@@ -144,12 +219,24 @@ impl World {
                 self.stages[i].pools[p].instances.extend(extra);
             }
             self.set_canary_weight(i, p, w);
-            self.emit(events, EventKind::CanaryStepStarted { release, stage: stage_id, weight: w });
+            self.emit(
+                events,
+                EventKind::CanaryStepStarted {
+                    release,
+                    stage: stage_id,
+                    weight: w,
+                },
+            );
         }
         true
     }
 
-    fn canary_explanation(&self, plan: &super::command::CanaryPlan, samples: &[String], failures: u32) -> Explanation {
+    fn canary_explanation(
+        &self,
+        plan: &super::command::CanaryPlan,
+        samples: &[String],
+        failures: u32,
+    ) -> Explanation {
         let a = &plan.analysis;
         Explanation {
             rule: "Canary analysis: the canary's own error rate and p95 latency, measured every minute".into(),
@@ -165,13 +252,27 @@ impl World {
     }
 
     pub(crate) fn starting_instances(&self, count: usize) -> Vec<super::stage::Instance> {
-        let ready_at = self.now.plus(super::time::Minutes(super::rollout::START_MINUTES));
-        (0..count).map(|_| super::stage::Instance { health: Health::Starting { ready_at }, memory: 0.3 }).collect()
+        let ready_at = self
+            .now
+            .plus(super::time::Minutes(super::rollout::START_MINUTES));
+        (0..count)
+            .map(|_| super::stage::Instance {
+                health: Health::Starting { ready_at },
+                memory: 0.3,
+            })
+            .collect()
     }
 
     /// Scales the canary pool `p` to the stage's full size (copies of its warmed-up
     /// `template` instance) and makes it the only serving release.
-    pub(crate) fn promote_canary(&mut self, i: usize, p: usize, template: super::stage::Instance, rollout: &Rollout, events: &mut Vec<Event>) {
+    pub(crate) fn promote_canary(
+        &mut self,
+        i: usize,
+        p: usize,
+        template: super::stage::Instance,
+        rollout: &Rollout,
+        events: &mut Vec<Event>,
+    ) {
         let n = usize::from(self.stages[i].config.instances.max(1));
         self.stages[i].pools[p].instances = vec![template; n];
         self.complete(i, rollout, events);
@@ -223,19 +324,32 @@ impl World {
             kept
         });
         for pool in stage.pools.iter_mut() {
-            pool.weight = if pool.release == release && !pool.idle { 100 } else { 0 };
+            pool.weight = if pool.release == release && !pool.idle {
+                100
+            } else {
+                0
+            };
         }
         stage.record_deployment(release, now);
         let id = stage.config.id.clone();
         let production = i + 1 == self.stages.len();
         match &rollout.purpose {
-            Purpose::Rollback { automatic, explanation } => {
+            Purpose::Rollback {
+                automatic,
+                explanation,
+            } => {
                 if production {
                     if let Some(from) = rollout.from {
                         self.delivery.change_failed(from);
                     }
                 }
-                let kind = EventKind::RolledBack { stage: id, from: rollout.from, to: release, automatic: *automatic, explanation: explanation.clone() };
+                let kind = EventKind::RolledBack {
+                    stage: id,
+                    from: rollout.from,
+                    to: release,
+                    automatic: *automatic,
+                    explanation: explanation.clone(),
+                };
                 self.emit(events, kind);
             }
             Purpose::Promotion | Purpose::Build => {
@@ -255,7 +369,9 @@ impl World {
                     .instances
                     .iter()
                     .filter_map(|x| match &x.health {
-                        Health::CrashLooping { reason } | Health::Restarting { reason, .. } => Some(reason.describe()),
+                        Health::CrashLooping { reason } | Health::Restarting { reason, .. } => {
+                            Some(reason.describe())
+                        }
                         Health::Starting { .. } => Some("still starting".into()),
                         Health::Healthy => None,
                     })
@@ -266,12 +382,18 @@ impl World {
             .unwrap_or_default();
         let keeps_old = matches!(
             rollout.phase,
-            Phase::Deploying(DeployProgress::Surge { .. } | DeployProgress::BlueGreen { .. } | DeployProgress::Canary { .. })
+            Phase::Deploying(
+                DeployProgress::Surge { .. }
+                    | DeployProgress::BlueGreen { .. }
+                    | DeployProgress::Canary { .. }
+            )
         );
         let verdict = if keeps_old {
             format!("{release} was not given any traffic; the previous release keeps serving.")
         } else {
-            format!("{release} is stuck part-way; users are affected until you roll back or fix it.")
+            format!(
+                "{release} is stuck part-way; users are affected until you roll back or fix it."
+            )
         };
         let explanation = Explanation {
             rule: "Progress deadline: new instances must become healthy".into(),
@@ -286,6 +408,13 @@ impl World {
         if i + 1 == self.stages.len() && matches!(rollout.purpose, Purpose::Promotion) {
             self.delivery.change_failed(release);
         }
-        self.emit(events, EventKind::DeployStalled { release, stage: id, explanation });
+        self.emit(
+            events,
+            EventKind::DeployStalled {
+                release,
+                stage: id,
+                explanation,
+            },
+        );
     }
 }

@@ -16,7 +16,11 @@ pub struct BusyTeam {
 
 impl BusyTeam {
     pub fn new(commits_per_day: u32) -> Self {
-        BusyTeam { every: (MINUTES_PER_DAY / u64::from(commits_per_day.max(1))).max(1), commits: 0, retry_at: Vec::new() }
+        BusyTeam {
+            every: (MINUTES_PER_DAY / u64::from(commits_per_day.max(1))).max(1),
+            commits: 0,
+            retry_at: Vec::new(),
+        }
     }
 
     /// Advances the world one minute, acting first. Returns how many events happened.
@@ -32,7 +36,14 @@ impl BusyTeam {
         self.retry_at.resize(w.stages.len(), 0);
         if w.now.0 % self.every == 0 {
             self.commits += 1;
-            act(w, "dana", Command::Commit { summary: format!("change {}", self.commits), traits: TraitsChoice::Surprise });
+            act(
+                w,
+                "dana",
+                Command::Commit {
+                    summary: format!("change {}", self.commits),
+                    traits: TraitsChoice::Surprise,
+                },
+            );
         }
         let last = w.stages.len() - 1;
         for i in 1..=last {
@@ -44,15 +55,33 @@ impl BusyTeam {
                 }
                 continue;
             }
-            let Some(release) = w.promotable(i) else { continue };
+            let Some(release) = w.promotable(i) else {
+                continue;
+            };
             let ready = w.stages[i - 1].rollout.is_none() && w.stages[i - 1].runs_healthy(release);
-            if !ready || w.now.0 < self.retry_at[i] || (i == last && w.open_incidents().next().is_some()) {
+            if !ready
+                || w.now.0 < self.retry_at[i]
+                || (i == last && w.open_incidents().next().is_some())
+            {
                 continue;
             }
             let id = w.stages[i].config.id.clone();
-            let strategy = if i == last { Strategy::Canary(CanaryPlan::default()) } else { Strategy::Rolling { batch: 1 } };
+            let strategy = if i == last {
+                Strategy::Canary(CanaryPlan::default())
+            } else {
+                Strategy::Rolling { batch: 1 }
+            };
             let who = if i == last { "mia" } else { "dana" };
-            if !act(w, who, Command::Promote { release, to: id, strategy, gates: GateMode::Enforce }) {
+            if !act(
+                w,
+                who,
+                Command::Promote {
+                    release,
+                    to: id,
+                    strategy,
+                    gates: GateMode::Enforce,
+                },
+            ) {
                 self.retry_at[i] = w.now.0 + 60;
             }
         }
@@ -60,9 +89,22 @@ impl BusyTeam {
         let prod = &w.stages[last];
         if prod.rollout.is_none() && w.open_incidents().any(|inc| inc.mitigated_at.is_none()) {
             let current = prod.current();
-            if let Some(target) = prod.history.iter().rev().map(|d| d.release).find(|v| Some(*v) != current) {
+            if let Some(target) = prod
+                .history
+                .iter()
+                .rev()
+                .map(|d| d.release)
+                .find(|v| Some(*v) != current)
+            {
                 let id = prod.config.id.clone();
-                act(w, "sam", Command::Rollback { stage: id, to: target });
+                act(
+                    w,
+                    "sam",
+                    Command::Rollback {
+                        stage: id,
+                        to: target,
+                    },
+                );
             }
         }
         n + w.tick().len()
@@ -81,18 +123,50 @@ pub fn reference_hash(seed: u64, days: u64) -> (u64, u64) {
     let mut hash = Fnv::default();
     let mut count = 0u64;
     let chaos = [
-        (300, Failure::TrafficSpike { stage: StageId::new("prod"), factor: 4.0, minutes: 45 }),
-        (900, Failure::InstanceCrash { stage: StageId::new("prod") }),
-        (1500, Failure::DependencyOutage { stage: StageId::new("staging"), minutes: 30 }),
-        (2500, Failure::DataLoss { stage: StageId::new("prod") }),
+        (
+            300,
+            Failure::TrafficSpike {
+                stage: StageId::new("prod"),
+                factor: 4.0,
+                minutes: 45,
+            },
+        ),
+        (
+            900,
+            Failure::InstanceCrash {
+                stage: StageId::new("prod"),
+            },
+        ),
+        (
+            1500,
+            Failure::DependencyOutage {
+                stage: StageId::new("staging"),
+                minutes: 30,
+            },
+        ),
+        (
+            2500,
+            Failure::DataLoss {
+                stage: StageId::new("prod"),
+            },
+        ),
     ];
     for _ in 0..days * MINUTES_PER_DAY {
         if let Some((_, f)) = chaos.iter().find(|(at, _)| *at == w.now.0) {
-            let _ = w.apply(&ActorId::new("trainer"), Command::Inject { failure: f.clone() });
+            let _ = w.apply(
+                &ActorId::new("trainer"),
+                Command::Inject { failure: f.clone() },
+            );
         }
         if w.now.0 == 2520 {
             if let Some(b) = w.stages[2].backups.last().map(|b| b.id) {
-                let _ = w.apply(&ActorId::new("sam"), Command::RestoreBackup { stage: StageId::new("prod"), backup: b });
+                let _ = w.apply(
+                    &ActorId::new("sam"),
+                    Command::RestoreBackup {
+                        stage: StageId::new("prod"),
+                        backup: b,
+                    },
+                );
             }
         }
         let before = w.event_count;

@@ -3,8 +3,10 @@
 
 use super::change::{Defect, GateKind};
 use super::config::Severity;
+use super::ids::{
+    ActorId, AlertName, BackupId, CommitId, ConfigKey, FlagName, IncidentId, StageId, Version,
+};
 use super::stage::CrashReason;
-use super::ids::{ActorId, AlertName, BackupId, CommitId, ConfigKey, FlagName, IncidentId, StageId, Version};
 use super::time::{Minutes, SimTime};
 use serde::{Deserialize, Serialize};
 
@@ -26,53 +28,228 @@ pub struct Event {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EventKind {
-    Committed { commit: CommitId, author: ActorId, summary: String },
-    BuildStarted { commit: CommitId, hotfix: bool },
-    BuildFailed { commit: CommitId, gate: GateKind, reason: String },
-    ReleaseBuilt { release: Version, commits: Vec<CommitId>, hotfix: bool },
-    GateStarted { release: Version, stage: StageId, gate: GateKind },
-    GatePassed { release: Version, stage: StageId, gate: GateKind },
-    GateFailed { release: Version, stage: StageId, gate: GateKind, flaky: bool, explanation: Explanation },
-    ApprovalRequested { release: Version, stage: StageId },
-    Approved { release: Version, stage: StageId, by: ActorId },
-    GatesOverridden { release: Version, stage: StageId, by: ActorId, reason: String },
-    DeployStarted { release: Version, stage: StageId, strategy: String, from: Option<Version> },
-    DeployProgressed { release: Version, stage: StageId, percent: u8 },
-    DeployStalled { release: Version, stage: StageId, explanation: Explanation },
-    Deployed { release: Version, stage: StageId },
-    MigrationApplied { stage: StageId, schema: u32, destructive: bool },
-    CanaryStepStarted { release: Version, stage: StageId, weight: u8 },
-    CanaryAnalysisFailed { release: Version, stage: StageId, explanation: Explanation },
-    RolloutPaused { stage: StageId },
-    RolloutResumed { stage: StageId },
-    RolloutAborted { release: Version, stage: StageId, automatic: bool, explanation: Option<Explanation> },
-    GreenReady { release: Version, stage: StageId },
-    TrafficSwitched { stage: StageId, to: Version },
-    RolledBack { stage: StageId, from: Option<Version>, to: Version, automatic: bool, explanation: Option<Explanation> },
-    FlagChanged { stage: StageId, flag: FlagName, percent: u8 },
-    ConfigChanged { stage: StageId, key: ConfigKey, present: bool },
-    SecretSet { stage: StageId, name: ConfigKey },
-    InstanceCrashed { stage: StageId, release: Version, reason: String, cause: CrashReason },
-    InstanceRecovered { stage: StageId },
-    FailureInjected { description: String },
-    FailureScheduled { description: String, at: SimTime },
-    FaultCleared { stage: StageId, description: String },
-    DataCorrupted { stage: StageId, records: u64 },
-    DatabaseLost { stage: StageId, records: u64 },
-    BackupTaken { stage: StageId, backup: BackupId, records: u64 },
-    RestoreStarted { stage: StageId, backup: BackupId, minutes: u32 },
-    Restored { stage: StageId, backup: BackupId, rpo: Minutes, rto: Minutes, records_lost: u64 },
-    FailedOver { stage: StageId, records_lost: u64 },
-    CertificateRenewed { stage: StageId },
-    Scaled { stage: StageId, from: u8, to: u8 },
-    AlertFired { alert: AlertName, stage: StageId, severity: Severity, explanation: Explanation },
-    AlertResolved { alert: AlertName, stage: StageId },
-    IncidentOpened { incident: IncidentId, stage: StageId, title: String },
-    IncidentMitigated { incident: IncidentId, stage: StageId, time_to_restore: Minutes },
-    IncidentResolved { incident: IncidentId, stage: StageId },
-    ErrorBudgetExhausted { stage: StageId, explanation: Explanation },
-    AccessDenied { actor: ActorId, action: String, reason: String },
-    DefectDiscovered { release: Version, stage: StageId, defect: Defect },
+    Committed {
+        commit: CommitId,
+        author: ActorId,
+        summary: String,
+    },
+    BuildStarted {
+        commit: CommitId,
+        hotfix: bool,
+    },
+    BuildFailed {
+        commit: CommitId,
+        gate: GateKind,
+        reason: String,
+    },
+    ReleaseBuilt {
+        release: Version,
+        commits: Vec<CommitId>,
+        hotfix: bool,
+    },
+    GateStarted {
+        release: Version,
+        stage: StageId,
+        gate: GateKind,
+    },
+    GatePassed {
+        release: Version,
+        stage: StageId,
+        gate: GateKind,
+    },
+    GateFailed {
+        release: Version,
+        stage: StageId,
+        gate: GateKind,
+        flaky: bool,
+        explanation: Explanation,
+    },
+    ApprovalRequested {
+        release: Version,
+        stage: StageId,
+    },
+    Approved {
+        release: Version,
+        stage: StageId,
+        by: ActorId,
+    },
+    GatesOverridden {
+        release: Version,
+        stage: StageId,
+        by: ActorId,
+        reason: String,
+    },
+    DeployStarted {
+        release: Version,
+        stage: StageId,
+        strategy: String,
+        from: Option<Version>,
+    },
+    DeployProgressed {
+        release: Version,
+        stage: StageId,
+        percent: u8,
+    },
+    DeployStalled {
+        release: Version,
+        stage: StageId,
+        explanation: Explanation,
+    },
+    Deployed {
+        release: Version,
+        stage: StageId,
+    },
+    MigrationApplied {
+        stage: StageId,
+        schema: u32,
+        destructive: bool,
+    },
+    CanaryStepStarted {
+        release: Version,
+        stage: StageId,
+        weight: u8,
+    },
+    CanaryAnalysisFailed {
+        release: Version,
+        stage: StageId,
+        explanation: Explanation,
+    },
+    RolloutPaused {
+        stage: StageId,
+    },
+    RolloutResumed {
+        stage: StageId,
+    },
+    RolloutAborted {
+        release: Version,
+        stage: StageId,
+        automatic: bool,
+        explanation: Option<Explanation>,
+    },
+    GreenReady {
+        release: Version,
+        stage: StageId,
+    },
+    TrafficSwitched {
+        stage: StageId,
+        to: Version,
+    },
+    RolledBack {
+        stage: StageId,
+        from: Option<Version>,
+        to: Version,
+        automatic: bool,
+        explanation: Option<Explanation>,
+    },
+    FlagChanged {
+        stage: StageId,
+        flag: FlagName,
+        percent: u8,
+    },
+    ConfigChanged {
+        stage: StageId,
+        key: ConfigKey,
+        present: bool,
+    },
+    SecretSet {
+        stage: StageId,
+        name: ConfigKey,
+    },
+    InstanceCrashed {
+        stage: StageId,
+        release: Version,
+        reason: String,
+        cause: CrashReason,
+    },
+    InstanceRecovered {
+        stage: StageId,
+    },
+    FailureInjected {
+        description: String,
+    },
+    FailureScheduled {
+        description: String,
+        at: SimTime,
+    },
+    FaultCleared {
+        stage: StageId,
+        description: String,
+    },
+    DataCorrupted {
+        stage: StageId,
+        records: u64,
+    },
+    DatabaseLost {
+        stage: StageId,
+        records: u64,
+    },
+    BackupTaken {
+        stage: StageId,
+        backup: BackupId,
+        records: u64,
+    },
+    RestoreStarted {
+        stage: StageId,
+        backup: BackupId,
+        minutes: u32,
+    },
+    Restored {
+        stage: StageId,
+        backup: BackupId,
+        rpo: Minutes,
+        rto: Minutes,
+        records_lost: u64,
+    },
+    FailedOver {
+        stage: StageId,
+        records_lost: u64,
+    },
+    CertificateRenewed {
+        stage: StageId,
+    },
+    Scaled {
+        stage: StageId,
+        from: u8,
+        to: u8,
+    },
+    AlertFired {
+        alert: AlertName,
+        stage: StageId,
+        severity: Severity,
+        explanation: Explanation,
+    },
+    AlertResolved {
+        alert: AlertName,
+        stage: StageId,
+    },
+    IncidentOpened {
+        incident: IncidentId,
+        stage: StageId,
+        title: String,
+    },
+    IncidentMitigated {
+        incident: IncidentId,
+        stage: StageId,
+        time_to_restore: Minutes,
+    },
+    IncidentResolved {
+        incident: IncidentId,
+        stage: StageId,
+    },
+    ErrorBudgetExhausted {
+        stage: StageId,
+        explanation: Explanation,
+    },
+    AccessDenied {
+        actor: ActorId,
+        action: String,
+        reason: String,
+    },
+    DefectDiscovered {
+        release: Version,
+        stage: StageId,
+        defect: Defect,
+    },
 }
 
 impl Event {

@@ -14,8 +14,8 @@ pub mod config;
 pub mod delivery;
 mod deploy;
 mod deploy_steps;
-pub mod driver;
 pub mod describe;
+pub mod driver;
 pub mod event;
 pub mod ids;
 pub mod monitor;
@@ -32,7 +32,9 @@ pub mod world;
 
 pub use access::{Actor, Permission, Policy, Role};
 pub use change::{CommitTraits, Defect, GateKind, Migration, Release};
-pub use command::{CanaryAnalysis, CanaryPlan, Command, Failure, GateMode, SecretValue, Strategy, TraitsChoice};
+pub use command::{
+    CanaryAnalysis, CanaryPlan, Command, Failure, GateMode, SecretValue, Strategy, TraitsChoice,
+};
 pub use config::{StageConfig, WorldConfig};
 pub use event::{Event, EventKind, Explanation};
 pub use ids::{ActorId, BackupId, ConfigKey, FlagName, StageId, Version};

@@ -50,7 +50,10 @@ impl SloState {
 
 impl StageMonitor {
     pub fn new(slo: Option<SloState>) -> Self {
-        StageMonitor { slo, ..StageMonitor::default() }
+        StageMonitor {
+            slo,
+            ..StageMonitor::default()
+        }
     }
 
     /// Records one minute. Running sums keep the burn window O(1) per tick.
@@ -88,7 +91,8 @@ impl StageMonitor {
     pub fn burn_rate(&self) -> f64 {
         match &self.slo {
             Some(slo) if self.window_requests > 0 => {
-                (self.window_errors as f64 / self.window_requests as f64) / (1.0 - slo.slo.target).max(1e-6)
+                (self.window_errors as f64 / self.window_requests as f64)
+                    / (1.0 - slo.slo.target).max(1e-6)
             }
             _ => 0.0,
         }
@@ -107,7 +111,11 @@ impl StageMonitor {
     /// The last `n` values of a metric, oldest first (burn rate uses the error rate history).
     pub fn recent(&self, metric: Metric, n: usize) -> Vec<f64> {
         let skip = self.series.len().saturating_sub(n);
-        self.series.iter().skip(skip).map(|s| self.value(metric, s)).collect()
+        self.series
+            .iter()
+            .skip(skip)
+            .map(|s| self.value(metric, s))
+            .collect()
     }
 }
 
@@ -164,13 +172,21 @@ mod tests {
     use super::*;
 
     fn sample(at: u64, requests: u32, errors: u32) -> Sample {
-        Sample { at: SimTime(at), requests, errors, ..Sample::default() }
+        Sample {
+            at: SimTime(at),
+            requests,
+            errors,
+            ..Sample::default()
+        }
     }
 
     #[test]
     fn burn_rate_covers_only_the_last_hour_and_series_is_capped() {
         let slo = SloState {
-            slo: Slo { target: 0.99, period: Minutes(10_000) },
+            slo: Slo {
+                target: 0.99,
+                period: Minutes(10_000),
+            },
             period_start: SimTime(0),
             expected_requests: 1_000_000.0,
             requests: 0,

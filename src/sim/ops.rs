@@ -12,9 +12,20 @@ impl World {
     pub(crate) fn backup_now(&mut self, i: usize) -> Result<Vec<Event>, Rejection> {
         let stage = &self.stages[i];
         match &stage.database {
-            None => reject(K::InvalidState, format!("{} has no database to back up.", stage.name())),
-            Some(db) if db.lost => reject(K::InvalidState, format!("{}'s database is lost; there is nothing to back up.", stage.name())),
-            Some(_) if stage.faults.restoring.is_some() => reject(K::InvalidState, "A restore is in progress."),
+            None => reject(
+                K::InvalidState,
+                format!("{} has no database to back up.", stage.name()),
+            ),
+            Some(db) if db.lost => reject(
+                K::InvalidState,
+                format!(
+                    "{}'s database is lost; there is nothing to back up.",
+                    stage.name()
+                ),
+            ),
+            Some(_) if stage.faults.restoring.is_some() => {
+                reject(K::InvalidState, "A restore is in progress.")
+            }
             Some(_) => Ok(vec![self.take_backup(i)]),
         }
     }
@@ -24,8 +35,18 @@ impl World {
         self.next_backup += 1;
         let now = self.now;
         let stage = &mut self.stages[i];
-        let db = stage.database.as_ref().expect("callers check for a database");
-        let backup = Backup { id, taken_at: now, schema: db.schema, migrations: db.migrations.clone(), records: db.records, corrupted: db.corrupted };
+        let db = stage
+            .database
+            .as_ref()
+            .expect("callers check for a database");
+        let backup = Backup {
+            id,
+            taken_at: now,
+            schema: db.schema,
+            migrations: db.migrations.clone(),
+            records: db.records,
+            corrupted: db.corrupted,
+        };
         let records = backup.records;
         stage.backups.push(backup);
         if stage.backups.len() > BACKUP_CAP {
@@ -33,7 +54,11 @@ impl World {
         }
         stage.last_backup_at = now;
         let sid = stage.config.id.clone();
-        self.event(EventKind::BackupTaken { stage: sid, backup: id, records })
+        self.event(EventKind::BackupTaken {
+            stage: sid,
+            backup: id,
+            records,
+        })
     }
 
     pub(crate) fn restore(&mut self, i: usize, backup: BackupId) -> Result<Vec<Event>, Rejection> {
@@ -46,20 +71,39 @@ impl World {
         }
         // Restoring takes longer for bigger databases: 5 minutes plus 1 per 100,000 records.
         let minutes = 5 + (b.records / 100_000) as u32;
-        let restore = Restore { backup, started_at: self.now, done_at: self.now.plus(Minutes(minutes)) };
+        let restore = Restore {
+            backup,
+            started_at: self.now,
+            done_at: self.now.plus(Minutes(minutes)),
+        };
         let stage = &mut self.stages[i];
         stage.faults.restoring = Some(restore);
         let id = stage.config.id.clone();
-        Ok(vec![self.event(EventKind::RestoreStarted { stage: id, backup, minutes })])
+        Ok(vec![self.event(EventKind::RestoreStarted {
+            stage: id,
+            backup,
+            minutes,
+        })])
     }
 
     pub(crate) fn progress_restore(&mut self, i: usize, events: &mut Vec<Event>) {
         let now = self.now;
         let stage = &mut self.stages[i];
-        let Some(restore) = stage.faults.restoring.clone().filter(|r| r.done_at <= now) else { return };
+        let Some(restore) = stage.faults.restoring.clone().filter(|r| r.done_at <= now) else {
+            return;
+        };
         stage.faults.restoring = None;
-        let Some(backup) = stage.backups.iter().find(|b| b.id == restore.backup).cloned() else { return };
-        let Some(db) = stage.database.as_mut() else { return };
+        let Some(backup) = stage
+            .backups
+            .iter()
+            .find(|b| b.id == restore.backup)
+            .cloned()
+        else {
+            return;
+        };
+        let Some(db) = stage.database.as_mut() else {
+            return;
+        };
         let lost = db.records.saturating_sub(backup.records);
         let outage_began = db.lost_at.unwrap_or(restore.started_at);
         db.records_lost += lost;
@@ -74,7 +118,16 @@ impl World {
         let rpo = restore.started_at.since(backup.taken_at);
         let rto = now.since(outage_began);
         let id = stage.config.id.clone();
-        self.emit(events, EventKind::Restored { stage: id, backup: backup.id, rpo, rto, records_lost: lost });
+        self.emit(
+            events,
+            EventKind::Restored {
+                stage: id,
+                backup: backup.id,
+                rpo,
+                rto,
+                records_lost: lost,
+            },
+        );
         // Like most frameworks, the running release re-applies its migrations on start-up.
         if let Some(current) = self.stages[i].current() {
             self.migrate(i, current, events);
@@ -84,10 +137,16 @@ impl World {
     pub(crate) fn failover(&mut self, i: usize) -> Result<Vec<Event>, Rejection> {
         let stage = &self.stages[i];
         if !stage.config.standby_region {
-            return reject(K::InvalidState, format!("{} has no standby region to fail over to.", stage.name()));
+            return reject(
+                K::InvalidState,
+                format!("{} has no standby region to fail over to.", stage.name()),
+            );
         }
         if stage.faults.failed_over {
-            return reject(K::InvalidState, format!("{} already runs in its standby region.", stage.name()));
+            return reject(
+                K::InvalidState,
+                format!("{} already runs in its standby region.", stage.name()),
+            );
         }
         // Replication to the standby is asynchronous: the last minute of writes never arrives.
         let lag = (f64::from(stage.last.requests) * 0.02).floor() as u64;
@@ -102,7 +161,10 @@ impl World {
             db.lost_at = None;
         }
         let id = stage.config.id.clone();
-        Ok(vec![self.event(EventKind::FailedOver { stage: id, records_lost })])
+        Ok(vec![self.event(EventKind::FailedOver {
+            stage: id,
+            records_lost,
+        })])
     }
 
     /// Changes how many instances serve the stage. New ones start like any other (2 minutes);
@@ -111,14 +173,26 @@ impl World {
         const MAX_INSTANCES: u8 = 24;
         let stage = &self.stages[i];
         if instances == 0 || instances > MAX_INSTANCES {
-            return reject(K::InvalidArgument, format!("A stage runs between 1 and {MAX_INSTANCES} instances."));
+            return reject(
+                K::InvalidArgument,
+                format!("A stage runs between 1 and {MAX_INSTANCES} instances."),
+            );
         }
         if stage.rollout.is_some() {
-            return reject(K::InvalidState, format!("{} has a rollout in progress; scale it when the rollout is over.", stage.name()));
+            return reject(
+                K::InvalidState,
+                format!(
+                    "{} has a rollout in progress; scale it when the rollout is over.",
+                    stage.name()
+                ),
+            );
         }
         let from = stage.config.instances;
         if from == instances {
-            return reject(K::InvalidState, format!("{} already runs {instances} instances.", stage.name()));
+            return reject(
+                K::InvalidState,
+                format!("{} already runs {instances} instances.", stage.name()),
+            );
         }
         let extra = self.starting_instances(usize::from(instances.saturating_sub(from)));
         let stage = &mut self.stages[i];
@@ -131,13 +205,20 @@ impl World {
             }
         }
         let id = stage.config.id.clone();
-        Ok(vec![self.event(EventKind::Scaled { stage: id, from, to: instances })])
+        Ok(vec![self.event(EventKind::Scaled {
+            stage: id,
+            from,
+            to: instances,
+        })])
     }
 
     pub(crate) fn renew_certificate(&mut self, i: usize) -> Result<Vec<Event>, Rejection> {
         let stage = &mut self.stages[i];
         if !stage.faults.certificate_expired {
-            return reject(K::InvalidState, format!("{}'s certificate is still valid.", stage.config.name));
+            return reject(
+                K::InvalidState,
+                format!("{}'s certificate is still valid.", stage.config.name),
+            );
         }
         stage.faults.certificate_expired = false;
         let id = stage.config.id.clone();

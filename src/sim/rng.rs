@@ -15,7 +15,10 @@ pub struct Pcg32 {
 impl Pcg32 {
     /// Seeds a generator the way the reference `pcg32_srandom_r` does.
     pub fn new(seed: u64, stream: u64) -> Self {
-        let mut rng = Pcg32 { state: 0, inc: (stream << 1) | 1 };
+        let mut rng = Pcg32 {
+            state: 0,
+            inc: (stream << 1) | 1,
+        };
         rng.next_u32();
         rng.state = rng.state.wrapping_add(seed);
         rng.next_u32();
@@ -63,7 +66,10 @@ mod tests {
         // Values printed by pcg32-demo from the PCG reference implementation (seed 42, stream 54).
         let mut rng = Pcg32::new(42, 54);
         let got: Vec<u32> = (0..6).map(|_| rng.next_u32()).collect();
-        assert_eq!(got, vec![0xa15c02b7, 0x7b47f409, 0xba1d3330, 0x83d2f293, 0xbfa4784b, 0xcbed606e]);
+        assert_eq!(
+            got,
+            vec![0xa15c02b7, 0x7b47f409, 0xba1d3330, 0x83d2f293, 0xbfa4784b, 0xcbed606e]
+        );
     }
 
     #[test]

@@ -18,11 +18,18 @@ pub const START_MINUTES: u32 = 2;
 #[serde(rename_all = "snake_case")]
 pub enum GateStatus {
     Pending,
-    Running { started_at: SimTime, ends_at: SimTime },
+    Running {
+        started_at: SimTime,
+        ends_at: SimTime,
+    },
     Passed,
-    Failed { reason: String },
+    Failed {
+        reason: String,
+    },
     AwaitingApproval,
-    Approved { by: ActorId },
+    Approved {
+        by: ActorId,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -35,7 +42,10 @@ impl GateRun {
     /// Progress of a running check, 0..=100.
     pub fn percent(&self, now: SimTime) -> u8 {
         match &self.status {
-            GateStatus::Running { started_at, ends_at } => {
+            GateStatus::Running {
+                started_at,
+                ends_at,
+            } => {
                 let total = ends_at.0.saturating_sub(started_at.0).max(1);
                 ((now.0.saturating_sub(started_at.0) * 100) / total).min(100) as u8
             }
@@ -52,19 +62,38 @@ pub enum Purpose {
     Promotion,
     /// The first-stage deployment of a freshly built release.
     Build,
-    Rollback { automatic: bool, explanation: Option<Explanation> },
+    Rollback {
+        automatic: bool,
+        explanation: Option<Explanation>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DeployProgress {
     /// Every instance replaced together; the old ones are gone, so users wait.
-    AllAtOnce { since: SimTime },
+    AllAtOnce {
+        since: SimTime,
+    },
     /// New instances started beside the old ones; traffic moves when they are healthy.
-    Surge { since: SimTime },
-    Rolling { batch: u8, moved: u8, batch_since: SimTime },
-    BlueGreen { since: SimTime, ready: bool },
-    Canary { step: usize, step_since: SimTime, failures: u32, failed_samples: Vec<String> },
+    Surge {
+        since: SimTime,
+    },
+    Rolling {
+        batch: u8,
+        moved: u8,
+        batch_since: SimTime,
+    },
+    BlueGreen {
+        since: SimTime,
+        ready: bool,
+    },
+    Canary {
+        step: usize,
+        step_since: SimTime,
+        failures: u32,
+        failed_samples: Vec<String>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -101,11 +130,16 @@ impl Rollout {
     }
 
     pub fn awaiting_approval(&self) -> bool {
-        self.gates().iter().any(|g| g.status == GateStatus::AwaitingApproval)
+        self.gates()
+            .iter()
+            .any(|g| g.status == GateStatus::AwaitingApproval)
     }
 
     /// Uses fixed router weights (canary, blue-green) rather than spreading by healthy instances.
     pub fn fixed_weights(&self) -> bool {
-        matches!(self.phase, Phase::Deploying(DeployProgress::Canary { .. } | DeployProgress::BlueGreen { .. }))
+        matches!(
+            self.phase,
+            Phase::Deploying(DeployProgress::Canary { .. } | DeployProgress::BlueGreen { .. })
+        )
     }
 }

@@ -28,8 +28,12 @@ pub enum CrashReason {
 impl CrashReason {
     pub fn describe(&self) -> String {
         match self {
-            CrashReason::Defect => "the process exits during start-up (a bug in the release)".into(),
-            CrashReason::MissingConfig(k) => format!("configuration {k} is missing, so start-up fails"),
+            CrashReason::Defect => {
+                "the process exits during start-up (a bug in the release)".into()
+            }
+            CrashReason::MissingConfig(k) => {
+                format!("configuration {k} is missing, so start-up fails")
+            }
             CrashReason::SchemaMismatch { expects, found } => {
                 format!("the code expects database schema {expects} but finds {found}, which it cannot read")
             }
@@ -42,12 +46,19 @@ impl CrashReason {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Health {
-    Starting { ready_at: SimTime },
+    Starting {
+        ready_at: SimTime,
+    },
     Healthy,
     /// Crashed once; the orchestrator restarts it.
-    Restarting { ready_at: SimTime, reason: CrashReason },
+    Restarting {
+        ready_at: SimTime,
+        reason: CrashReason,
+    },
     /// Fails every start: it will not become healthy without a change.
-    CrashLooping { reason: CrashReason },
+    CrashLooping {
+        reason: CrashReason,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -93,14 +104,31 @@ pub struct PoolTraits {
 
 impl Default for PoolTraits {
     fn default() -> Self {
-        PoolTraits { defect: Defect::None, requires_config: None, schema: 1 }
+        PoolTraits {
+            defect: Defect::None,
+            requires_config: None,
+            schema: 1,
+        }
     }
 }
 
 impl Pool {
     pub fn new(release: &Release, instances: Vec<Instance>, weight: u8) -> Pool {
-        let traits = PoolTraits { defect: release.traits.defect, requires_config: release.traits.requires_config.clone(), schema: release.schema };
-        Pool { release: release.version, instances, weight, idle: false, error_rate: 0.0, p95_ms: 0.0, traits, healthy_now: 0 }
+        let traits = PoolTraits {
+            defect: release.traits.defect,
+            requires_config: release.traits.requires_config.clone(),
+            schema: release.schema,
+        };
+        Pool {
+            release: release.version,
+            instances,
+            weight,
+            idle: false,
+            error_rate: 0.0,
+            p95_ms: 0.0,
+            traits,
+            healthy_now: 0,
+        }
     }
 
     pub fn healthy(&self) -> usize {
@@ -151,7 +179,11 @@ impl Database {
             return true;
         }
         let from = schema as usize; // migration index that moved schema -> schema + 1
-        self.migrations.iter().skip(from.saturating_sub(1)).take((self.schema - schema) as usize).all(|m| *m == Migration::Additive)
+        self.migrations
+            .iter()
+            .skip(from.saturating_sub(1))
+            .take((self.schema - schema) as usize)
+            .all(|m| *m == Migration::Additive)
     }
 }
 
@@ -262,22 +294,34 @@ impl Stage {
 
     /// The release serving most of the traffic (the "stable" one), if any.
     pub fn current(&self) -> Option<Version> {
-        self.pools.iter().filter(|p| p.weight > 0).max_by_key(|p| p.weight).map(|p| p.release)
+        self.pools
+            .iter()
+            .filter(|p| p.weight > 0)
+            .max_by_key(|p| p.weight)
+            .map(|p| p.release)
             .or_else(|| self.pools.first().map(|p| p.release))
     }
 
     /// Every release that serves traffic here, with its weight.
     pub fn serving(&self) -> Vec<(Version, u8)> {
-        self.pools.iter().filter(|p| p.weight > 0).map(|p| (p.release, p.weight)).collect()
+        self.pools
+            .iter()
+            .filter(|p| p.weight > 0)
+            .map(|p| (p.release, p.weight))
+            .collect()
     }
 
     pub fn runs(&self, release: Version) -> bool {
-        self.pools.iter().any(|p| p.release == release && p.weight > 0)
+        self.pools
+            .iter()
+            .any(|p| p.release == release && p.weight > 0)
     }
 
     /// Whether `release` is running here with every instance healthy.
     pub fn runs_healthy(&self, release: Version) -> bool {
-        self.pools.iter().any(|p| p.release == release && p.weight > 0 && p.healthy() == p.instances.len())
+        self.pools
+            .iter()
+            .any(|p| p.release == release && p.weight > 0 && p.healthy() == p.instances.len())
     }
 
     pub fn has_config(&self, key: &ConfigKey) -> bool {
@@ -305,12 +349,19 @@ mod tests {
 
     #[test]
     fn destructive_migrations_break_older_code_but_additive_ones_do_not() {
-        let db = Database { schema: 3, migrations: vec![Migration::Additive, Migration::Destructive], ..Database::new(10) };
+        let db = Database {
+            schema: 3,
+            migrations: vec![Migration::Additive, Migration::Destructive],
+            ..Database::new(10)
+        };
         assert!(db.compatible_with(3));
         assert!(db.compatible_with(4));
         assert!(!db.compatible_with(2), "schema 2 -> 3 was destructive");
         assert!(!db.compatible_with(1));
-        let additive = Database { migrations: vec![Migration::Additive, Migration::Additive], ..db };
+        let additive = Database {
+            migrations: vec![Migration::Additive, Migration::Additive],
+            ..db
+        };
         assert!(additive.compatible_with(1));
     }
 }

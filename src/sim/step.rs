@@ -40,7 +40,9 @@ impl World {
             return;
         }
         let now = self.now;
-        let (due, later): (Vec<_>, Vec<_>) = std::mem::take(&mut self.scheduled).into_iter().partition(|(at, _)| *at <= now);
+        let (due, later): (Vec<_>, Vec<_>) = std::mem::take(&mut self.scheduled)
+            .into_iter()
+            .partition(|(at, _)| *at <= now);
         self.scheduled = later;
         for (_, failure) in due {
             // A scheduled failure that no longer applies (say, the stage lost its database
@@ -73,7 +75,13 @@ impl World {
             }
             let stage = self.stages[i].config.id.clone();
             for description in cleared {
-                self.emit(events, EventKind::FaultCleared { stage: stage.clone(), description: description.into() });
+                self.emit(
+                    events,
+                    EventKind::FaultCleared {
+                        stage: stage.clone(),
+                        description: description.into(),
+                    },
+                );
             }
         }
     }
@@ -87,23 +95,41 @@ impl World {
             }
             let build = &self.builds[i];
             let gate = build.gates[build.current];
-            let caught = self.draws.chance(build.commit.traits.detection_chance(gate));
+            let caught = self
+                .draws
+                .chance(build.commit.traits.detection_chance(gate));
             let flaky = gate != GateKind::Build && self.draws.chance(self.flaky_chance());
             if caught || flaky {
                 let build = self.builds.remove(i);
                 let reason = if caught {
-                    format!("{} caught a defect: {}", gate.label(), build.commit.traits.defect.label())
+                    format!(
+                        "{} caught a defect: {}",
+                        gate.label(),
+                        build.commit.traits.defect.label()
+                    )
                 } else {
-                    format!("a flaky test in {} failed; committing again may pass", gate.label())
+                    format!(
+                        "a flaky test in {} failed; committing again may pass",
+                        gate.label()
+                    )
                 };
-                self.emit(events, EventKind::BuildFailed { commit: build.commit.id, gate, reason });
+                self.emit(
+                    events,
+                    EventKind::BuildFailed {
+                        commit: build.commit.id,
+                        gate,
+                        reason,
+                    },
+                );
                 continue;
             }
             let build = &mut self.builds[i];
             build.current += 1;
             if build.current < build.gates.len() {
                 let next = build.gates[build.current];
-                build.step_ends_at = self.now.plus(Minutes(gate_minutes(next, build.hotfix_of.is_some())));
+                build.step_ends_at = self
+                    .now
+                    .plus(Minutes(gate_minutes(next, build.hotfix_of.is_some())));
                 i += 1;
             } else {
                 let build = self.builds.remove(i);
@@ -127,26 +153,36 @@ impl World {
         let mut recovered = 0;
         for pool in stage.pools.iter_mut() {
             let t = &pool.traits;
-            let missing = t.requires_config.as_ref().filter(|k| !stage.settings.contains_key(*k) && !stage.secrets.contains(*k));
+            let missing = t
+                .requires_config
+                .as_ref()
+                .filter(|k| !stage.settings.contains_key(*k) && !stage.secrets.contains(*k));
             let start_failure = if t.defect == Defect::CrashOnStart {
                 Some(CrashReason::Defect)
             } else {
                 missing.map(|k| CrashReason::MissingConfig(k.clone()))
             };
             let leak = if t.defect == Defect::MemoryLeak {
-                0.004 * stage.dark.get(&pool.release).map_or(1.0, |f| f64::from(*stage.flags.get(f).unwrap_or(&0)) / 100.0)
+                0.004
+                    * stage.dark.get(&pool.release).map_or(1.0, |f| {
+                        f64::from(*stage.flags.get(f).unwrap_or(&0)) / 100.0
+                    })
             } else {
                 0.0
             };
             for inst in pool.instances.iter_mut() {
                 match &inst.health {
-                    Health::Starting { ready_at } | Health::Restarting { ready_at, .. } if *ready_at <= now => {
+                    Health::Starting { ready_at } | Health::Restarting { ready_at, .. }
+                        if *ready_at <= now =>
+                    {
                         let was_restart = matches!(inst.health, Health::Restarting { .. });
                         inst.memory = 0.3;
                         match &start_failure {
                             Some(reason) => {
                                 crashed.push((pool.release, reason.clone()));
-                                inst.health = Health::CrashLooping { reason: reason.clone() };
+                                inst.health = Health::CrashLooping {
+                                    reason: reason.clone(),
+                                };
                             }
                             None => {
                                 inst.health = Health::Healthy;
@@ -156,15 +192,22 @@ impl World {
                             }
                         }
                     }
-                    Health::CrashLooping { reason: CrashReason::MissingConfig(_) } if start_failure.is_none() => {
+                    Health::CrashLooping {
+                        reason: CrashReason::MissingConfig(_),
+                    } if start_failure.is_none() => {
                         // The missing setting was added: the next restart succeeds.
-                        inst.health = Health::Starting { ready_at: now.plus(Minutes(START_MINUTES)) };
+                        inst.health = Health::Starting {
+                            ready_at: now.plus(Minutes(START_MINUTES)),
+                        };
                     }
                     Health::Healthy if leak > 0.0 => {
                         inst.memory += leak;
                         if inst.memory >= 1.0 {
                             inst.memory = 0.3;
-                            inst.health = Health::Restarting { ready_at: now.plus(Minutes(START_MINUTES)), reason: CrashReason::OutOfMemory };
+                            inst.health = Health::Restarting {
+                                ready_at: now.plus(Minutes(START_MINUTES)),
+                                reason: CrashReason::OutOfMemory,
+                            };
                             crashed.push((pool.release, CrashReason::OutOfMemory));
                         }
                     }
@@ -178,7 +221,15 @@ impl World {
         let id = stage.config.id.clone();
         crashed.dedup();
         for (release, cause) in crashed {
-            self.emit(events, EventKind::InstanceCrashed { stage: id.clone(), release, reason: cause.describe(), cause });
+            self.emit(
+                events,
+                EventKind::InstanceCrashed {
+                    stage: id.clone(),
+                    release,
+                    reason: cause.describe(),
+                    cause,
+                },
+            );
         }
         if recovered > 0 {
             self.emit(events, EventKind::InstanceRecovered { stage: id });
@@ -187,9 +238,17 @@ impl World {
 
     fn measure(&mut self, i: usize, events: &mut Vec<Event>) {
         let (_, minute_of_day) = self.now.clock(self.config.start_minute_of_day);
-        let fixed = self.stages[i].rollout.as_ref().is_some_and(|r| r.fixed_weights());
-        let (sample, data) =
-            traffic::simulate_minute(&mut self.stages[i], self.now, minute_of_day, fixed, &mut self.noise);
+        let fixed = self.stages[i]
+            .rollout
+            .as_ref()
+            .is_some_and(|r| r.fixed_weights());
+        let (sample, data) = traffic::simulate_minute(
+            &mut self.stages[i],
+            self.now,
+            minute_of_day,
+            fixed,
+            &mut self.noise,
+        );
         let user_facing = self.is_user_facing(i);
         let stage = &mut self.stages[i];
         stage.last = sample;
@@ -213,11 +272,20 @@ impl World {
         };
         let id = || self.stages[i].config.id.clone();
         if let Some(records) = newly_corrupted {
-            self.emit(events, EventKind::DataCorrupted { stage: id(), records });
+            self.emit(
+                events,
+                EventKind::DataCorrupted {
+                    stage: id(),
+                    records,
+                },
+            );
         }
         if let Some((target, budget, errors)) = exhausted {
             let explanation = super::event::Explanation {
-                rule: format!("Error budget for a {:.2} % availability objective", target * 100.0),
+                rule: format!(
+                    "Error budget for a {:.2} % availability objective",
+                    target * 100.0
+                ),
                 threshold: format!("{budget:.0} failed requests this period"),
                 samples: vec![format!("{errors} failed requests so far")],
                 verdict: if self.config.error_budget_freeze {
@@ -226,7 +294,13 @@ impl World {
                     "The budget is spent: the team should put reliability work first.".into()
                 },
             };
-            self.emit(events, EventKind::ErrorBudgetExhausted { stage: id(), explanation });
+            self.emit(
+                events,
+                EventKind::ErrorBudgetExhausted {
+                    stage: id(),
+                    explanation,
+                },
+            );
         }
         if user_facing {
             let per_user = self.stages[i].config.traffic.requests_per_user.max(0.1);
@@ -241,18 +315,32 @@ impl World {
 
     fn maybe_exploit(&mut self, i: usize, events: &mut Vec<Event>) {
         for p in 0..self.stages[i].pools.len() {
-            let (version, weight) = (self.stages[i].pools[p].release, self.stages[i].pools[p].weight);
+            let (version, weight) = (
+                self.stages[i].pools[p].release,
+                self.stages[i].pools[p].weight,
+            );
             if weight == 0 {
                 continue;
             }
             let vulnerable = self.stages[i].pools[p].traits.defect == Defect::SecurityHole
                 && self.releases.get(&version).is_some_and(|r| !r.exploited);
-            if vulnerable && self.draws.chance(EXPLOIT_CHANCE * f64::from(weight) / 100.0) {
+            if vulnerable
+                && self
+                    .draws
+                    .chance(EXPLOIT_CHANCE * f64::from(weight) / 100.0)
+            {
                 if let Some(r) = self.releases.get_mut(&version) {
                     r.exploited = true;
                 }
                 let stage = self.stages[i].config.id.clone();
-                self.emit(events, EventKind::DefectDiscovered { release: version, stage: stage.clone(), defect: Defect::SecurityHole });
+                self.emit(
+                    events,
+                    EventKind::DefectDiscovered {
+                        release: version,
+                        stage: stage.clone(),
+                        defect: Defect::SecurityHole,
+                    },
+                );
                 self.open_incident(i, format!("Security breach through {version}"), events);
             }
         }
@@ -276,8 +364,14 @@ impl World {
         let stage = &self.stages[i];
         self.releases.get(&release).is_some_and(|r| {
             r.traits.defect != Defect::None
-                || r.traits.requires_config.as_ref().is_some_and(|k| !stage.has_config(k))
-                || stage.database.as_ref().is_some_and(|d| !d.compatible_with(r.schema))
+                || r.traits
+                    .requires_config
+                    .as_ref()
+                    .is_some_and(|k| !stage.has_config(k))
+                || stage
+                    .database
+                    .as_ref()
+                    .is_some_and(|d| !d.compatible_with(r.schema))
         })
     }
 }

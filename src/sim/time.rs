@@ -9,12 +9,16 @@ pub const MINUTES_PER_DAY: u64 = 24 * 60;
 
 /// A point in simulated time: minutes since the scenario started (day 1, 00:00 plus the
 /// scenario's start offset, see [`SimTime::clock`]).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(transparent)]
 pub struct SimTime(pub u64);
 
 /// A span of simulated time in minutes.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(transparent)]
 pub struct Minutes(pub u32);
 
@@ -33,7 +37,10 @@ impl SimTime {
     /// Day number (from 1) and minute of the day, given the minute of day the scenario starts at.
     pub fn clock(self, start_minute_of_day: u32) -> (u64, u32) {
         let absolute = self.0 + u64::from(start_minute_of_day);
-        (absolute / MINUTES_PER_DAY + 1, (absolute % MINUTES_PER_DAY) as u32)
+        (
+            absolute / MINUTES_PER_DAY + 1,
+            (absolute % MINUTES_PER_DAY) as u32,
+        )
     }
 
     /// "Day 2 14:05".

@@ -19,7 +19,9 @@ const WRITE_SHARE: f64 = 0.02;
 pub fn rate(profile: &TrafficProfile, minute_of_day: u32) -> f64 {
     match profile.source {
         TrafficSource::Light | TrafficSource::LoadTest => profile.peak_rpm,
-        TrafficSource::RealUsers => profile.peak_rpm * curve_at(&profile.daily_curve, minute_of_day),
+        TrafficSource::RealUsers => {
+            profile.peak_rpm * curve_at(&profile.daily_curve, minute_of_day)
+        }
     }
 }
 
@@ -37,7 +39,9 @@ fn curve_at(curve: &[f64], minute_of_day: u32) -> f64 {
 /// Requests a period is expected to carry; the error budget is a share of this.
 pub fn expected_requests(profile: &TrafficProfile, period: Minutes) -> f64 {
     let mean = match profile.source {
-        TrafficSource::RealUsers if profile.daily_curve.len() == 24 => profile.daily_curve.iter().sum::<f64>() / 24.0,
+        TrafficSource::RealUsers if profile.daily_curve.len() == 24 => {
+            profile.daily_curve.iter().sum::<f64>() / 24.0
+        }
         _ => 1.0,
     };
     profile.peak_rpm * mean * f64::from(period.0)
@@ -62,7 +66,8 @@ pub fn simulate_minute(
         Some((factor, until)) if now < until => factor,
         _ => 1.0,
     };
-    let requests_total = rate(&stage.config.traffic, minute_of_day) * spike * rng.between(0.95, 1.05);
+    let requests_total =
+        rate(&stage.config.traffic, minute_of_day) * spike * rng.between(0.95, 1.05);
     let error_noise = rng.between(0.85, 1.15);
     let latency_noise = rng.between(0.95, 1.05);
     // One pass over the instances: health counts and memory, used by routing and below.
@@ -107,16 +112,23 @@ pub fn simulate_minute(
         } else {
             let sat = req / (healthy as f64 * capacity);
             saturation = saturation.max(sat);
-            let scale = stage.dark.get(&pool.release).map_or(1.0, |flag| f64::from(*stage.flags.get(flag).unwrap_or(&0)) / 100.0);
+            let scale = stage.dark.get(&pool.release).map_or(1.0, |flag| {
+                f64::from(*stage.flags.get(flag).unwrap_or(&0)) / 100.0
+            });
             let mut err = BASE_ERROR_RATE;
-            let mut latency = BASE_P95_MS * (1.0 + 0.6 * sat.min(1.5) * sat.min(1.5)) + extra_latency;
+            let mut latency =
+                BASE_P95_MS * (1.0 + 0.6 * sat.min(1.5) * sat.min(1.5)) + extra_latency;
             match pool.traits.defect {
                 Defect::ErrorRate => err += 0.08 * scale,
                 Defect::LatencyRegression => latency += 450.0 * scale,
                 Defect::DataCorruption => corrupted += (req * WRITE_SHARE * 0.1 * scale).ceil(),
                 _ => {}
             }
-            if stage.database.as_ref().is_some_and(|d| !d.lost && !d.compatible_with(pool.traits.schema)) {
+            if stage
+                .database
+                .as_ref()
+                .is_some_and(|d| !d.lost && !d.compatible_with(pool.traits.schema))
+            {
                 err += 0.9;
             }
             let survive = |e: f64| 1.0 - e.min(1.0);
@@ -151,11 +163,26 @@ pub fn simulate_minute(
     // libm call `floor` compiles to on baseline x86-64); results are identical everywhere.
     let requests_whole = requests as u32;
     // Noise makes partial failures look organic; a total outage stays total.
-    let error_share = if requests > 0.0 { errors / requests } else { 0.0 };
-    let noisy = if error_share >= 0.95 { errors } else { errors * error_noise };
+    let error_share = if requests > 0.0 {
+        errors / requests
+    } else {
+        0.0
+    };
+    let noisy = if error_share >= 0.95 {
+        errors
+    } else {
+        errors * error_noise
+    };
     let errors_whole = ((noisy + 0.5) as u32).min(requests_whole);
-    let any_healthy = stage.pools.iter().any(|p| p.weight > 0 && p.healthy_now > 0);
-    let writes = if any_healthy && !db_down && !unreachable { (requests * WRITE_SHARE) as u64 } else { 0 };
+    let any_healthy = stage
+        .pools
+        .iter()
+        .any(|p| p.weight > 0 && p.healthy_now > 0);
+    let writes = if any_healthy && !db_down && !unreachable {
+        (requests * WRITE_SHARE) as u64
+    } else {
+        0
+    };
     let sample = Sample {
         at: now,
         requests: requests_whole,
@@ -164,14 +191,30 @@ pub fn simulate_minute(
         memory,
         saturation,
     };
-    (sample, DataEffects { writes, corrupted: corrupted as u64 })
+    (
+        sample,
+        DataEffects {
+            writes,
+            corrupted: corrupted as u64,
+        },
+    )
 }
 
 /// Spreads traffic over the pools in proportion to their healthy instances, as a load
 /// balancer with health checks does. Idle blue-green colours get nothing.
 fn route_by_health(stage: &mut Stage) {
-    let healthy_total: usize = stage.pools.iter().filter(|p| !p.idle).map(|p| p.healthy_now).sum();
-    let count_total: usize = stage.pools.iter().filter(|p| !p.idle).map(|p| p.instances.len()).sum();
+    let healthy_total: usize = stage
+        .pools
+        .iter()
+        .filter(|p| !p.idle)
+        .map(|p| p.healthy_now)
+        .sum();
+    let count_total: usize = stage
+        .pools
+        .iter()
+        .filter(|p| !p.idle)
+        .map(|p| p.instances.len())
+        .sum();
     let mut assigned = 0u32;
     let mut largest = None;
     for (i, pool) in stage.pools.iter_mut().enumerate() {
@@ -207,7 +250,11 @@ mod tests {
         assert_eq!(curve_at(&curve, 10 * 60), 1.0);
         assert_eq!(curve_at(&curve, 10 * 60 + 30), 0.5);
         assert_eq!(curve_at(&curve, 9 * 60 + 30), 0.5);
-        let profile = TrafficProfile { peak_rpm: 100.0, daily_curve: vec![0.5; 24], ..TrafficProfile::default() };
+        let profile = TrafficProfile {
+            peak_rpm: 100.0,
+            daily_curve: vec![0.5; 24],
+            ..TrafficProfile::default()
+        };
         assert_eq!(expected_requests(&profile, Minutes(10)), 500.0);
     }
 }

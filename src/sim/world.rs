@@ -41,7 +41,11 @@ pub struct Rejection {
 
 impl Rejection {
     pub fn new(kind: RejectionKind, message: impl Into<String>) -> Self {
-        Rejection { kind, message: message.into(), explanation: None }
+        Rejection {
+            kind,
+            message: message.into(),
+            explanation: None,
+        }
     }
 }
 
@@ -106,11 +110,19 @@ impl World {
             detected: BTreeMap::new(),
             exploited: false,
         };
-        let stages = config.stages.iter().map(|c| new_stage(c, &initial)).collect();
+        let stages = config
+            .stages
+            .iter()
+            .map(|c| new_stage(c, &initial))
+            .collect();
         let alerts = config
             .alert_rules
             .iter()
-            .map(|rule| AlertState { rule: rule.clone(), status: AlertStatus::Ok, stage_index: config.stage_index(&rule.stage) })
+            .map(|rule| AlertState {
+                rule: rule.clone(),
+                status: AlertStatus::Ok,
+                stage_index: config.stage_index(&rule.stage),
+            })
             .collect();
         World {
             seed,
@@ -129,7 +141,11 @@ impl World {
             open_count: 0,
             next_incident: 1,
             next_backup: 1,
-            scheduled: config.timeline.iter().map(|t| (t.at, t.failure.clone())).collect(),
+            scheduled: config
+                .timeline
+                .iter()
+                .map(|t| (t.at, t.failure.clone()))
+                .collect(),
             flaky_until: SimTime::ZERO,
             audit: AuditLog::default(),
             recent: VecDeque::new(),
@@ -153,11 +169,15 @@ impl World {
 
     /// The last stage: the one real users depend on.
     pub fn production(&self) -> &Stage {
-        self.stages.last().expect("a world always has at least one stage")
+        self.stages
+            .last()
+            .expect("a world always has at least one stage")
     }
 
     pub fn latest_release(&self) -> Option<&Release> {
-        self.releases.values().max_by_key(|r| (r.built_at, r.version))
+        self.releases
+            .values()
+            .max_by_key(|r| (r.built_at, r.version))
     }
 
     pub fn open_incidents(&self) -> impl Iterator<Item = &Incident> {
@@ -169,17 +189,26 @@ impl World {
     pub fn apply(&mut self, actor: &ActorId, command: Command) -> Result<Vec<Event>, Rejection> {
         let role = self.actor(actor).map(|a| a.role);
         let action = command.describe();
-        let result = self.authorize(actor, role, &command).and_then(|()| self.execute(actor, command));
+        let result = self
+            .authorize(actor, role, &command)
+            .and_then(|()| self.execute(actor, command));
         let outcome = match &result {
             Ok(_) => Outcome::Applied,
-            Err(r) => Outcome::Rejected { reason: r.message.clone() },
+            Err(r) => Outcome::Rejected {
+                reason: r.message.clone(),
+            },
         };
-        self.audit.record(self.now, actor.clone(), role, action.clone(), outcome);
+        self.audit
+            .record(self.now, actor.clone(), role, action.clone(), outcome);
         match result {
             Ok(events) => Ok(self.remember(events)),
             Err(rejection) => {
                 if rejection.kind == RejectionKind::Unauthorized {
-                    let denied = EventKind::AccessDenied { actor: actor.clone(), action, reason: rejection.message.clone() };
+                    let denied = EventKind::AccessDenied {
+                        actor: actor.clone(),
+                        action,
+                        reason: rejection.message.clone(),
+                    };
                     self.remember(vec![self.event(denied)]);
                 }
                 Err(rejection)
@@ -193,28 +222,59 @@ impl World {
         self.authorize(actor, self.actor(actor).map(|a| a.role), command)
     }
 
-    fn authorize(&self, actor: &ActorId, role: Option<Role>, command: &Command) -> Result<(), Rejection> {
+    fn authorize(
+        &self,
+        actor: &ActorId,
+        role: Option<Role>,
+        command: &Command,
+    ) -> Result<(), Rejection> {
         let Some(role) = role else {
-            return Err(Rejection::new(RejectionKind::Unauthorized, format!("{actor} is not a known user")));
+            return Err(Rejection::new(
+                RejectionKind::Unauthorized,
+                format!("{actor} is not a known user"),
+            ));
         };
         let stage = command.stage();
         if let Some(s) = stage {
             if self.stage(s).is_none() {
-                return Err(Rejection::new(RejectionKind::NotFound, format!("there is no stage called {s}")));
+                return Err(Rejection::new(
+                    RejectionKind::NotFound,
+                    format!("there is no stage called {s}"),
+                ));
             }
         }
         let mut needed = vec![permission_for(command)];
-        if let Command::Promote { gates: GateMode::Override { .. }, .. } = command {
+        if let Command::Promote {
+            gates: GateMode::Override { .. },
+            ..
+        } = command
+        {
             needed.push(Permission::OverrideGates);
         }
         for permission in needed {
             if !self.config.policy.allows(role, permission, stage) {
-                let place = stage.map(|s| format!(" in {}", self.stage(s).map_or(s.as_str(), |st| st.name()))).unwrap_or_default();
-                let allowed: Vec<&str> = self.config.policy.roles_for(permission, stage).iter().map(|r| r.label()).collect();
-                let who = if allowed.is_empty() { "nobody".to_string() } else { allowed.join(", ") };
+                let place = stage
+                    .map(|s| format!(" in {}", self.stage(s).map_or(s.as_str(), |st| st.name())))
+                    .unwrap_or_default();
+                let allowed: Vec<&str> = self
+                    .config
+                    .policy
+                    .roles_for(permission, stage)
+                    .iter()
+                    .map(|r| r.label())
+                    .collect();
+                let who = if allowed.is_empty() {
+                    "nobody".to_string()
+                } else {
+                    allowed.join(", ")
+                };
                 return Err(Rejection::new(
                     RejectionKind::Unauthorized,
-                    format!("A {} may not {}{place}; allowed: {who}.", role.label(), permission.label()),
+                    format!(
+                        "A {} may not {}{place}; allowed: {who}.",
+                        role.label(),
+                        permission.label()
+                    ),
                 ));
             }
         }
@@ -276,7 +336,10 @@ fn permission_for(command: &Command) -> Permission {
         C::Approve { .. } => Permission::Approve,
         C::Rollback { .. } => Permission::Rollback,
         C::SetFlag { .. } => Permission::ToggleFlags,
-        C::SetConfig { .. } | C::SetSecret { .. } | C::RenewCertificate { .. } | C::Scale { .. } => Permission::Configure,
+        C::SetConfig { .. }
+        | C::SetSecret { .. }
+        | C::RenewCertificate { .. }
+        | C::Scale { .. } => Permission::Configure,
         C::TakeBackup { .. } | C::RestoreBackup { .. } => Permission::ManageBackups,
         C::Failover { .. } => Permission::Failover,
         C::Inject { .. } | C::Schedule { .. } => Permission::InjectFailures,
@@ -285,7 +348,10 @@ fn permission_for(command: &Command) -> Permission {
 
 fn new_stage(config: &StageConfig, release: &Release) -> Stage {
     let instances = (0..config.instances.max(1))
-        .map(|i| Instance { health: Health::Healthy, memory: 0.3 + 0.05 * f64::from(i % 4) })
+        .map(|i| Instance {
+            health: Health::Healthy,
+            memory: 0.3 + 0.05 * f64::from(i % 4),
+        })
         .collect();
     let database = config.database.then(|| {
         Database::new(match config.traffic.source {
@@ -304,7 +370,10 @@ fn new_stage(config: &StageConfig, release: &Release) -> Stage {
     });
     Stage {
         pools: vec![Pool::new(release, instances, 100)],
-        history: vec![super::stage::Deployment { release: release.version, at: SimTime::ZERO }],
+        history: vec![super::stage::Deployment {
+            release: release.version,
+            at: SimTime::ZERO,
+        }],
         settings: config.config.clone(),
         secrets: config.secrets.iter().cloned().collect::<BTreeSet<_>>(),
         flags: BTreeMap::new(),

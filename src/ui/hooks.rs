@@ -34,7 +34,9 @@ const TICK_MARK: &str = "stagecraft-tick";
 /// measurements by defining `window.__stagecraftBench` before the app loaded.
 fn bench_performance() -> Option<web_sys::Performance> {
     let window = web_sys::window()?;
-    js_sys::Reflect::has(&window, &"__stagecraftBench".into()).ok()?.then_some(())?;
+    js_sys::Reflect::has(&window, &"__stagecraftBench".into())
+        .ok()?
+        .then_some(())?;
     window.performance()
 }
 
@@ -45,7 +47,11 @@ pub fn use_tick_measure(rev: u64) {
     // Looked up once, inside the effect: effects never run in server-side rendering.
     let perf = use_mut_ref(|| None::<Option<web_sys::Performance>>);
     use_effect_with(rev, move |_| {
-        if let Some(p) = perf.borrow_mut().get_or_insert_with(bench_performance).as_ref() {
+        if let Some(p) = perf
+            .borrow_mut()
+            .get_or_insert_with(bench_performance)
+            .as_ref()
+        {
             if p.get_entries_by_name(TICK_MARK).length() > 0 {
                 let _ = p.measure_with_start_mark("stagecraft-tick-cost", TICK_MARK);
                 p.clear_marks_with_mark_name(TICK_MARK);
@@ -60,9 +66,13 @@ fn typing_in(target: Option<web_sys::EventTarget>, key: &str) -> bool {
         return false;
     };
     let tag = el.tag_name().to_ascii_lowercase();
-    let editable = matches!(tag.as_str(), "input" | "textarea" | "select") || el.has_attribute("contenteditable");
+    let editable = matches!(tag.as_str(), "input" | "textarea" | "select")
+        || el.has_attribute("contenteditable");
     // Space activates a focused button or SVG control: leave it to them.
-    let activates = key == " " && (tag == "button" || tag == "summary" || el.get_attribute("role").as_deref() == Some("button"));
+    let activates = key == " "
+        && (tag == "button"
+            || tag == "summary"
+            || el.get_attribute("role").as_deref() == Some("button"));
     editable || activates
 }
 
@@ -87,16 +97,27 @@ pub fn shortcut(key: &str) -> Option<Action> {
 pub fn use_shortcuts(dispatch: Callback<Action>) {
     use_effect_with((), move |_| {
         let listener = gloo::utils::document_element().owner_document().map(|doc| {
-            EventListener::new_with_options(&doc, "keydown", EventListenerOptions::enable_prevent_default(), move |e| {
-                let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else { return };
-                if e.ctrl_key() || e.meta_key() || e.alt_key() || typing_in(e.target(), &e.key()) {
-                    return;
-                }
-                if let Some(action) = shortcut(&e.key()) {
-                    e.prevent_default();
-                    dispatch.emit(action);
-                }
-            })
+            EventListener::new_with_options(
+                &doc,
+                "keydown",
+                EventListenerOptions::enable_prevent_default(),
+                move |e| {
+                    let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else {
+                        return;
+                    };
+                    if e.ctrl_key()
+                        || e.meta_key()
+                        || e.alt_key()
+                        || typing_in(e.target(), &e.key())
+                    {
+                        return;
+                    }
+                    if let Some(action) = shortcut(&e.key()) {
+                        e.prevent_default();
+                        dispatch.emit(action);
+                    }
+                },
+            )
         });
         move || drop(listener)
     });
@@ -110,7 +131,10 @@ pub fn use_display_prefs(theme: Theme, presenter: bool, dispatch: Callback<Actio
     {
         let dispatch = dispatch.clone();
         use_effect_with((), move |_| {
-            let stored: Option<String> = gloo::storage::LocalStorage::raw().get_item(PREFS_KEY).ok().flatten();
+            let stored: Option<String> = gloo::storage::LocalStorage::raw()
+                .get_item(PREFS_KEY)
+                .ok()
+                .flatten();
             if let Some(s) = stored {
                 if s.contains("light") {
                     dispatch.emit(Action::ToggleTheme);
@@ -127,7 +151,11 @@ pub fn use_display_prefs(theme: Theme, presenter: bool, dispatch: Callback<Actio
         if std::mem::replace(&mut *first.borrow_mut(), false) {
             return;
         }
-        let value = format!("{}{}", theme.name(), if presenter { " presenter" } else { "" });
+        let value = format!(
+            "{}{}",
+            theme.name(),
+            if presenter { " presenter" } else { "" }
+        );
         let _ = gloo::storage::LocalStorage::raw().set_item(PREFS_KEY, &value);
     });
 }

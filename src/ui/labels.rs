@@ -70,7 +70,10 @@ impl EventGroup {
     pub fn of(event: &Event) -> EventGroup {
         use EventKind as K;
         match &event.kind {
-            K::Committed { .. } | K::BuildStarted { .. } | K::BuildFailed { .. } | K::ReleaseBuilt { .. } => EventGroup::Build,
+            K::Committed { .. }
+            | K::BuildStarted { .. }
+            | K::BuildFailed { .. }
+            | K::ReleaseBuilt { .. } => EventGroup::Build,
             K::GateStarted { .. }
             | K::GatePassed { .. }
             | K::GateFailed { .. }
@@ -83,7 +86,9 @@ impl EventGroup {
             | K::IncidentMitigated { .. }
             | K::IncidentResolved { .. }
             | K::ErrorBudgetExhausted { .. } => EventGroup::Alerts,
-            K::FlagChanged { .. } | K::ConfigChanged { .. } | K::SecretSet { .. } => EventGroup::Config,
+            K::FlagChanged { .. } | K::ConfigChanged { .. } | K::SecretSet { .. } => {
+                EventGroup::Config
+            }
             K::AccessDenied { .. } => EventGroup::Access,
             K::DeployStarted { .. }
             | K::DeployProgressed { .. }

@@ -4,7 +4,10 @@
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Block {
-    Heading { level: u8, text: String },
+    Heading {
+        level: u8,
+        text: String,
+    },
     Paragraph(String),
     Bullets(Vec<String>),
     Numbered(Vec<String>),
@@ -37,11 +40,21 @@ pub fn blocks(text: &str) -> Vec<Block> {
         }
         if let Some(rest) = line.strip_prefix('#') {
             let level = 1 + rest.chars().take_while(|c| *c == '#').count() as u8;
-            out.push(Block::Heading { level, text: rest.trim_start_matches('#').trim().to_string() });
+            out.push(Block::Heading {
+                level,
+                text: rest.trim_start_matches('#').trim().to_string(),
+            });
             open = false;
         } else if line.starts_with('|') {
-            let cells: Vec<String> = line.trim_matches('|').split('|').map(|c| c.trim().to_string()).collect();
-            if cells.iter().all(|c| c.chars().all(|ch| ch == '-' || ch == ':')) {
+            let cells: Vec<String> = line
+                .trim_matches('|')
+                .split('|')
+                .map(|c| c.trim().to_string())
+                .collect();
+            if cells
+                .iter()
+                .all(|c| c.chars().all(|ch| ch == '-' || ch == ':'))
+            {
                 continue;
             }
             match out.last_mut() {
@@ -64,7 +77,9 @@ pub fn blocks(text: &str) -> Vec<Block> {
         } else {
             match out.last_mut() {
                 Some(Block::Paragraph(p)) if open => push_line(p, line),
-                Some(Block::Bullets(items) | Block::Numbered(items)) if open && raw.starts_with(' ') => {
+                Some(Block::Bullets(items) | Block::Numbered(items))
+                    if open && raw.starts_with(' ') =>
+                {
                     if let Some(last) = items.last_mut() {
                         push_line(last, line);
                     }
@@ -101,7 +116,11 @@ pub fn inline(text: &str) -> Vec<Inline> {
             out.push(Inline::Text(rest[..at].to_string()));
         }
         let inner = after[..end].to_string();
-        out.push(if marker == "`" { Inline::Code(inner) } else { Inline::Strong(inner) });
+        out.push(if marker == "`" {
+            Inline::Code(inner)
+        } else {
+            Inline::Strong(inner)
+        });
         rest = &after[end + marker.len()..];
     }
     if !rest.is_empty() {
@@ -120,11 +139,17 @@ mod tests {
         assert_eq!(
             blocks(md),
             vec![
-                Block::Heading { level: 1, text: "Guide".into() },
+                Block::Heading {
+                    level: 1,
+                    text: "Guide".into()
+                },
                 Block::Paragraph("Some text continued.".into()),
                 Block::Bullets(vec!["one".into(), "two more".into()]),
                 Block::Numbered(vec!["first".into(), "second".into()]),
-                Block::Table(vec![vec!["A".into(), "B".into()], vec!["x".into(), "y".into()]]),
+                Block::Table(vec![
+                    vec!["A".into(), "B".into()],
+                    vec!["x".into(), "y".into()]
+                ]),
             ]
         );
     }
@@ -133,7 +158,13 @@ mod tests {
     fn inline_markers_become_runs_and_markup_stays_text() {
         assert_eq!(
             inline("a **b** `c` <i>d</i> **e"),
-            vec![Inline::Text("a ".into()), Inline::Strong("b".into()), Inline::Text(" ".into()), Inline::Code("c".into()), Inline::Text(" <i>d</i> **e".into())]
+            vec![
+                Inline::Text("a ".into()),
+                Inline::Strong("b".into()),
+                Inline::Text(" ".into()),
+                Inline::Code("c".into()),
+                Inline::Text(" <i>d</i> **e".into())
+            ]
         );
     }
 }

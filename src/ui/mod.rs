@@ -8,8 +8,8 @@ pub mod components;
 pub mod hooks;
 pub mod labels;
 pub mod markdown;
-pub mod persist;
 mod panic;
+pub mod persist;
 pub mod state;
 pub mod view;
 
@@ -28,11 +28,11 @@ use components::details::Details;
 use components::guide::Guide;
 use components::help::Help;
 use components::lesson_panel::LessonPanel;
+use components::monitoring::Monitoring;
 use components::notice::Notice;
 use components::picker::Picker;
-use components::session_bar::SessionBar;
-use components::monitoring::Monitoring;
 use components::pipeline::Pipeline;
+use components::session_bar::SessionBar;
 use components::stage_controls::StageControls;
 use components::stage_ops::StageOps;
 use components::timeline::Timeline;
@@ -50,18 +50,30 @@ pub fn App() -> Html {
     hooks::use_display_prefs(state.theme, state.presenter, on_action.clone());
     hooks::use_tick_measure(state.rev);
     persist::use_resume(on_action.clone());
-    let save_key = persist::SaveKey { scenario: state.training.scenario.clone(), seed: state.seed, log: state.log.clone(), now: state.world.now };
+    let save_key = persist::SaveKey {
+        scenario: state.training.scenario.clone(),
+        seed: state.seed,
+        log: state.log.clone(),
+        now: state.world.now,
+    };
     persist::use_autosave(save_key, on_action.clone());
     persist::use_records_store(state.records.clone());
     persist::use_copy_link(state.share.clone());
     persist::use_download(state.download.clone());
 
     let world = &state.world;
-    let snapshot = Snapshot { world: state.world.clone(), rev: state.rev };
+    let snapshot = Snapshot {
+        world: state.world.clone(),
+        rev: state.rev,
+    };
     let time_label = AttrValue::from(world.now.label(world.config.start_minute_of_day));
     let presenter = state.presenter;
     let start = world.config.start_minute_of_day;
-    let decided_at = state.training.progress.outcome().map(|o| AttrValue::from(o.at.label(start)));
+    let decided_at = state
+        .training
+        .progress
+        .outcome()
+        .map(|o| AttrValue::from(o.at.label(start)));
     let undo_to = state.log.last().map(|c| AttrValue::from(c.at.label(start)));
     let actor = state.actor.clone();
     let columns = world.stages.iter().enumerate().map(|(i, s)| {
@@ -127,8 +139,12 @@ pub fn App() -> Html {
 /// The open dialog, if any: the lesson picker, the debrief or the trainer's guide.
 fn dialog(state: &AppState, snapshot: &Snapshot, on_action: &Callback<Action>) -> Html {
     match state.dialog {
-        Some(state::Dialog::Picker) => html! { <Picker records={state.records.clone()} on_action={on_action.clone()} /> },
-        Some(state::Dialog::Debrief) => html! { <Debrief snapshot={snapshot.clone()} training={state.training.clone()} on_action={on_action.clone()} /> },
+        Some(state::Dialog::Picker) => {
+            html! { <Picker records={state.records.clone()} on_action={on_action.clone()} /> }
+        }
+        Some(state::Dialog::Debrief) => {
+            html! { <Debrief snapshot={snapshot.clone()} training={state.training.clone()} on_action={on_action.clone()} /> }
+        }
         Some(state::Dialog::Guide) => html! { <Guide on_action={on_action.clone()} /> },
         None => html! {},
     }

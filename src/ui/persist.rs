@@ -26,7 +26,9 @@ fn storage() -> Result<web_sys::Storage, String> {
 }
 
 fn save(key: &str, value: &str) -> Result<(), String> {
-    storage()?.set_item(key, value).map_err(|_| "Storage is full or refused to save.".to_string())
+    storage()?
+        .set_item(key, value)
+        .map_err(|_| "Storage is full or refused to save.".to_string())
 }
 
 /// Once, on mount: a session link in the address wins over the saved session; then the
@@ -35,18 +37,35 @@ fn save(key: &str, value: &str) -> Result<(), String> {
 pub fn use_resume(dispatch: Callback<Action>) {
     use_effect_with((), move |_| {
         let location = web_sys::window().map(|w| w.location());
-        let hash = location.as_ref().and_then(|l| l.hash().ok()).unwrap_or_default();
+        let hash = location
+            .as_ref()
+            .and_then(|l| l.hash().ok())
+            .unwrap_or_default();
         let stored = storage();
         if let Some(link) = hash.strip_prefix("#s=") {
             dispatch.emit(Action::OpenedLink(link.to_string()));
-            if let (Some(l), Some(h)) = (&location, web_sys::window().and_then(|w| w.history().ok())) {
-                let plain = format!("{}{}", l.pathname().unwrap_or_default(), l.search().unwrap_or_default());
+            if let (Some(l), Some(h)) =
+                (&location, web_sys::window().and_then(|w| w.history().ok()))
+            {
+                let plain = format!(
+                    "{}{}",
+                    l.pathname().unwrap_or_default(),
+                    l.search().unwrap_or_default()
+                );
                 let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&plain));
             }
-        } else if let Some(text) = stored.as_ref().ok().and_then(|s| s.get_item(SESSION_KEY).ok().flatten()) {
+        } else if let Some(text) = stored
+            .as_ref()
+            .ok()
+            .and_then(|s| s.get_item(SESSION_KEY).ok().flatten())
+        {
             dispatch.emit(Action::ResumedSavedSession(text));
         }
-        if let Some(text) = stored.as_ref().ok().and_then(|s| s.get_item(RECORDS_KEY).ok().flatten()) {
+        if let Some(text) = stored
+            .as_ref()
+            .ok()
+            .and_then(|s| s.get_item(RECORDS_KEY).ok().flatten())
+        {
             dispatch.emit(Action::RestoredRecords(text));
         }
     });
@@ -63,7 +82,10 @@ pub struct SaveKey {
 
 impl PartialEq for SaveKey {
     fn eq(&self, o: &Self) -> bool {
-        Rc::ptr_eq(&self.scenario, &o.scenario) && self.seed == o.seed && Rc::ptr_eq(&self.log, &o.log) && self.now.0 / 10 == o.now.0 / 10
+        Rc::ptr_eq(&self.scenario, &o.scenario)
+            && self.seed == o.seed
+            && Rc::ptr_eq(&self.log, &o.log)
+            && self.now.0 / 10 == o.now.0 / 10
     }
 }
 
@@ -73,7 +95,12 @@ impl PartialEq for SaveKey {
 pub fn use_autosave(key: SaveKey, dispatch: Callback<Action>) {
     let reported = use_mut_ref(|| false);
     use_effect_with(key, move |k| {
-        let session = share::SharedSession { scenario: (*k.scenario).clone(), seed: k.seed, log: (*k.log).clone(), now: k.now };
+        let session = share::SharedSession {
+            scenario: (*k.scenario).clone(),
+            seed: k.seed,
+            log: (*k.log).clone(),
+            now: k.now,
+        };
         if let Err(why) = save(SESSION_KEY, &share::session_to_string(&session)) {
             if !std::mem::replace(&mut *reported.borrow_mut(), true) {
                 dispatch.emit(Action::StorageFailed(why));
@@ -121,8 +148,15 @@ fn write_clipboard(text: &str) -> Option<()> {
     let window: JsValue = web_sys::window()?.into();
     let navigator = js_sys::Reflect::get(&window, &"navigator".into()).ok()?;
     let clipboard = js_sys::Reflect::get(&navigator, &"clipboard".into()).ok()?;
-    let write: js_sys::Function = js_sys::Reflect::get(&clipboard, &"writeText".into()).ok()?.dyn_into().ok()?;
-    let promise: js_sys::Promise = write.call1(&clipboard, &text.into()).ok()?.dyn_into().ok()?;
+    let write: js_sys::Function = js_sys::Reflect::get(&clipboard, &"writeText".into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let promise: js_sys::Promise = write
+        .call1(&clipboard, &text.into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
     // A refusal (no permission, page not focused) is fine: the link is on screen too.
     let ignore = wasm_bindgen::closure::Closure::<dyn FnMut(JsValue)>::new(|_: JsValue| {});
     let _ = promise.catch(&ignore);

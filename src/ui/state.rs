@@ -16,7 +16,9 @@ pub use types::*;
 
 use crate::sim::replay::LoggedCommand;
 use crate::sim::{ActorId, BackupId, Command, ConfigKey, Event, EventKind};
-use crate::sim::{Failure, FlagName, GateMode, SecretValue, SimTime, StageId, Strategy, TraitsChoice, Version};
+use crate::sim::{
+    Failure, FlagName, GateMode, SecretValue, SimTime, StageId, Strategy, TraitsChoice, Version,
+};
 use crate::sim::{World, WorldConfig};
 
 /// The seed of a fresh sandbox (share links will carry their own).
@@ -32,31 +34,86 @@ pub enum Action {
     ChoseSpeed(Speed),
     ClockTicked,
     ChoseActor(ActorId),
-    SubmittedCommit { summary: String, traits: TraitsChoice },
+    SubmittedCommit {
+        summary: String,
+        traits: TraitsChoice,
+    },
     /// `override_reason`: skip the gates (needs the override permission; audited).
-    ClickedPromote { to: StageId, strategy: Strategy, override_reason: Option<String> },
-    SubmittedScale { stage: StageId, instances: u8 },
-    ClickedApprove { stage: StageId },
-    ClickedPause { stage: StageId },
-    ClickedResume { stage: StageId },
-    ClickedAdvance { stage: StageId },
-    ClickedAbort { stage: StageId },
-    ClickedSwitchTraffic { stage: StageId },
-    ChoseRollback { stage: StageId, to: Version },
-    SubmittedHotfix { base: Version, summary: String },
-    SetFlag { stage: StageId, flag: FlagName, percent: u8 },
-    SubmittedSetting { stage: StageId, key: ConfigKey, value: Option<String> },
-    SubmittedSecret { stage: StageId, name: ConfigKey, value: String },
-    ClickedBackup { stage: StageId },
-    ChoseRestore { stage: StageId, backup: BackupId },
-    ClickedFailover { stage: StageId },
-    ClickedRenewCertificate { stage: StageId },
+    ClickedPromote {
+        to: StageId,
+        strategy: Strategy,
+        override_reason: Option<String>,
+    },
+    SubmittedScale {
+        stage: StageId,
+        instances: u8,
+    },
+    ClickedApprove {
+        stage: StageId,
+    },
+    ClickedPause {
+        stage: StageId,
+    },
+    ClickedResume {
+        stage: StageId,
+    },
+    ClickedAdvance {
+        stage: StageId,
+    },
+    ClickedAbort {
+        stage: StageId,
+    },
+    ClickedSwitchTraffic {
+        stage: StageId,
+    },
+    ChoseRollback {
+        stage: StageId,
+        to: Version,
+    },
+    SubmittedHotfix {
+        base: Version,
+        summary: String,
+    },
+    SetFlag {
+        stage: StageId,
+        flag: FlagName,
+        percent: u8,
+    },
+    SubmittedSetting {
+        stage: StageId,
+        key: ConfigKey,
+        value: Option<String>,
+    },
+    SubmittedSecret {
+        stage: StageId,
+        name: ConfigKey,
+        value: String,
+    },
+    ClickedBackup {
+        stage: StageId,
+    },
+    ChoseRestore {
+        stage: StageId,
+        backup: BackupId,
+    },
+    ClickedFailover {
+        stage: StageId,
+    },
+    ClickedRenewCertificate {
+        stage: StageId,
+    },
     /// The instructor's chaos menu: now (`at: None`) or at a simulated time.
-    ChoseChaos { failure: Failure, at: Option<SimTime> },
+    ChoseChaos {
+        failure: Failure,
+        at: Option<SimTime>,
+    },
     Selected(Selection),
     ClosedDetails,
     DismissedToast,
-    ClickedEvent { stage: Option<StageId>, release: Option<Version> },
+    ClickedEvent {
+        stage: Option<StageId>,
+        release: Option<Version>,
+    },
     ChangedFilter(TimelineFilter),
     TogglePresenter,
     ToggleTheme,
@@ -66,8 +123,13 @@ pub enum Action {
     OpenedLessonPicker,
     PickedLesson(String),
     ClickedHint,
-    ChoseQuizAnswer { question: usize, choice: usize },
-    CheckedQuizAnswer { question: usize },
+    ChoseQuizAnswer {
+        question: usize,
+        choice: usize,
+    },
+    CheckedQuizAnswer {
+        question: usize,
+    },
     OpenedDebrief,
     OpenedGuide,
     ClosedDialog,
@@ -77,9 +139,18 @@ pub enum Action {
     ClickedDownloadSession,
     ClickedExportReport,
     /// A file the user chose, read as text (the hook refuses files over 1 MB first).
-    ChoseSessionFile { name: String, text: String },
-    ChoseScenarioFile { name: String, text: String },
-    RefusedFile { name: String, reason: String },
+    ChoseSessionFile {
+        name: String,
+        text: String,
+    },
+    ChoseScenarioFile {
+        name: String,
+        text: String,
+    },
+    RefusedFile {
+        name: String,
+        reason: String,
+    },
     DismissedNotice,
     /// The page was opened with `#s=<link>`.
     OpenedLink(String),
@@ -168,7 +239,11 @@ impl AppState {
     /// Applies `command` as `actor`, logs it, and reports events or the refusal.
     fn issue(&mut self, actor: ActorId, command: Command) {
         let world = Rc::make_mut(&mut self.world);
-        Rc::make_mut(&mut self.log).push(LoggedCommand { at: world.now, actor: actor.clone(), command: command.clone() });
+        Rc::make_mut(&mut self.log).push(LoggedCommand {
+            at: world.now,
+            actor: actor.clone(),
+            command: command.clone(),
+        });
         match world.apply(&actor, command) {
             Ok(events) => {
                 self.toast = None;
@@ -176,7 +251,11 @@ impl AppState {
             }
             Err(rejection) => {
                 let id = self.toast.as_ref().map_or(1, |t| t.id + 1);
-                self.toast = Some(Toast { id, message: rejection.message, explanation: rejection.explanation.map(|x| *x) });
+                self.toast = Some(Toast {
+                    id,
+                    message: rejection.message,
+                    explanation: rejection.explanation.map(|x| *x),
+                });
             }
         }
         self.rev += 1;
@@ -198,9 +277,22 @@ impl AppState {
         if important.is_empty() {
             return;
         }
-        let urgent = |e: &&Event| matches!(e.kind, EventKind::AlertFired { .. } | EventKind::IncidentOpened { .. });
+        let urgent = |e: &&Event| {
+            matches!(
+                e.kind,
+                EventKind::AlertFired { .. } | EventKind::IncidentOpened { .. }
+            )
+        };
         let (alerts, rest): (Vec<&Event>, Vec<&Event>) = important.into_iter().partition(urgent);
-        let say = |list: &[&Event]| list.iter().rev().take(3).rev().map(|e| self.world.describe(e)).collect::<Vec<_>>().join(". ");
+        let say = |list: &[&Event]| {
+            list.iter()
+                .rev()
+                .take(3)
+                .rev()
+                .map(|e| self.world.describe(e))
+                .collect::<Vec<_>>()
+                .join(". ")
+        };
         let polite = say(&rest);
         let assertive = say(&alerts);
         self.announcement.seq += 1;
@@ -213,7 +305,10 @@ impl AppState {
     }
 
     fn stage_release(&self, stage: &StageId) -> Option<Version> {
-        self.world.stage(stage).and_then(|s| s.rollout.as_ref()).map(|r| r.release)
+        self.world
+            .stage(stage)
+            .and_then(|s| s.rollout.as_ref())
+            .map(|r| r.release)
     }
 
     /// The release a promotion into `to` would move: what runs in the stage before it.
@@ -243,11 +338,26 @@ impl Reducible for AppState {
                 s.tick(s.speed.interval().1);
             }
             Action::ChoseActor(actor) => s.actor = actor,
-            Action::SubmittedCommit { summary, traits } => s.issue(me, Command::Commit { summary, traits }),
-            Action::ClickedPromote { to, strategy, override_reason } => match s.promotion_candidate(&to) {
+            Action::SubmittedCommit { summary, traits } => {
+                s.issue(me, Command::Commit { summary, traits })
+            }
+            Action::ClickedPromote {
+                to,
+                strategy,
+                override_reason,
+            } => match s.promotion_candidate(&to) {
                 Some(release) => {
-                    let gates = override_reason.map_or(GateMode::Enforce, |reason| GateMode::Override { reason });
-                    s.issue(me, Command::Promote { release, to, strategy, gates })
+                    let gates = override_reason
+                        .map_or(GateMode::Enforce, |reason| GateMode::Override { reason });
+                    s.issue(
+                        me,
+                        Command::Promote {
+                            release,
+                            to,
+                            strategy,
+                            gates,
+                        },
+                    )
                 }
                 None => return self,
             },
@@ -261,17 +371,43 @@ impl Reducible for AppState {
             Action::ClickedAbort { stage } => s.issue(me, Command::AbortRollout { stage }),
             Action::ClickedSwitchTraffic { stage } => s.issue(me, Command::SwitchTraffic { stage }),
             Action::ChoseRollback { stage, to } => s.issue(me, Command::Rollback { stage, to }),
-            Action::SubmittedHotfix { base, summary } => s.issue(me, Command::Hotfix { base, summary }),
-            Action::SetFlag { stage, flag, percent } => s.issue(me, Command::SetFlag { stage, flag, percent }),
-            Action::SubmittedSetting { stage, key, value } => s.issue(me, Command::SetConfig { stage, key, value }),
-            Action::SubmittedSecret { stage, name, value } => {
-                s.issue(me, Command::SetSecret { stage, name, value: SecretValue(value) })
+            Action::SubmittedHotfix { base, summary } => {
+                s.issue(me, Command::Hotfix { base, summary })
             }
-            Action::SubmittedScale { stage, instances } => s.issue(me, Command::Scale { stage, instances }),
+            Action::SetFlag {
+                stage,
+                flag,
+                percent,
+            } => s.issue(
+                me,
+                Command::SetFlag {
+                    stage,
+                    flag,
+                    percent,
+                },
+            ),
+            Action::SubmittedSetting { stage, key, value } => {
+                s.issue(me, Command::SetConfig { stage, key, value })
+            }
+            Action::SubmittedSecret { stage, name, value } => s.issue(
+                me,
+                Command::SetSecret {
+                    stage,
+                    name,
+                    value: SecretValue(value),
+                },
+            ),
+            Action::SubmittedScale { stage, instances } => {
+                s.issue(me, Command::Scale { stage, instances })
+            }
             Action::ClickedBackup { stage } => s.issue(me, Command::TakeBackup { stage }),
-            Action::ChoseRestore { stage, backup } => s.issue(me, Command::RestoreBackup { stage, backup }),
+            Action::ChoseRestore { stage, backup } => {
+                s.issue(me, Command::RestoreBackup { stage, backup })
+            }
             Action::ClickedFailover { stage } => s.issue(me, Command::Failover { stage }),
-            Action::ClickedRenewCertificate { stage } => s.issue(me, Command::RenewCertificate { stage }),
+            Action::ClickedRenewCertificate { stage } => {
+                s.issue(me, Command::RenewCertificate { stage })
+            }
             Action::ChoseChaos { failure, at } => {
                 let command = match at {
                     Some(at) => Command::Schedule { at, failure },

@@ -22,7 +22,10 @@ pub struct GateView {
 /// of the last one if it stopped there.
 pub fn gates(world: &World, i: usize) -> Vec<GateView> {
     let stage = &world.stages[i];
-    let running = stage.rollout.as_ref().filter(|r| matches!(r.phase, Phase::Gates(_)));
+    let running = stage
+        .rollout
+        .as_ref()
+        .filter(|r| matches!(r.phase, Phase::Gates(_)));
     let failed = last_gate_failure(world, i);
     stage
         .config
@@ -34,18 +37,56 @@ pub fn gates(world: &World, i: usize) -> Vec<GateView> {
                 Some(g) => {
                     let percent = g.percent(world.now);
                     let (status, glyph, reason) = match &g.status {
-                        GateStatus::Pending => ("pending", "○", format!("Waiting for earlier checks of {}.", running.map(|r| r.release.to_string()).unwrap_or_default())),
-                        GateStatus::Running { ends_at, .. } => ("running", "▶", format!("Running: {percent} % done, finishes in {} min.", ends_at.0.saturating_sub(world.now.0))),
+                        GateStatus::Pending => (
+                            "pending",
+                            "○",
+                            format!(
+                                "Waiting for earlier checks of {}.",
+                                running.map(|r| r.release.to_string()).unwrap_or_default()
+                            ),
+                        ),
+                        GateStatus::Running { ends_at, .. } => (
+                            "running",
+                            "▶",
+                            format!(
+                                "Running: {percent} % done, finishes in {} min.",
+                                ends_at.0.saturating_sub(world.now.0)
+                            ),
+                        ),
                         GateStatus::Passed => ("passed", "✓", "Passed for this release.".into()),
                         GateStatus::Failed { reason } => ("failed", "✕", reason.clone()),
-                        GateStatus::AwaitingApproval => ("awaiting approval", "?", "Waiting for someone allowed to approve (not the author).".into()),
-                        GateStatus::Approved { by } => ("passed", "✓", format!("Approved by {by}.")),
+                        GateStatus::AwaitingApproval => (
+                            "awaiting approval",
+                            "?",
+                            "Waiting for someone allowed to approve (not the author).".into(),
+                        ),
+                        GateStatus::Approved { by } => {
+                            ("passed", "✓", format!("Approved by {by}."))
+                        }
                     };
-                    GateView { kind, status, glyph, percent, reason }
+                    GateView {
+                        kind,
+                        status,
+                        glyph,
+                        percent,
+                        reason,
+                    }
                 }
                 None => match &failed {
-                    Some((k, reason)) if *k == kind => GateView { kind, status: "failed", glyph: "✕", percent: 0, reason: reason.clone() },
-                    _ => GateView { kind, status: "idle", glyph: "·", percent: 0, reason: "No promotion is running through this gate.".into() },
+                    Some((k, reason)) if *k == kind => GateView {
+                        kind,
+                        status: "failed",
+                        glyph: "✕",
+                        percent: 0,
+                        reason: reason.clone(),
+                    },
+                    _ => GateView {
+                        kind,
+                        status: "idle",
+                        glyph: "·",
+                        percent: 0,
+                        reason: "No promotion is running through this gate.".into(),
+                    },
                 },
             }
         })
@@ -60,8 +101,19 @@ fn last_gate_failure(world: &World, i: usize) -> Option<(GateKind, String)> {
     if stage.history.last().is_some_and(|d| d.at > f.at) {
         return None;
     }
-    let tag = if f.flaky { " (flaky test: try again)" } else { "" };
-    Some((f.gate, format!("Failed{tag}: {} {}", f.explanation.samples.join("; "), f.explanation.verdict)))
+    let tag = if f.flaky {
+        " (flaky test: try again)"
+    } else {
+        ""
+    };
+    Some((
+        f.gate,
+        format!(
+            "Failed{tag}: {} {}",
+            f.explanation.samples.join("; "),
+            f.explanation.verdict
+        ),
+    ))
 }
 
 /// A running deploy, rollback or restore: what it is and how far it has got.
@@ -81,19 +133,51 @@ pub fn progress(world: &World, i: usize) -> Vec<Progress> {
         let paused = if r.paused { " (paused)" } else { "" };
         match &r.phase {
             Phase::Gates(g) => {
-                let done = g.iter().filter(|g| matches!(g.status, GateStatus::Passed | GateStatus::Approved { .. })).count();
-                let pct = if g.is_empty() { 0 } else { (done * 100 / g.len()) as u8 };
-                out.push(Progress { label: format!("Gates for {}: {done}/{}", r.release, g.len()), percent: pct, rollback });
+                let done = g
+                    .iter()
+                    .filter(|g| {
+                        matches!(g.status, GateStatus::Passed | GateStatus::Approved { .. })
+                    })
+                    .count();
+                let pct = if g.is_empty() {
+                    0
+                } else {
+                    (done * 100 / g.len()) as u8
+                };
+                out.push(Progress {
+                    label: format!("Gates for {}: {done}/{}", r.release, g.len()),
+                    percent: pct,
+                    rollback,
+                });
             }
             Phase::Deploying(p) => {
                 let n = u32::from(stage.config.instances.max(1));
                 let (what, pct) = match p {
-                    DeployProgress::AllAtOnce { .. } => ("all at once".to_string(), healthy_share(stage, r.release, n)),
-                    DeployProgress::Surge { .. } => ("starting".to_string(), healthy_share(stage, r.release, n)),
-                    DeployProgress::Rolling { moved, .. } => (format!("rolling {moved}/{n}"), (u32::from(*moved) * 100 / n).min(100) as u8),
+                    DeployProgress::AllAtOnce { .. } => (
+                        "all at once".to_string(),
+                        healthy_share(stage, r.release, n),
+                    ),
+                    DeployProgress::Surge { .. } => {
+                        ("starting".to_string(), healthy_share(stage, r.release, n))
+                    }
+                    DeployProgress::Rolling { moved, .. } => (
+                        format!("rolling {moved}/{n}"),
+                        (u32::from(*moved) * 100 / n).min(100) as u8,
+                    ),
                     DeployProgress::BlueGreen { ready, .. } => {
-                        let text = if *ready { "green ready: switch" } else { "starting green" };
-                        (text.to_string(), if *ready { 100 } else { healthy_share(stage, r.release, n) })
+                        let text = if *ready {
+                            "green ready: switch"
+                        } else {
+                            "starting green"
+                        };
+                        (
+                            text.to_string(),
+                            if *ready {
+                                100
+                            } else {
+                                healthy_share(stage, r.release, n)
+                            },
+                        )
                     }
                     DeployProgress::Canary { step, .. } => {
                         let steps = match &r.strategy {
@@ -101,24 +185,48 @@ pub fn progress(world: &World, i: usize) -> Vec<Progress> {
                             _ => vec![],
                         };
                         let weight = steps.get(*step).copied().unwrap_or(100);
-                        (format!("canary {}/{}", step + 1, steps.len().max(1)), weight)
+                        (
+                            format!("canary {}/{}", step + 1, steps.len().max(1)),
+                            weight,
+                        )
                     }
                 };
-                let verb = if verb.is_empty() { String::new() } else { format!("{verb} ") };
-                out.push(Progress { label: format!("{verb}{} {what}{paused}", r.release), percent: pct, rollback });
+                let verb = if verb.is_empty() {
+                    String::new()
+                } else {
+                    format!("{verb} ")
+                };
+                out.push(Progress {
+                    label: format!("{verb}{} {what}{paused}", r.release),
+                    percent: pct,
+                    rollback,
+                });
             }
         }
     }
     if let Some(restore) = &stage.faults.restoring {
-        let total = restore.done_at.0.saturating_sub(restore.started_at.0).max(1);
+        let total = restore
+            .done_at
+            .0
+            .saturating_sub(restore.started_at.0)
+            .max(1);
         let pct = (world.now.0.saturating_sub(restore.started_at.0) * 100 / total).min(100) as u8;
-        out.push(Progress { label: format!("Restoring from {}", restore.backup), percent: pct, rollback: false });
+        out.push(Progress {
+            label: format!("Restoring from {}", restore.backup),
+            percent: pct,
+            rollback: false,
+        });
     }
     out
 }
 
 fn healthy_share(stage: &Stage, release: crate::sim::Version, n: u32) -> u8 {
-    let healthy: usize = stage.pools.iter().filter(|p| p.release == release).map(|p| p.healthy()).sum();
+    let healthy: usize = stage
+        .pools
+        .iter()
+        .filter(|p| p.release == release)
+        .map(|p| p.healthy())
+        .sum();
     ((healthy as u32 * 100) / n).min(100) as u8
 }
 
@@ -159,15 +267,27 @@ impl Drift {
 }
 
 fn join(keys: &[ConfigKey]) -> String {
-    keys.iter().map(|k| k.as_str()).collect::<Vec<_>>().join(", ")
+    keys.iter()
+        .map(|k| k.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 pub fn drift(world: &World, i: usize) -> Option<Drift> {
     let prev = world.stages.get(i.checked_sub(1)?)?;
     let stage = &world.stages[i];
-    let keys = |s: &Stage| s.settings.keys().chain(s.secrets.iter()).cloned().collect::<std::collections::BTreeSet<_>>();
+    let keys = |s: &Stage| {
+        s.settings
+            .keys()
+            .chain(s.secrets.iter())
+            .cloned()
+            .collect::<std::collections::BTreeSet<_>>()
+    };
     let (a, b) = (keys(prev), keys(stage));
-    Some(Drift { missing: a.difference(&b).cloned().collect(), extra: b.difference(&a).cloned().collect() })
+    Some(Drift {
+        missing: a.difference(&b).cloned().collect(),
+        extra: b.difference(&a).cloned().collect(),
+    })
 }
 
 /// Faults affecting a stage, as short labels.

@@ -24,7 +24,8 @@ pub fn st(s: &str) -> StageId {
 
 pub fn ok(w: &mut World, actor: &str, command: Command) -> Vec<Event> {
     let shown = format!("{command:?}");
-    w.apply(&id(actor), command).unwrap_or_else(|r| panic!("{shown} was rejected: {r}"))
+    w.apply(&id(actor), command)
+        .unwrap_or_else(|r| panic!("{shown} was rejected: {r}"))
 }
 
 pub fn refused(w: &mut World, actor: &str, command: Command) -> Rejection {
@@ -36,8 +37,17 @@ pub fn refused(w: &mut World, actor: &str, command: Command) -> Rejection {
 
 /// Traits that no check will catch (so the defect reaches the next stage).
 pub fn sneaky(defect: Defect) -> CommitTraits {
-    let mut t = CommitTraits { defect, ..CommitTraits::default() };
-    for g in [GateKind::UnitTests, GateKind::IntegrationTests, GateKind::AcceptanceTests, GateKind::LoadTest, GateKind::SecurityScan] {
+    let mut t = CommitTraits {
+        defect,
+        ..CommitTraits::default()
+    };
+    for g in [
+        GateKind::UnitTests,
+        GateKind::IntegrationTests,
+        GateKind::AcceptanceTests,
+        GateKind::LoadTest,
+        GateKind::SecurityScan,
+    ] {
         t.detection.insert(g, 0.0);
     }
     t
@@ -58,8 +68,17 @@ pub fn run_until(w: &mut World, max: u64, mut done: impl FnMut(&World) -> bool) 
 
 /// Commits a change as Dana and waits until its release serves Development.
 pub fn commit(w: &mut World, traits: CommitTraits) -> Version {
-    ok(w, "dana", Command::Commit { summary: "change".into(), traits: TraitsChoice::Exactly(traits) });
-    let events = run_until(w, 60, |w| w.stage(&st("dev")).unwrap().rollout.is_none() && w.builds.is_empty());
+    ok(
+        w,
+        "dana",
+        Command::Commit {
+            summary: "change".into(),
+            traits: TraitsChoice::Exactly(traits),
+        },
+    );
+    let events = run_until(w, 60, |w| {
+        w.stage(&st("dev")).unwrap().rollout.is_none() && w.builds.is_empty()
+    });
     events
         .iter()
         .find_map(|e| match e.kind {
@@ -70,17 +89,41 @@ pub fn commit(w: &mut World, traits: CommitTraits) -> Version {
 }
 
 pub fn promote_cmd(release: Version, to: &str, strategy: Strategy) -> Command {
-    Command::Promote { release, to: st(to), strategy, gates: GateMode::Enforce }
+    Command::Promote {
+        release,
+        to: st(to),
+        strategy,
+        gates: GateMode::Enforce,
+    }
 }
 
 /// Promotes through staging and production (with approval), waiting for each to finish.
 pub fn ship(w: &mut World, release: Version, strategy: Strategy) -> Vec<Event> {
-    let mut all = ok(w, "dana", promote_cmd(release, "staging", Strategy::AllAtOnce));
-    all.extend(run_until(w, 120, |w| w.stage(&st("staging")).unwrap().rollout.is_none()));
+    let mut all = ok(
+        w,
+        "dana",
+        promote_cmd(release, "staging", Strategy::AllAtOnce),
+    );
+    all.extend(run_until(w, 120, |w| {
+        w.stage(&st("staging")).unwrap().rollout.is_none()
+    }));
     all.extend(ok(w, "mia", promote_cmd(release, "prod", strategy)));
-    all.extend(run_until(w, 120, |w| w.stage(&st("prod")).unwrap().rollout.as_ref().is_none_or(|r| r.awaiting_approval())));
+    all.extend(run_until(w, 120, |w| {
+        w.stage(&st("prod"))
+            .unwrap()
+            .rollout
+            .as_ref()
+            .is_none_or(|r| r.awaiting_approval())
+    }));
     if w.stage(&st("prod")).unwrap().rollout.is_some() {
-        all.extend(ok(w, "rui", Command::Approve { release, stage: st("prod") }));
+        all.extend(ok(
+            w,
+            "rui",
+            Command::Approve {
+                release,
+                stage: st("prod"),
+            },
+        ));
     }
     all
 }

@@ -29,7 +29,11 @@ pub fn failure(kind: &str, stage: StageId) -> Failure {
     match kind {
         "dependency" => Failure::DependencyOutage { stage, minutes: 30 },
         "database" => Failure::DatabaseOutage { stage, minutes: 20 },
-        "spike" => Failure::TrafficSpike { stage, factor: 3.0, minutes: 30 },
+        "spike" => Failure::TrafficSpike {
+            stage,
+            factor: 3.0,
+            minutes: 30,
+        },
         "data_loss" => Failure::DataLoss { stage },
         "region" => Failure::RegionOutage { stage },
         "certificate" => Failure::CertificateExpiry { stage },
@@ -50,7 +54,11 @@ struct Form {
 pub fn Chaos(props: &ChaosProps) -> Html {
     let world = &props.snapshot.world;
     let prod = world.production().config.id.as_str().to_string();
-    let form = use_state(|| Form { kind: "crash".into(), stage: prod, delay: "30".into() });
+    let form = use_state(|| Form {
+        kind: "crash".into(),
+        stage: prod,
+        delay: "30".into(),
+    });
     let field = |f: fn(&mut Form, String)| form_field(&form, f);
     let fire = |scheduled: bool| {
         let form = form.clone();
@@ -58,12 +66,15 @@ pub fn Chaos(props: &ChaosProps) -> Html {
         let now = world.now;
         Callback::from(move |_| {
             let f = failure(&form.kind, StageId::new(form.stage.clone()));
-            let at = scheduled.then(|| SimTime(now.0 + form.delay.trim().parse::<u64>().unwrap_or(30)));
+            let at =
+                scheduled.then(|| SimTime(now.0 + form.delay.trim().parse::<u64>().unwrap_or(30)));
             on.emit(Action::ChoseChaos { failure: f, at });
         })
     };
-    let scheduled = world.scheduled.iter().map(|(at, f)| html! {
-        <li>{ format!("{}: {}", at.label(world.config.start_minute_of_day), f.describe()) }</li>
+    let scheduled = world.scheduled.iter().map(|(at, f)| {
+        html! {
+            <li>{ format!("{}: {}", at.label(world.config.start_minute_of_day), f.describe()) }</li>
+        }
     });
     html! {
         <section class="card chaos" aria-labelledby="chaos-heading">

@@ -27,7 +27,11 @@ fn nice_max(v: f64) -> f64 {
         return 1.0;
     }
     let mag = 10f64.powf(v.log10().floor());
-    [1.0, 2.0, 5.0, 10.0].iter().map(|m| m * mag).find(|m| *m >= v).unwrap_or(10.0 * mag)
+    [1.0, 2.0, 5.0, 10.0]
+        .iter()
+        .map(|m| m * mag)
+        .find(|m| *m >= v)
+        .unwrap_or(10.0 * mag)
 }
 
 fn fmt(v: f64) -> String {
@@ -43,16 +47,31 @@ fn fmt(v: f64) -> String {
 #[component]
 pub fn Chart(props: &ChartProps) -> Html {
     let values: Vec<f64> = props.values.iter().map(|v| v * props.scale).collect();
-    let peak = values.iter().copied().fold(props.threshold.map_or(0.0, |t| t * props.scale), f64::max);
+    let peak = values
+        .iter()
+        .copied()
+        .fold(props.threshold.map_or(0.0, |t| t * props.scale), f64::max);
     let max = nice_max(peak);
     let n = values.len().max(2);
     let plot_w = W - LEFT - 6.0;
     let plot_h = H - TOP - BOTTOM;
     let px = |k: usize| LEFT + plot_w * k as f64 / (n - 1) as f64;
     let py = |v: f64| TOP + plot_h * (1.0 - (v / max).clamp(0.0, 1.0));
-    let points: String = values.iter().enumerate().map(|(k, v)| format!("{:.1},{:.1} ", px(k), py(*v))).collect();
+    let points: String = values
+        .iter()
+        .enumerate()
+        .map(|(k, v)| format!("{:.1},{:.1} ", px(k), py(*v)))
+        .collect();
     let last = values.last().copied();
-    let label = format!("{}: now {} {}, axis 0 to {} {} over the last {} minutes", props.title, last.map_or("—".into(), fmt), props.unit, fmt(max), props.unit, values.len());
+    let label = format!(
+        "{}: now {} {}, axis 0 to {} {} over the last {} minutes",
+        props.title,
+        last.map_or("—".into(), fmt),
+        props.unit,
+        fmt(max),
+        props.unit,
+        values.len()
+    );
     let baseline = TOP + plot_h;
     html! {
         <figure class="chart">

@@ -23,7 +23,9 @@ pub struct ClockProps {
 #[component]
 pub fn Clock(props: &ClockProps) -> Html {
     let emit = |a: Action| props.on_action.reform(move |_: MouseEvent| a.clone());
-    let choose = props.on_action.reform(|e: Event| Action::ChoseActor(ActorId::new(value_of(&e))));
+    let choose = props
+        .on_action
+        .reform(|e: Event| Action::ChoseActor(ActorId::new(value_of(&e))));
     let speeds = Speed::ALL.iter().map(|&s| {
         let pressed = s == props.speed;
         html! {

@@ -33,7 +33,14 @@ fn migration(key: &str) -> Migration {
 
 #[component]
 pub fn CommitForm(props: &CommitFormProps) -> Html {
-    let form = use_state(|| Form { summary: "Add gift cards".into(), surprise: false, defect: 0, requires: String::new(), migration: "none".into(), sneaky: false });
+    let form = use_state(|| Form {
+        summary: "Add gift cards".into(),
+        surprise: false,
+        defect: 0,
+        requires: String::new(),
+        migration: "none".into(),
+        sneaky: false,
+    });
     let field = |f: fn(&mut Form, String)| form_field(&form, f);
     let toggle = |f: fn(&mut Form)| {
         let form = form.clone();
@@ -53,18 +60,27 @@ pub fn CommitForm(props: &CommitFormProps) -> Html {
             } else {
                 let mut t = CommitTraits {
                     defect: Defect::ALL.get(f.defect).copied().unwrap_or(Defect::None),
-                    requires_config: Some(f.requires.trim()).filter(|k| !k.is_empty()).map(ConfigKey::new),
+                    requires_config: Some(f.requires.trim())
+                        .filter(|k| !k.is_empty())
+                        .map(ConfigKey::new),
                     migration: migration(&f.migration),
                     ..CommitTraits::default()
                 };
                 if f.sneaky {
-                    for g in crate::sim::config::WorldConfig::standard().stages.iter().flat_map(|s| s.gates.clone()) {
+                    for g in crate::sim::config::WorldConfig::standard()
+                        .stages
+                        .iter()
+                        .flat_map(|s| s.gates.clone())
+                    {
                         t.detection.insert(g, 0.0);
                     }
                 }
                 TraitsChoice::Exactly(t)
             };
-            on.emit(Action::SubmittedCommit { summary: f.summary.clone(), traits });
+            on.emit(Action::SubmittedCommit {
+                summary: f.summary.clone(),
+                traits,
+            });
         })
     };
     let off = form.surprise;

@@ -16,7 +16,11 @@ pub struct ConfigMatrixProps {
 #[component]
 pub fn ConfigMatrix(props: &ConfigMatrixProps) -> Html {
     let world = &props.snapshot.world;
-    let keys: BTreeSet<&ConfigKey> = world.stages.iter().flat_map(|s| s.settings.keys().chain(s.secrets.iter())).collect();
+    let keys: BTreeSet<&ConfigKey> = world
+        .stages
+        .iter()
+        .flat_map(|s| s.settings.keys().chain(s.secrets.iter()))
+        .collect();
     let rows = keys.into_iter().map(|key| {
         let present: Vec<bool> = world.stages.iter().map(|s| s.has_config(key)).collect();
         let drift = present.iter().any(|p| !p) && present.iter().any(|p| *p);

@@ -36,11 +36,27 @@ fn measures(snapshot: &Snapshot) -> Html {
     let dash = || "—".to_string();
     let rows = [
         ("Deploys to production", r.production_deploys.to_string()),
-        ("Lead time for changes", r.lead_time.map_or_else(dash, |m| m.to_string())),
-        ("Change failure rate", r.change_failure_rate.map_or_else(dash, |x| format!("{:.0} %", x * 100.0))),
-        ("Time to restore service", r.time_to_restore.map_or_else(dash, |m| m.to_string())),
-        ("Failed requests (users hurt)", r.failed_requests.to_string()),
-        ("User-minutes affected", format!("{:.0}", r.user_minutes_affected)),
+        (
+            "Lead time for changes",
+            r.lead_time.map_or_else(dash, |m| m.to_string()),
+        ),
+        (
+            "Change failure rate",
+            r.change_failure_rate
+                .map_or_else(dash, |x| format!("{:.0} %", x * 100.0)),
+        ),
+        (
+            "Time to restore service",
+            r.time_to_restore.map_or_else(dash, |m| m.to_string()),
+        ),
+        (
+            "Failed requests (users hurt)",
+            r.failed_requests.to_string(),
+        ),
+        (
+            "User-minutes affected",
+            format!("{:.0}", r.user_minutes_affected),
+        ),
     ];
     html! {
         <dl class="explanation measures">
@@ -81,7 +97,9 @@ fn question(i: usize, q: &QuizQuestion, a: &QuizAnswer, on: &Callback<Action>) -
 #[component]
 pub fn Debrief(props: &DebriefProps) -> Html {
     let t = &props.training;
-    let Some(lesson) = &t.lesson else { return html! {} };
+    let Some(lesson) = &t.lesson else {
+        return html! {};
+    };
     let f = &lesson.file;
     let on = &props.on_action;
     let emit = |a: Action| on.reform(move |_: MouseEvent| a.clone());

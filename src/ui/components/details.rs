@@ -101,7 +101,9 @@ pub fn Details(props: &DetailsProps) -> Html {
             (format!("Incident {id}"), labels::INCIDENT_CONCEPT, facts)
         }
     };
-    let close = props.on_action.reform(|_: MouseEvent| Action::ClosedDetails);
+    let close = props
+        .on_action
+        .reform(|_: MouseEvent| Action::ClosedDetails);
     html! {
         <section class="card details" aria-labelledby="details-heading" data-testid="details">
             <h2 id="details-heading">{ title }</h2>

@@ -27,20 +27,36 @@ pub fn FilePicker(props: &FilePickerProps) -> Html {
     let onchange = {
         let (read, on) = (props.read.clone(), props.on_action.clone());
         Callback::from(move |e: Event| {
-            let Some(input) = e.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
-            let Some(file) = input.files().and_then(|l| l.get(0)) else { return };
+            let Some(input) = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            else {
+                return;
+            };
+            let Some(file) = input.files().and_then(|l| l.get(0)) else {
+                return;
+            };
             input.set_value("");
             let name = file.name();
             if file.size() > MAX_FILE_BYTES {
-                let reason = format!("It is {:.1} MB; files over 1 MB are refused without being read.", file.size() / 1_048_576.0);
+                let reason = format!(
+                    "It is {:.1} MB; files over 1 MB are refused without being read.",
+                    file.size() / 1_048_576.0
+                );
                 on.emit(Action::RefusedFile { name, reason });
                 return;
             }
             let (read, on) = (read.clone(), on.clone());
-            let task = gloo::file::callbacks::read_as_text(&gloo::file::File::from(file), move |result| match result {
-                Ok(text) => on.emit(read.emit((name, text))),
-                Err(_) => on.emit(Action::RefusedFile { name, reason: "The browser could not read it as text.".into() }),
-            });
+            let task =
+                gloo::file::callbacks::read_as_text(&gloo::file::File::from(file), move |result| {
+                    match result {
+                        Ok(text) => on.emit(read.emit((name, text))),
+                        Err(_) => on.emit(Action::RefusedFile {
+                            name,
+                            reason: "The browser could not read it as text.".into(),
+                        }),
+                    }
+                });
             *reader.borrow_mut() = Some(task);
         })
     };

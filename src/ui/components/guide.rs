@@ -26,10 +26,16 @@ fn block(b: &Block) -> Html {
         Block::Heading { level: 2, text } => html! { <h3>{ runs(text) }</h3> },
         Block::Heading { text, .. } => html! { <h4>{ runs(text) }</h4> },
         Block::Paragraph(p) => html! { <p>{ runs(p) }</p> },
-        Block::Bullets(items) => html! { <ul>{ for items.iter().map(|i| html! { <li>{ runs(i) }</li> }) }</ul> },
-        Block::Numbered(items) => html! { <ol>{ for items.iter().map(|i| html! { <li>{ runs(i) }</li> }) }</ol> },
+        Block::Bullets(items) => {
+            html! { <ul>{ for items.iter().map(|i| html! { <li>{ runs(i) }</li> }) }</ul> }
+        }
+        Block::Numbered(items) => {
+            html! { <ol>{ for items.iter().map(|i| html! { <li>{ runs(i) }</li> }) }</ol> }
+        }
         Block::Table(rows) => {
-            let (head, body) = rows.split_first().map_or((&[][..], &[][..]), |(h, b)| (&h[..], b));
+            let (head, body) = rows
+                .split_first()
+                .map_or((&[][..], &[][..]), |(h, b)| (&h[..], b));
             html! {
                 <div class="table-wrap guide-table"><table>
                     <thead><tr>{ for head.iter().map(|c| html! { <th scope="col">{ runs(c) }</th> }) }</tr></thead>

@@ -34,7 +34,9 @@ pub fn objective_item(s: &ObjectiveStatus) -> Html {
 pub fn LessonPanel(props: &LessonPanelProps) -> Html {
     let t = &props.training;
     let emit = |a: Action| props.on_action.reform(move |_: MouseEvent| a.clone());
-    let pick = props.on_action.reform(|_: MouseEvent| Action::OpenedLessonPicker);
+    let pick = props
+        .on_action
+        .reform(|_: MouseEvent| Action::OpenedLessonPicker);
     let Some(lesson) = &t.lesson else {
         return html! {
             <section class="card lesson" aria-labelledby="lesson-heading">
@@ -49,11 +51,20 @@ pub fn LessonPanel(props: &LessonPanelProps) -> Html {
     let at = props.decided_at.clone().unwrap_or_default();
     let banner = match verdict {
         Verdict::Won => Some(("won", format!("Lesson won at {at}."))),
-        Verdict::Lost => Some(("lost", format!("Lesson lost at {at}: an objective failed, and it stays failed."))),
+        Verdict::Lost => Some((
+            "lost",
+            format!("Lesson lost at {at}: an objective failed, and it stays failed."),
+        )),
         Verdict::InProgress => None,
     };
     let total = f.hints.len();
-    let hint_why = (t.hints_shown >= total).then(|| AttrValue::from(if total == 0 { "This lesson has no hints." } else { "That was the last hint." }));
+    let hint_why = (t.hints_shown >= total).then(|| {
+        AttrValue::from(if total == 0 {
+            "This lesson has no hints."
+        } else {
+            "That was the last hint."
+        })
+    });
     html! {
         <section class="card lesson" aria-labelledby="lesson-heading">
             <h2 id="lesson-heading">{ f.title.clone() }</h2>

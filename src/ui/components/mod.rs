@@ -1,8 +1,8 @@
 //! One component per file. Panels receive a [`Snapshot`] of the world (compared by
 //! revision, never deeply) and the one stable `Callback<Action>`.
 
-pub mod chart;
 pub mod chaos;
+pub mod chart;
 pub mod clock;
 pub mod commit_form;
 pub mod config_matrix;
@@ -59,7 +59,10 @@ pub fn activate(cb: Callback<()>) -> (Callback<MouseEvent>, Callback<KeyboardEve
 
 /// A change handler that edits one field of a form kept in `use_state`: the form's fields
 /// are plain values, and each input says which one it edits.
-pub fn form_field<F: Clone + 'static>(form: &UseStateHandle<F>, edit: fn(&mut F, String)) -> Callback<Event> {
+pub fn form_field<F: Clone + 'static>(
+    form: &UseStateHandle<F>,
+    edit: fn(&mut F, String),
+) -> Callback<Event> {
     let form = form.clone();
     Callback::from(move |e: Event| {
         let mut next = (*form).clone();
@@ -72,10 +75,16 @@ pub fn form_field<F: Clone + 'static>(form: &UseStateHandle<F>, edit: fn(&mut F,
 pub fn value_of(e: &Event) -> String {
     use wasm_bindgen::JsCast;
     let target = e.target();
-    if let Some(i) = target.as_ref().and_then(|t| t.dyn_ref::<web_sys::HtmlInputElement>()) {
+    if let Some(i) = target
+        .as_ref()
+        .and_then(|t| t.dyn_ref::<web_sys::HtmlInputElement>())
+    {
         return i.value();
     }
-    if let Some(s) = target.as_ref().and_then(|t| t.dyn_ref::<web_sys::HtmlSelectElement>()) {
+    if let Some(s) = target
+        .as_ref()
+        .and_then(|t| t.dyn_ref::<web_sys::HtmlSelectElement>())
+    {
         return s.value();
     }
     target

@@ -14,7 +14,9 @@ pub struct NoticeProps {
 #[component]
 pub fn Notice(props: &NoticeProps) -> Html {
     let n = &props.notice;
-    let dismiss = props.on_action.reform(|_: MouseEvent| Action::DismissedNotice);
+    let dismiss = props
+        .on_action
+        .reform(|_: MouseEvent| Action::DismissedNotice);
     html! {
         <div class="toast notice" role="alert" data-testid="notice">
             <p><strong>{ n.title.clone() }</strong></p>

@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use super::station::{Station, GateColumn};
+use super::station::{GateColumn, Station};
 use super::{activate, Snapshot};
 use crate::ui::state::{Action, Highlight, Selection};
 use crate::ui::view;
@@ -37,10 +37,16 @@ pub fn Pipeline(props: &PipelineProps) -> Html {
     let latest = world.latest_release().map(|r| r.version);
     // The newest release sits over the furthest stage that runs it or is deploying it.
     let reached = latest.and_then(|v| {
-        world.stages.iter().rposition(|s| s.pools.iter().any(|p| p.release == v && !p.idle) || s.rollout.as_ref().is_some_and(|r| r.release == v))
+        world.stages.iter().rposition(|s| {
+            s.pools.iter().any(|p| p.release == v && !p.idle)
+                || s.rollout.as_ref().is_some_and(|r| r.release == v)
+        })
     });
     let title = match (latest, reached) {
-        (Some(v), Some(i)) => format!("Release pipeline: newest release {v} has reached {}", world.stages[i].name()),
+        (Some(v), Some(i)) => format!(
+            "Release pipeline: newest release {v} has reached {}",
+            world.stages[i].name()
+        ),
         _ => "Release pipeline".to_string(),
     };
     let stations = world.stages.iter().enumerate().map(|(i, stage)| {
@@ -65,7 +71,9 @@ pub fn Pipeline(props: &PipelineProps) -> Html {
             let label = format!("Newest release {v}, in {}", world.stages[i].name());
             let (click, key) = {
                 let on = props.on_action.clone();
-                activate(Callback::from(move |_| on.emit(Action::Selected(Selection::Release(v)))))
+                activate(Callback::from(move |_| {
+                    on.emit(Action::Selected(Selection::Release(v)))
+                }))
             };
             html! {
                 <g class="token" data-testid="release-token" style={format!("transform: translate({x}px, 6px)")}

@@ -20,8 +20,16 @@ pub struct SessionBarProps {
 #[component]
 pub fn SessionBar(props: &SessionBarProps) -> Html {
     let emit = |a: Action| props.on_action.reform(move |_: MouseEvent| a.clone());
-    let undo_why = props.undo_to.is_none().then(|| AttrValue::from("Nothing to undo yet."));
-    let undo_label = props.undo_to.as_ref().map_or("Undo last command".to_string(), |t| format!("Undo last command (back to {t})"));
+    let undo_why = props
+        .undo_to
+        .is_none()
+        .then(|| AttrValue::from("Nothing to undo yet."));
+    let undo_label = props
+        .undo_to
+        .as_ref()
+        .map_or("Undo last command".to_string(), |t| {
+            format!("Undo last command (back to {t})")
+        });
     let shared = match &props.share {
         Some(Share::Link { link, .. }) => html! {
             <div class="share-result">

@@ -21,7 +21,10 @@ pub struct StageControlsProps {
 
 /// The policy's refusal for `command`, if the actor may not issue it (`World::permits`).
 fn refusal(world: &World, actor: &ActorId, command: Command) -> Option<AttrValue> {
-    world.permits(actor, &command).err().map(|r| AttrValue::from(r.message))
+    world
+        .permits(actor, &command)
+        .err()
+        .map(|r| AttrValue::from(r.message))
 }
 
 /// The strategy form's fields, turned into a [`Strategy`] on submit.
@@ -38,14 +41,26 @@ struct StrategyForm {
 impl StrategyForm {
     fn strategy(&self) -> Strategy {
         match self.kind.as_str() {
-            "rolling" => Strategy::Rolling { batch: self.batch.trim().parse().unwrap_or(0) },
+            "rolling" => Strategy::Rolling {
+                batch: self.batch.trim().parse().unwrap_or(0),
+            },
             "blue_green" => Strategy::BlueGreen,
             "canary" => {
                 // Unparsable steps are sent as given (empty), so the engine explains the rule.
-                let steps = self.steps.split([',', ' ']).filter(|s| !s.is_empty()).map(|s| s.trim_end_matches('%').parse().unwrap_or(0)).collect();
-                Strategy::Canary(CanaryPlan { steps, ..CanaryPlan::default() })
+                let steps = self
+                    .steps
+                    .split([',', ' '])
+                    .filter(|s| !s.is_empty())
+                    .map(|s| s.trim_end_matches('%').parse().unwrap_or(0))
+                    .collect();
+                Strategy::Canary(CanaryPlan {
+                    steps,
+                    ..CanaryPlan::default()
+                })
             }
-            "dark" => Strategy::DarkLaunch { flag: FlagName::new(self.flag.trim()) },
+            "dark" => Strategy::DarkLaunch {
+                flag: FlagName::new(self.flag.trim()),
+            },
             _ => Strategy::AllAtOnce,
         }
     }
@@ -53,7 +68,13 @@ impl StrategyForm {
 
 #[component]
 pub fn StageControls(props: &StageControlsProps) -> Html {
-    let form = use_state(|| StrategyForm { kind: "rolling".into(), batch: "1".into(), steps: "10, 25, 50".into(), flag: "new-checkout".into(), skip_reason: String::new() });
+    let form = use_state(|| StrategyForm {
+        kind: "rolling".into(),
+        batch: "1".into(),
+        steps: "10, 25, 50".into(),
+        flag: "new-checkout".into(),
+        skip_reason: String::new(),
+    });
     let world = &props.snapshot.world;
     let i = props.index;
     let stage = &world.stages[i];
@@ -122,15 +143,33 @@ pub fn StageControls(props: &StageControlsProps) -> Html {
         Phase::Deploying(p) => Some(p),
         Phase::Gates(_) => None,
     });
-    let pausable = matches!(deploying, Some(DeployProgress::Rolling { .. } | DeployProgress::Canary { .. }));
+    let pausable = matches!(
+        deploying,
+        Some(DeployProgress::Rolling { .. } | DeployProgress::Canary { .. })
+    );
     let paused = rollout.is_some_and(|r| r.paused);
-    let pause_why: Option<&str> = if !pausable { Some("Only rolling and canary deploys pause.") } else if paused { Some("Already paused.") } else { None };
-    let resume_why = if !paused { Some(AttrValue::from("Nothing is paused.")) } else { None };
-    let ready_green = matches!(deploying, Some(DeployProgress::BlueGreen { ready: true, .. }));
+    let pause_why: Option<&str> = if !pausable {
+        Some("Only rolling and canary deploys pause.")
+    } else if paused {
+        Some("Already paused.")
+    } else {
+        None
+    };
+    let resume_why = if !paused {
+        Some(AttrValue::from("Nothing is paused."))
+    } else {
+        None
+    };
+    let ready_green = matches!(
+        deploying,
+        Some(DeployProgress::BlueGreen { ready: true, .. })
+    );
     let advance_why = match deploying {
         Some(DeployProgress::Canary { .. }) => None,
         _ if ready_green => None,
-        _ => Some(AttrValue::from("Only a canary or a ready blue-green deploy can advance.")),
+        _ => Some(AttrValue::from(
+            "Only a canary or a ready blue-green deploy can advance.",
+        )),
     };
     let approve_why = match rollout {
         Some(r) if r.awaiting_approval() => None,
@@ -139,7 +178,9 @@ pub fn StageControls(props: &StageControlsProps) -> Html {
     let switch_why = if ready_green || (rollout.is_none() && stage.pools.iter().any(|p| p.idle)) {
         None
     } else {
-        Some(AttrValue::from("Needs a blue-green deploy (a ready green side or an idle colour)."))
+        Some(AttrValue::from(
+            "Needs a blue-green deploy (a ready green side or an idle colour).",
+        ))
     };
     let current = stage.current();
     let targets: Vec<Version> = {
@@ -154,14 +195,25 @@ pub fn StageControls(props: &StageControlsProps) -> Html {
         seen
     };
     let target = use_state(|| None::<Version>);
-    let chosen = target.filter(|v| targets.contains(v)).or(targets.first().copied());
-    let rollback_why = if chosen.is_none() { Some(AttrValue::from(format!("{name} has no earlier release to go back to."))) } else { None };
+    let chosen = target
+        .filter(|v| targets.contains(v))
+        .or(targets.first().copied());
+    let rollback_why = if chosen.is_none() {
+        Some(AttrValue::from(format!(
+            "{name} has no earlier release to go back to."
+        )))
+    } else {
+        None
+    };
     let rollback_click = {
         let on = props.on_action.clone();
         let id = id.clone();
         Callback::from(move |_| {
             if let Some(to) = chosen {
-                on.emit(Action::ChoseRollback { stage: id.clone(), to });
+                on.emit(Action::ChoseRollback {
+                    stage: id.clone(),
+                    to,
+                });
             }
         })
     };
@@ -171,12 +223,22 @@ pub fn StageControls(props: &StageControlsProps) -> Html {
     };
 
     let may = |command: Command| refusal(world, &props.actor, command);
-    let approve_not = rollout.and_then(|r| may(Command::Approve { release: r.release, stage: id.clone() }));
+    let approve_not = rollout.and_then(|r| {
+        may(Command::Approve {
+            release: r.release,
+            stage: id.clone(),
+        })
+    });
     let pause_not = may(Command::PauseRollout { stage: id.clone() });
     let resume_not = may(Command::ResumeRollout { stage: id.clone() });
     let advance_not = may(Command::AdvanceRollout { stage: id.clone() });
     let abort_not = may(Command::AbortRollout { stage: id.clone() });
-    let rollback_not = chosen.and_then(|to| may(Command::Rollback { stage: id.clone(), to }));
+    let rollback_not = chosen.and_then(|to| {
+        may(Command::Rollback {
+            stage: id.clone(),
+            to,
+        })
+    });
     html! {
         <div class="stage-controls">
             { promote.unwrap_or_else(|| html! { <p class="hint">{ format!("New releases arrive in {name} by committing a change.") }</p> }) }

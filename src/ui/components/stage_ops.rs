@@ -29,7 +29,12 @@ struct Fields {
 
 #[component]
 pub fn StageOps(props: &StageOpsProps) -> Html {
-    let fields = use_state(|| Fields { hotfix: "Fix the bug".into(), flag: "new-checkout".into(), percent: "100".into(), ..Fields::default() });
+    let fields = use_state(|| Fields {
+        hotfix: "Fix the bug".into(),
+        flag: "new-checkout".into(),
+        percent: "100".into(),
+        ..Fields::default()
+    });
     let world = &props.snapshot.world;
     let stage = &world.stages[props.index];
     let id = stage.config.id.clone();
@@ -49,39 +54,86 @@ pub fn StageOps(props: &StageOpsProps) -> Html {
     let current = stage.current();
     let hotfix = {
         let id = current;
-        send(Box::new(move |f| id.map(|base| Action::SubmittedHotfix { base, summary: f.hotfix.clone() })))
+        send(Box::new(move |f| {
+            id.map(|base| Action::SubmittedHotfix {
+                base,
+                summary: f.hotfix.clone(),
+            })
+        }))
     };
     let set_flag = {
         let id = id.clone();
-        send(Box::new(move |f| Some(Action::SetFlag { stage: id.clone(), flag: FlagName::new(f.flag.trim()), percent: f.percent.trim().parse().unwrap_or(101) })))
+        send(Box::new(move |f| {
+            Some(Action::SetFlag {
+                stage: id.clone(),
+                flag: FlagName::new(f.flag.trim()),
+                percent: f.percent.trim().parse().unwrap_or(101),
+            })
+        }))
     };
     let kill = {
         let id = id.clone();
-        send(Box::new(move |f| Some(Action::SetFlag { stage: id.clone(), flag: FlagName::new(f.flag.trim()), percent: 0 })))
+        send(Box::new(move |f| {
+            Some(Action::SetFlag {
+                stage: id.clone(),
+                flag: FlagName::new(f.flag.trim()),
+                percent: 0,
+            })
+        }))
     };
     let set_key = {
         let id = id.clone();
-        send(Box::new(move |f| Some(Action::SubmittedSetting { stage: id.clone(), key: ConfigKey::new(f.key.trim()), value: Some(f.value.clone()) })))
+        send(Box::new(move |f| {
+            Some(Action::SubmittedSetting {
+                stage: id.clone(),
+                key: ConfigKey::new(f.key.trim()),
+                value: Some(f.value.clone()),
+            })
+        }))
     };
     let remove_key = {
         let id = id.clone();
-        send(Box::new(move |f| Some(Action::SubmittedSetting { stage: id.clone(), key: ConfigKey::new(f.key.trim()), value: None })))
+        send(Box::new(move |f| {
+            Some(Action::SubmittedSetting {
+                stage: id.clone(),
+                key: ConfigKey::new(f.key.trim()),
+                value: None,
+            })
+        }))
     };
     let set_secret = {
         let id = id.clone();
         let fields_after = fields.clone();
-        let inner = send(Box::new(move |f| Some(Action::SubmittedSecret { stage: id.clone(), name: ConfigKey::new(f.secret_name.trim()), value: f.secret.clone() })));
+        let inner = send(Box::new(move |f| {
+            Some(Action::SubmittedSecret {
+                stage: id.clone(),
+                name: ConfigKey::new(f.secret_name.trim()),
+                value: f.secret.clone(),
+            })
+        }));
         // The secret's value leaves the form as soon as it is sent.
         Callback::from(move |_| {
             inner.emit(());
-            fields_after.set(Fields { secret: String::new(), ..(*fields_after).clone() });
+            fields_after.set(Fields {
+                secret: String::new(),
+                ..(*fields_after).clone()
+            });
         })
     };
     let backups: Vec<BackupId> = stage.backups.iter().rev().map(|b| b.id).collect();
-    let chosen = backups.iter().copied().find(|b| b.to_string() == fields.backup).or(backups.first().copied());
+    let chosen = backups
+        .iter()
+        .copied()
+        .find(|b| b.to_string() == fields.backup)
+        .or(backups.first().copied());
     let restore = {
         let id = id.clone();
-        send(Box::new(move |_| chosen.map(|backup| Action::ChoseRestore { stage: id.clone(), backup })))
+        send(Box::new(move |_| {
+            chosen.map(|backup| Action::ChoseRestore {
+                stage: id.clone(),
+                backup,
+            })
+        }))
     };
     let emit = |a: Action| {
         let on = on.clone();
@@ -90,9 +142,17 @@ pub fn StageOps(props: &StageOpsProps) -> Html {
     let has_db = stage.database.is_some();
     let scale = {
         let id = id.clone();
-        send(Box::new(move |f| Some(Action::SubmittedScale { stage: id.clone(), instances: f.instances.trim().parse().unwrap_or(0) })))
+        send(Box::new(move |f| {
+            Some(Action::SubmittedScale {
+                stage: id.clone(),
+                instances: f.instances.trim().parse().unwrap_or(0),
+            })
+        }))
     };
-    let flags = stage.flags.iter().map(|(f, p)| html! { <li key={f.as_str().to_string()}>{ format!("{f}: {p} %") }</li> });
+    let flags = stage
+        .flags
+        .iter()
+        .map(|(f, p)| html! { <li key={f.as_str().to_string()}>{ format!("{f}: {p} %") }</li> });
     html! {
         <div class="stage-ops">
             <div class="inline-form">

@@ -25,7 +25,11 @@ fn versions_text(serving: &[(Version, u8)]) -> String {
     match serving {
         [] => "not serving".into(),
         [(v, _)] => v.to_string(),
-        many => many.iter().map(|(v, w)| format!("{v} {w}%")).collect::<Vec<_>>().join(" · "),
+        many => many
+            .iter()
+            .map(|(v, w)| format!("{v} {w}%"))
+            .collect::<Vec<_>>()
+            .join(" · "),
     }
 }
 
@@ -40,9 +44,15 @@ pub fn Station(props: &StationProps) -> Html {
     let (click, key) = {
         let on = props.on_action.clone();
         let id = id.clone();
-        activate(Callback::from(move |_| on.emit(Action::Selected(Selection::Stage(id.clone())))))
+        activate(Callback::from(move |_| {
+            on.emit(Action::Selected(Selection::Stage(id.clone())))
+        }))
     };
-    let blue_green = stage.pools.iter().any(|p| p.idle) || stage.rollout.as_ref().is_some_and(|r| matches!(r.strategy, Some(Strategy::BlueGreen)));
+    let blue_green = stage.pools.iter().any(|p| p.idle)
+        || stage
+            .rollout
+            .as_ref()
+            .is_some_and(|r| matches!(r.strategy, Some(Strategy::BlueGreen)));
     let pools = stage.pools.iter().enumerate().map(|(k, pool)| {
         let y = TOP + 64.0 + k as f64 * 40.0;
         let colour = if blue_green { if k == 0 { "blue " } else { "green " } } else { "" };
@@ -68,7 +78,11 @@ pub fn Station(props: &StationProps) -> Html {
             </g>
         }
     });
-    let progress = view::progress(world, i).into_iter().chain(if i == 0 { view::builds(world) } else { vec![] });
+    let progress = view::progress(world, i).into_iter().chain(if i == 0 {
+        view::builds(world)
+    } else {
+        vec![]
+    });
     let bars = progress.take(2).enumerate().map(|(k, p)| {
         let y = TOP + 148.0 + k as f64 * 28.0;
         let w = (STATION_W - 20.0) * f64::from(p.percent) / 100.0;
@@ -83,14 +97,26 @@ pub fn Station(props: &StationProps) -> Html {
     });
     let faults = view::faults(world, i);
     let drift = view::drift(world, i);
-    let drift_text = drift.as_ref().map_or_else(|| "Config: first stage (baseline)".to_string(), |d| d.summary(world.stages[i - 1].name()));
+    let drift_text = drift.as_ref().map_or_else(
+        || "Config: first stage (baseline)".to_string(),
+        |d| d.summary(world.stages[i - 1].name()),
+    );
     let drifting = drift.as_ref().is_some_and(|d| !d.missing.is_empty());
     let last = stage.last;
     let err = last.error_rate();
     let bad = err > BAD_ERROR_RATE;
     let flow_y = TOP + STATION_H + 22.0;
-    let flow_class = classes!("flow", bad.then_some("bad"), (last.requests == 0).then_some("idle"));
-    let flow_text = format!("{}{} req/min · p95 {:.0} ms", if bad { "⚠ " } else { "" }, last.requests, last.p95_ms);
+    let flow_class = classes!(
+        "flow",
+        bad.then_some("bad"),
+        (last.requests == 0).then_some("idle")
+    );
+    let flow_text = format!(
+        "{}{} req/min · p95 {:.0} ms",
+        if bad { "⚠ " } else { "" },
+        last.requests,
+        last.p95_ms
+    );
     // Only production has users; in earlier stages the same errors hurt the team, not customers.
     let who = match stage.config.traffic.source {
         TrafficSource::RealUsers => " — users are hurt",

@@ -14,7 +14,9 @@ pub struct ToastProps {
 #[component]
 pub fn Toast(props: &ToastProps) -> Html {
     let t = &props.toast;
-    let dismiss = props.on_action.reform(|_: MouseEvent| Action::DismissedToast);
+    let dismiss = props
+        .on_action
+        .reform(|_: MouseEvent| Action::DismissedToast);
     html! {
         <div class="toast" role="alert" data-testid="rejection">
             <p><strong>{ "Refused: " }</strong>{ t.message.clone() }</p>

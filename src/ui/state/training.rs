@@ -41,7 +41,13 @@ pub struct Training {
 
 impl Default for Training {
     fn default() -> Self {
-        Training { lesson: None, scenario: Rc::new(ScenarioRef::Lesson(FREE_PLAY.into())), progress: Progress::default(), hints_shown: 0, quiz: Vec::new() }
+        Training {
+            lesson: None,
+            scenario: Rc::new(ScenarioRef::Lesson(FREE_PLAY.into())),
+            progress: Progress::default(),
+            hints_shown: 0,
+            quiz: Vec::new(),
+        }
     }
 }
 
@@ -54,14 +60,21 @@ impl PartialEq for Training {
             (None, None) => true,
             _ => false,
         };
-        same_lesson && Rc::ptr_eq(&self.scenario, &o.scenario) && self.progress == o.progress && self.hints_shown == o.hints_shown && self.quiz == o.quiz
+        same_lesson
+            && Rc::ptr_eq(&self.scenario, &o.scenario)
+            && self.progress == o.progress
+            && self.hints_shown == o.hints_shown
+            && self.quiz == o.quiz
     }
 }
 
 impl Training {
     /// Who the chaos menu acts as: the scenario's instructor.
     pub fn instructor(&self) -> ActorId {
-        self.lesson.as_ref().and_then(|l| l.instructor.clone()).unwrap_or_else(|| ActorId::new(TRAINER))
+        self.lesson
+            .as_ref()
+            .and_then(|l| l.instructor.clone())
+            .unwrap_or_else(|| ActorId::new(TRAINER))
     }
 
     pub fn verdict(&self) -> Verdict {
@@ -70,7 +83,9 @@ impl Training {
 
     /// A short name for files: the lesson id, or "free-play".
     pub fn slug(&self) -> String {
-        self.lesson.as_ref().map_or_else(|| "free-play".to_string(), |l| l.id().to_string())
+        self.lesson
+            .as_ref()
+            .map_or_else(|| "free-play".to_string(), |l| l.id().to_string())
     }
 }
 
@@ -79,7 +94,10 @@ pub type Records = Rc<BTreeMap<String, Verdict>>;
 
 /// `id=won` lines, as stored.
 pub fn records_to_string(records: &BTreeMap<String, Verdict>) -> String {
-    records.iter().map(|(id, v)| format!("{id}={}\n", if *v == Verdict::Won { "won" } else { "lost" })).collect()
+    records
+        .iter()
+        .map(|(id, v)| format!("{id}={}\n", if *v == Verdict::Won { "won" } else { "lost" }))
+        .collect()
 }
 
 /// Reads what [`records_to_string`] wrote; anything else is skipped.
@@ -219,12 +237,16 @@ impl AppState {
     /// After every minute and command: updates the lesson's progress, and when it is decided
     /// pauses the clock, opens the debrief and records the result.
     pub(super) fn observe_lesson(&mut self) {
-        let Some(lesson) = self.training.lesson.clone() else { return };
+        let Some(lesson) = self.training.lesson.clone() else {
+            return;
+        };
         let before = self.training.progress.verdict();
         if before == Verdict::Won {
             return;
         }
-        self.training.progress.observe(&lesson, &self.world, &self.log);
+        self.training
+            .progress
+            .observe(&lesson, &self.world, &self.log);
         let after = self.training.progress.verdict();
         if before != Verdict::InProgress || after == Verdict::InProgress {
             return;
@@ -233,11 +255,21 @@ impl AppState {
         self.dialog = Some(Dialog::Debrief);
         self.record();
         let word = if after == Verdict::Won { "won" } else { "lost" };
-        self.say(format!("Lesson {word}: {}. The debrief is open.", lesson.file.title));
+        self.say(format!(
+            "Lesson {word}: {}. The debrief is open.",
+            lesson.file.title
+        ));
     }
 
     /// A fresh session of `lesson` rebuilt from `log` up to `now`; display choices are kept.
-    fn start(&mut self, lesson: Rc<Lesson>, scenario: ScenarioRef, seed: u64, log: Vec<LoggedCommand>, now: SimTime) {
+    fn start(
+        &mut self,
+        lesson: Rc<Lesson>,
+        scenario: ScenarioRef,
+        seed: u64,
+        log: Vec<LoggedCommand>,
+        now: SimTime,
+    ) {
         let fresh = AppState::new(lesson.config.clone(), seed);
         let kept = std::mem::replace(self, fresh);
         self.rev = kept.rev + 1;
@@ -247,7 +279,13 @@ impl AppState {
         self.records = kept.records;
         self.effect_seq = kept.effect_seq;
         let quiz = vec![QuizAnswer::default(); lesson.file.quiz.len()];
-        self.training = Training { progress: lesson.progress(), lesson: Some(lesson), scenario: Rc::new(scenario), hints_shown: 0, quiz };
+        self.training = Training {
+            progress: lesson.progress(),
+            lesson: Some(lesson),
+            scenario: Rc::new(scenario),
+            hints_shown: 0,
+            quiz,
+        };
         self.rebuild(log, now);
         // A session that was already decided (a link, a file) opens on its debrief.
         if self.training.verdict() != Verdict::InProgress {
@@ -257,7 +295,11 @@ impl AppState {
     }
 
     fn record(&mut self) {
-        let (Some(lesson), ScenarioRef::Lesson(_)) = (&self.training.lesson, &*self.training.scenario) else { return };
+        let (Some(lesson), ScenarioRef::Lesson(_)) =
+            (&self.training.lesson, &*self.training.scenario)
+        else {
+            return;
+        };
         let records = Rc::make_mut(&mut self.records);
         if records.get(lesson.id()) != Some(&Verdict::Won) {
             records.insert(lesson.id().to_string(), self.training.verdict());
@@ -282,7 +324,10 @@ impl AppState {
                 let progress = session.progress().clone();
                 (session.world, progress)
             }
-            None => (replay::replay(self.world.config.clone(), self.seed, &log, until), Progress::default()),
+            None => (
+                replay::replay(self.world.config.clone(), self.seed, &log, until),
+                Progress::default(),
+            ),
         };
         self.world = Rc::new(world);
         self.log = Rc::new(log);
@@ -300,29 +345,51 @@ impl AppState {
 
     /// Everything a link or a session file needs to rebuild this session.
     pub fn shared(&self) -> SharedSession {
-        SharedSession { scenario: (*self.training.scenario).clone(), seed: self.seed, log: (*self.log).clone(), now: self.world.now }
+        SharedSession {
+            scenario: (*self.training.scenario).clone(),
+            seed: self.seed,
+            log: (*self.log).clone(),
+            now: self.world.now,
+        }
     }
 
     /// The blameless post-incident report; for a lesson, with its remembered objectives.
     fn report(&self) -> String {
         match &self.training.lesson {
-            Some(l) => report::session_report(&Session::replay((**l).clone(), self.seed, (*self.log).clone(), self.world.now)),
+            Some(l) => report::session_report(&Session::replay(
+                (**l).clone(),
+                self.seed,
+                (*self.log).clone(),
+                self.world.now,
+            )),
             None => report::post_incident(&self.world, None),
         }
     }
 
     fn offer(&mut self, file_name: String, mime: &'static str, text: String) {
         self.effect_seq += 1;
-        self.download = Some(Download { seq: self.effect_seq, file_name, mime, text: text.into() });
+        self.download = Some(Download {
+            seq: self.effect_seq,
+            file_name,
+            mime,
+            text: text.into(),
+        });
     }
 
     fn problems(&mut self, title: &str, problems: &[Problem]) {
-        self.notify(title.to_string(), problems.iter().map(|p| p.to_string()).collect());
+        self.notify(
+            title.to_string(),
+            problems.iter().map(|p| p.to_string()).collect(),
+        );
     }
 
     fn notify(&mut self, title: String, problems: Vec<String>) {
         let id = self.notice.as_ref().map_or(1, |n| n.id + 1);
-        self.notice = Some(Notice { id, title, problems });
+        self.notice = Some(Notice {
+            id,
+            title,
+            problems,
+        });
     }
 
     fn say(&mut self, text: String) {

@@ -95,4 +95,3 @@ pub struct Highlight {
     pub stage: Option<StageId>,
     pub release: Option<Version>,
 }
-
