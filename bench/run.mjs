@@ -49,9 +49,16 @@ function sizes() {
   });
   const order = ['HTML', 'JS glue', 'wasm', 'CSS', 'icon', 'other'];
   rows.sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
-  // Every file in dist/ is fetched on the first visit (the icon included).
+  // Every top-level file of dist/ is fetched on the first visit (the icon included).
   const total = (k) => rows.reduce((s, r) => s + r[k], 0);
-  return { rows, total: { raw: total('raw'), gzip: total('gzip'), brotli: total('brotli') } };
+  // dist/lessons/ is fetched only when the lesson picker first opens (tests/e2e checks
+  // that a cold load asks for none of it): reported, not counted in the first load.
+  const later = readdirSync(join(dist, 'lessons')).map((f) => {
+    const raw = readFileSync(join(dist, 'lessons', f));
+    return { raw: raw.length, gzip: gzipSync(raw, { level: 9 }).length, files: 1 };
+  });
+  const deferred = later.reduce((a, r) => ({ raw: a.raw + r.raw, gzip: a.gzip + r.gzip, files: a.files + 1 }), { raw: 0, gzip: 0, files: 0 });
+  return { rows, deferred, total: { raw: total('raw'), gzip: total('gzip'), brotli: total('brotli') } };
 }
 
 // ---- first render ----------------------------------------------------------------------
@@ -105,14 +112,15 @@ async function timings() {
 }
 
 // ---- report ------------------------------------------------------------------------------
-const { rows, total } = sizes();
+const { rows, deferred, total } = sizes();
 console.log(`Stagecraft bench, ${new Date().toISOString().slice(0, 10)}: release build in dist/\n`);
 console.log('Download size (gzip -9, brotli q11)' + ' '.repeat(10) + '      raw        gzip      brotli');
 for (const r of rows) {
   const name = `${r.kind.padEnd(8)} ${r.file}`.slice(0, 44).padEnd(44);
   console.log(`  ${name} ${kb(r.raw)} ${kb(r.gzip)} ${kb(r.brotli)}`);
 }
-console.log(`  ${'total first load (all of dist/)'.padEnd(44)} ${kb(total.raw)} ${kb(total.gzip)} ${kb(total.brotli)}`);
+console.log(`  ${'total first load (top level of dist/)'.padEnd(44)} ${kb(total.raw)} ${kb(total.gzip)} ${kb(total.brotli)}`);
+console.log(`  ${`later: lessons/ (${deferred.files} files, when the picker opens)`.padEnd(44)} ${kb(deferred.raw)} ${kb(deferred.gzip)}`);
 const sizeOk = total.gzip <= SIZE_BUDGET;
 console.log(`  budget: total first load <= ${SIZE_BUDGET / 1000} KB gzip: ${(total.gzip / 1000).toFixed(1)} KB -> ${sizeOk ? 'OK' : 'OVER BUDGET'}\n`);
 
@@ -131,6 +139,6 @@ const outDir = join(root, 'bench', 'results');
 mkdirSync(outDir, { recursive: true });
 writeFileSync(
   join(outDir, 'latest.json'),
-  JSON.stringify({ date: new Date().toISOString(), sizes: rows, total, budgetBytes: SIZE_BUDGET, loads: LOADS, runs, medianMs: { app, empty }, limitMs: limit }, null, 2) + '\n',
+  JSON.stringify({ date: new Date().toISOString(), sizes: rows, total, deferred, budgetBytes: SIZE_BUDGET, loads: LOADS, runs, medianMs: { app, empty }, limitMs: limit }, null, 2) + '\n',
 );
 if (!sizeOk || !timeOk) process.exitCode = 1;

@@ -13,6 +13,7 @@
 
 mod builtin;
 pub mod format;
+mod library;
 pub mod objective;
 pub mod parse;
 pub mod progress;
@@ -21,6 +22,7 @@ pub mod share;
 pub mod validate;
 
 pub use format::{Concept, QuizQuestion, ScenarioFile, FORMAT_VERSION};
+pub use library::Library;
 pub use objective::{Objective, ObjectiveStatus, Status, Verdict};
 pub use parse::{Location, Problem};
 pub use progress::{Outcome, Progress};
@@ -54,38 +56,49 @@ pub struct Lesson {
     pub instructor: Option<ActorId>,
 }
 
-/// The ids of the built-in lessons, in catalogue order.
-pub fn ids() -> Vec<&'static str> {
-    builtin::FILES.iter().map(|(id, _)| *id).collect()
+/// The ids of the built-in lessons (file names), sorted; [`catalog`] and [`Library`] give
+/// the catalogue order.
+pub fn ids() -> &'static [&'static str] {
+    builtin::IDS
 }
 
-/// The built-in lessons, in catalogue order. A file that fails to load is left out (the test
-/// suite makes sure none does).
+/// The built-in lesson files compiled into this build: all of them with the
+/// `bundled-lessons` feature, none without it (the web app fetches them into a [`Library`]).
+pub fn bundled_files() -> Vec<(&'static str, &'static str)> {
+    #[cfg(feature = "bundled-lessons")]
+    return builtin::FILES.to_vec();
+    #[cfg(not(feature = "bundled-lessons"))]
+    Vec::new()
+}
+
+/// The bundled built-in lessons, in catalogue order. A file that fails to load is left out
+/// (the test suite makes sure none does).
 pub fn catalog() -> Vec<LessonSummary> {
-    let mut list: Vec<LessonSummary> = builtin::FILES
-        .iter()
-        .filter_map(|(id, _)| load(id).ok())
-        .map(|l| LessonSummary {
-            id: l.file.id.clone(),
-            title: l.file.title.clone(),
-            summary: l.file.summary.clone(),
-            concepts: l.file.concepts.clone(),
-            order: l.file.order,
-        })
-        .collect();
-    list.sort_by_key(|l| l.order);
-    list
+    Library::read(bundled_files()).0.summaries()
 }
 
-/// Loads a built-in lesson by id.
+/// Loads a built-in lesson by id: free play always; the others when bundled (see
+/// [`bundled_files`]), else from a [`Library`].
 pub fn load(id: &str) -> Result<Lesson, Vec<Problem>> {
-    let Some((_, text)) = builtin::FILES.iter().find(|(x, _)| *x == id) else {
-        return Err(vec![Problem::in_file(
+    if id == builtin::SANDBOX_ID {
+        return load_builtin(id, builtin::SANDBOX);
+    }
+    match bundled_files().into_iter().find(|(x, _)| *x == id) {
+        Some((_, text)) => load_builtin(id, text),
+        None if ids().contains(&id) => Err(vec![Problem::in_file(
+            id,
+            format!("the lesson \"{id}\" has not been loaded yet"),
+        )]),
+        None => Err(vec![Problem::in_file(
             id,
             format!("there is no built-in lesson \"{id}\""),
         )
-        .expecting(format!("one of: {}", ids().join(", ")))]);
-    };
+        .expecting(format!("one of: {}", ids().join(", ")))]),
+    }
+}
+
+/// Reads the text of built-in lesson `id` (bundled or fetched): a scenario whose id must be `id`.
+pub fn load_builtin(id: &str, text: &str) -> Result<Lesson, Vec<Problem>> {
     let lesson = load_str(&format!("static/lessons/{id}.json"), text)?;
     if lesson.file.id != id {
         return Err(vec![Problem::at_path(

@@ -109,15 +109,15 @@ impl Policy {
 
     /// The roles that may do `permission` on `stage`, for "who can do this?" messages.
     pub fn roles_for(&self, permission: Permission, stage: Option<&StageId>) -> Vec<Role> {
-        let mut roles: Vec<Role> = self
-            .grants
-            .iter()
-            .filter(|g| g.permission == permission && g.stages.covers(stage))
-            .map(|g| g.role)
-            .collect();
-        roles.sort();
-        roles.dedup();
-        roles
+        // A set orders and dedups without pulling another sort routine into the wasm build.
+        let mut roles = std::collections::BTreeSet::new();
+        roles.extend(
+            self.grants
+                .iter()
+                .filter(|g| g.permission == permission && g.stages.covers(stage))
+                .map(|g| g.role),
+        );
+        roles.into_iter().collect()
     }
 
     /// A least-privilege default for a pipeline whose last stage is production: developers

@@ -107,11 +107,13 @@ impl World {
             summary: build.commit.summary.clone(),
             first_commit_at: build.commit.at,
             built_at: self.now,
-            detected: build
-                .gates
-                .iter()
-                .map(|g| (*g, false))
-                .collect::<BTreeMap<_, _>>(),
+            detected: {
+                // Inserting, not `collect()`: a collected BTreeMap sorts first, and each
+                // sorted type adds its own sort routine to the wasm build.
+                let mut detected = BTreeMap::new();
+                detected.extend(build.gates.iter().map(|g| (*g, false)));
+                detected
+            },
             traits,
             schema,
             hotfix,
@@ -174,13 +176,13 @@ impl World {
             );
         }
         keep.extend(self.builds.iter().filter_map(|b| b.hotfix_of));
-        let mut removable: Vec<Version> = self
+        // `releases` is a BTreeMap, so this is already oldest first.
+        let removable: Vec<Version> = self
             .releases
             .keys()
             .filter(|v| !keep.contains(v))
             .copied()
             .collect();
-        removable.sort();
         let excess = self.releases.len() - RELEASE_CAP;
         for v in removable.into_iter().take(excess) {
             self.releases.remove(&v);

@@ -232,10 +232,15 @@ impl WorldConfig {
     /// The classic three-stage pipeline used by the sandbox and most lessons.
     pub fn standard() -> WorldConfig {
         let cfg = |pairs: &[(&str, &str)]| -> BTreeMap<ConfigKey, String> {
-            pairs
-                .iter()
-                .map(|(k, v)| (ConfigKey::new(*k), v.to_string()))
-                .collect()
+            // Extending, not collecting: a collected map sorts first, which adds a sort
+            // routine per type to the wasm build.
+            let mut map = BTreeMap::new();
+            map.extend(
+                pairs
+                    .iter()
+                    .map(|(k, v)| (ConfigKey::new(*k), v.to_string())),
+            );
+            map
         };
         let dev = StageConfig {
             id: StageId::new("dev"),

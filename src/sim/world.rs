@@ -375,7 +375,12 @@ fn new_stage(config: &StageConfig, release: &Release) -> Stage {
             at: SimTime::ZERO,
         }],
         settings: config.config.clone(),
-        secrets: config.secrets.iter().cloned().collect::<BTreeSet<_>>(),
+        secrets: {
+            // Inserting, not `collect()`, which sorts first (see `release_build`).
+            let mut secrets = BTreeSet::new();
+            secrets.extend(config.secrets.iter().cloned());
+            secrets
+        },
         flags: BTreeMap::new(),
         dark: BTreeMap::new(),
         database,

@@ -5,6 +5,7 @@
 //! live in hooks ([`hooks`]).
 
 pub mod components;
+mod fetch;
 pub mod hooks;
 pub mod labels;
 pub mod markdown;
@@ -50,6 +51,7 @@ pub fn App() -> Html {
     hooks::use_display_prefs(state.theme, state.presenter, on_action.clone());
     hooks::use_tick_measure(state.rev);
     persist::use_resume(on_action.clone());
+    fetch::use_lesson_library(&state.library, on_action.clone());
     let save_key = persist::SaveKey {
         scenario: state.training.scenario.clone(),
         seed: state.seed,
@@ -140,7 +142,7 @@ pub fn App() -> Html {
 fn dialog(state: &AppState, snapshot: &Snapshot, on_action: &Callback<Action>) -> Html {
     match state.dialog {
         Some(state::Dialog::Picker) => {
-            html! { <Picker records={state.records.clone()} on_action={on_action.clone()} /> }
+            html! { <Picker library={state.library.clone()} records={state.records.clone()} on_action={on_action.clone()} /> }
         }
         Some(state::Dialog::Debrief) => {
             html! { <Debrief snapshot={snapshot.clone()} training={state.training.clone()} on_action={on_action.clone()} /> }

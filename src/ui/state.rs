@@ -4,6 +4,7 @@
 //! download and links to copy are left here as data for a hook to act on.
 //! Lessons, share links, undo and files: `state/training.rs`.
 
+pub mod library;
 pub mod training;
 mod types;
 
@@ -11,6 +12,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+pub use library::{LibraryState, Pending};
 pub use training::{Dialog, Download, Notice, QuizAnswer, Records, Share, Training};
 pub use types::*;
 
@@ -158,6 +160,9 @@ pub enum Action {
     ResumedSavedSession(String),
     RestoredRecords(String),
     StorageFailed(String),
+    /// The built-in lesson files `(id, text)`, or why they could not be fetched.
+    LessonsArrived(Result<Vec<(String, String)>, String>),
+    RetriedLessons,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -192,6 +197,10 @@ pub struct AppState {
     pub download: Option<Download>,
     /// Bumped by every action that asks a hook to do something once (copy, download).
     pub effect_seq: u64,
+    /// The built-in lessons: fetched when first needed (see `state/library.rs`).
+    pub library: LibraryState,
+    /// A link, file or saved session waiting for the library.
+    pub pending: Option<Pending>,
 }
 
 impl Default for AppState {
@@ -233,6 +242,8 @@ impl AppState {
             share: None,
             download: None,
             effect_seq: 0,
+            library: LibraryState::NotLoaded,
+            pending: None,
         }
     }
 
@@ -439,6 +450,9 @@ impl Reducible for AppState {
             Action::ClosedHelp => {
                 s.help_open = false;
                 s.dialog = None;
+            }
+            library @ (Action::LessonsArrived(_) | Action::RetriedLessons) => {
+                s.reduce_library(library);
             }
             other => {
                 if !s.reduce_training(other) {

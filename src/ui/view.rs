@@ -277,11 +277,9 @@ pub fn drift(world: &World, i: usize) -> Option<Drift> {
     let prev = world.stages.get(i.checked_sub(1)?)?;
     let stage = &world.stages[i];
     let keys = |s: &Stage| {
-        s.settings
-            .keys()
-            .chain(s.secrets.iter())
-            .cloned()
-            .collect::<std::collections::BTreeSet<_>>()
+        let mut set = std::collections::BTreeSet::new();
+        set.extend(s.settings.keys().chain(s.secrets.iter()).cloned());
+        set
     };
     let (a, b) = (keys(prev), keys(stage));
     Some(Drift {

@@ -12,10 +12,12 @@ const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 export const PIPELINE = '[data-testid=pipeline]';
 export const station = (name) => `g[role=group][aria-label="${name} environment"]`;
 
-/** A fresh page (reduced motion, so screenshots are stable) recording errors. */
-export async function openApp(browser, url, viewport = { width: 1280, height: 800 }) {
+/** A fresh page (reduced motion, so screenshots are stable) recording errors.
+ *  `beforeGoto(page)` runs before the first navigation (to watch or route requests). */
+export async function openApp(browser, url, viewport = { width: 1280, height: 800 }, beforeGoto = async () => {}) {
   const context = await browser.newContext({ viewport, reducedMotion: 'reduce' });
   const page = await context.newPage();
+  await beforeGoto(page);
   const errors = [];
   page.on('console', (msg) => msg.type() === 'error' && errors.push(`${msg.text()} (${msg.location().url})`));
   page.on('pageerror', (err) => errors.push(String(err)));

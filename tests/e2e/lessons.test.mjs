@@ -32,6 +32,7 @@ describe('Lessons and the training session', () => {
     const { page, errors, close } = await openApp(env.browser, env.server.url);
     try {
       await page.getByRole('button', { name: 'Choose a lesson' }).click();
+      await page.getByRole('button', { name: `Start: ${FIRST}` }).waitFor();
       assert.match(await page.getByRole('dialog').textContent(), /Not started/);
       await noAxeViolations(page, 'lesson picker');
       await page.getByRole('button', { name: `Start: ${FIRST}` }).click();
@@ -75,6 +76,33 @@ describe('Lessons and the training session', () => {
       await debrief.getByRole('button', { name: 'Choose another lesson' }).click();
       assert.match(await page.getByRole('dialog').locator('li', { hasText: FIRST }).textContent(), /Won/);
       assert.deepEqual(errors, []);
+    } finally {
+      await close();
+    }
+  });
+
+  test('lessons are fetched when the picker opens, not on first load; a failed fetch says why and retries', async () => {
+    const lessonRequests = [];
+    let failing = true;
+    const { page, errors, close } = await openApp(env.browser, env.server.url, undefined, async (p) => {
+      p.on('request', (r) => r.url().includes('/lessons/') && lessonRequests.push(r.url()));
+      await p.route('**/lessons/*.json', (route) => (failing ? route.abort('internetdisconnected') : route.continue()));
+    });
+    try {
+      await page.waitForTimeout(300);
+      assert.deepEqual(lessonRequests, [], 'no lesson file on first load');
+      await page.getByRole('button', { name: 'Choose a lesson' }).click();
+      const alert = page.getByRole('dialog').getByRole('alert');
+      await alert.waitFor();
+      assert.match(await alert.textContent(), /could not be loaded.*lessons\/\S+\.json could not be fetched/s);
+      await noAxeViolations(page, 'lesson picker, fetch failed');
+      await shot(page, 'lesson-picker-fetch-failed');
+      failing = false;
+      await page.getByRole('button', { name: 'Try again' }).click();
+      await page.getByRole('button', { name: `Start: ${FIRST}` }).waitFor();
+      assert.ok(lessonRequests.length >= 14, `fetched ${lessonRequests.length} files`);
+      // The aborted requests are logged by the browser as failed loads: those are expected.
+      assert.deepEqual(errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|Failed to load resource/.test(e)), []);
     } finally {
       await close();
     }
@@ -141,6 +169,7 @@ describe('Lessons and the training session', () => {
         try {
           if (theme === 'light') await page.getByRole('button', { name: 'Light theme' }).click();
           await page.getByRole('button', { name: 'Choose a lesson' }).click();
+          await page.locator('.lesson-list').waitFor();
           await shot(page, `lesson-picker-${w}-${theme}`);
           await page.getByRole('button', { name: 'Start: A bad deploy and a rollback' }).click();
           await page.getByRole('button', { name: /Show a hint/ }).click();

@@ -16,11 +16,14 @@ pub struct ConfigMatrixProps {
 #[component]
 pub fn ConfigMatrix(props: &ConfigMatrixProps) -> Html {
     let world = &props.snapshot.world;
-    let keys: BTreeSet<&ConfigKey> = world
-        .stages
-        .iter()
-        .flat_map(|s| s.settings.keys().chain(s.secrets.iter()))
-        .collect();
+    // Extending, not collecting: a collected set sorts first and adds a sort routine to the build.
+    let mut keys: BTreeSet<&ConfigKey> = BTreeSet::new();
+    keys.extend(
+        world
+            .stages
+            .iter()
+            .flat_map(|s| s.settings.keys().chain(s.secrets.iter())),
+    );
     let rows = keys.into_iter().map(|key| {
         let present: Vec<bool> = world.stages.iter().map(|s| s.has_config(key)).collect();
         let drift = present.iter().any(|p| !p) && present.iter().any(|p| *p);

@@ -1,6 +1,7 @@
 //! The lesson picker: every built-in lesson with its summary, the curriculum concepts it
 //! teaches and the learner's result so far; free play; a custom scenario file. The
-//! catalogue is read only while the picker is open.
+//! lessons arrive with the picker's first opening (see `state/library.rs`): until then it
+//! says they are loading, and if they cannot be fetched it says why and offers to retry.
 
 use std::collections::BTreeMap;
 
@@ -8,11 +9,12 @@ use yew::prelude::*;
 
 use super::dialog::Dialog;
 use super::file_picker::FilePicker;
-use crate::lessons::{self, Concept, LessonSummary, Verdict};
-use crate::ui::state::Action;
+use crate::lessons::{Concept, LessonSummary, Verdict};
+use crate::ui::state::{Action, LibraryState};
 
 #[derive(Properties, PartialEq)]
 pub struct PickerProps {
+    pub library: LibraryState,
     pub records: std::rc::Rc<BTreeMap<String, Verdict>>,
     pub on_action: Callback<Action>,
 }
@@ -57,16 +59,40 @@ fn item(l: &LessonSummary, result: Option<Verdict>, on: &Callback<Action>) -> Ht
 
 #[component]
 pub fn Picker(props: &PickerProps) -> Html {
-    let catalog = use_memo((), |_| lessons::catalog());
+    let catalog = use_memo(props.library.clone(), |l| {
+        l.library().map(|l| l.summaries()).unwrap_or_default()
+    });
     let close = props.on_action.reform(|_| Action::ClosedDialog);
     html! {
         <Dialog id="picker" title="Choose a lesson" close_label="Close lessons" on_close={close}>
             <p class="hint">{ "Each lesson sets up the pipeline, gives you goals, and ends with a debrief and a short quiz. Your results are remembered in this browser." }</p>
-            <ul class="lesson-list">
-                { for catalog.iter().map(|l| item(l, props.records.get(&l.id).copied(), &props.on_action)) }
-            </ul>
+            { lesson_list(&props.library, &catalog, props) }
             <FilePicker id="picker-scenario" label="Or load a custom scenario file (JSON)" on_action={props.on_action.clone()}
                 read={Callback::from(|(name, text)| Action::ChoseScenarioFile { name, text })} />
         </Dialog>
+    }
+}
+
+fn lesson_list(library: &LibraryState, catalog: &[LessonSummary], props: &PickerProps) -> Html {
+    match library {
+        LibraryState::Ready(_) => html! {
+            <ul class="lesson-list">
+                { for catalog.iter().map(|l| item(l, props.records.get(&l.id).copied(), &props.on_action)) }
+            </ul>
+        },
+        LibraryState::Failed(why) => {
+            let retry = props
+                .on_action
+                .reform(|_: MouseEvent| Action::RetriedLessons);
+            html! {
+                <div class="load-failed" role="alert">
+                    <p>{ format!("The lessons could not be loaded: {why}") }</p>
+                    <button type="button" class="primary" onclick={retry}>{ "Try again" }</button>
+                </div>
+            }
+        }
+        LibraryState::NotLoaded | LibraryState::Loading => html! {
+            <p class="hint loading-lessons" role="status">{ "Loading lessons…" }</p>
+        },
     }
 }

@@ -102,17 +102,18 @@ pub fn records_to_string(records: &BTreeMap<String, Verdict>) -> String {
 
 /// Reads what [`records_to_string`] wrote; anything else is skipped.
 pub fn records_from_str(text: &str) -> BTreeMap<String, Verdict> {
-    text.lines()
-        .filter_map(|l| {
-            let (id, v) = l.split_once('=')?;
-            let v = match v {
-                "won" => Verdict::Won,
-                "lost" => Verdict::Lost,
-                _ => return None,
-            };
-            lessons::ids().contains(&id).then(|| (id.to_string(), v))
-        })
-        .collect()
+    // Extending, not collecting: a collected map sorts first and adds a sort routine to the build.
+    let mut records = BTreeMap::new();
+    records.extend(text.lines().filter_map(|l| {
+        let (id, v) = l.split_once('=')?;
+        let v = match v {
+            "won" => Verdict::Won,
+            "lost" => Verdict::Lost,
+            _ => return None,
+        };
+        lessons::ids().contains(&id).then(|| (id.to_string(), v))
+    }));
+    records
 }
 
 /// Something the user should read: bad input (every problem, with its place) or a warning.
@@ -142,8 +143,11 @@ impl AppState {
     /// Handles the lesson and session actions; `false` when nothing changed.
     pub(super) fn reduce_training(&mut self, action: Action) -> bool {
         match action {
-            Action::OpenedLessonPicker => self.dialog = Some(Dialog::Picker),
-            Action::PickedLesson(id) => match lessons::load(&id) {
+            Action::OpenedLessonPicker => {
+                self.dialog = Some(Dialog::Picker);
+                self.want_library();
+            }
+            Action::PickedLesson(id) => match self.builtin(&id) {
                 Ok(l) => {
                     let seed = l.seed();
                     self.start(Rc::new(l), ScenarioRef::Lesson(id), seed, Vec::new(), SimTime::ZERO);
@@ -194,11 +198,7 @@ impl AppState {
                 self.offer(format!("stagecraft-{}-post-incident.md", self.training.slug()), "text/markdown", text);
             }
             Action::ChoseSessionFile { name, text } => match share::session_from_str(&name, &text) {
-                Ok(s) => {
-                    if let Err(p) = self.open_shared(s) {
-                        self.problems(&format!("{name} could not be opened. Your current session is unchanged."), &p);
-                    }
-                }
+                Ok(s) => self.open_or_wait(s, format!("{name} could not be opened. Your current session is unchanged.")),
                 Err(p) => self.problems(&format!("{name} is not a valid session file. Your current session is unchanged."), &p),
             },
             Action::ChoseScenarioFile { name, text } => match lessons::load_str(&name, &text) {
@@ -211,17 +211,14 @@ impl AppState {
             Action::RefusedFile { name, reason } => self.notify(format!("{name} was not opened."), vec![reason]),
             Action::DismissedNotice => self.notice = None,
             Action::OpenedLink(link) => match share::decode(&link) {
-                Ok(s) => {
-                    if let Err(p) = self.open_shared(s) {
-                        self.problems("This session link could not be opened.", &p);
-                    }
-                }
+                Ok(s) => self.open_or_wait(s, "This session link could not be opened.".into()),
                 Err(e) => self.notify("This session link could not be opened.".into(), vec![e.to_string()]),
             },
             Action::ResumedSavedSession(text) => {
-                let resumed = share::session_from_str("saved session", &text).and_then(|s| self.open_shared(s));
-                if let Err(p) = resumed {
-                    self.problems("Your saved session could not be resumed, so a fresh one started.", &p);
+                let title = "Your saved session could not be resumed, so a fresh one started.";
+                match share::session_from_str("saved session", &text) {
+                    Ok(s) => self.open_or_wait(s, title.into()),
+                    Err(p) => self.problems(title, &p),
                 }
             }
             Action::RestoredRecords(text) => self.records = Rc::new(records_from_str(&text)),
@@ -278,6 +275,7 @@ impl AppState {
         self.presenter = kept.presenter;
         self.records = kept.records;
         self.effect_seq = kept.effect_seq;
+        self.library = kept.library;
         let quiz = vec![QuizAnswer::default(); lesson.file.quiz.len()];
         self.training = Training {
             progress: lesson.progress(),
@@ -306,9 +304,9 @@ impl AppState {
         }
     }
 
-    fn open_shared(&mut self, s: SharedSession) -> Result<(), Vec<Problem>> {
+    pub(super) fn open_shared(&mut self, s: SharedSession) -> Result<(), Vec<Problem>> {
         let lesson = match &s.scenario {
-            ScenarioRef::Lesson(id) => lessons::load(id)?,
+            ScenarioRef::Lesson(id) => self.builtin(id)?,
             ScenarioRef::Custom(text) => lessons::load_str("custom scenario", text)?,
         };
         self.start(Rc::new(lesson), s.scenario, s.seed, s.log, s.now);
@@ -376,14 +374,14 @@ impl AppState {
         });
     }
 
-    fn problems(&mut self, title: &str, problems: &[Problem]) {
+    pub(super) fn problems(&mut self, title: &str, problems: &[Problem]) {
         self.notify(
             title.to_string(),
             problems.iter().map(|p| p.to_string()).collect(),
         );
     }
 
-    fn notify(&mut self, title: String, problems: Vec<String>) {
+    pub(super) fn notify(&mut self, title: String, problems: Vec<String>) {
         let id = self.notice.as_ref().map_or(1, |n| n.id + 1);
         self.notice = Some(Notice {
             id,
