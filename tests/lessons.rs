@@ -166,6 +166,37 @@ fn objectives_read_as_sentences_and_start_not_met() {
 }
 
 #[test]
+fn rules_hold_rather_than_count_as_met_before_anything_happens() {
+    // "Restored within 30 min" and "finish within N min" are rules: before any incident
+    // they are not broken, but nothing has been achieved either.
+    let lesson = lessons::load("bad-deploy-rollback").unwrap();
+    let world = lesson.world();
+    let statuses = lesson.check(&world, &[]);
+    let by_text = |needle: &str| {
+        statuses
+            .iter()
+            .find(|s| s.text.contains(needle))
+            .unwrap_or_else(|| panic!("no objective about {needle}"))
+    };
+    assert_eq!(by_text("restored within").status, Status::Holding);
+    assert_eq!(by_text("Finish within").status, Status::Holding);
+    assert!(
+        statuses.iter().all(|s| s.status != Status::Met),
+        "{statuses:?}"
+    );
+    assert_eq!(lesson.verdict(&world, &[]), Verdict::InProgress);
+    // Played to the end by its reference solution, the lesson is won with the rules kept.
+    let session = lesson.play(&lesson.file.solution, lesson.check_at());
+    assert_eq!(session.verdict(), Verdict::Won, "{}", story(&session));
+    // The rule was kept (it could have broken to the end); the time limit counts as met
+    // once the goals are.
+    let end = session.progress().statuses();
+    let status = |needle: &str| &end.iter().find(|s| s.text.contains(needle)).unwrap().status;
+    assert_eq!(status("restored within"), &Status::Holding, "{end:?}");
+    assert_eq!(status("Finish within"), &Status::Met, "{end:?}");
+}
+
+#[test]
 fn the_post_incident_report_tells_the_story_blamelessly() {
     let lesson = lessons::load("destructive-migration").unwrap();
     let world = lesson.replay(&lesson.file.solution, lesson.check_at());
@@ -354,8 +385,8 @@ fn a_failed_objective_stays_failed_when_the_world_later_looks_fine() {
     let now = lesson.check(&session.world, &session.log);
     assert_eq!(
         now[corrupted].status,
-        Status::Met,
-        "judged from this moment alone, nothing shows"
+        Status::Holding,
+        "judged from this moment alone, nothing shows: the rule looks unbroken"
     );
     assert!(
         matches!(&session.check()[corrupted].status, Status::Failed { reason } if reason.contains("corrupted")),

@@ -181,8 +181,13 @@ pub enum Objective {
 #[serde(rename_all = "snake_case", tag = "state")]
 pub enum Status {
     Met,
+    /// A rule to keep (no records lost, no gate skipped, finish in time) that has not been
+    /// broken so far. It is not "met" yet: it can still fail until the lesson is decided.
+    Holding,
     NotYet,
-    Failed { reason: String },
+    Failed {
+        reason: String,
+    },
 }
 
 /// An objective's text and where it stands now.
@@ -201,16 +206,27 @@ pub enum Verdict {
     Lost,
 }
 
+/// Lost as soon as anything failed; won when every goal is met and every rule still holds
+/// (a lesson of rules alone is never won by doing nothing).
 pub fn verdict(statuses: &[ObjectiveStatus]) -> Verdict {
     if statuses
         .iter()
         .any(|s| matches!(s.status, Status::Failed { .. }))
     {
         Verdict::Lost
-    } else if !statuses.is_empty() && statuses.iter().all(|s| s.status == Status::Met) {
+    } else if statuses.iter().any(|s| s.status == Status::Met)
+        && statuses.iter().all(|s| s.status.is_ok())
+    {
         Verdict::Won
     } else {
         Verdict::InProgress
+    }
+}
+
+impl Status {
+    /// Met, or a rule still holding: nothing left to do for this objective right now.
+    pub fn is_ok(&self) -> bool {
+        matches!(self, Status::Met | Status::Holding)
     }
 }
 
@@ -343,8 +359,38 @@ impl Objective {
         }
     }
 
-    /// Where this objective stands, ignoring any time limit.
+    /// Where this objective stands, ignoring any time limit. A rule that is not broken is
+    /// [`Status::Holding`], not met: it can still break.
     pub fn status(&self, world: &World, log: &[LoggedCommand]) -> Status {
+        match self.raw_status(world, log) {
+            Status::Met if self.is_rule() => Status::Holding,
+            s => s,
+        }
+    }
+
+    /// A rule to keep for the whole run, rather than a goal to reach: it starts out holding
+    /// and can only break.
+    pub fn is_rule(&self) -> bool {
+        use Objective as O;
+        match self {
+            O::ErrorRateAtMost { until, .. } => until.is_none(),
+            O::NeverFullyServed { .. }
+            | O::RestoredWithin { .. }
+            | O::NoRecordsLost { .. }
+            | O::RecordsLostAtMost { .. }
+            | O::NoCorruptedRecords { .. }
+            | O::GatesNotOverridden
+            | O::NoStalledDeploys { .. }
+            | O::DowntimeAtMost { .. }
+            | O::NoOutOfMemory { .. }
+            | O::ErrorBudgetAtLeast { .. }
+            | O::NoSecurityBreach
+            | O::TimeLimit { .. } => true,
+            _ => false,
+        }
+    }
+
+    fn raw_status(&self, world: &World, log: &[LoggedCommand]) -> Status {
         use Objective as O;
         let Some(stage) = self
             .stage()
@@ -675,10 +721,17 @@ pub(crate) fn apply_time_limit(
     let others_met = objectives
         .iter()
         .zip(&out)
-        .all(|(o, s)| matches!(o, Objective::TimeLimit { .. }) || s.status == Status::Met);
+        .all(|(o, s)| matches!(o, Objective::TimeLimit { .. }) || s.status.is_ok());
+    // With goals, the limit is met once they are; with rules alone ("keep the site up
+    // until the sale ends"), once the time is up and they held.
+    let reached = objectives
+        .iter()
+        .zip(&out)
+        .any(|(o, s)| !matches!(o, Objective::TimeLimit { .. }) && s.status == Status::Met)
+        || limit.is_some_and(|l| now.0 > l);
     for (o, s) in objectives.iter().zip(out.iter_mut()) {
         match o {
-            Objective::TimeLimit { .. } if others_met => s.status = Status::Met,
+            Objective::TimeLimit { .. } if others_met && reached => s.status = Status::Met,
             Objective::TimeLimit { .. } => {}
             _ if limit.is_some_and(|l| now.0 > l) && s.status == Status::NotYet => {
                 s.status = failed("not done before the time limit");

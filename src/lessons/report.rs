@@ -89,6 +89,7 @@ fn write_report(
         for s in statuses {
             let mark = match &s.status {
                 super::Status::Met => "met".to_string(),
+                super::Status::Holding => "kept".to_string(),
                 super::Status::NotYet => "not met yet".to_string(),
                 super::Status::Failed { reason } => format!("missed: {}", escape(reason)),
             };

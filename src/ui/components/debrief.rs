@@ -116,7 +116,7 @@ pub fn Debrief(props: &DebriefProps) -> Html {
                 <section aria-labelledby="debrief-happened"><h3 id="debrief-happened">{ "What happened" }</h3>{ timeline(&props.snapshot) }</section>
                 <section aria-labelledby="debrief-objectives">
                     <h3 id="debrief-objectives">{ "Objectives" }</h3>
-                    <ul class="objectives">{ for t.progress.statuses().iter().map(objective_item) }</ul>
+                    <ul class="objectives">{ for t.progress.statuses().iter().map(|s| objective_item(s, t.verdict() != Verdict::InProgress)) }</ul>
                     <h3 id="debrief-measures">{ "Delivery and user impact" }</h3>
                     { measures(&props.snapshot) }
                 </section>

@@ -16,9 +16,13 @@ pub struct LessonPanelProps {
     pub on_action: Callback<Action>,
 }
 
-pub fn objective_item(s: &ObjectiveStatus) -> Html {
+/// One objective. A rule that holds reads "holding so far" while the lesson runs (it can
+/// still break) and "kept" once the lesson is decided.
+pub fn objective_item(s: &ObjectiveStatus, decided: bool) -> Html {
     let (class, mark, state) = match &s.status {
         Status::Met => ("met", "✓", "met".to_string()),
+        Status::Holding if decided => ("met", "✓", "kept".to_string()),
+        Status::Holding => ("holding", "◇", "holding so far".to_string()),
         Status::NotYet => ("not-yet", "○", "not yet".to_string()),
         Status::Failed { reason } => ("failed", "✕", format!("failed: {reason}")),
     };
@@ -72,7 +76,7 @@ pub fn LessonPanel(props: &LessonPanelProps) -> Html {
             if !t.progress.statuses().is_empty() {
                 <h3 id="objectives-heading">{ "Objectives" }</h3>
                 <ul class="objectives" aria-labelledby="objectives-heading" data-testid="objectives">
-                    { for t.progress.statuses().iter().map(objective_item) }
+                    { for t.progress.statuses().iter().map(|s| objective_item(s, verdict != Verdict::InProgress)) }
                 </ul>
             }
             <p class={classes!("verdict", banner.as_ref().map(|b| b.0))} role="status" data-testid="verdict">
