@@ -162,7 +162,29 @@ async fn a_refused_command_is_shown_with_its_reason() {
     let handle = yew::Renderer::<App>::with_root(root.clone()).render();
     yew::scheduler::flush().await;
 
-    // The release manager may not touch configuration: the engine refuses, the UI says why.
+    // The release manager may not take backups: the control says so in advance, and the
+    // click is still sent so that the engine refuses it and the audit log records it.
+    let warning = text_of(&root, "#backup-prod-why");
+    assert!(
+        warning.contains("may not take or restore backups"),
+        "{warning}"
+    );
+    assert!(root
+        .query_selector("#backup-prod-why.not-allowed")
+        .unwrap()
+        .is_some());
+    // Flags are hers to toggle: no warning there.
+    assert!(root.query_selector("#flag-prod-why").unwrap().is_none());
+    // The panel says it once, visibly, above the controls.
+    let summary = text_of(
+        &root,
+        "[aria-label='What your role may not do in Production']",
+    );
+    assert!(
+        summary.contains("may not take or restore backups in Production"),
+        "{summary}"
+    );
+    assert!(!summary.contains("toggle feature flags"), "{summary}");
     click(&root, "#backup-prod").await;
     let toast = text_of(&root, "[data-testid=rejection]");
     assert!(toast.contains("may not take or restore backups"), "{toast}");

@@ -87,7 +87,7 @@ pub fn App() -> Html {
                 if !presenter {
                     <details class="ops">
                         <summary>{ format!("Operate {name}: flags, config, backups") }</summary>
-                        <StageOps snapshot={snapshot.clone()} index={i} on_action={on_action.clone()} />
+                        <StageOps snapshot={snapshot.clone()} index={i} actor={actor.clone()} on_action={on_action.clone()} />
                     </details>
                 }
             </section>

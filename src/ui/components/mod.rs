@@ -94,6 +94,19 @@ pub fn value_of(e: &Event) -> String {
         .unwrap_or_default()
 }
 
+/// The policy's refusal for `command`, if the actor may not issue it (`World::permits`):
+/// controls say it in advance, next to the button.
+pub fn refusal(
+    world: &crate::sim::World,
+    actor: &crate::sim::ActorId,
+    command: crate::sim::Command,
+) -> Option<AttrValue> {
+    world
+        .permits(actor, &command)
+        .err()
+        .map(|r| AttrValue::from(r.message))
+}
+
 /// A button that can be disabled with a visible reason linked by `aria-describedby`.
 #[derive(Properties, PartialEq)]
 pub struct ActionButtonProps {

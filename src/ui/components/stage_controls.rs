@@ -3,10 +3,10 @@
 
 use yew::prelude::*;
 
-use super::{value_of, ActionButton, Snapshot};
+use super::{refusal, value_of, ActionButton, Snapshot};
 use crate::sim::command::CanaryPlan;
 use crate::sim::rollout::{DeployProgress, Phase};
-use crate::sim::{ActorId, Command, FlagName, GateMode, Strategy, Version, World};
+use crate::sim::{ActorId, Command, FlagName, GateMode, Strategy, Version};
 use crate::ui::labels::strategy_hint;
 use crate::ui::state::Action;
 
@@ -17,14 +17,6 @@ pub struct StageControlsProps {
     /// Who the learner acts as: controls say in advance when that role may not do this.
     pub actor: ActorId,
     pub on_action: Callback<Action>,
-}
-
-/// The policy's refusal for `command`, if the actor may not issue it (`World::permits`).
-fn refusal(world: &World, actor: &ActorId, command: Command) -> Option<AttrValue> {
-    world
-        .permits(actor, &command)
-        .err()
-        .map(|r| AttrValue::from(r.message))
 }
 
 /// The strategy form's fields, turned into a [`Strategy`] on submit.
