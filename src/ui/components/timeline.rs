@@ -25,7 +25,9 @@ pub fn Timeline(props: &TimelineProps) -> Html {
     let world = &props.snapshot.world;
     let f = &props.filter;
     let start = world.config.start_minute_of_day;
-    let needle = f.text.trim().to_lowercase();
+    // ASCII case folding: the event texts are English, and full Unicode lowercasing
+    // would add its tables (about 7 KB gzip) to the download for nothing.
+    let needle = f.text.trim().to_ascii_lowercase();
     let first_seq = world.event_count - world.recent.len() as u64;
     let rows = world
         .recent
@@ -35,7 +37,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
         .filter(|(_, e)| f.stage.as_ref().is_none_or(|s| e.stage() == Some(s)))
         .filter(|(_, e)| f.kind.is_none_or(|k| EventGroup::of(e) == k))
         .map(|(k, e)| (k, e, world.describe(e)))
-        .filter(|(_, _, text)| needle.is_empty() || text.to_lowercase().contains(&needle))
+        .filter(|(_, _, text)| needle.is_empty() || text.to_ascii_lowercase().contains(&needle))
         .take(TIMELINE_ROWS)
         .map(|(k, e, text)| {
             let on = props.on_action.clone();
