@@ -216,3 +216,42 @@ async fn the_trainers_guide_renders_as_text() {
     assert!(!guide.contains("**"), "markers become <strong>, not text");
     handle.destroy();
 }
+
+#[wasm_bindgen_test]
+async fn when_storage_is_full_the_app_says_so_once_and_keeps_working() {
+    // Every write to localStorage fails, as when the quota is used up. What the page shows
+    // is read first and judged after writes work again: a failed assertion aborts the test
+    // (wasm), and the other tests in this page must still be able to save.
+    js_sys::eval(
+        "window.__realSetItem = Storage.prototype.setItem; \
+         Storage.prototype.setItem = function () { throw new DOMException('full', 'QuotaExceededError'); };",
+    )
+    .unwrap();
+    let (root, handle) = mount("").await;
+    click(&root, "#commit").await;
+    yew::scheduler::flush().await;
+    let notice = text(&root, "[data-testid=notice]");
+    click(&root, "[data-testid=notice] button").await;
+    // The session goes on, and the failure is not reported again on the next save.
+    click(&root, r#"button[title^="Step one simulated minute"]"#).await;
+    click(&root, "#commit").await;
+    yew::scheduler::flush().await;
+    let notices_after = count(&root, "[data-testid=notice]");
+    let timeline = text(&root, ".timeline");
+    handle.destroy();
+    js_sys::eval("Storage.prototype.setItem = window.__realSetItem;").unwrap();
+
+    assert!(
+        notice.contains("This browser is not saving your session."),
+        "{notice}"
+    );
+    assert!(
+        notice.contains("Copy link"),
+        "it says how to keep the work: {notice}"
+    );
+    assert_eq!(notices_after, 0);
+    assert!(
+        timeline.contains("Audit log (2 commands, 0 refused)"),
+        "{timeline}"
+    );
+}
