@@ -11,7 +11,7 @@ use super::{Action, AppState};
 use crate::lessons::share::{ScenarioRef, SharedSession};
 use crate::lessons::{Lesson, Library, Problem};
 
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 pub enum LibraryState {
     /// Nothing asked for them yet.
     #[default]
@@ -21,6 +21,20 @@ pub enum LibraryState {
     Ready(Rc<Library>),
     /// The fetch failed (offline, a host without the files); "Try again" asks again.
     Failed(String),
+}
+
+/// The library is compared by pointer (it never changes once read), so the picker's props
+/// compare in constant time on every render, not lesson by lesson.
+impl PartialEq for LibraryState {
+    fn eq(&self, o: &Self) -> bool {
+        match (self, o) {
+            (LibraryState::NotLoaded, LibraryState::NotLoaded)
+            | (LibraryState::Loading, LibraryState::Loading) => true,
+            (LibraryState::Ready(a), LibraryState::Ready(b)) => Rc::ptr_eq(a, b),
+            (LibraryState::Failed(a), LibraryState::Failed(b)) => a == b,
+            _ => false,
+        }
+    }
 }
 
 impl LibraryState {
