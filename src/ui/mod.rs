@@ -57,6 +57,7 @@ pub fn App() -> Html {
         seed: state.seed,
         log: state.log.clone(),
         now: state.world.now,
+        waiting: state.pending.is_some(),
     };
     persist::use_autosave(save_key, on_action.clone());
     persist::use_records_store(state.records.clone());

@@ -78,6 +78,10 @@ pub struct SaveKey {
     pub seed: u64,
     pub log: Rc<Vec<LoggedCommand>>,
     pub now: SimTime,
+    /// A saved session or link is waiting for the built-in lessons: saving now would
+    /// overwrite it with the free play on screen. Not compared: the end of the wait alone
+    /// (a failed fetch) is no reason to save.
+    pub waiting: bool,
 }
 
 impl PartialEq for SaveKey {
@@ -90,11 +94,18 @@ impl PartialEq for SaveKey {
 }
 
 /// Saves the session after every command and every ten simulated minutes. A failure is
-/// reported once.
+/// reported once. Not on mount (the fresh free play is not worth a save, and the saved
+/// session is still being resumed), and not while a session waits for the lessons: until
+/// the learner's own first change, the stored session stays what it was, so a resume that
+/// failed (offline) works after a reload.
 #[hook]
 pub fn use_autosave(key: SaveKey, dispatch: Callback<Action>) {
     let reported = use_mut_ref(|| false);
+    let mounted = use_mut_ref(|| false);
     use_effect_with(key, move |k| {
+        if !std::mem::replace(&mut *mounted.borrow_mut(), true) || k.waiting {
+            return;
+        }
         let session = share::SharedSession {
             scenario: (*k.scenario).clone(),
             seed: k.seed,

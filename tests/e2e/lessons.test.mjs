@@ -108,6 +108,36 @@ describe('Lessons and the training session', () => {
     }
   });
 
+  test('a saved lesson that cannot be resumed offline is kept, and resumes once the lessons load', async () => {
+    let failing = false;
+    const { page, errors, close } = await openApp(env.browser, env.server.url, undefined, async (p) => {
+      await p.route('**/lessons/*.json', (route) => (failing ? route.abort('internetdisconnected') : route.continue()));
+    });
+    try {
+      await startLesson(page, FIRST);
+      await commit(page);
+      const saved = () => page.evaluate(() => localStorage.getItem('stagecraft.session'));
+      await page.waitForFunction(() => (localStorage.getItem('stagecraft.session') ?? '').includes('first-promotion'));
+      const before = await saved();
+
+      failing = true;
+      await page.reload();
+      const notice = page.getByTestId('notice');
+      await notice.waitFor();
+      assert.match(await notice.textContent(), /saved session could not be resumed.*could not be fetched/s);
+      assert.equal(await page.locator('#lesson-heading').textContent(), 'Free play');
+      assert.equal(await saved(), before, 'the saved session is still there');
+
+      failing = false;
+      await page.reload();
+      await page.getByRole('heading', { name: FIRST, level: 2 }).waitFor();
+      assert.match(await page.getByTestId('objectives').textContent(), /v1\.1\.0/);
+      assert.deepEqual(errors.filter((e) => !/ERR_INTERNET_DISCONNECTED|Failed to load resource/.test(e)), []);
+    } finally {
+      await close();
+    }
+  });
+
   test('a share link opens the same state in a fresh page; a reload resumes the autosave', async () => {
     const { page, errors, close } = await openApp(env.browser, env.server.url);
     try {
