@@ -17,6 +17,11 @@ fn files() -> Vec<(String, String)> {
         .collect()
 }
 
+/// The id of the lesson being played (`None`: free play).
+fn playing(s: &AppState) -> Option<&str> {
+    s.training.lesson.as_ref().map(|l| l.id())
+}
+
 fn link_to(lesson: &str) -> String {
     share::encode(&SharedSession {
         scenario: ScenarioRef::Lesson(lesson.into()),
@@ -46,14 +51,7 @@ fn the_app_starts_without_the_lessons_and_the_picker_asks_for_them_once() {
         .reduce(Action::OpenedLessonPicker);
     assert!(matches!(s.library, LibraryState::Ready(_)));
     let s = s.reduce(Action::PickedLesson("first-promotion".into()));
-    assert_eq!(
-        s.training
-            .lesson
-            .as_ref()
-            .map(|l| l.id().to_string())
-            .as_deref(),
-        Some("first-promotion")
-    );
+    assert_eq!(playing(&s), Some("first-promotion"));
 }
 
 #[test]
@@ -69,14 +67,7 @@ fn a_link_to_a_lesson_waits_for_the_lessons_then_opens() {
     let s = s.reduce(Action::LessonsArrived(Ok(files())));
     assert!(s.pending.is_none());
     assert_eq!(s.seed, 7);
-    assert_eq!(
-        s.training
-            .lesson
-            .as_ref()
-            .map(|l| l.id().to_string())
-            .as_deref(),
-        Some("backup-restore")
-    );
+    assert_eq!(playing(&s), Some("backup-restore"));
 }
 
 #[test]
