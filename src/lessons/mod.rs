@@ -56,6 +56,10 @@ pub struct Lesson {
     pub instructor: Option<ActorId>,
 }
 
+/// The built-in lesson that is free play: the standard pipeline, nothing scripted. It is
+/// always compiled in, because the app opens with it.
+pub const FREE_PLAY_ID: &str = builtin::SANDBOX_ID;
+
 /// The ids of the built-in lessons (file names), sorted; [`catalog`] and [`Library`] give
 /// the catalogue order.
 pub fn ids() -> &'static [&'static str] {

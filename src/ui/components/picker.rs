@@ -40,7 +40,11 @@ fn item(l: &LessonSummary, result: Option<Verdict>, on: &Callback<Action>) -> Ht
         Some(Verdict::Lost) => ("lost", "✕ Lost (try again)"),
         _ => ("new", "Not started"),
     };
-    let status = if l.id == "sandbox" { "Sandbox" } else { status };
+    let status = if l.id == crate::lessons::FREE_PLAY_ID {
+        "Sandbox"
+    } else {
+        status
+    };
     let id = l.id.clone();
     let start = on.reform(move |_: MouseEvent| Action::PickedLesson(id.clone()));
     let heading = format!("lesson-{}", l.id);

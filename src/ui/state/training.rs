@@ -13,7 +13,7 @@ use crate::sim::replay::{self, LoggedCommand};
 use crate::sim::{ActorId, SimTime};
 
 /// The id under which free play is shared: the sandbox lesson is the standard pipeline.
-pub const FREE_PLAY: &str = "sandbox";
+pub const FREE_PLAY: &str = lessons::FREE_PLAY_ID;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Dialog {
