@@ -283,14 +283,19 @@ impl World {
         Ok(events)
     }
 
+    /// The refusal for pausing, resuming, advancing or aborting where nothing rolls out.
+    fn no_rollout<T>(&self, i: usize) -> Result<T, Rejection> {
+        reject(
+            K::InvalidState,
+            format!("No rollout is in progress in {}.", self.stages[i].name()),
+        )
+    }
+
     fn pause(&mut self, i: usize, paused: bool) -> Result<Vec<Event>, Rejection> {
         let name = self.stages[i].name().to_string();
         let id = self.stages[i].config.id.clone();
         let Some(ro) = self.stages[i].rollout.as_mut() else {
-            return reject(
-                K::InvalidState,
-                format!("No rollout is in progress in {name}."),
-            );
+            return self.no_rollout(i);
         };
         let pausable = matches!(
             ro.phase,
@@ -321,12 +326,8 @@ impl World {
     }
 
     fn advance(&mut self, i: usize) -> Result<Vec<Event>, Rejection> {
-        let name = self.stages[i].name().to_string();
         let Some(ro) = self.stages[i].rollout.take() else {
-            return reject(
-                K::InvalidState,
-                format!("No rollout is in progress in {name}."),
-            );
+            return self.no_rollout(i);
         };
         let mut events = Vec::new();
         match &ro.phase {
@@ -356,12 +357,8 @@ impl World {
     }
 
     fn abort(&mut self, actor: &ActorId, i: usize) -> Result<Vec<Event>, Rejection> {
-        let name = self.stages[i].name().to_string();
         let Some(ro) = self.stages[i].rollout.take() else {
-            return reject(
-                K::InvalidState,
-                format!("No rollout is in progress in {name}."),
-            );
+            return self.no_rollout(i);
         };
         let mut events = Vec::new();
         let stage = self.stages[i].config.id.clone();
