@@ -89,14 +89,7 @@ fn the_author_cannot_approve_their_own_release() {
         w.stage(&st("dev")).unwrap().rollout.is_none() && w.builds.is_empty()
     });
     let v = w.stage(&st("dev")).unwrap().current().unwrap();
-    ok(
-        &mut w,
-        "dana",
-        promote_cmd(v, "staging", Strategy::AllAtOnce),
-    );
-    run_until(&mut w, 60, |w| {
-        w.stage(&st("staging")).unwrap().rollout.is_none()
-    });
+    to_staging(&mut w, v, 60);
     ok(&mut w, "sam", promote_cmd(v, "prod", Strategy::AllAtOnce));
     run_until(&mut w, 60, |w| {
         prod(w)
@@ -127,14 +120,7 @@ fn the_author_cannot_approve_their_own_release() {
 fn developers_may_not_deploy_to_production_and_the_refusal_is_audited() {
     let mut w = world();
     let v = commit(&mut w, CommitTraits::default());
-    ok(
-        &mut w,
-        "dana",
-        promote_cmd(v, "staging", Strategy::AllAtOnce),
-    );
-    run_until(&mut w, 60, |w| {
-        w.stage(&st("staging")).unwrap().rollout.is_none()
-    });
+    to_staging(&mut w, v, 60);
     let r = refused(&mut w, "dana", promote_cmd(v, "prod", Strategy::AllAtOnce));
     assert_eq!(r.kind, RejectionKind::Unauthorized);
     assert!(
@@ -363,15 +349,7 @@ fn a_bad_release_is_caught_by_an_alert_and_rolled_back_to_the_last_good_one() {
         |k| matches!(k, EventKind::AlertFired { .. })
     ));
     let _ = events;
-    ok(
-        &mut w,
-        "sam",
-        Command::Rollback {
-            stage: st("prod"),
-            to: good,
-        },
-    );
-    let events = wait_prod_idle(&mut w, 30);
+    let events = roll_back_prod(&mut w, good);
     assert!(has(
         &events,
         |k| matches!(k, EventKind::RolledBack { to, .. } if *to == good)

@@ -34,15 +34,7 @@ fn rolling_back_code_after_a_destructive_migration_does_not_fix_the_data_but_a_h
         }
     )));
     assert_eq!(prod(&w).database.as_ref().unwrap().schema, 2);
-    ok(
-        &mut w,
-        "sam",
-        Command::Rollback {
-            stage: st("prod"),
-            to: good,
-        },
-    );
-    wait_prod_idle(&mut w, 30);
+    roll_back_prod(&mut w, good);
     w.run_until(SimTime(w.now.0 + 3));
     assert_eq!(prod(&w).current(), Some(good));
     assert!(
@@ -51,28 +43,7 @@ fn rolling_back_code_after_a_destructive_migration_does_not_fix_the_data_but_a_h
         prod(&w).last.error_rate()
     );
     // Roll forward: a hotfix built on the new schema, fast-tracked through the gates.
-    ok(
-        &mut w,
-        "dana",
-        Command::Hotfix {
-            base: bad,
-            summary: "fix error path".into(),
-        },
-    );
-    let events = run_until(&mut w, 30, |w| {
-        w.builds.is_empty() && w.stage(&st("dev")).unwrap().rollout.is_none()
-    });
-    let fix = events
-        .iter()
-        .find_map(|e| match e.kind {
-            EventKind::ReleaseBuilt {
-                release,
-                hotfix: true,
-                ..
-            } => Some(release),
-            _ => None,
-        })
-        .unwrap();
+    let fix = hotfix(&mut w, bad, "fix error path");
     assert_eq!(fix, Version::new(1, 1, 1));
     ship(&mut w, fix, Strategy::Rolling { batch: 2 });
     wait_prod_idle(&mut w, 60);
@@ -90,15 +61,7 @@ fn additive_migrations_keep_rollback_safe() {
     let bad = commit(&mut w, traits);
     ship(&mut w, bad, Strategy::AllAtOnce);
     wait_prod_idle(&mut w, 60);
-    ok(
-        &mut w,
-        "sam",
-        Command::Rollback {
-            stage: st("prod"),
-            to: good,
-        },
-    );
-    wait_prod_idle(&mut w, 30);
+    roll_back_prod(&mut w, good);
     w.run_until(SimTime(w.now.0 + 3));
     assert!(prod(&w).last.error_rate() < 0.01);
 }
@@ -256,14 +219,7 @@ fn failing_over_to_the_standby_region_restores_service_after_a_region_outage() {
 fn an_exhausted_error_budget_freezes_promotions_but_lets_hotfixes_through() {
     let mut w = world();
     let v = commit(&mut w, CommitTraits::default());
-    ok(
-        &mut w,
-        "dana",
-        promote_cmd(v, "staging", Strategy::AllAtOnce),
-    );
-    run_until(&mut w, 60, |w| {
-        w.stage(&st("staging")).unwrap().rollout.is_none()
-    });
+    to_staging(&mut w, v, 60);
     ok(
         &mut w,
         "trainer",
@@ -284,26 +240,8 @@ fn an_exhausted_error_budget_freezes_promotions_but_lets_hotfixes_through() {
     let r = refused(&mut w, "mia", promote_cmd(v, "prod", Strategy::AllAtOnce));
     assert_eq!(r.kind, RejectionKind::ErrorBudgetFreeze);
     assert!(r.explanation.as_ref().unwrap().samples[0].contains("failed so far"));
-    ok(
-        &mut w,
-        "dana",
-        Command::Hotfix {
-            base: v,
-            summary: "urgent".into(),
-        },
-    );
-    run_until(&mut w, 30, |w| {
-        w.builds.is_empty() && w.stage(&st("dev")).unwrap().rollout.is_none()
-    });
-    let fix = w.stage(&st("dev")).unwrap().current().unwrap();
-    ok(
-        &mut w,
-        "dana",
-        promote_cmd(fix, "staging", Strategy::AllAtOnce),
-    );
-    run_until(&mut w, 60, |w| {
-        w.stage(&st("staging")).unwrap().rollout.is_none()
-    });
+    let fix = hotfix(&mut w, v, "urgent");
+    to_staging(&mut w, fix, 60);
     ok(&mut w, "mia", promote_cmd(fix, "prod", Strategy::AllAtOnce));
 }
 
@@ -318,36 +256,11 @@ fn a_change_freeze_blocks_normal_releases_and_emergency_changes_need_a_release_m
     });
     let mut w = World::new(config, 5);
     let v = commit(&mut w, CommitTraits::default());
-    ok(
-        &mut w,
-        "dana",
-        promote_cmd(v, "staging", Strategy::AllAtOnce),
-    );
-    run_until(&mut w, 60, |w| {
-        w.stage(&st("staging")).unwrap().rollout.is_none()
-    });
+    to_staging(&mut w, v, 60);
     let r = refused(&mut w, "mia", promote_cmd(v, "prod", Strategy::AllAtOnce));
     assert_eq!(r.kind, RejectionKind::ChangeFreeze);
-    ok(
-        &mut w,
-        "dana",
-        Command::Hotfix {
-            base: v,
-            summary: "patch CVE".into(),
-        },
-    );
-    run_until(&mut w, 30, |w| {
-        w.builds.is_empty() && w.stage(&st("dev")).unwrap().rollout.is_none()
-    });
-    let fix = w.stage(&st("dev")).unwrap().current().unwrap();
-    ok(
-        &mut w,
-        "dana",
-        promote_cmd(fix, "staging", Strategy::AllAtOnce),
-    );
-    run_until(&mut w, 60, |w| {
-        w.stage(&st("staging")).unwrap().rollout.is_none()
-    });
+    let fix = hotfix(&mut w, v, "patch CVE");
+    to_staging(&mut w, fix, 60);
     ok(&mut w, "sam", promote_cmd(fix, "prod", Strategy::AllAtOnce));
     run_until(&mut w, 60, |w| {
         prod(w)
@@ -414,14 +327,7 @@ fn flaky_tests_fail_gates_and_rerunning_can_pass() {
     let mut flaky_failures = 0;
     let mut passed = false;
     for _ in 0..20 {
-        ok(
-            &mut w,
-            "dana",
-            promote_cmd(v, "staging", Strategy::AllAtOnce),
-        );
-        let events = run_until(&mut w, 60, |w| {
-            w.stage(&st("staging")).unwrap().rollout.is_none()
-        });
+        let events = to_staging(&mut w, v, 60);
         flaky_failures += events
             .iter()
             .filter(|e| matches!(e.kind, EventKind::GateFailed { flaky: true, .. }))

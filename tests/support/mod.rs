@@ -88,6 +88,33 @@ pub fn commit(w: &mut World, traits: CommitTraits) -> Version {
         .expect("the build produced a release")
 }
 
+/// Builds a hotfix on `base` as Dana and waits until it serves Development; returns the
+/// hotfix release.
+pub fn hotfix(w: &mut World, base: Version, summary: &str) -> Version {
+    ok(
+        w,
+        "dana",
+        Command::Hotfix {
+            base,
+            summary: summary.into(),
+        },
+    );
+    let events = run_until(w, 30, |w| {
+        w.builds.is_empty() && w.stage(&st("dev")).unwrap().rollout.is_none()
+    });
+    events
+        .iter()
+        .find_map(|e| match e.kind {
+            EventKind::ReleaseBuilt {
+                release,
+                hotfix: true,
+                ..
+            } => Some(release),
+            _ => None,
+        })
+        .expect("the hotfix build produced a release")
+}
+
 pub fn promote_cmd(release: Version, to: &str, strategy: Strategy) -> Command {
     Command::Promote {
         release,
@@ -97,16 +124,23 @@ pub fn promote_cmd(release: Version, to: &str, strategy: Strategy) -> Command {
     }
 }
 
-/// Promotes through staging and production (with approval), waiting for each to finish.
-pub fn ship(w: &mut World, release: Version, strategy: Strategy) -> Vec<Event> {
+/// Promotes `release` to staging as Dana (all at once) and waits up to `max` minutes for
+/// the rollout to finish; returns every event on the way.
+pub fn to_staging(w: &mut World, release: Version, max: u64) -> Vec<Event> {
     let mut all = ok(
         w,
         "dana",
         promote_cmd(release, "staging", Strategy::AllAtOnce),
     );
-    all.extend(run_until(w, 120, |w| {
+    all.extend(run_until(w, max, |w| {
         w.stage(&st("staging")).unwrap().rollout.is_none()
     }));
+    all
+}
+
+/// Promotes through staging and production (with approval), waiting for each to finish.
+pub fn ship(w: &mut World, release: Version, strategy: Strategy) -> Vec<Event> {
+    let mut all = to_staging(w, release, 120);
     all.extend(ok(w, "mia", promote_cmd(release, "prod", strategy)));
     all.extend(run_until(w, 120, |w| {
         w.stage(&st("prod"))
@@ -125,6 +159,21 @@ pub fn ship(w: &mut World, release: Version, strategy: Strategy) -> Vec<Event> {
             },
         ));
     }
+    all
+}
+
+/// Rolls production back to `to` as Sam (on-call SRE) and waits up to 30 minutes for it
+/// to finish; returns every event on the way.
+pub fn roll_back_prod(w: &mut World, to: Version) -> Vec<Event> {
+    let mut all = ok(
+        w,
+        "sam",
+        Command::Rollback {
+            stage: st("prod"),
+            to,
+        },
+    );
+    all.extend(wait_prod_idle(w, 30));
     all
 }
 
