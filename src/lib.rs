@@ -2,6 +2,7 @@
 //! drive it (`lessons`), and the Yew app that makes it visible (`ui`).
 //! Imports point one way only: `ui` → `lessons` → `sim`.
 
+pub mod json;
 pub mod lessons;
 pub mod sim;
 pub mod ui;

@@ -279,7 +279,34 @@ fn lessons_use_only_the_engine_no_ui_or_browser_crates_and_no_wall_clock() {
     }
     assert!(
         report.is_empty(),
-        "src/lessons may use only crate::sim, serde and serde_json:\n{}",
+        "src/lessons may use only crate::sim, crate::json and serde_json:\n{}",
+        report.join("\n")
+    );
+}
+
+#[test]
+fn the_json_layer_is_a_leaf_under_the_engine() {
+    // The engine's types derive ToJson/FromJson, so `src/json.rs` sits below `sim`: it may
+    // name no other module of the crate, no browser crate and no clock.
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/json.rs");
+    let src = fs::read_to_string(&file).unwrap();
+    let mut report: Vec<String> = violations(&src)
+        .into_iter()
+        .map(|(line, what)| format!("{line}: {what}"))
+        .collect();
+    let toks = tokens(&src);
+    for w in toks.windows(4) {
+        if let [(line, Tok::Ident(a)), (_, Tok::Punct(':')), (_, Tok::Punct(':')), (_, Tok::Ident(b))] =
+            w
+        {
+            if (a == "crate" || a == "super") && ["sim", "lessons", "ui"].contains(&b.as_str()) {
+                report.push(format!("{line}: names {a}::{b}"));
+            }
+        }
+    }
+    assert!(
+        report.is_empty(),
+        "src/json.rs must stay a leaf:\n{}",
         report.join("\n")
     );
 }

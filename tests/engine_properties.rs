@@ -185,7 +185,7 @@ proptest! {
             };
             // An injected intruder's attempt is a command of its own, audited like any other.
             commands += events.iter().filter(|e| matches!(&e.kind, EventKind::FailureInjected { description } if description.contains("without rights"))).count() as u64;
-            let text = serde_json::to_string(&events).unwrap();
+            let text = stagecraft::json::to_string(&events);
             prop_assert!(!text.contains("SECRET-"), "a secret value leaked into events");
             for e in &events {
                 match &e.kind {
@@ -210,7 +210,7 @@ proptest! {
             check_metrics(&w);
         }
         prop_assert_eq!(w.audit.total, commands, "every command, applied or refused, is audited");
-        let saved = serde_json::to_string(&w).unwrap();
+        let saved = stagecraft::json::to_string(&w);
         prop_assert!(!saved.contains("SECRET-"));
     }
 }

@@ -2,6 +2,7 @@
 //! fields; commands and other engine types that do not are checked separately (see
 //! `parse::unknown_keys`). README.md, "Writing a scenario", is the field reference.
 
+use crate::json::{FromJson, ToJson};
 use crate::sim::access::{Policy, Role};
 use crate::sim::change::{CommitTraits, GateKind};
 use crate::sim::command::Failure;
@@ -9,15 +10,14 @@ use crate::sim::config::{AlertRule, AutoRollback, FreezeWindow, Slo, StageConfig
 use crate::sim::ids::{ActorId, ConfigKey, StageId, Version};
 use crate::sim::replay::LoggedCommand;
 use crate::sim::time::Minutes;
-use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// The only format version this build reads and writes.
 pub const FORMAT_VERSION: u32 = 1;
 
 /// What a lesson teaches: one entry per item of the curriculum (CURRICULUM.md, sections 1–5).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, ToJson, FromJson)]
+#[json(rename_all = "snake_case")]
 pub enum Concept {
     // 1. The path of a change
     PathOfAChange,
@@ -111,8 +111,8 @@ impl Concept {
 }
 
 /// A whole scenario file.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
+#[json(deny_unknown_fields)]
 pub struct ScenarioFile {
     /// Format version; must be 1.
     pub format: u32,
@@ -124,87 +124,87 @@ pub struct ScenarioFile {
     /// Seed for every random draw (traffic noise, which checks catch what).
     pub seed: u64,
     /// Where this lesson sits in the catalogue (lower first).
-    #[serde(default)]
+    #[json(default)]
     pub order: u32,
-    #[serde(default)]
+    #[json(default)]
     pub setup: Setup,
     /// Failures that happen by themselves at a given minute. They become the engine's
     /// `WorldConfig::timeline`: the world fires them on time, and they are not in the audit
     /// log (nobody issued them).
-    #[serde(default)]
+    #[json(default)]
     pub timeline: Vec<TimelineEntry>,
-    #[serde(default)]
+    #[json(default)]
     pub objectives: Vec<crate::lessons::objective::Objective>,
     /// Hints, from gentle to explicit; the UI reveals them one at a time.
-    #[serde(default)]
+    #[json(default)]
     pub hints: Vec<String>,
     /// What to take away; shown when the lesson is won or lost.
-    #[serde(default)]
+    #[json(default)]
     pub debrief: String,
-    #[serde(default)]
+    #[json(default)]
     pub quiz: Vec<QuizQuestion>,
     /// A command script that wins the lesson (replayed by the test suite).
-    #[serde(default)]
+    #[json(default)]
     pub solution: Vec<LoggedCommand>,
     /// The classic way to get it wrong, proven by the test suite to lose the lesson.
-    #[serde(default)]
+    #[json(default)]
     pub mistake: Option<Mistake>,
     /// Minute at which the tests stop replaying the solution and mistake (defaults to the
     /// time limit, or the last command plus 120 minutes).
-    #[serde(default)]
+    #[json(default)]
     pub check_at: Option<u64>,
 }
 
 /// The starting world: the standard pipeline (or an explicit list of stages) with overrides.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, Default, PartialEq, ToJson, FromJson)]
+#[json(deny_unknown_fields)]
 pub struct Setup {
     /// Replace the standard three stages entirely (ids, gates, traffic, everything).
-    #[serde(default)]
+    #[json(default)]
     pub stages: Option<Vec<StageConfig>>,
     /// Change some fields of some stages, by stage id.
-    #[serde(default)]
+    #[json(default)]
     pub stage_overrides: BTreeMap<StageId, StageOverride>,
     /// Replace the default cast (dana, rui, mia, sam, trainer, eve).
-    #[serde(default)]
+    #[json(default)]
     pub actors: Option<Vec<ActorSpec>>,
     /// Replace the standard least-privilege policy.
-    #[serde(default)]
+    #[json(default)]
     pub policy: Option<Policy>,
     /// Replace the standard production alert rules.
-    #[serde(default)]
+    #[json(default)]
     pub alert_rules: Option<Vec<AlertRule>>,
-    #[serde(default)]
+    #[json(default)]
     pub freezes: Vec<FreezeWindow>,
-    #[serde(default)]
+    #[json(default)]
     pub start_minute_of_day: Option<u32>,
-    #[serde(default)]
+    #[json(default)]
     pub initial_version: Option<Version>,
     /// Hidden traits of the release running at the start (say, a known security hole that
     /// attackers may find while it serves users). Its migration must be `none`.
-    #[serde(default)]
+    #[json(default)]
     pub initial_traits: Option<CommitTraits>,
     /// Hidden traits of the next commits, in order (what "surprise me" will give).
-    #[serde(default)]
+    #[json(default)]
     pub scripted_commits: Vec<CommitTraits>,
-    #[serde(default)]
+    #[json(default)]
     pub error_budget_freeze: Option<bool>,
-    #[serde(default)]
+    #[json(default)]
     pub flaky_test_rate: Option<f64>,
 }
 
 /// Fields of one stage to change; anything left out keeps its value.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, Default, PartialEq, ToJson, FromJson)]
+#[json(deny_unknown_fields)]
 pub struct StageOverride {
     pub name: Option<String>,
     pub instances: Option<u8>,
     pub capacity_rpm: Option<f64>,
     /// Settings added or changed (merged into the stage's configuration).
-    #[serde(default)]
+    #[json(default)]
     pub config: BTreeMap<ConfigKey, String>,
     /// Settings removed from the stage's configuration.
-    #[serde(default)]
+    #[json(default)]
     pub remove_config: Vec<ConfigKey>,
     pub secrets: Option<Vec<ConfigKey>>,
     pub gates: Option<Vec<GateKind>>,
@@ -216,8 +216,8 @@ pub struct StageOverride {
     pub slo: Option<Slo>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
+#[json(deny_unknown_fields)]
 pub struct ActorSpec {
     pub id: ActorId,
     pub name: String,
@@ -226,15 +226,15 @@ pub struct ActorSpec {
 
 /// A failure that happens at `at` (minutes since the start), scripted by the scenario: the
 /// engine fires it on time, before anyone's commands of that minute.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
+#[json(deny_unknown_fields)]
 pub struct TimelineEntry {
     pub at: u64,
     pub failure: Failure,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
+#[json(deny_unknown_fields)]
 pub struct QuizQuestion {
     pub question: String,
     pub choices: Vec<String>,
@@ -243,8 +243,8 @@ pub struct QuizQuestion {
     pub explanation: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
+#[json(deny_unknown_fields)]
 pub struct Mistake {
     pub description: String,
     pub commands: Vec<LoggedCommand>,

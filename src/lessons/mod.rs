@@ -27,6 +27,7 @@ pub use objective::{Objective, ObjectiveStatus, Status, Verdict};
 pub use parse::{Location, Problem};
 pub use progress::{Outcome, Progress};
 
+use crate::json::{FromJson, ToJson};
 use crate::sim::command::{Command, Failure};
 use crate::sim::config::WorldConfig;
 use crate::sim::event::Event;
@@ -34,10 +35,9 @@ use crate::sim::ids::ActorId;
 use crate::sim::replay::{self, LoggedCommand};
 use crate::sim::time::SimTime;
 use crate::sim::world::{Rejection, World};
-use serde::{Deserialize, Serialize};
 
 /// A line in the lesson picker.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
 pub struct LessonSummary {
     pub id: String,
     pub title: String,

@@ -3,14 +3,12 @@
 //! Every problem is collected with its location, so a file can be fixed in one pass.
 
 use super::format::limits;
-use serde::de::DeserializeOwned;
-use serde::Serialize;
-use serde_json::Value;
+use crate::json::{self, FromJson, ToJson, Value};
 use std::fmt;
 
 /// Where a problem is: the file, a line and column in it (syntax and type errors), and the
 /// path of the field (semantic errors), such as `objectives[2].stage`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, ToJson, FromJson)]
 pub struct Location {
     pub file: String,
     pub line: Option<usize>,
@@ -19,7 +17,7 @@ pub struct Location {
 }
 
 /// One thing wrong with a file.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson, FromJson)]
 pub struct Problem {
     pub location: Location,
     pub message: String,
@@ -209,28 +207,25 @@ pub fn strip_location(e: &serde_json::Error) -> String {
 /// Parses `text` as `T`. On failure, reports the error with line and column, and also tries
 /// each top-level field on its own so problems in other fields are reported too.
 ///
-/// Every typed read goes through `serde_json::from_value` (never `from_str::<T>`): each
-/// deserializer serde is used with gets its own copy of every `Deserialize` impl in the
-/// wasm bundle, and one copy of the engine's and the format's types is already large.
-/// Syntax errors still carry line and column (from parsing the text into a `Value`); type
-/// errors are located by field path.
-pub fn typed<T: DeserializeOwned>(
+/// Syntax errors carry line and column (from parsing the text into a `Value`); type
+/// errors are located by field path, and an unknown field also by line and column.
+pub fn typed<T: FromJson>(
     file: &str,
     text: &str,
     value: &Value,
     fields: &[(&str, FieldCheck)],
 ) -> Result<T, Vec<Problem>> {
-    match serde_json::from_value::<T>(value.clone()) {
+    match T::from_json(value) {
         Ok(t) => Ok(t),
         Err(e) => {
-            let first = strip_location(&e);
+            let first = e.message().to_string();
             // An unknown field is named in the message: point at where that key is written.
             let (line, column, path) = match unknown_field_name(&first) {
                 Some(name) => {
                     let (l, c) = key_position(text, name).unzip();
                     (l, c, key_path(value, name, ""))
                 }
-                None => (None, None, None),
+                None => (None, None, e.path()),
             };
             let mut problems = vec![Problem {
                 location: Location {
@@ -245,11 +240,10 @@ pub fn typed<T: DeserializeOwned>(
             if let Value::Object(map) = value {
                 for (name, check) in fields {
                     if let Some(v) = map.get(*name) {
-                        if let Err(msg) = check(v) {
-                            if msg != first {
-                                problems.push(Problem::at_path(file, *name, msg));
-                            } else {
-                                problems[0].location.path = Some((*name).to_string());
+                        if let Err(other) = check(v) {
+                            let other = other.inside(name);
+                            if other != e {
+                                problems.push(problem_of(file, &other));
                             }
                         }
                     }
@@ -310,26 +304,30 @@ fn key_path(v: &Value, name: &str, path: &str) -> Option<String> {
 }
 
 /// Checks one top-level field on its own (for reporting several type errors at once).
-pub type FieldCheck = fn(&Value) -> Result<(), String>;
+pub type FieldCheck = fn(&Value) -> Result<(), json::Error>;
 
-pub fn check_as<T: DeserializeOwned>(v: &Value) -> Result<(), String> {
-    serde_json::from_value::<T>(v.clone())
-        .map(|_| ())
-        .map_err(|e| strip_location(&e))
+pub fn check_as<T: FromJson>(v: &Value) -> Result<(), json::Error> {
+    T::from_json(v).map(|_| ())
+}
+
+/// A type error as a problem at its path in the file.
+pub fn problem_of(file: &str, e: &json::Error) -> Problem {
+    match e.path() {
+        Some(path) => Problem::at_path(file, path, e.message()),
+        None => Problem::in_file(file, e.message()),
+    }
 }
 
 /// Keys present in `original` but dropped when the parsed value is written back: fields the
 /// types do not know (serde ignores unknown fields of enum variants and some engine types).
-pub fn unknown_keys<T: Serialize>(
+pub fn unknown_keys<T: ToJson>(
     file: &str,
     path: &str,
     original: &Value,
     parsed: &T,
     out: &mut Vec<Problem>,
 ) {
-    if let Ok(round) = serde_json::to_value(parsed) {
-        diff_keys(file, path, original, &round, out);
-    }
+    diff_keys(file, path, original, &parsed.to_json(), out);
 }
 
 fn diff_keys(file: &str, path: &str, a: &Value, b: &Value, out: &mut Vec<Problem>) {

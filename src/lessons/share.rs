@@ -8,9 +8,9 @@
 
 use super::format::limits;
 use super::parse::{self, Problem};
+use crate::json::{self, FromJson, ToJson};
 use crate::sim::replay::LoggedCommand;
 use crate::sim::time::SimTime;
-use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// The link format version written by this build.
@@ -19,8 +19,8 @@ pub const LINK_VERSION: u32 = 1;
 pub const MAX_LINK_CHARS: usize = 6000;
 
 /// Which scenario a session plays.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
+#[json(rename_all = "snake_case", deny_unknown_fields)]
 pub enum ScenarioRef {
     /// A built-in lesson, by id.
     Lesson(String),
@@ -29,8 +29,8 @@ pub enum ScenarioRef {
 }
 
 /// Everything needed to rebuild a session exactly.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
+#[json(deny_unknown_fields)]
 pub struct SharedSession {
     pub scenario: ScenarioRef,
     pub seed: u64,
@@ -70,10 +70,7 @@ impl fmt::Display for LinkError {
 
 /// Encodes a session as the part of a URL after `#s=`.
 pub fn encode(session: &SharedSession) -> Result<String, LinkError> {
-    // Through a `Value`, so the bundle holds one `Serialize` path (see parse::typed).
-    let json = serde_json::to_value(session)
-        .map_err(|e| LinkError::Invalid(e.to_string()))?
-        .to_string();
+    let json = json::to_string(session);
     let payload = base64url_encode(json.as_bytes());
     let link = format!("{LINK_VERSION}.{payload}.{:08x}", fnv32(payload.as_bytes()));
     if link.len() > MAX_LINK_CHARS {
@@ -127,26 +124,17 @@ pub fn decode(link: &str) -> Result<SharedSession, LinkError> {
     Ok(session)
 }
 
-/// A session file: the same content as a link, as readable JSON, with a kind tag.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SessionFile {
-    kind: String,
-    format: u32,
-    #[serde(flatten)]
-    session: SharedSession,
-}
-
 const SESSION_KIND: &str = "stagecraft-session";
 
+/// A session file: the same content as a link, as readable JSON, with a kind tag and the
+/// format version beside the session's own fields.
 pub fn session_to_string(session: &SharedSession) -> String {
-    let file = SessionFile {
-        kind: SESSION_KIND.into(),
-        format: LINK_VERSION,
-        session: session.clone(),
-    };
-    let value = serde_json::to_value(&file).expect("sessions always serialise");
-    serde_json::to_string_pretty(&value).expect("values always print")
+    let mut value = session.to_json();
+    if let Some(map) = value.as_object_mut() {
+        map.insert("kind".into(), SESSION_KIND.to_json());
+        map.insert("format".into(), LINK_VERSION.to_json());
+    }
+    json::to_string_pretty(&value)
 }
 
 /// Reads a session file, with the same limits and reports as scenario files.
@@ -191,13 +179,9 @@ fn read_session(file: &str, text: &str) -> Result<SharedSession, Vec<Problem>> {
     read_session_value(file, &value)
 }
 
-fn read_session_value(
-    file: &str,
-    value: &serde_json::Value,
-) -> Result<SharedSession, Vec<Problem>> {
+fn read_session_value(file: &str, value: &json::Value) -> Result<SharedSession, Vec<Problem>> {
     let mut problems = Vec::new();
-    let session: SharedSession = serde_json::from_value(value.clone())
-        .map_err(|e| vec![Problem::in_file(file, parse::strip_location(&e))])?;
+    let session = SharedSession::from_json(value).map_err(|e| vec![parse::problem_of(file, &e)])?;
     parse::unknown_keys(file, "", value, &session, &mut problems);
     let mut last = 0;
     for (i, e) in session.log.iter().enumerate() {
@@ -235,8 +219,7 @@ fn read_session_value(
 
 /// Writes a scenario as a pretty JSON file (for "export this custom scenario").
 pub fn scenario_to_string(scenario: &super::ScenarioFile) -> String {
-    let value = serde_json::to_value(scenario).expect("scenarios always serialise");
-    serde_json::to_string_pretty(&value).expect("values always print")
+    json::to_string_pretty(scenario)
 }
 
 /// Reads a custom scenario file; the same as [`super::load_str`].

@@ -4,6 +4,7 @@
 use super::format::{limits, ScenarioFile, Setup, FORMAT_VERSION};
 use super::objective::{Objective, ReleaseRef};
 use super::parse::{self, check_as, FieldCheck, Problem};
+use crate::json::ToJson;
 use crate::sim::access::{Actor, Permission, Policy, StageScope};
 use crate::sim::change::CommitTraits;
 use crate::sim::change::Migration;
@@ -601,13 +602,7 @@ fn check_traffic(k: &mut Checker, p: &str, t: &TrafficProfile) {
 fn check_traits(k: &mut Checker, p: &str, t: &CommitTraits) {
     for (g, v) in &t.detection {
         k.prob(
-            &format!(
-                "{p}.detection.{}",
-                serde_json::to_value(g)
-                    .ok()
-                    .and_then(|v| v.as_str().map(String::from))
-                    .unwrap_or_default()
-            ),
+            &format!("{p}.detection.{}", g.to_json().as_str().unwrap_or_default()),
             *v,
         );
     }

@@ -3,12 +3,12 @@
 use super::ids::{ActorId, CommitId, ConfigKey, Version};
 use super::rng::Pcg32;
 use super::time::SimTime;
-use serde::{Deserialize, Serialize};
+use crate::json::{FromJson, ToJson};
 use std::collections::BTreeMap;
 
 /// What is wrong with a change, if anything. Hidden from the learner until it shows itself.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, ToJson, FromJson)]
+#[json(rename_all = "snake_case")]
 pub enum Defect {
     None,
     /// The process exits during start-up, so instances never become healthy.
@@ -50,8 +50,8 @@ impl Defect {
 }
 
 /// A database schema change carried by a commit.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, ToJson, FromJson)]
+#[json(rename_all = "snake_case")]
 pub enum Migration {
     None,
     /// Adds columns or tables; older code keeps working against the new schema.
@@ -61,8 +61,8 @@ pub enum Migration {
 }
 
 /// The kinds of checks a release passes through.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, ToJson, FromJson)]
+#[json(rename_all = "snake_case")]
 pub enum GateKind {
     Build,
     UnitTests,
@@ -126,8 +126,8 @@ impl GateKind {
 }
 
 /// The hidden traits of a commit.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
+#[json(deny_unknown_fields, default)]
 pub struct CommitTraits {
     pub defect: Defect,
     /// The code reads this configuration key at start-up and crashes without it.
@@ -181,7 +181,7 @@ impl CommitTraits {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
 pub struct Commit {
     pub id: CommitId,
     pub author: ActorId,
@@ -191,7 +191,7 @@ pub struct Commit {
 }
 
 /// A numbered, immutable build of one or more commits.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
 pub struct Release {
     pub version: Version,
     pub commits: Vec<CommitId>,
@@ -209,6 +209,6 @@ pub struct Release {
     /// when a check is re-run; only flaky failures vary between runs.
     pub detected: BTreeMap<GateKind, bool>,
     /// Its security hole has been found and used by an attacker.
-    #[serde(default)]
+    #[json(default)]
     pub exploited: bool,
 }

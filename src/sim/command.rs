@@ -4,11 +4,11 @@
 use super::change::CommitTraits;
 use super::ids::{BackupId, ConfigKey, FlagName, StageId, Version};
 use super::time::SimTime;
-use serde::{Deserialize, Serialize};
+use crate::json::{FromJson, ToJson};
 use std::fmt;
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
+#[json(rename_all = "snake_case")]
 pub enum Command {
     /// Push a change; CI builds it, runs unit tests and deploys the release to the first stage.
     Commit {
@@ -187,8 +187,8 @@ impl Command {
 
 /// A secret's value. It can be given to the engine but is never printed, serialised into
 /// events, or stored: the engine keeps only the fact that the secret is set.
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
-#[serde(transparent)]
+#[derive(Clone, PartialEq, ToJson, FromJson)]
+#[json(transparent)]
 pub struct SecretValue(pub String);
 
 impl fmt::Debug for SecretValue {
@@ -197,8 +197,8 @@ impl fmt::Debug for SecretValue {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
+#[json(rename_all = "snake_case")]
 pub enum TraitsChoice {
     /// Let the seed decide (or the scenario's script, if it has a next commit ready).
     Surprise,
@@ -206,8 +206,8 @@ pub enum TraitsChoice {
 }
 
 /// Whether a promotion respects its gates.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
+#[json(rename_all = "snake_case")]
 pub enum GateMode {
     Enforce,
     /// Skip the gates; needs the override permission and is written to the audit log.
@@ -217,8 +217,8 @@ pub enum GateMode {
 }
 
 /// Canary analysis thresholds, checked every minute against the canary's own metrics.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
+#[json(deny_unknown_fields)]
 pub struct CanaryAnalysis {
     pub max_error_rate: f64,
     pub max_p95_ms: f64,
@@ -226,8 +226,8 @@ pub struct CanaryAnalysis {
     pub failure_limit: u32,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
+#[json(deny_unknown_fields)]
 pub struct CanaryPlan {
     /// Traffic weights in percent, e.g. [10, 25, 50].
     pub steps: Vec<u8>,
@@ -250,8 +250,8 @@ impl Default for CanaryPlan {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
+#[json(rename_all = "snake_case")]
 pub enum Strategy {
     /// Replace every instance at once; users see downtime while they start.
     AllAtOnce,
@@ -284,8 +284,8 @@ impl Strategy {
 }
 
 /// Failures the instructor can inject.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
+#[json(rename_all = "snake_case")]
 pub enum Failure {
     InstanceCrash {
         stage: StageId,

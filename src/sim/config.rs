@@ -6,11 +6,11 @@ use super::change::{CommitTraits, GateKind};
 use super::command::Failure;
 use super::ids::{AlertName, ConfigKey, StageId, Version};
 use super::time::{Minutes, SimTime};
-use serde::{Deserialize, Serialize};
+use crate::json::{FromJson, ToJson};
 use std::collections::BTreeMap;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ToJson, FromJson)]
+#[json(rename_all = "snake_case")]
 pub enum StageKind {
     Development,
     Testing,
@@ -19,8 +19,8 @@ pub enum StageKind {
 }
 
 /// Where a stage's requests come from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ToJson, FromJson)]
+#[json(rename_all = "snake_case")]
 pub enum TrafficSource {
     /// Developers poking at it.
     Light,
@@ -30,8 +30,8 @@ pub enum TrafficSource {
     RealUsers,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
+#[json(deny_unknown_fields, default)]
 pub struct TrafficProfile {
     pub source: TrafficSource,
     /// Requests per minute at the busiest hour of the day.
@@ -73,8 +73,8 @@ impl TrafficProfile {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
+#[json(deny_unknown_fields)]
 pub struct Slo {
     /// Share of requests that must succeed, e.g. 0.999.
     pub target: f64,
@@ -82,8 +82,8 @@ pub struct Slo {
     pub period: Minutes,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ToJson, FromJson)]
+#[json(rename_all = "snake_case")]
 pub enum Metric {
     ErrorRate,
     P95Latency,
@@ -114,15 +114,15 @@ impl Metric {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, ToJson, FromJson)]
+#[json(rename_all = "snake_case")]
 pub enum Severity {
     Warning,
     Critical,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
+#[json(deny_unknown_fields)]
 pub struct AlertRule {
     pub name: AlertName,
     pub stage: StageId,
@@ -135,15 +135,15 @@ pub struct AlertRule {
 }
 
 /// What the platform does by itself when a critical alert fires after a deploy.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ToJson, FromJson)]
+#[json(rename_all = "snake_case")]
 pub enum AutoRollback {
     Off,
     OnCriticalAlert,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
+#[json(deny_unknown_fields)]
 pub struct StageConfig {
     pub id: StageId,
     pub name: String,
@@ -153,22 +153,22 @@ pub struct StageConfig {
     pub capacity_rpm: f64,
     pub config: BTreeMap<ConfigKey, String>,
     /// Names of secrets that are set (values are never part of the model's output).
-    #[serde(default)]
+    #[json(default)]
     pub secrets: Vec<ConfigKey>,
     /// Checks a release must pass before it may enter this stage.
-    #[serde(default)]
+    #[json(default)]
     pub gates: Vec<GateKind>,
     pub traffic: TrafficProfile,
     /// Whether this stage has a database (with records, a schema and backups).
-    #[serde(default)]
+    #[json(default)]
     pub database: bool,
     /// Take a backup automatically every this many minutes.
-    #[serde(default)]
+    #[json(default)]
     pub backup_every: Option<Minutes>,
     /// A warm standby in a second region that traffic can fail over to.
-    #[serde(default)]
+    #[json(default)]
     pub standby_region: bool,
-    #[serde(default = "auto_rollback_off")]
+    #[json(default = "auto_rollback_off")]
     pub auto_rollback: AutoRollback,
     pub slo: Option<Slo>,
 }
@@ -178,8 +178,8 @@ fn auto_rollback_off() -> AutoRollback {
 }
 
 /// A window in which promotions to the given stages are frozen.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
+#[json(deny_unknown_fields)]
 pub struct FreezeWindow {
     pub stage: StageId,
     pub from: SimTime,
@@ -187,38 +187,38 @@ pub struct FreezeWindow {
     pub reason: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
+#[json(deny_unknown_fields)]
 pub struct WorldConfig {
     pub stages: Vec<StageConfig>,
     pub actors: Vec<Actor>,
     pub policy: Policy,
     pub alert_rules: Vec<AlertRule>,
-    #[serde(default)]
+    #[json(default)]
     pub freezes: Vec<FreezeWindow>,
     /// Minute of the day at which the simulation starts (540 = 09:00).
     pub start_minute_of_day: u32,
     /// The release already running everywhere when the scenario starts.
     pub initial_version: Version,
     /// Traits for the next commits, in order, before "surprise me" draws take over.
-    #[serde(default)]
+    #[json(default)]
     pub scripted_commits: Vec<CommitTraits>,
     /// Freeze promotions to production while its error budget is spent.
     pub error_budget_freeze: bool,
     /// Chance that any test run fails for no reason (flaky tests), 0..=1.
-    #[serde(default = "default_flaky_rate")]
+    #[json(default = "default_flaky_rate")]
     pub flaky_test_rate: f64,
     /// Failures the scenario itself scripts (a sale-day spike at noon, say). They happen on
     /// time without anyone issuing a command, so they are not in the audit log.
-    #[serde(default)]
+    #[json(default)]
     pub timeline: Vec<TimedFailure>,
     /// Hidden traits of the release running at the start (e.g. a known security hole).
-    #[serde(default)]
+    #[json(default)]
     pub initial_traits: CommitTraits,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
+#[json(deny_unknown_fields)]
 pub struct TimedFailure {
     pub at: SimTime,
     pub failure: Failure,

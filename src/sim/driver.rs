@@ -177,7 +177,7 @@ pub fn reference_hash(seed: u64, days: u64) -> (u64, u64) {
         }
         count += new as u64;
     }
-    let state = serde_json::to_string(&w).expect("the world serialises");
+    let state = crate::json::to_string(&w);
     hash.write(state.as_bytes());
     (hash.0, count)
 }

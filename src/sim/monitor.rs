@@ -5,7 +5,7 @@ use super::config::{AlertRule, Metric, Slo};
 use super::ids::{IncidentId, StageId, Version};
 use super::stage::Sample;
 use super::time::{Minutes, SimTime};
-use serde::{Deserialize, Serialize};
+use crate::json::{FromJson, ToJson};
 use std::collections::VecDeque;
 
 /// Minutes of per-minute metrics kept per stage (12 hours): enough for every chart, bounded.
@@ -15,7 +15,7 @@ pub const BURN_WINDOW: usize = 60;
 /// Incidents kept in memory.
 pub const INCIDENT_CAP: usize = 50;
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ToJson, FromJson)]
 pub struct StageMonitor {
     pub series: VecDeque<Sample>,
     window_requests: u64,
@@ -25,7 +25,7 @@ pub struct StageMonitor {
     pub bad_since: Option<SimTime>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
 pub struct SloState {
     pub slo: Slo,
     pub period_start: SimTime,
@@ -119,15 +119,15 @@ impl StageMonitor {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
+#[json(rename_all = "snake_case")]
 pub enum AlertStatus {
     Ok,
     Pending { since: SimTime },
     Firing { since: SimTime },
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
 pub struct AlertState {
     pub rule: AlertRule,
     pub status: AlertStatus,
@@ -141,7 +141,7 @@ impl AlertState {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
 pub struct Incident {
     pub id: IncidentId,
     pub stage: StageId,

@@ -8,9 +8,9 @@ use super::event::Event;
 use super::ids::ActorId;
 use super::time::SimTime;
 use super::world::{Rejection, World};
-use serde::{Deserialize, Serialize};
+use crate::json::{FromJson, ToJson};
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
 pub struct LoggedCommand {
     pub at: SimTime,
     pub actor: ActorId,
@@ -48,7 +48,7 @@ impl Fnv {
     }
 
     pub fn event(&mut self, event: &Event) {
-        let json = serde_json::to_string(event).expect("events always serialise");
+        let json = crate::json::to_string(event);
         self.write(json.as_bytes());
     }
 }

@@ -2,11 +2,11 @@
 //! bit stream is part of our code: the same seed gives the same numbers on x86_64 and wasm32,
 //! and the state serialises as two plain integers.
 
-use serde::{Deserialize, Serialize};
+use crate::json::{FromJson, ToJson};
 
 const MULTIPLIER: u64 = 6_364_136_223_846_793_005;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson, FromJson)]
 pub struct Pcg32 {
     state: u64,
     inc: u64,

@@ -7,7 +7,7 @@ use super::ids::{BackupId, ConfigKey, FlagName, Version};
 use super::monitor::StageMonitor;
 use super::rollout::Rollout;
 use super::time::SimTime;
-use serde::{Deserialize, Serialize};
+use crate::json::{FromJson, ToJson};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// How many past deployments a stage remembers for rollback.
@@ -15,8 +15,8 @@ pub const HISTORY_CAP: usize = 12;
 /// How many backups are kept (oldest dropped first).
 pub const BACKUP_CAP: usize = 8;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson, FromJson)]
+#[json(rename_all = "snake_case")]
 pub enum CrashReason {
     Defect,
     MissingConfig(ConfigKey),
@@ -43,8 +43,8 @@ impl CrashReason {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
+#[json(rename_all = "snake_case")]
 pub enum Health {
     Starting {
         ready_at: SimTime,
@@ -61,7 +61,7 @@ pub enum Health {
     },
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
 pub struct Instance {
     pub health: Health,
     /// Share of the memory limit in use, 0..=1.
@@ -75,7 +75,7 @@ impl Instance {
 }
 
 /// A set of instances running one release, with the share of traffic the router sends it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
 pub struct Pool {
     pub release: Version,
     pub instances: Vec<Instance>,
@@ -88,14 +88,14 @@ pub struct Pool {
     pub p95_ms: f64,
     /// The release's traits the per-minute simulation needs, copied once (releases never
     /// change) so the hot path does not look the release up every minute.
-    #[serde(default)]
+    #[json(default)]
     pub traits: PoolTraits,
     /// Healthy instances, counted once per minute by the traffic model (scratch, not state).
-    #[serde(skip)]
+    #[json(skip)]
     pub(crate) healthy_now: usize,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
 pub struct PoolTraits {
     pub defect: Defect,
     pub requires_config: Option<ConfigKey>,
@@ -136,7 +136,7 @@ impl Pool {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
 pub struct Database {
     pub schema: u32,
     /// `migrations[i]` took the schema from version i+1 to i+2.
@@ -150,9 +150,9 @@ pub struct Database {
     /// When the disk was lost (for the recovery time).
     pub lost_at: Option<SimTime>,
     /// Restores from backup completed, and when the last one finished.
-    #[serde(default)]
+    #[json(default)]
     pub restores: u32,
-    #[serde(default)]
+    #[json(default)]
     pub last_restore_at: Option<SimTime>,
 }
 
@@ -187,7 +187,7 @@ impl Database {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
 pub struct Backup {
     pub id: BackupId,
     pub taken_at: SimTime,
@@ -197,7 +197,7 @@ pub struct Backup {
     pub corrupted: u64,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
 pub struct Restore {
     pub backup: BackupId,
     pub started_at: SimTime,
@@ -205,7 +205,7 @@ pub struct Restore {
 }
 
 /// Failures currently affecting the stage.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, ToJson, FromJson)]
 pub struct Faults {
     pub dependency_until: Option<SimTime>,
     pub database_until: Option<SimTime>,
@@ -216,14 +216,14 @@ pub struct Faults {
     pub failed_over: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
 pub struct Deployment {
     pub release: Version,
     pub at: SimTime,
 }
 
 /// One minute of a stage's metrics.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, ToJson, FromJson)]
 pub struct Sample {
     pub at: SimTime,
     pub requests: u32,
@@ -252,7 +252,7 @@ impl Sample {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
 pub struct Stage {
     pub config: StageConfig,
     pub pools: Vec<Pool>,
@@ -274,11 +274,11 @@ pub struct Stage {
     pub last: Sample,
     /// The most recent failed check into this stage, kept after the rollout ends so the
     /// diagram can still show which gate failed and why.
-    #[serde(default)]
+    #[json(default)]
     pub last_gate_failure: Option<GateFailure>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
 pub struct GateFailure {
     pub release: Version,
     pub gate: super::change::GateKind,

@@ -13,14 +13,14 @@ use super::rng::Pcg32;
 use super::stage::{Database, Faults, Health, Instance, Pool, Sample, Stage};
 use super::time::SimTime;
 use super::traffic;
-use serde::{Deserialize, Serialize};
+use crate::json::{FromJson, ToJson};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 /// Events kept for the timeline (older ones are dropped; the audit log is separate).
 pub const RECENT_CAP: usize = 500;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ToJson, FromJson)]
+#[json(rename_all = "snake_case")]
 pub enum RejectionKind {
     Unauthorized,
     NotFound,
@@ -31,7 +31,7 @@ pub enum RejectionKind {
 }
 
 /// Why a command was refused. The world is unchanged apart from the audit log.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
 pub struct Rejection {
     pub kind: RejectionKind,
     pub message: String,
@@ -56,7 +56,7 @@ impl std::fmt::Display for Rejection {
 }
 
 /// A CI build of one commit, before it becomes a release.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
 pub struct Build {
     pub commit: Commit,
     pub hotfix_of: Option<Version>,
@@ -65,7 +65,7 @@ pub struct Build {
     pub step_ends_at: SimTime,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
 pub struct World {
     pub config: WorldConfig,
     pub seed: u64,

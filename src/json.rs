@@ -1,0 +1,467 @@
+//! Conversions between Stagecraft's types and JSON values: scenario files, session links
+//! and files, saved progress.
+//!
+//! serde_json parses and prints the text (with line and column in syntax errors); the
+//! conversions to and from its `Value` are derived by `stagecraft-json-derive`, one plain
+//! function per type. serde's own derives were generic over the deserializer and cost
+//! about a quarter of the wasm bundle; see that crate's notes. The messages follow
+//! serde's wording (`unknown field `x`, expected one of ...`), and each error also carries
+//! the path where it happened (`objectives[2].stage`), which serde could not give.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::fmt;
+use std::rc::Rc;
+
+pub use serde_json::{Map, Value};
+pub use stagecraft_json_derive::{FromJson, ToJson};
+
+/// A value that can be written as JSON.
+pub trait ToJson {
+    fn to_json(&self) -> Value;
+}
+
+/// A value that can be read from JSON.
+pub trait FromJson: Sized {
+    fn from_json(v: &Value) -> Result<Self, Error>;
+}
+
+/// Why a JSON value is not the expected type, and where in the document.
+///
+/// Boxed, so that every `Result` the derived code passes around stays small: the failure
+/// path is rare, and large results cost code size at every call.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Error(Box<Inner>);
+
+#[derive(Clone, Debug, PartialEq)]
+struct Inner {
+    message: String,
+    /// Innermost segment first: errors gain their path on the way out.
+    path: Vec<Segment>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Segment {
+    Key(String),
+    Index(usize),
+}
+
+impl Error {
+    pub fn custom(message: impl fmt::Display) -> Self {
+        Error(Box::new(Inner {
+            message: message.to_string(),
+            path: Vec::new(),
+        }))
+    }
+
+    pub fn missing_field(name: &str) -> Self {
+        Error::custom(format_args!("missing field `{name}`"))
+    }
+
+    pub fn unknown_field(name: &str, expected: &[&str]) -> Self {
+        Error::custom(format_args!(
+            "unknown field `{name}`, {}",
+            one_of(expected, "there are no fields")
+        ))
+    }
+
+    pub fn unknown_variant(name: &str, expected: &[&str]) -> Self {
+        Error::custom(format_args!(
+            "unknown variant `{name}`, {}",
+            one_of(expected, "there are no variants")
+        ))
+    }
+
+    pub fn invalid_type(v: &Value, expected: &str) -> Self {
+        Error::custom(format_args!(
+            "invalid type: {}, expected {expected}",
+            unexpected(v)
+        ))
+    }
+
+    /// The same error, one object key further out.
+    pub fn inside(mut self, key: &str) -> Self {
+        self.0.path.push(Segment::Key(key.to_string()));
+        self
+    }
+
+    /// The same error, one array item further out.
+    pub fn at(mut self, index: usize) -> Self {
+        self.0.path.push(Segment::Index(index));
+        self
+    }
+
+    /// What is wrong, without where.
+    pub fn message(&self) -> &str {
+        &self.0.message
+    }
+
+    /// Where, as `setup.stages[0].name`; `None` for the document itself.
+    pub fn path(&self) -> Option<String> {
+        let mut out = String::new();
+        for seg in self.0.path.iter().rev() {
+            match seg {
+                Segment::Key(k) if out.is_empty() => out.push_str(k),
+                Segment::Key(k) => {
+                    out.push('.');
+                    out.push_str(k);
+                }
+                Segment::Index(i) => out.push_str(&format!("[{i}]")),
+            }
+        }
+        (!out.is_empty()).then_some(out)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.path() {
+            Some(p) => write!(f, "{p}: {}", self.0.message),
+            None => f.write_str(&self.0.message),
+        }
+    }
+}
+
+fn one_of(expected: &[&str], none: &str) -> String {
+    match expected {
+        [] => none.to_string(),
+        [one] => format!("expected `{one}`"),
+        many => {
+            let list: Vec<String> = many.iter().map(|n| format!("`{n}`")).collect();
+            format!("expected one of {}", list.join(", "))
+        }
+    }
+}
+
+/// serde's words for what was found instead.
+fn unexpected(v: &Value) -> String {
+    match v {
+        Value::Null => "null".into(),
+        Value::Bool(b) => format!("boolean `{b}`"),
+        Value::Number(n) if n.is_f64() => format!("floating point `{n}`"),
+        Value::Number(n) => format!("integer `{n}`"),
+        Value::String(s) => format!("string {s:?}"),
+        Value::Array(_) => "sequence".into(),
+        Value::Object(_) => "map".into(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Helpers called by the derived code.
+
+pub fn object<'a>(v: &'a Value, what: &str) -> Result<&'a Map<String, Value>, Error> {
+    v.as_object().ok_or_else(|| Error::invalid_type(v, what))
+}
+
+pub fn array<'a>(v: &'a Value, len: usize, what: &str) -> Result<&'a [Value], Error> {
+    match v {
+        Value::Array(items) if items.len() == len => Ok(items),
+        Value::Array(items) => Err(Error::custom(format_args!(
+            "invalid length {}, expected {what}",
+            items.len()
+        ))),
+        _ => Err(Error::invalid_type(v, what)),
+    }
+}
+
+pub fn field<T: FromJson>(v: &Value, key: &str) -> Result<T, Error> {
+    T::from_json(v).map_err(|e| e.inside(key))
+}
+
+/// Reads one field into its slot.
+pub fn set<T: FromJson>(slot: &mut Option<T>, v: &Value, key: &str) -> Result<(), Error> {
+    *slot = Some(field(v, key)?);
+    Ok(())
+}
+
+pub fn item<T: FromJson>(v: &Value, index: usize) -> Result<T, Error> {
+    T::from_json(v).map_err(|e| e.at(index))
+}
+
+/// An externally tagged enum value: `"name"` or `{"name": content}`.
+pub fn variant<'a>(v: &'a Value, what: &str) -> Result<(&'a str, Option<&'a Value>), Error> {
+    match v {
+        Value::String(s) => Ok((s, None)),
+        Value::Object(m) if m.len() == 1 => {
+            let (k, x) = m.iter().next().expect("one entry");
+            Ok((k, Some(x)))
+        }
+        _ => Err(Error::invalid_type(v, what)),
+    }
+}
+
+/// The content of a variant that needs one, given as `"name"` alone.
+pub fn content<'a>(x: Option<&'a Value>, what: &str) -> Result<&'a Value, Error> {
+    x.ok_or_else(|| Error::custom(format_args!("invalid type: unit variant, expected {what}")))
+}
+
+/// The tag of an internally tagged enum value.
+pub fn tag<'a>(o: &'a Map<String, Value>, key: &str) -> Result<&'a str, Error> {
+    match o.get(key) {
+        Some(Value::String(s)) => Ok(s),
+        Some(other) => Err(Error::invalid_type(other, "a string").inside(key)),
+        None => Err(Error::missing_field(key)),
+    }
+}
+
+/// `{"name": content}`.
+pub fn tagged(name: &str, content: Value) -> Value {
+    let mut m = Map::new();
+    m.insert(name.to_string(), content);
+    Value::Object(m)
+}
+
+// ---------------------------------------------------------------------------------------
+// Text.
+
+pub fn to_string<T: ToJson + ?Sized>(t: &T) -> String {
+    t.to_json().to_string()
+}
+
+pub fn to_string_pretty<T: ToJson + ?Sized>(t: &T) -> String {
+    serde_json::to_string_pretty(&t.to_json()).expect("values always print")
+}
+
+/// Parses the text and reads it as `T`. A syntax error keeps serde_json's line and column.
+pub fn from_str<T: FromJson>(text: &str) -> Result<T, String> {
+    let v: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    T::from_json(&v).map_err(|e| e.to_string())
+}
+
+// ---------------------------------------------------------------------------------------
+// Standard types.
+
+impl ToJson for Value {
+    fn to_json(&self) -> Value {
+        self.clone()
+    }
+}
+
+impl FromJson for Value {
+    fn from_json(v: &Value) -> Result<Self, Error> {
+        Ok(v.clone())
+    }
+}
+
+impl ToJson for bool {
+    fn to_json(&self) -> Value {
+        Value::Bool(*self)
+    }
+}
+
+impl FromJson for bool {
+    fn from_json(v: &Value) -> Result<Self, Error> {
+        v.as_bool()
+            .ok_or_else(|| Error::invalid_type(v, "a boolean"))
+    }
+}
+
+impl ToJson for String {
+    fn to_json(&self) -> Value {
+        Value::String(self.clone())
+    }
+}
+
+impl ToJson for str {
+    fn to_json(&self) -> Value {
+        Value::String(self.to_string())
+    }
+}
+
+impl FromJson for String {
+    fn from_json(v: &Value) -> Result<Self, Error> {
+        v.as_str()
+            .map(str::to_string)
+            .ok_or_else(|| Error::invalid_type(v, "a string"))
+    }
+}
+
+impl ToJson for f64 {
+    fn to_json(&self) -> Value {
+        // Not finite becomes null, as serde_json writes it.
+        Value::from(*self)
+    }
+}
+
+impl FromJson for f64 {
+    fn from_json(v: &Value) -> Result<Self, Error> {
+        v.as_f64().ok_or_else(|| Error::invalid_type(v, "f64"))
+    }
+}
+
+/// One non-generic reader for every integer type, so each adds only a range.
+fn integer(v: &Value, min: i64, max: u64, name: &str) -> Result<i128, Error> {
+    let n = match v {
+        Value::Number(n) if n.is_u64() => n.as_u64().map(i128::from),
+        Value::Number(n) if n.is_i64() => n.as_i64().map(i128::from),
+        _ => None,
+    };
+    let n = n.ok_or_else(|| Error::invalid_type(v, name))?;
+    if n < i128::from(min) || n > i128::from(max) {
+        return Err(Error::custom(format_args!(
+            "invalid value: integer `{n}`, expected {name}"
+        )));
+    }
+    Ok(n)
+}
+
+macro_rules! integers {
+    ($($t:ty),*) => {$(
+        impl ToJson for $t {
+            fn to_json(&self) -> Value {
+                Value::from(*self)
+            }
+        }
+        impl FromJson for $t {
+            fn from_json(v: &Value) -> Result<Self, Error> {
+                integer(v, <$t>::MIN as i64, <$t>::MAX as u64, stringify!($t)).map(|n| n as $t)
+            }
+        }
+    )*};
+}
+
+integers!(u8, u16, u32, u64, usize, i32, i64);
+
+impl<T: ToJson> ToJson for Option<T> {
+    fn to_json(&self) -> Value {
+        match self {
+            Some(t) => t.to_json(),
+            None => Value::Null,
+        }
+    }
+}
+
+impl<T: FromJson> FromJson for Option<T> {
+    fn from_json(v: &Value) -> Result<Self, Error> {
+        match v {
+            Value::Null => Ok(None),
+            _ => T::from_json(v).map(Some),
+        }
+    }
+}
+
+impl<T: ToJson> ToJson for [T] {
+    fn to_json(&self) -> Value {
+        Value::Array(self.iter().map(ToJson::to_json).collect())
+    }
+}
+
+impl<T: ToJson> ToJson for Vec<T> {
+    fn to_json(&self) -> Value {
+        self.as_slice().to_json()
+    }
+}
+
+impl<T: FromJson> FromJson for Vec<T> {
+    fn from_json(v: &Value) -> Result<Self, Error> {
+        let items = v
+            .as_array()
+            .ok_or_else(|| Error::invalid_type(v, "a sequence"))?;
+        items.iter().enumerate().map(|(i, x)| item(x, i)).collect()
+    }
+}
+
+impl<T: ToJson> ToJson for VecDeque<T> {
+    fn to_json(&self) -> Value {
+        Value::Array(self.iter().map(ToJson::to_json).collect())
+    }
+}
+
+impl<T: FromJson> FromJson for VecDeque<T> {
+    fn from_json(v: &Value) -> Result<Self, Error> {
+        Vec::<T>::from_json(v).map(VecDeque::from)
+    }
+}
+
+impl<T: ToJson> ToJson for BTreeSet<T> {
+    fn to_json(&self) -> Value {
+        Value::Array(self.iter().map(ToJson::to_json).collect())
+    }
+}
+
+impl<T: FromJson + Ord> FromJson for BTreeSet<T> {
+    fn from_json(v: &Value) -> Result<Self, Error> {
+        let mut out = BTreeSet::new();
+        out.extend(Vec::<T>::from_json(v)?);
+        Ok(out)
+    }
+}
+
+/// A map key as JSON writes it: keys are strings, whatever the key type prints as.
+fn key_text(v: Value) -> String {
+    match v {
+        Value::String(s) => s,
+        other => other.to_string(),
+    }
+}
+
+impl<K: ToJson, V: ToJson> ToJson for BTreeMap<K, V> {
+    fn to_json(&self) -> Value {
+        let mut m = Map::new();
+        for (k, v) in self {
+            m.insert(key_text(k.to_json()), v.to_json());
+        }
+        Value::Object(m)
+    }
+}
+
+impl<K: FromJson + Ord, V: FromJson> FromJson for BTreeMap<K, V> {
+    fn from_json(v: &Value) -> Result<Self, Error> {
+        let mut out = BTreeMap::new();
+        for (k, x) in object(v, "a map")? {
+            let key = K::from_json(&Value::String(k.clone())).map_err(|e| e.inside(k))?;
+            out.insert(key, field(x, k)?);
+        }
+        Ok(out)
+    }
+}
+
+impl<T: ToJson + ?Sized> ToJson for &T {
+    fn to_json(&self) -> Value {
+        (**self).to_json()
+    }
+}
+
+impl<T: ToJson + ?Sized> ToJson for Rc<T> {
+    fn to_json(&self) -> Value {
+        (**self).to_json()
+    }
+}
+
+impl FromJson for Rc<str> {
+    fn from_json(v: &Value) -> Result<Self, Error> {
+        v.as_str()
+            .map(Rc::from)
+            .ok_or_else(|| Error::invalid_type(v, "a string"))
+    }
+}
+
+impl<T: FromJson> FromJson for Rc<T> {
+    fn from_json(v: &Value) -> Result<Self, Error> {
+        T::from_json(v).map(Rc::new)
+    }
+}
+
+impl<T: ToJson + ?Sized> ToJson for Box<T> {
+    fn to_json(&self) -> Value {
+        (**self).to_json()
+    }
+}
+
+impl<T: FromJson> FromJson for Box<T> {
+    fn from_json(v: &Value) -> Result<Self, Error> {
+        T::from_json(v).map(Box::new)
+    }
+}
+
+impl<A: ToJson, B: ToJson> ToJson for (A, B) {
+    fn to_json(&self) -> Value {
+        Value::Array(vec![self.0.to_json(), self.1.to_json()])
+    }
+}
+
+impl<A: FromJson, B: FromJson> FromJson for (A, B) {
+    fn from_json(v: &Value) -> Result<Self, Error> {
+        let a = array(v, 2, "a tuple of size 2")?;
+        Ok((item(&a[0], 0)?, item(&a[1], 1)?))
+    }
+}
