@@ -1,6 +1,7 @@
-//! The scenario file format (JSON), as plain serde types. Every struct refuses unknown
-//! fields; commands and other engine types that do not are checked separately (see
-//! `parse::unknown_keys`). README.md, "Writing a scenario", is the field reference.
+//! The scenario file format (JSON), as plain types deriving `ToJson`/`FromJson`. Every
+//! struct refuses unknown fields; commands and other engine types that do not are checked
+//! separately (see `parse::unknown_keys`). README.md, "Writing a scenario", is the field
+//! reference.
 
 use crate::json::{FromJson, ToJson};
 use crate::sim::access::{Policy, Role};

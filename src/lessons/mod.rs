@@ -1,6 +1,6 @@
 //! Lessons and scenarios: data files that set up the engine, say what to achieve, and
-//! teach. This layer uses `crate::sim` (and serde) only; it knows nothing of the UI or the
-//! browser. `tests/architecture.rs` checks that.
+//! teach. This layer uses `crate::sim` and `crate::json` only; it knows nothing of the UI
+//! or the browser. `tests/architecture.rs` checks that.
 //!
 //! - [`catalog`] lists the built-in lessons; [`load`] reads one; [`load_str`] reads a custom
 //!   scenario file, reporting every problem with its place ([`Problem`]).

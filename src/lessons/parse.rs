@@ -319,7 +319,7 @@ pub fn problem_of(file: &str, e: &json::Error) -> Problem {
 }
 
 /// Keys present in `original` but dropped when the parsed value is written back: fields the
-/// types do not know (serde ignores unknown fields of enum variants and some engine types).
+/// types do not know (the engine's types that do not refuse unknown fields, such as commands).
 pub fn unknown_keys<T: ToJson>(
     file: &str,
     path: &str,
