@@ -159,3 +159,30 @@ pub fn use_display_prefs(theme: Theme, presenter: bool, dispatch: Callback<Actio
         let _ = gloo::storage::LocalStorage::raw().set_item(PREFS_KEY, &value);
     });
 }
+
+/// Whether the viewport matches the CSS media `query`, kept up to date as the window is
+/// resized or a phone turns. Read once before the first render in the browser, so a phone
+/// never draws the wide layout first; always false in server-side rendering.
+#[hook]
+pub fn use_media(query: &'static str) -> bool {
+    let matches = use_state_eq(|| media_list(query).is_some_and(|l| l.matches()));
+    {
+        let matches = matches.clone();
+        use_effect_with(query, move |&query| {
+            let listener = media_list(query).map(|list| {
+                matches.set(list.matches());
+                let target = list.clone();
+                EventListener::new(&target, "change", move |_| matches.set(list.matches()))
+            });
+            move || drop(listener)
+        });
+    }
+    *matches
+}
+
+fn media_list(query: &str) -> Option<web_sys::MediaQueryList> {
+    if !cfg!(target_arch = "wasm32") {
+        return None;
+    }
+    web_sys::window()?.match_media(query).ok().flatten()
+}

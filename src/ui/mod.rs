@@ -32,7 +32,7 @@ use components::lesson_panel::LessonPanel;
 use components::monitoring::Monitoring;
 use components::notice::Notice;
 use components::picker::Picker;
-use components::pipeline::Pipeline;
+use components::pipeline::{self, Pipeline};
 use components::session_bar::SessionBar;
 use components::stage_controls::StageControls;
 use components::stage_ops::StageOps;
@@ -50,6 +50,11 @@ pub fn App() -> Html {
     hooks::use_shortcuts(on_action.clone());
     hooks::use_display_prefs(state.theme, state.presenter, on_action.clone());
     hooks::use_tick_measure(state.rev);
+    let layout = if hooks::use_media(pipeline::NARROW_QUERY) {
+        pipeline::Layout::Stacked
+    } else {
+        pipeline::Layout::Wide
+    };
     persist::use_resume(on_action.clone());
     fetch::use_lesson_library(&state.library, on_action.clone());
     let save_key = persist::SaveKey {
@@ -114,9 +119,8 @@ pub fn App() -> Html {
                 <section class="card diagram" aria-labelledby="pipeline-heading">
                     <h2 id="pipeline-heading">{ "Release pipeline" }</h2>
                     <div class="diagram-scroll">
-                        <Pipeline snapshot={snapshot.clone()} highlight={state.highlight.clone()} on_action={on_action.clone()} />
+                        <Pipeline snapshot={snapshot.clone()} {layout} highlight={state.highlight.clone()} on_action={on_action.clone()} />
                     </div>
-                    <p class="hint scroll-hint">{ "Scroll the diagram sideways to see every environment →" }</p>
                     <div class="stage-columns">{ for columns }</div>
                 </section>
                 <aside class="side">

@@ -165,6 +165,34 @@ describe('Stagecraft release build', () => {
     }
   });
 
+  test('on a phone the stations stack, so every environment shows without sideways scrolling', async () => {
+    const { page, errors, close } = await openApp(env.browser, env.server.url, { width: 375, height: 800 });
+    try {
+      const boxes = async () => {
+        const out = [];
+        for (const name of ['Development', 'Staging', 'Production']) out.push(await page.locator(station(name)).boundingBox());
+        return out;
+      };
+      const scroll = page.locator('.diagram-scroll');
+      const [dev, staging, prod] = await boxes();
+      assert.ok(dev.y < staging.y && staging.y < prod.y, 'top to bottom');
+      for (const b of [dev, staging, prod]) assert.ok(b.x >= 0 && b.x + b.width <= 375, 'inside the screen');
+      assert.ok(await scroll.evaluate((el) => el.scrollWidth <= el.clientWidth + 1), 'the diagram does not scroll sideways');
+      await shot(page, 'pipeline-375-stacked');
+      // Turning to a wide screen switches back to left to right, without a reload.
+      await page.setViewportSize({ width: 1280, height: 800 });
+      await page.waitForFunction(() => !document.querySelector('svg.pipeline.stacked'));
+      const [d2, s2, p2] = await boxes();
+      assert.ok(d2.x < s2.x && s2.x < p2.x && Math.abs(d2.y - p2.y) < 1, 'left to right');
+      // Just wide enough for the wide layout: it still fits without scrolling.
+      await page.setViewportSize({ width: 831, height: 800 });
+      assert.ok(await scroll.evaluate((el) => el.scrollWidth <= el.clientWidth + 1), 'the wide diagram fits at 831 px');
+      assert.deepEqual(errors, []);
+    } finally {
+      await close();
+    }
+  });
+
   test('without JavaScript the page explains what it needs', async () => {
     const context = await env.browser.newContext({ javaScriptEnabled: false });
     try {

@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use super::pipeline::{STATION_H, STATION_W, TOP};
+use super::pipeline::{Place, STATION_H, STATION_W, TOP};
 use super::{activate, Snapshot};
 use crate::sim::config::TrafficSource;
 use crate::sim::{StageId, Strategy, Version};
@@ -15,7 +15,7 @@ use crate::ui::view::{self, GateView, BAD_ERROR_RATE};
 pub struct StationProps {
     pub snapshot: Snapshot,
     pub index: usize,
-    pub x: f64,
+    pub place: Place,
     pub highlighted: bool,
     pub highlight_release: Option<Version>,
     pub on_action: Callback<Action>,
@@ -38,7 +38,7 @@ pub fn Station(props: &StationProps) -> Html {
     let world = &props.snapshot.world;
     let i = props.index;
     let stage = &world.stages[i];
-    let x = props.x;
+    let x = props.place.x;
     let cx = x + STATION_W / 2.0;
     let id = stage.config.id.clone();
     let (click, key) = {
@@ -127,6 +127,7 @@ pub fn Station(props: &StationProps) -> Html {
     html! {
         <g role="group" aria-label={format!("{} environment", stage.name())}
            class={classes!("station", props.highlighted.then_some("highlight"))}
+           transform={format!("translate(0 {})", props.place.y)}
            data-testid={format!("station-{}", id.as_str())}>
             <rect class="station-box" x={x.to_string()} y={TOP.to_string()} width={STATION_W.to_string()} height={STATION_H.to_string()} rx="12" />
             <g class="station-head" role="button" tabindex="0" aria-label={format!("Explain {}", stage.name())} onclick={click} onkeydown={key}>
@@ -156,16 +157,22 @@ pub struct GateColumnProps {
     pub gates: Vec<GateView>,
     pub stage: StageId,
     pub stage_name: String,
-    pub x: f64,
-    pub width: f64,
+    pub place: Place,
+    /// An arrow across the gap from the previous station (only when that gap is here).
+    pub arrow: bool,
     pub on_action: Callback<Action>,
 }
 
 /// The checks a release passes to enter a stage, stacked in the gap before it.
 #[component]
 pub fn GateColumn(props: &GateColumnProps) -> Html {
-    let w = props.width - 16.0;
-    let x = props.x + 8.0;
+    let Place {
+        x: left,
+        y: top,
+        width,
+    } = props.place;
+    let w = width - 16.0;
+    let x = left + 8.0;
     let arrow_y = TOP + STATION_H / 2.0;
     let items = props.gates.iter().enumerate().map(|(k, g)| {
         let y = TOP + 70.0 + k as f64 * 40.0;
@@ -189,9 +196,11 @@ pub fn GateColumn(props: &GateColumnProps) -> Html {
         }
     });
     html! {
-        <g class="gates">
-            <line class="arrow" x1={props.x.to_string()} y1={arrow_y.to_string()} x2={(props.x + props.width).to_string()} y2={arrow_y.to_string()} />
-            <text class="gates-title" x={(props.x + props.width / 2.0).to_string()} y={(TOP + 60.0).to_string()} text-anchor="middle">
+        <g class="gates" transform={format!("translate(0 {top})")}>
+            if props.arrow {
+                <line class="arrow" x1={left.to_string()} y1={arrow_y.to_string()} x2={(left + width).to_string()} y2={arrow_y.to_string()} />
+            }
+            <text class="gates-title" x={(left + width / 2.0).to_string()} y={(TOP + 60.0).to_string()} text-anchor="middle">
                 { format!("Gates → {}", props.stage_name) }
             </text>
             { for items }
