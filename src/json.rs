@@ -4,9 +4,10 @@
 //! serde_json parses and prints the text (with line and column in syntax errors); the
 //! conversions to and from its `Value` are derived by `stagecraft-json-derive`, one plain
 //! function per type. serde's own derives were generic over the deserializer and cost
-//! about a quarter of the wasm bundle; see that crate's notes. The messages follow
-//! serde's wording (`unknown field `x`, expected one of ...`), and each error also carries
-//! the path where it happened (`objectives[2].stage`), which serde could not give.
+//! about a quarter of the wasm bundle; see that crate's notes. Each error carries
+//! the path where it happened (`objectives[2].stage`), which serde could not give. Messages
+//! are written for the trainers who write scenario files, not for Rust programmers:
+//! `expected a whole number from 0 to 255, found the text "one"`.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::fmt;
@@ -54,28 +55,25 @@ impl Error {
     }
 
     pub fn missing_field(name: &str) -> Self {
-        Error::custom(format_args!("missing field `{name}`"))
+        Error::custom(format_args!("missing field \"{name}\""))
     }
 
     pub fn unknown_field(name: &str, expected: &[&str]) -> Self {
         Error::custom(format_args!(
-            "unknown field `{name}`, {}",
-            one_of(expected, "there are no fields")
+            "unknown field \"{name}\" ({})",
+            one_of(expected, "this object has no fields")
         ))
     }
 
     pub fn unknown_variant(name: &str, expected: &[&str]) -> Self {
         Error::custom(format_args!(
-            "unknown variant `{name}`, {}",
-            one_of(expected, "there are no variants")
+            "unknown kind \"{name}\" ({})",
+            one_of(expected, "nothing is accepted here")
         ))
     }
 
     pub fn invalid_type(v: &Value, expected: &str) -> Self {
-        Error::custom(format_args!(
-            "invalid type: {}, expected {expected}",
-            unexpected(v)
-        ))
+        Error::custom(format_args!("expected {expected}, found {}", found(v)))
     }
 
     /// The same error, one object key further out.
@@ -124,24 +122,24 @@ impl fmt::Display for Error {
 fn one_of(expected: &[&str], none: &str) -> String {
     match expected {
         [] => none.to_string(),
-        [one] => format!("expected `{one}`"),
-        many => {
-            let list: Vec<String> = many.iter().map(|n| format!("`{n}`")).collect();
-            format!("expected one of {}", list.join(", "))
-        }
+        [one] => format!("expected: {one}"),
+        many => format!("expected one of: {}", many.join(", ")),
     }
 }
 
-/// serde's words for what was found instead.
-fn unexpected(v: &Value) -> String {
+/// What was found instead, in plain words; long text is cut short.
+fn found(v: &Value) -> String {
     match v {
         Value::Null => "null".into(),
-        Value::Bool(b) => format!("boolean `{b}`"),
-        Value::Number(n) if n.is_f64() => format!("floating point `{n}`"),
-        Value::Number(n) => format!("integer `{n}`"),
-        Value::String(s) => format!("string {s:?}"),
-        Value::Array(_) => "sequence".into(),
-        Value::Object(_) => "map".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => format!("the number {n}"),
+        Value::String(s) if s.chars().count() > 40 => {
+            let head: String = s.chars().take(40).collect();
+            format!("the text {head:?}…")
+        }
+        Value::String(s) => format!("the text {s:?}"),
+        Value::Array(_) => "a list".into(),
+        Value::Object(_) => "an object".into(),
     }
 }
 
@@ -156,7 +154,7 @@ pub fn array<'a>(v: &'a Value, len: usize, what: &str) -> Result<&'a [Value], Er
     match v {
         Value::Array(items) if items.len() == len => Ok(items),
         Value::Array(items) => Err(Error::custom(format_args!(
-            "invalid length {}, expected {what}",
+            "expected {what}, found a list of {}",
             items.len()
         ))),
         _ => Err(Error::invalid_type(v, what)),
@@ -189,16 +187,17 @@ pub fn variant<'a>(v: &'a Value, what: &str) -> Result<(&'a str, Option<&'a Valu
     }
 }
 
-/// The content of a variant that needs one, given as `"name"` alone.
-pub fn content<'a>(x: Option<&'a Value>, what: &str) -> Result<&'a Value, Error> {
-    x.ok_or_else(|| Error::custom(format_args!("invalid type: unit variant, expected {what}")))
+/// The content of a variant that needs one, given as `"name"` alone. `shape` shows how
+/// to write it, such as `{"rolling": { … }}`.
+pub fn content<'a>(x: Option<&'a Value>, key: &str, shape: &str) -> Result<&'a Value, Error> {
+    x.ok_or_else(|| Error::custom(format_args!("\"{key}\" needs more, written as {shape}")))
 }
 
 /// The tag of an internally tagged enum value.
 pub fn tag<'a>(o: &'a Map<String, Value>, key: &str) -> Result<&'a str, Error> {
     match o.get(key) {
         Some(Value::String(s)) => Ok(s),
-        Some(other) => Err(Error::invalid_type(other, "a string").inside(key)),
+        Some(other) => Err(Error::invalid_type(other, "text in quotes").inside(key)),
         None => Err(Error::missing_field(key)),
     }
 }
@@ -251,7 +250,7 @@ impl ToJson for bool {
 impl FromJson for bool {
     fn from_json(v: &Value) -> Result<Self, Error> {
         v.as_bool()
-            .ok_or_else(|| Error::invalid_type(v, "a boolean"))
+            .ok_or_else(|| Error::invalid_type(v, "true or false"))
     }
 }
 
@@ -271,7 +270,7 @@ impl FromJson for String {
     fn from_json(v: &Value) -> Result<Self, Error> {
         v.as_str()
             .map(str::to_string)
-            .ok_or_else(|| Error::invalid_type(v, "a string"))
+            .ok_or_else(|| Error::invalid_type(v, "text in quotes"))
     }
 }
 
@@ -284,24 +283,29 @@ impl ToJson for f64 {
 
 impl FromJson for f64 {
     fn from_json(v: &Value) -> Result<Self, Error> {
-        v.as_f64().ok_or_else(|| Error::invalid_type(v, "f64"))
+        v.as_f64().ok_or_else(|| Error::invalid_type(v, "a number"))
     }
 }
 
 /// One non-generic reader for every integer type, so each adds only a range.
-fn integer(v: &Value, min: i64, max: u64, name: &str) -> Result<i128, Error> {
+fn integer(v: &Value, min: i64, max: u64) -> Result<i128, Error> {
     let n = match v {
         Value::Number(n) if n.is_u64() => n.as_u64().map(i128::from),
         Value::Number(n) if n.is_i64() => n.as_i64().map(i128::from),
         _ => None,
     };
-    let n = n.ok_or_else(|| Error::invalid_type(v, name))?;
-    if n < i128::from(min) || n > i128::from(max) {
-        return Err(Error::custom(format_args!(
-            "invalid value: integer `{n}`, expected {name}"
-        )));
+    let in_range = n.is_some_and(|n| n >= i128::from(min) && n <= i128::from(max));
+    match n {
+        Some(n) if in_range => Ok(n),
+        _ => {
+            let what = match (min, max) {
+                (0, m) if m > u64::from(u32::MAX) => "a whole number, 0 or more".to_string(),
+                (0, m) => format!("a whole number from 0 to {m}"),
+                _ => "a whole number".to_string(),
+            };
+            Err(Error::invalid_type(v, &what))
+        }
     }
-    Ok(n)
 }
 
 macro_rules! integers {
@@ -313,7 +317,7 @@ macro_rules! integers {
         }
         impl FromJson for $t {
             fn from_json(v: &Value) -> Result<Self, Error> {
-                integer(v, <$t>::MIN as i64, <$t>::MAX as u64, stringify!($t)).map(|n| n as $t)
+                integer(v, <$t>::MIN as i64, <$t>::MAX as u64).map(|n| n as $t)
             }
         }
     )*};
@@ -355,7 +359,7 @@ impl<T: FromJson> FromJson for Vec<T> {
     fn from_json(v: &Value) -> Result<Self, Error> {
         let items = v
             .as_array()
-            .ok_or_else(|| Error::invalid_type(v, "a sequence"))?;
+            .ok_or_else(|| Error::invalid_type(v, "a list [ … ]"))?;
         items.iter().enumerate().map(|(i, x)| item(x, i)).collect()
     }
 }
@@ -407,7 +411,7 @@ impl<K: ToJson, V: ToJson> ToJson for BTreeMap<K, V> {
 impl<K: FromJson + Ord, V: FromJson> FromJson for BTreeMap<K, V> {
     fn from_json(v: &Value) -> Result<Self, Error> {
         let mut out = BTreeMap::new();
-        for (k, x) in object(v, "a map")? {
+        for (k, x) in object(v, "an object { … }")? {
             let key = K::from_json(&Value::String(k.clone())).map_err(|e| e.inside(k))?;
             out.insert(key, field(x, k)?);
         }
@@ -431,7 +435,7 @@ impl FromJson for Rc<str> {
     fn from_json(v: &Value) -> Result<Self, Error> {
         v.as_str()
             .map(Rc::from)
-            .ok_or_else(|| Error::invalid_type(v, "a string"))
+            .ok_or_else(|| Error::invalid_type(v, "text in quotes"))
     }
 }
 
@@ -461,7 +465,7 @@ impl<A: ToJson, B: ToJson> ToJson for (A, B) {
 
 impl<A: FromJson, B: FromJson> FromJson for (A, B) {
     fn from_json(v: &Value) -> Result<Self, Error> {
-        let a = array(v, 2, "a tuple of size 2")?;
+        let a = array(v, 2, "a list of 2 values")?;
         Ok((item(&a[0], 0)?, item(&a[1], 1)?))
     }
 }

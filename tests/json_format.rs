@@ -1,5 +1,5 @@
 //! The JSON layer (`src/json.rs` and its derives): what it writes is byte for byte what
-//! the serde-based build wrote, what it reads gets located, serde-worded errors, and the
+//! the serde-based build wrote, what it reads gets located, plain-worded errors, and the
 //! attributes keep serde's meaning.
 //!
 //! `tests/fixtures/` holds a share link, a session file and an exported lesson written by
@@ -66,37 +66,51 @@ fn read<T: FromJson>(text: &str) -> Result<T, json::Error> {
 }
 
 #[test]
-fn errors_say_what_and_where_in_serde_words() {
+fn errors_say_what_and_where_in_plain_words() {
     let e = read::<Vec<Command>>(
         r#"[{"commit": {"summary": "x", "traits": "surprise"}}, {"promote": {"to": "prod"}}]"#,
     )
     .unwrap_err();
-    assert_eq!(e.message(), "missing field `release`");
+    assert_eq!(e.message(), "missing field \"release\"");
     assert_eq!(e.path().as_deref(), Some("[1].promote"));
 
     let e =
         read::<Objective>(r#"{"no_records_lost": {"stage": "prod", "colour": 1}}"#).unwrap_err();
     assert_eq!(
         e.to_string(),
-        "no_records_lost: unknown field `colour`, expected `stage`"
+        "no_records_lost: unknown field \"colour\" (expected: stage)"
     );
 
     let e = read::<Command>(r#""launch""#).unwrap_err();
     assert!(
         e.message()
-            .starts_with("unknown variant `launch`, expected one of `commit`, `promote`"),
+            .starts_with("unknown kind \"launch\" (expected one of: commit, promote, approve,"),
         "{e}"
     );
 
     let e = read::<Vec<u32>>("[1, -2]").unwrap_err();
     assert_eq!(
         e.to_string(),
-        "[1]: invalid value: integer `-2`, expected u32"
+        "[1]: expected a whole number from 0 to 4294967295, found the number -2"
     );
     let e = read::<u8>("\"one\"").unwrap_err();
-    assert_eq!(e.message(), "invalid type: string \"one\", expected u8");
+    assert_eq!(
+        e.message(),
+        "expected a whole number from 0 to 255, found the text \"one\""
+    );
     let e = read::<Strategy>("\"rolling\"").unwrap_err();
-    assert!(e.message().contains("invalid type: unit variant"), "{e}");
+    assert_eq!(
+        e.message(),
+        "\"rolling\" needs more, written as {\"rolling\": { … }}"
+    );
+    let e = read::<Command>("[1]").unwrap_err();
+    assert!(
+        e.message()
+            .starts_with("expected a kind, one of: commit, promote"),
+        "{e}"
+    );
+    let e = read::<bool>(&format!("\"{}\"", "y".repeat(100))).unwrap_err();
+    assert!(e.message().ends_with("\"…"), "long text is cut short: {e}");
 }
 
 #[test]

@@ -308,8 +308,8 @@ fn from_json(input: &DeriveInput) -> syn::Result<Ts> {
         }
     } else {
         match &input.data {
-            Data::Struct(s) => struct_from_json(&c, name, &s.fields)?,
-            Data::Enum(e) => enum_from_json(&c, name, e)?,
+            Data::Struct(s) => struct_from_json(&c, &s.fields)?,
+            Data::Enum(e) => enum_from_json(&c, e)?,
             Data::Union(u) => {
                 return Err(syn::Error::new(
                     u.union_token.span,
@@ -407,8 +407,11 @@ fn read_fields(
     })
 }
 
-fn struct_from_json(c: &Container, name: &syn::Ident, fields: &Fields) -> syn::Result<Ts> {
-    let what = format!("struct {name}");
+fn struct_from_json(c: &Container, fields: &Fields) -> syn::Result<Ts> {
+    let what = match fields {
+        Fields::Unnamed(u) => format!("a list of {} values", u.unnamed.len()),
+        _ => "an object { … }".to_string(),
+    };
     Ok(match fields {
         Fields::Named(named) if c.transparent => {
             let ident = named
@@ -434,13 +437,18 @@ fn struct_from_json(c: &Container, name: &syn::Ident, fields: &Fields) -> syn::R
     })
 }
 
-fn enum_from_json(c: &Container, name: &syn::Ident, e: &syn::DataEnum) -> syn::Result<Ts> {
-    let what = format!("enum {name}");
+fn enum_from_json(c: &Container, e: &syn::DataEnum) -> syn::Result<Ts> {
     let keys: Vec<String> = e
         .variants
         .iter()
         .map(|v| variant_key(c, &v.ident))
         .collect();
+    let all_unit = e.variants.iter().all(|v| matches!(v.fields, Fields::Unit));
+    let what = match (&c.tag, all_unit) {
+        (Some(tag), _) => format!("an object {{ \"{tag}\": … }}"),
+        (None, true) => format!("one of: {}", keys.join(", ")),
+        (None, false) => format!("a kind, one of: {}", keys.join(", ")),
+    };
     let mut arms = Vec::new();
     for (v, key) in e.variants.iter().zip(&keys) {
         let ident = &v.ident;
@@ -452,25 +460,26 @@ fn enum_from_json(c: &Container, name: &syn::Ident, e: &syn::DataEnum) -> syn::R
             }
             (Fields::Named(named), None) => {
                 let read = read_fields(c, named, quote! { Self::#ident }, false, None)?;
-                let expecting = format!("struct variant {name}::{ident}");
+                let shape = format!("{{\"{key}\": {{ … }}}}");
                 quote! {
                     #key => (|| -> ::core::result::Result<Self, crate::json::Error> {
-                        let __o = crate::json::object(crate::json::content(__x, #expecting)?, #expecting)?;
+                        let __o = crate::json::object(crate::json::content(__x, #key, #shape)?, "an object { … }")?;
                         #read
                     })().map_err(|__e| __e.inside(#key)),
                 }
             }
             (Fields::Unnamed(u), None) if u.unnamed.len() == 1 => {
-                let expecting = format!("newtype variant {name}::{ident}");
-                quote! { #key => ::core::result::Result::Ok(Self::#ident(crate::json::field(crate::json::content(__x, #expecting)?, #key)?)), }
+                let shape = format!("{{\"{key}\": …}}");
+                quote! { #key => ::core::result::Result::Ok(Self::#ident(crate::json::field(crate::json::content(__x, #key, #shape)?, #key)?)), }
             }
             (Fields::Unnamed(u), None) => {
                 let n = u.unnamed.len();
-                let expecting = format!("tuple variant {name}::{ident}");
+                let shape = format!("{{\"{key}\": [ … ]}}");
+                let what = format!("a list of {n} values");
                 let items = (0..n).map(|i| quote! { crate::json::item(&__a[#i], #i)? });
                 quote! {
                     #key => (|| -> ::core::result::Result<Self, crate::json::Error> {
-                        let __a = crate::json::array(crate::json::content(__x, #expecting)?, #n, #expecting)?;
+                        let __a = crate::json::array(crate::json::content(__x, #key, #shape)?, #n, #what)?;
                         ::core::result::Result::Ok(Self::#ident(#(#items),*))
                     })().map_err(|__e| __e.inside(#key)),
                 }

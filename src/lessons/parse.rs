@@ -257,8 +257,8 @@ pub fn typed<T: FromJson>(
 }
 
 fn unknown_field_name(message: &str) -> Option<&str> {
-    let rest = message.strip_prefix("unknown field `")?;
-    rest.split('`').next()
+    let rest = message.strip_prefix("unknown field \"")?;
+    rest.split('"').next()
 }
 
 /// Line and column (1-based) of the first `"name":` in the text.
