@@ -214,3 +214,15 @@ proptest! {
         prop_assert!(!saved.contains("SECRET-"));
     }
 }
+
+proptest! {
+    /// Every command a learner can issue survives a share link or a session file: written as
+    /// JSON text and read back, it is the same command.
+    #[test]
+    fn every_command_round_trips_through_json_text(command in command()) {
+        use stagecraft::json::FromJson;
+        let text = stagecraft::json::to_string(&command);
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        prop_assert_eq!(Command::from_json(&value).unwrap(), command);
+    }
+}
