@@ -7,28 +7,16 @@
 //! have keep working.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod support;
 use stagecraft::json::{self, FromJson, ToJson, Value};
 use stagecraft::lessons::objective::{Objective, ReleaseRef, Status};
-use stagecraft::lessons::share::{self, ScenarioRef, SharedSession};
+use stagecraft::lessons::share;
 use stagecraft::lessons::{self, ScenarioFile};
-use stagecraft::sim::{Command, SimTime, Strategy};
+use stagecraft::sim::{Command, Strategy};
+use support::{sample_session, test_file};
 
 fn fixture(name: &str) -> String {
-    std::fs::read_to_string(format!(
-        "{}/tests/fixtures/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap()
-}
-
-fn sample_session() -> SharedSession {
-    let lesson = lessons::load("first-promotion").unwrap();
-    SharedSession {
-        scenario: ScenarioRef::Lesson("first-promotion".into()),
-        seed: 11,
-        log: lesson.file.solution.clone(),
-        now: SimTime(150),
-    }
+    test_file("fixtures", name)
 }
 
 #[test]

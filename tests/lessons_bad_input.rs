@@ -2,17 +2,15 @@
 //! located, nothing half-loads, and nothing panics. The corpus lives in tests/corpus/.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod support;
 use proptest::prelude::*;
-use stagecraft::lessons::share::{self, LinkError, ScenarioRef, SharedSession};
+use stagecraft::lessons::share::{self, LinkError};
 use stagecraft::lessons::{self, Problem};
 use stagecraft::sim::time::SimTime;
+use support::{sample_session, test_file};
 
 fn corpus(name: &str) -> String {
-    std::fs::read_to_string(format!(
-        "{}/tests/corpus/{name}",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .unwrap()
+    test_file("corpus", name)
 }
 
 fn problems(name: &str) -> Vec<Problem> {
@@ -266,16 +264,6 @@ fn a_built_in_lesson_round_trips_through_export_and_import() {
     let text = share::scenario_to_string(&lesson.file);
     let again = share::scenario_from_str("exported.json", &text).unwrap();
     assert_eq!(again, lesson);
-}
-
-fn sample_session() -> SharedSession {
-    let lesson = lessons::load("first-promotion").unwrap();
-    SharedSession {
-        scenario: ScenarioRef::Lesson("first-promotion".into()),
-        seed: 11,
-        log: lesson.file.solution.clone(),
-        now: SimTime(150),
-    }
 }
 
 #[test]

@@ -155,6 +155,23 @@ fn is_option(ty: &Type) -> bool {
     }
 }
 
+/// The body for a struct or an enum; unions are refused.
+fn by_shape(
+    input: &DeriveInput,
+    c: &Container,
+    structs: fn(&Container, &Fields) -> syn::Result<Ts>,
+    enums: fn(&Container, &syn::DataEnum) -> syn::Result<Ts>,
+) -> syn::Result<Ts> {
+    match &input.data {
+        Data::Struct(s) => structs(c, &s.fields),
+        Data::Enum(e) => enums(c, e),
+        Data::Union(u) => Err(syn::Error::new(
+            u.union_token.span,
+            "unions are not supported",
+        )),
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // ToJson
 
@@ -165,16 +182,7 @@ fn to_json(input: &DeriveInput) -> syn::Result<Ts> {
     let body = if c.into {
         quote! { crate::json::Value::String(<::std::string::String as ::core::convert::From<Self>>::from(::core::clone::Clone::clone(self))) }
     } else {
-        match &input.data {
-            Data::Struct(s) => struct_to_json(&c, &s.fields)?,
-            Data::Enum(e) => enum_to_json(&c, e)?,
-            Data::Union(u) => {
-                return Err(syn::Error::new(
-                    u.union_token.span,
-                    "unions are not supported",
-                ))
-            }
-        }
+        by_shape(input, &c, struct_to_json, enum_to_json)?
     };
     Ok(quote! {
         impl #ig crate::json::ToJson for #name #tg #wc {
@@ -307,16 +315,7 @@ fn from_json(input: &DeriveInput) -> syn::Result<Ts> {
             <Self as ::core::convert::TryFrom<::std::string::String>>::try_from(__s).map_err(crate::json::Error::custom)
         }
     } else {
-        match &input.data {
-            Data::Struct(s) => struct_from_json(&c, &s.fields)?,
-            Data::Enum(e) => enum_from_json(&c, e)?,
-            Data::Union(u) => {
-                return Err(syn::Error::new(
-                    u.union_token.span,
-                    "unions are not supported",
-                ))
-            }
-        }
+        by_shape(input, &c, struct_from_json, enum_from_json)?
     };
     Ok(quote! {
         impl #ig crate::json::FromJson for #name #tg #wc {

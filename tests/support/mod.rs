@@ -1,4 +1,4 @@
-//! Helpers shared by the native engine tests.
+//! Helpers shared by the native tests: the engine's, and the lessons' and JSON's.
 #![allow(dead_code)]
 
 use stagecraft::sim::config::WorldConfig;
@@ -187,4 +187,22 @@ pub fn has(events: &[Event], pred: impl Fn(&EventKind) -> bool) -> bool {
 
 pub fn prod(w: &World) -> &stagecraft::sim::stage::Stage {
     w.stage(&st("prod")).unwrap()
+}
+
+/// A text file of the test suite: `tests/<dir>/<name>`.
+pub fn test_file(dir: &str, name: &str) -> String {
+    let path = format!("{}/tests/{dir}/{name}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// The session the link and session-file tests share: first-promotion's solution,
+/// played to minute 150.
+pub fn sample_session() -> stagecraft::lessons::share::SharedSession {
+    let lesson = stagecraft::lessons::load("first-promotion").unwrap();
+    stagecraft::lessons::share::SharedSession {
+        scenario: stagecraft::lessons::share::ScenarioRef::Lesson("first-promotion".into()),
+        seed: 11,
+        log: lesson.file.solution.clone(),
+        now: SimTime(150),
+    }
 }
