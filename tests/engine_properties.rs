@@ -222,7 +222,7 @@ proptest! {
     fn every_command_round_trips_through_json_text(command in command()) {
         use stagecraft::json::FromJson;
         let text = stagecraft::json::to_string(&command);
-        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let value = stagecraft::json::parse(&text).unwrap();
         prop_assert_eq!(Command::from_json(&value).unwrap(), command);
     }
 }

@@ -50,7 +50,7 @@ fn links_and_files_from_the_serde_build_read_back() {
 }
 
 fn read<T: FromJson>(text: &str) -> Result<T, json::Error> {
-    T::from_json(&serde_json::from_str::<Value>(text).unwrap())
+    T::from_json(&json::parse(text).unwrap())
 }
 
 #[test]
@@ -132,4 +132,153 @@ fn a_missing_optional_field_is_none_and_defaults_fill_the_rest() {
     let file: ScenarioFile = read(text).unwrap();
     assert_eq!(file.mistake, None);
     assert!(file.hints.is_empty() && file.timeline.is_empty());
+}
+
+#[test]
+fn floats_print_in_serde_json_layout() {
+    for (x, text) in [
+        (1.0, "1.0"),
+        (0.1, "0.1"),
+        (-2.5, "-2.5"),
+        (0.999, "0.999"),
+        (1e15, "1000000000000000.0"),
+        (1e16, "1e16"),
+        (1.5e300, "1.5e300"),
+        (123456789012345680000.0, "1.2345678901234568e20"),
+        (0.0001, "0.0001"),
+        (0.00001, "0.00001"),
+        (0.000001, "1e-6"),
+        (1.5e-7, "1.5e-7"),
+        (-0.0, "-0.0"),
+        (0.0, "0.0"),
+    ] {
+        assert_eq!(Value::float(x).to_string(), text, "{x:e}");
+    }
+    assert_eq!(Value::float(f64::NAN), Value::Null);
+    assert_eq!(Value::signed(-3).to_string(), "-3");
+    assert_eq!(u64::MAX.to_json().to_string(), "18446744073709551615");
+}
+
+#[test]
+fn the_parser_is_strict_and_says_where() {
+    let err = |text: &str| json::parse(text).unwrap_err();
+    for (text, words, line, column) in [
+        ("[1, 2,]", "a comma before ]", 1, 7),
+        ("{\"a\": 1,}", "a comma before }", 1, 9),
+        ("{\n  \"a\": 1\n  \"b\": 2}", "expected , or }", 3, 3),
+        ("[01]", "an invalid number", 1, 2),
+        ("[1.]", "an invalid number", 1, 4),
+        ("1e999", "too large", 1, 1),
+        ("\"a\tb\"", "control character", 1, 3),
+        ("\"\\x\"", "unknown escape", 1, 3),
+        ("\"\\ud800\"", "without its second", 1, 8),
+        ("{a: 1}", "expected a key in quotes", 1, 2),
+        ("[1] 2", "after the end", 1, 5),
+        ("[", "ends", 1, 2),
+        ("nul", "expected a value", 1, 1),
+    ] {
+        let e = err(text);
+        assert!(e.message.contains(words), "{text:?}: {e}");
+        assert_eq!((e.line, e.column), (line, column), "{text:?}: {e}");
+    }
+    assert_eq!(
+        json::parse("\"\\ud83d\\ude00 \\u00e9\"").unwrap(),
+        Value::String("😀 é".into())
+    );
+    assert_eq!(
+        json::parse(&"[".repeat(200)).unwrap_err().message,
+        "nested too deeply"
+    );
+    // Whole numbers stay exact; beyond 64 bits they become floats, as in serde_json.
+    assert_eq!(
+        json::parse("18446744073709551615").unwrap().as_u64(),
+        Some(u64::MAX)
+    );
+    assert_eq!(
+        json::parse("-9223372036854775808").unwrap(),
+        Value::signed(i64::MIN)
+    );
+    assert_eq!(
+        json::parse("18446744073709551616").unwrap(),
+        Value::float(1.8446744073709552e19)
+    );
+}
+
+proptest::proptest! {
+    /// The reason the parser is ours: serde_json's default parser read some 17-digit
+    /// floats one unit in the last place off (tests/engine_properties.proptest-regressions).
+    #[test]
+    fn any_float_reads_back_bit_for_bit(bits in proptest::prelude::any::<u64>()) {
+        let x = f64::from_bits(bits);
+        proptest::prop_assume!(x.is_finite());
+        let back = json::parse(&Value::float(x).to_string()).unwrap().as_f64().unwrap();
+        proptest::prop_assert_eq!(back.to_bits(), x.to_bits());
+    }
+
+    #[test]
+    fn any_text_reads_back(s in "\\PC*|[\\x00-\\x1f\"\\\\]*") {
+        let v = Value::String(s);
+        proptest::prop_assert_eq!(json::parse(&v.to_string()).unwrap(), v.clone());
+        proptest::prop_assert_eq!(json::parse(&v.to_pretty()).unwrap(), v);
+    }
+}
+
+/// What Rust's exact parser says, as JSON would hold it (too large: an error).
+fn rust_reads(text: &str) -> Option<f64> {
+    let x: f64 = text.parse().unwrap();
+    x.is_finite().then_some(x)
+}
+
+fn json_reads(text: &str) -> Option<f64> {
+    json::parse(text).ok().map(|v| v.as_f64().unwrap())
+}
+
+#[test]
+fn hard_floats_read_exactly() {
+    for text in [
+        "0.1",
+        "9007199254740993",
+        "9007199254740993.0",
+        "2.2250738585072011e-308",
+        "2.2250738585072014e-308",
+        "4.9e-324",
+        "2.4703282292062327e-324",
+        "2.4703282292062328e-324",
+        "1e-400",
+        "1.7976931348623157e308",
+        "1.7976931348623158e308",
+        "1.7976931348623159e308",
+        "14.571538256584759",
+        "0.30000000000000004",
+        "123456789012345678901234567890e-20",
+        "1.00000000000000011102230246251565404236316680908203125",
+        "1.00000000000000011102230246251565404236316680908203124",
+        "1.00000000000000011102230246251565404236316680908203126",
+        "-0.0",
+        "0e500",
+    ] {
+        let got = json_reads(text).map(f64::to_bits);
+        assert_eq!(got, rust_reads(text).map(f64::to_bits), "{text}");
+    }
+}
+
+proptest::proptest! {
+    #[test]
+    fn decimal_text_reads_as_rusts_exact_parser(
+        int in "0|[1-9][0-9]{0,25}",
+        frac in proptest::option::of("[0-9]{1,25}"),
+        exp in proptest::option::of(-360i32..360),
+        negative in proptest::prelude::any::<bool>(),
+    ) {
+        let mut text = format!("{}{int}", if negative { "-" } else { "" });
+        if let Some(f) = &frac {
+            text.push('.');
+            text.push_str(f);
+        }
+        if let Some(e) = exp {
+            text.push_str(&format!("e{e}"));
+        }
+        let want = rust_reads(&text).map(f64::to_bits);
+        proptest::prop_assert_eq!(json_reads(&text).map(f64::to_bits), want, "{}", text);
+    }
 }

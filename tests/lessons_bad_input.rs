@@ -44,13 +44,24 @@ fn text_that_is_not_json_gets_a_line_and_column() {
     let p = problems("not-json.txt");
     assert_eq!(
         (p[0].location.line, p[0].location.column),
-        (Some(1), Some(2)),
+        (Some(1), Some(1)),
         "{}",
         text(&p)
     );
+    assert!(text(&p).contains("expected a value"), "{}", text(&p));
     let p = problems("missing-comma.json");
-    assert_eq!(p[0].location.line, Some(3), "{}", text(&p));
-    assert!(p[0].message.contains("not valid JSON"));
+    assert_eq!(
+        (p[0].location.line, p[0].location.column),
+        (Some(3), Some(3)),
+        "{}",
+        text(&p)
+    );
+    assert!(
+        p[0].message
+            .contains("not valid JSON: expected , or } (is a comma missing?)"),
+        "{}",
+        text(&p)
+    );
 }
 
 #[test]

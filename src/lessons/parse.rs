@@ -183,30 +183,18 @@ pub fn guard(file: &str, text: &str) -> Result<Vec<Problem>, Vec<Problem>> {
 
 /// Parses `text` as JSON, reporting a syntax error with its line and column.
 pub fn syntax(file: &str, text: &str) -> Result<Value, Problem> {
-    serde_json::from_str::<Value>(text).map_err(|e| Problem {
+    json::parse(text).map_err(|e| Problem {
         location: Location {
             file: file.into(),
-            line: Some(e.line()),
-            column: Some(e.column()),
+            line: Some(e.line),
+            column: Some(e.column),
             path: None,
         },
-        message: format!("this is not valid JSON: {}", strip_location(&e)),
+        message: format!("this is not valid JSON: {}", e.message),
         expected: None,
     })
 }
 
-/// A serde_json error's message without its " at line L column C" suffix.
-pub fn strip_location(e: &serde_json::Error) -> String {
-    let s = e.to_string();
-    match s.rfind(" at line ") {
-        Some(i) => s[..i].to_string(),
-        None => s,
-    }
-}
-
-/// Parses `text` as `T`. On failure, reports the error with line and column, and also tries
-/// each top-level field on its own so problems in other fields are reported too.
-///
 /// Syntax errors carry line and column (from parsing the text into a `Value`); type
 /// errors are located by field path, and an unknown field also by line and column.
 pub fn typed<T: FromJson>(

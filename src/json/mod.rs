@@ -1,10 +1,10 @@
 //! Conversions between Stagecraft's types and JSON values: scenario files, session links
 //! and files, saved progress.
 //!
-//! serde_json parses and prints the text (with line and column in syntax errors); the
+//! `text.rs` parses and prints the text (with line and column in syntax errors); the
 //! conversions to and from its `Value` are derived by `stagecraft-json-derive`, one plain
-//! function per type. serde's own derives were generic over the deserializer and cost
-//! about a quarter of the wasm bundle; see that crate's notes. Each error carries
+//! function per type. serde's derives were generic over the deserializer and cost about a
+//! quarter of the wasm bundle; see that crate's notes. Each error carries
 //! the path where it happened (`objectives[2].stage`), which serde could not give. Messages
 //! are written for the trainers who write scenario files, not for Rust programmers:
 //! `expected a whole number from 0 to 255, found the text "one"`.
@@ -13,8 +13,11 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::fmt;
 use std::rc::Rc;
 
-pub use serde_json::{Map, Value};
+mod float;
+mod text;
+
 pub use stagecraft_json_derive::{FromJson, ToJson};
+pub use text::{parse, Map, Number, SyntaxError, Value};
 
 /// A value that can be written as JSON.
 pub trait ToJson {
@@ -146,7 +149,7 @@ fn found(v: &Value) -> String {
 // ---------------------------------------------------------------------------------------
 // Helpers called by the derived code.
 
-pub fn object<'a>(v: &'a Value, what: &str) -> Result<&'a Map<String, Value>, Error> {
+pub fn object<'a>(v: &'a Value, what: &str) -> Result<&'a Map, Error> {
     v.as_object().ok_or_else(|| Error::invalid_type(v, what))
 }
 
@@ -194,7 +197,7 @@ pub fn content<'a>(x: Option<&'a Value>, key: &str, shape: &str) -> Result<&'a V
 }
 
 /// The tag of an internally tagged enum value.
-pub fn tag<'a>(o: &'a Map<String, Value>, key: &str) -> Result<&'a str, Error> {
+pub fn tag<'a>(o: &'a Map, key: &str) -> Result<&'a str, Error> {
     match o.get(key) {
         Some(Value::String(s)) => Ok(s),
         Some(other) => Err(Error::invalid_type(other, "text in quotes").inside(key)),
@@ -217,12 +220,12 @@ pub fn to_string<T: ToJson + ?Sized>(t: &T) -> String {
 }
 
 pub fn to_string_pretty<T: ToJson + ?Sized>(t: &T) -> String {
-    serde_json::to_string_pretty(&t.to_json()).expect("values always print")
+    t.to_json().to_pretty()
 }
 
-/// Parses the text and reads it as `T`. A syntax error keeps serde_json's line and column.
+/// Parses the text and reads it as `T`. A syntax error has its line and column.
 pub fn from_str<T: FromJson>(text: &str) -> Result<T, String> {
-    let v: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    let v = parse(text).map_err(|e| e.to_string())?;
     T::from_json(&v).map_err(|e| e.to_string())
 }
 
@@ -276,8 +279,7 @@ impl FromJson for String {
 
 impl ToJson for f64 {
     fn to_json(&self) -> Value {
-        // Not finite becomes null, as serde_json writes it.
-        Value::from(*self)
+        Value::float(*self)
     }
 }
 
@@ -290,8 +292,8 @@ impl FromJson for f64 {
 /// One non-generic reader for every integer type, so each adds only a range.
 fn integer(v: &Value, min: i64, max: u64) -> Result<i128, Error> {
     let n = match v {
-        Value::Number(n) if n.is_u64() => n.as_u64().map(i128::from),
-        Value::Number(n) if n.is_i64() => n.as_i64().map(i128::from),
+        Value::Number(Number::Unsigned(n)) => Some(i128::from(*n)),
+        Value::Number(Number::Negative(n)) => Some(i128::from(*n)),
         _ => None,
     };
     let in_range = n.is_some_and(|n| n >= i128::from(min) && n <= i128::from(max));
@@ -309,10 +311,10 @@ fn integer(v: &Value, min: i64, max: u64) -> Result<i128, Error> {
 }
 
 macro_rules! integers {
-    ($($t:ty),*) => {$(
+    ($make:ident as $wide:ty: $($t:ty),*) => {$(
         impl ToJson for $t {
             fn to_json(&self) -> Value {
-                Value::from(*self)
+                Value::$make(*self as $wide)
             }
         }
         impl FromJson for $t {
@@ -323,7 +325,8 @@ macro_rules! integers {
     )*};
 }
 
-integers!(u8, u16, u32, u64, usize, i32, i64);
+integers!(unsigned as u64: u8, u16, u32, u64, usize);
+integers!(signed as i64: i32, i64);
 
 impl<T: ToJson> ToJson for Option<T> {
     fn to_json(&self) -> Value {
