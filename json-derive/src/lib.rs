@@ -1,11 +1,10 @@
-//! Derives Stagecraft's `ToJson` and `FromJson` (see `src/json.rs` in the main crate).
+//! Derives Stagecraft's `ToJson` and `FromJson` (see `src/json/` in the main crate).
 //!
 //! Why not serde's derive: serde generates a visitor per type that is generic over the
 //! deserializer, plus a second path for sequences, and in the wasm bundle those impls
 //! and serde_json's `Value` deserializer cost about 150 KB before compression. These
-//! derives write one plain function per type that reads or builds a `serde_json::Value`,
-//! so each type is compiled once and small. The JSON text itself is still parsed and
-//! printed by serde_json.
+//! derives write one plain function per type that reads or builds a `json::Value`, so
+//! each type is compiled once and small.
 //!
 //! The attributes are the subset of serde's that Stagecraft uses, spelled `#[json(...)]`
 //! and with serde's meaning, so files written before this change still read the same:
