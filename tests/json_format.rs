@@ -262,6 +262,22 @@ fn hard_floats_read_exactly() {
     }
 }
 
+#[test]
+fn very_long_numbers_read_exactly_and_fast() {
+    // Halfway between 1 and the next double, then 300,000 more digits: a zero rounds to
+    // even (1.0), anything more rounds up.
+    let half = "1.00000000000000011102230246251565404236316680908203125";
+    for tail in ["0", "1"] {
+        let text = format!("{half}{}{tail}", "0".repeat(300_000));
+        let started = std::time::Instant::now();
+        assert_eq!(
+            json_reads(&text).map(f64::to_bits),
+            rust_reads(&text).map(f64::to_bits)
+        );
+        assert!(started.elapsed().as_secs() < 2, "{:?}", started.elapsed());
+    }
+}
+
 proptest::proptest! {
     #[test]
     fn decimal_text_reads_as_rusts_exact_parser(

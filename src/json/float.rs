@@ -37,8 +37,23 @@ pub fn decimal_to_f64(negative: bool, digits: &[u8], exp10: i64) -> Option<f64> 
         };
         return Some(sign * x);
     }
+    // No double needs more than 767 significant digits to be told from its neighbours'
+    // midpoints, so beyond 800 a last digit 1 stands for "a little more" (or nothing, if
+    // the rest is zeros). This keeps a hostile file's million-digit number fast.
+    if digits.len() > MAX_DIGITS {
+        let (head, rest) = digits.split_at(MAX_DIGITS);
+        let mut kept = head.to_vec();
+        let mut exp10 = exp10 + rest.len() as i64;
+        if rest.iter().any(|d| *d != b'0') {
+            kept.push(b'1');
+            exp10 -= 1;
+        }
+        return nearest(&kept, exp10).map(|x| sign * x);
+    }
     nearest(digits, exp10).map(|x| sign * x)
 }
+
+const MAX_DIGITS: usize = 800;
 
 fn trim_zeros(digits: &[u8]) -> &[u8] {
     let start = digits
