@@ -187,21 +187,11 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 
 #[test]
 fn sim_is_pure_no_ui_or_browser_crates_and_no_wall_clock() {
-    let sim = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/sim");
-    let mut files = Vec::new();
-    rust_files(&sim, &mut files);
-    assert!(!files.is_empty(), "no .rs files under {}", sim.display());
-
-    let mut report = Vec::new();
-    for file in &files {
-        let src = fs::read_to_string(file).unwrap();
-        for (line, what) in violations(&src) {
-            report.push(format!("{}:{line}: {what}", file.display()));
-        }
-    }
+    // Below the engine there is only the JSON layer: it may not name lessons or ui.
+    let report = layer_report("sim", &["lessons", "ui"]);
     assert!(
         report.is_empty(),
-        "src/sim must stay pure (no yew/web_sys/gloo/wasm_bindgen/js_sys, no wall clock):\n{}",
+        "src/sim must stay pure (no yew/web_sys/gloo/wasm_bindgen/js_sys, no wall clock, no lessons or ui):\n{}",
         report.join("\n")
     );
 }
@@ -250,9 +240,10 @@ fn reports_the_line_of_the_violation() {
     assert_eq!(violations(src), vec![(4, "names `yew`".to_string())]);
 }
 
-#[test]
-fn lessons_use_only_the_engine_no_ui_or_browser_crates_and_no_wall_clock() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lessons");
+/// Violations in every file under `src/<dir>`: browser crates, the clock, and naming any
+/// of the crate's `modules` (as `crate::x`, `stagecraft::x` or `super::x`).
+fn layer_report(dir: &str, modules: &[&str]) -> Vec<String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src").join(dir);
     let mut files = Vec::new();
     rust_files(&dir, &mut files);
     assert!(!files.is_empty(), "no .rs files under {}", dir.display());
@@ -262,21 +253,26 @@ fn lessons_use_only_the_engine_no_ui_or_browser_crates_and_no_wall_clock() {
         for (line, what) in violations(&src) {
             report.push(format!("{}:{line}: {what}", file.display()));
         }
-        // Imports point ui -> lessons -> sim: nothing here may name the ui module.
         let toks = tokens(&src);
         for w in toks.windows(4) {
             if let [(line, Tok::Ident(a)), (_, Tok::Punct(':')), (_, Tok::Punct(':')), (_, Tok::Ident(b))] =
                 w
             {
-                if (a == "crate" || a == "stagecraft" || a == "super") && b == "ui" {
-                    report.push(format!(
-                        "{}:{line}: reaches into the ui layer",
-                        file.display()
-                    ));
+                if ["crate", "stagecraft", "super"].contains(&a.as_str())
+                    && modules.contains(&b.as_str())
+                {
+                    report.push(format!("{}:{line}: names {a}::{b}", file.display()));
                 }
             }
         }
     }
+    report
+}
+
+#[test]
+fn lessons_use_only_the_engine_no_ui_or_browser_crates_and_no_wall_clock() {
+    // Imports point ui -> lessons -> sim: nothing here may name the ui module.
+    let report = layer_report("lessons", &["ui"]);
     assert!(
         report.is_empty(),
         "src/lessons may use only crate::sim and crate::json:\n{}",
@@ -288,28 +284,7 @@ fn lessons_use_only_the_engine_no_ui_or_browser_crates_and_no_wall_clock() {
 fn the_json_layer_is_a_leaf_under_the_engine() {
     // The engine's types derive ToJson/FromJson, so `src/json/` sits below `sim`: it may
     // name no other module of the crate, no browser crate and no clock.
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/json");
-    let mut files = Vec::new();
-    rust_files(&dir, &mut files);
-    assert!(files.len() >= 2, "no .rs files under {}", dir.display());
-    let mut report = Vec::new();
-    for file in &files {
-        let src = fs::read_to_string(file).unwrap();
-        for (line, what) in violations(&src) {
-            report.push(format!("{}:{line}: {what}", file.display()));
-        }
-        let toks = tokens(&src);
-        for w in toks.windows(4) {
-            if let [(line, Tok::Ident(a)), (_, Tok::Punct(':')), (_, Tok::Punct(':')), (_, Tok::Ident(b))] =
-                w
-            {
-                if (a == "crate" || a == "super") && ["sim", "lessons", "ui"].contains(&b.as_str())
-                {
-                    report.push(format!("{}:{line}: names {a}::{b}", file.display()));
-                }
-            }
-        }
-    }
+    let report = layer_report("json", &["sim", "lessons", "ui"]);
     assert!(
         report.is_empty(),
         "src/json must stay a leaf:\n{}",

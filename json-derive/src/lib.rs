@@ -213,14 +213,19 @@ fn named_pairs(
     Ok(out)
 }
 
+/// The field of a `transparent` struct.
+fn only_field(named: &FieldsNamed) -> &syn::Ident {
+    named
+        .named
+        .first()
+        .and_then(|f| f.ident.as_ref())
+        .expect("a transparent struct has one field")
+}
+
 fn struct_to_json(c: &Container, fields: &Fields) -> syn::Result<Ts> {
     Ok(match fields {
         Fields::Named(named) if c.transparent => {
-            let ident = named
-                .named
-                .first()
-                .and_then(|f| f.ident.as_ref())
-                .expect("one field");
+            let ident = only_field(named);
             quote! { crate::json::ToJson::to_json(&self.#ident) }
         }
         Fields::Named(named) => {
@@ -412,11 +417,7 @@ fn struct_from_json(c: &Container, fields: &Fields) -> syn::Result<Ts> {
     };
     Ok(match fields {
         Fields::Named(named) if c.transparent => {
-            let ident = named
-                .named
-                .first()
-                .and_then(|f| f.ident.as_ref())
-                .expect("one field");
+            let ident = only_field(named);
             quote! { ::core::result::Result::Ok(Self { #ident: crate::json::FromJson::from_json(__v)? }) }
         }
         Fields::Named(named) => {
