@@ -223,12 +223,6 @@ pub fn to_string_pretty<T: ToJson + ?Sized>(t: &T) -> String {
     t.to_json().to_pretty()
 }
 
-/// Parses the text and reads it as `T`. A syntax error has its line and column.
-pub fn from_str<T: FromJson>(text: &str) -> Result<T, String> {
-    let v = parse(text).map_err(|e| e.to_string())?;
-    T::from_json(&v).map_err(|e| e.to_string())
-}
-
 // ---------------------------------------------------------------------------------------
 // Standard types.
 

@@ -195,8 +195,9 @@ pub fn syntax(file: &str, text: &str) -> Result<Value, Problem> {
     })
 }
 
-/// Syntax errors carry line and column (from parsing the text into a `Value`); type
-/// errors are located by field path, and an unknown field also by line and column.
+/// Reads `value` (parsed from `text`) as `T`. On failure, reports the error at its field
+/// path (an unknown field also at its line and column in `text`), and tries each top-level
+/// field on its own so that problems in other fields are reported too.
 pub fn typed<T: FromJson>(
     file: &str,
     text: &str,
