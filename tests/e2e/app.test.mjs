@@ -178,7 +178,14 @@ describe('Stagecraft release build', () => {
       assert.ok(dev.y < staging.y && staging.y < prod.y, 'top to bottom');
       for (const b of [dev, staging, prod]) assert.ok(b.x >= 0 && b.x + b.width <= 375, 'inside the screen');
       assert.ok(await scroll.evaluate((el) => el.scrollWidth <= el.clientWidth + 1), 'the diagram does not scroll sideways');
+      await noAxeViolations(page, 'phone, stacked diagram');
       await shot(page, 'pipeline-375-stacked');
+      // Wide tables scroll sideways here: each is a named, focusable region.
+      await page.getByRole('button', { name: "Trainer's guide" }).click();
+      await page.getByRole('dialog').waitFor();
+      await noAxeViolations(page, "phone, trainer's guide");
+      await page.keyboard.press('Escape');
+      await page.getByRole('dialog').waitFor({ state: 'detached' });
       // Turning to a wide screen switches back to left to right, without a reload.
       await page.setViewportSize({ width: 1280, height: 800 });
       await page.waitForFunction(() => !document.querySelector('svg.pipeline.stacked'));

@@ -48,7 +48,8 @@ pub fn ConfigMatrix(props: &ConfigMatrixProps) -> Html {
         <section class="card config" aria-labelledby="config-heading">
             <h2 id="config-heading">{ "Configuration" }</h2>
             <p class="hint">{ "The same build runs everywhere; only configuration differs. A key missing in one environment is drift: the classic “worked on staging, broke in production”." }</p>
-            <div class="table-wrap">
+            // Scrolls sideways on phones: focusable, so keyboard users can scroll it too.
+            <div class="table-wrap" tabindex="0" role="region" aria-label="Configuration by environment">
                 <table class="matrix">
                     <thead><tr>
                         <th scope="col">{ "Key" }</th>

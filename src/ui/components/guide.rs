@@ -19,7 +19,8 @@ fn runs(text: &str) -> Html {
     }
 }
 
-fn block(b: &Block) -> Html {
+/// One block; `section` is the heading it sits under, which names its tables.
+fn block(b: &Block, section: &str) -> Html {
     match b {
         // The dialog's own title stands for the document's first heading.
         Block::Heading { level: 1, .. } => html! {},
@@ -36,8 +37,12 @@ fn block(b: &Block) -> Html {
             let (head, body) = rows
                 .split_first()
                 .map_or((&[][..], &[][..]), |(h, b)| (&h[..], b));
+            // Wide tables scroll on phones: focusable, and named by their section and columns
+            // (a region's name must be unique on the page).
+            let label =
+                format!("Table in “{section}”: {}", head.join(", ")).replace(['*', '`'], "");
             html! {
-                <div class="table-wrap guide-table"><table>
+                <div class="table-wrap guide-table" tabindex="0" role="region" aria-label={label}><table>
                     <thead><tr>{ for head.iter().map(|c| html! { <th scope="col">{ runs(c) }</th> }) }</tr></thead>
                     <tbody>{ for body.iter().map(|r| html! { <tr>{ for r.iter().map(|c| html! { <td>{ runs(c) }</td> }) }</tr> }) }</tbody>
                 </table></div>
@@ -54,9 +59,16 @@ pub struct GuideProps {
 #[component]
 pub fn Guide(props: &GuideProps) -> Html {
     let parsed = use_memo((), |_| blocks(GUIDE));
+    let mut section = "";
+    let rendered = parsed.iter().map(|b| {
+        if let Block::Heading { text, .. } = b {
+            section = text;
+        }
+        block(b, section)
+    });
     html! {
         <Dialog id="guide" title="Trainer's guide" close_label="Close the guide" on_close={props.on_action.reform(|_| Action::ClosedDialog)}>
-            <div class="guide">{ for parsed.iter().map(block) }</div>
+            <div class="guide">{ for rendered }</div>
         </Dialog>
     }
 }

@@ -111,7 +111,8 @@ pub fn Timeline(props: &TimelineProps) -> Html {
             }
             <ol class="events" aria-label="Events, newest first">{ for rows }</ol>
             <h3>{ format!("Audit log ({} commands, {} refused)", world.audit.total, world.audit.rejected) }</h3>
-            <div class="table-wrap">
+            // Scrolls once the log is long: focusable, so keyboard users can scroll it too.
+            <div class="table-wrap" tabindex="0" role="region" aria-label="Audit log">
                 <table class="audit">
                     <thead><tr><th scope="col">{ "When" }</th><th scope="col">{ "Who" }</th><th scope="col">{ "Command" }</th><th scope="col">{ "Outcome" }</th></tr></thead>
                     <tbody>{ for audit }</tbody>
