@@ -388,7 +388,7 @@ impl<T: FromJson + Ord> FromJson for BTreeSet<T> {
 }
 
 /// A map key as JSON writes it: keys are strings, whatever the key type prints as.
-fn key_text(v: Value) -> String {
+pub fn key_text(v: Value) -> String {
     match v {
         Value::String(s) => s,
         other => other.to_string(),

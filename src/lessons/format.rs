@@ -11,7 +11,7 @@ use crate::sim::config::{AlertRule, AutoRollback, FreezeWindow, Slo, StageConfig
 use crate::sim::ids::{ActorId, ConfigKey, StageId, Version};
 use crate::sim::replay::LoggedCommand;
 use crate::sim::time::Minutes;
-use std::collections::BTreeMap;
+use crate::sim::sorted::SortedMap;
 
 /// The only format version this build reads and writes.
 pub const FORMAT_VERSION: u32 = 1;
@@ -165,7 +165,7 @@ pub struct Setup {
     pub stages: Option<Vec<StageConfig>>,
     /// Change some fields of some stages, by stage id.
     #[json(default)]
-    pub stage_overrides: BTreeMap<StageId, StageOverride>,
+    pub stage_overrides: SortedMap<StageId, StageOverride>,
     /// Replace the default cast (dana, rui, mia, sam, trainer, eve).
     #[json(default)]
     pub actors: Option<Vec<ActorSpec>>,
@@ -203,7 +203,7 @@ pub struct StageOverride {
     pub capacity_rpm: Option<f64>,
     /// Settings added or changed (merged into the stage's configuration).
     #[json(default)]
-    pub config: BTreeMap<ConfigKey, String>,
+    pub config: SortedMap<ConfigKey, String>,
     /// Settings removed from the stage's configuration.
     #[json(default)]
     pub remove_config: Vec<ConfigKey>,

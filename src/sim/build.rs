@@ -7,7 +7,7 @@ use super::ids::{ActorId, CommitId, Version};
 use super::rollout::{Phase, Purpose, Rollout};
 use super::step::gate_minutes;
 use super::world::{Build, World};
-use std::collections::{BTreeMap, BTreeSet};
+use super::sorted::{SortedMap, SortedSet};
 
 /// Releases kept in memory; older ones no stage can roll back to are forgotten.
 const RELEASE_CAP: usize = 48;
@@ -108,9 +108,9 @@ impl World {
             first_commit_at: build.commit.at,
             built_at: self.now,
             detected: {
-                // Inserting, not `collect()`: a collected BTreeMap sorts first, and each
-                // sorted type adds its own sort routine to the wasm build.
-                let mut detected = BTreeMap::new();
+                // Inserting, not `collect()`: collecting sorts first, and each sorted
+                // type adds its own sort routine to the wasm build.
+                let mut detected = SortedMap::new();
                 detected.extend(build.gates.iter().map(|g| (*g, false)));
                 detected
             },
@@ -164,7 +164,7 @@ impl World {
         if self.releases.len() <= RELEASE_CAP + 16 {
             return;
         }
-        let mut keep: BTreeSet<Version> = BTreeSet::new();
+        let mut keep: SortedSet<Version> = SortedSet::new();
         for s in &self.stages {
             keep.extend(s.pools.iter().map(|p| p.release));
             keep.extend(s.history.iter().map(|d| d.release));
@@ -176,7 +176,7 @@ impl World {
             );
         }
         keep.extend(self.builds.iter().filter_map(|b| b.hotfix_of));
-        // `releases` is a BTreeMap, so this is already oldest first.
+        // `releases` is sorted by version, so this is already oldest first.
         let removable: Vec<Version> = self
             .releases
             .keys()

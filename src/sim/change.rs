@@ -4,7 +4,7 @@ use super::ids::{ActorId, CommitId, ConfigKey, Version};
 use super::rng::Pcg32;
 use super::time::SimTime;
 use crate::json::{FromJson, ToJson};
-use std::collections::BTreeMap;
+use super::sorted::SortedMap;
 
 /// What is wrong with a change, if anything. Hidden from the learner until it shows itself.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, ToJson, FromJson)]
@@ -134,7 +134,7 @@ pub struct CommitTraits {
     pub requires_config: Option<ConfigKey>,
     pub migration: Migration,
     /// Overrides of the chance that a check catches the defect (0..=1).
-    pub detection: BTreeMap<GateKind, f64>,
+    pub detection: SortedMap<GateKind, f64>,
 }
 
 impl Default for CommitTraits {
@@ -143,7 +143,7 @@ impl Default for CommitTraits {
             defect: Defect::None,
             requires_config: None,
             migration: Migration::None,
-            detection: BTreeMap::new(),
+            detection: SortedMap::new(),
         }
     }
 }
@@ -207,7 +207,7 @@ pub struct Release {
     pub hotfix: bool,
     /// Outcome of each check, drawn once: a real defect is caught (or missed) consistently
     /// when a check is re-run; only flaky failures vary between runs.
-    pub detected: BTreeMap<GateKind, bool>,
+    pub detected: SortedMap<GateKind, bool>,
     /// Its security hole has been found and used by an attacker.
     #[json(default)]
     pub exploited: bool,

@@ -7,7 +7,7 @@ use super::command::Failure;
 use super::ids::{AlertName, ConfigKey, StageId, Version};
 use super::time::{Minutes, SimTime};
 use crate::json::{FromJson, ToJson};
-use std::collections::BTreeMap;
+use super::sorted::SortedMap;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ToJson, FromJson)]
 #[json(rename_all = "snake_case")]
@@ -151,7 +151,7 @@ pub struct StageConfig {
     pub instances: u8,
     /// Requests per minute one healthy instance can serve before it saturates.
     pub capacity_rpm: f64,
-    pub config: BTreeMap<ConfigKey, String>,
+    pub config: SortedMap<ConfigKey, String>,
     /// Names of secrets that are set (values are never part of the model's output).
     #[json(default)]
     pub secrets: Vec<ConfigKey>,
@@ -231,10 +231,10 @@ fn default_flaky_rate() -> f64 {
 impl WorldConfig {
     /// The classic three-stage pipeline used by the sandbox and most lessons.
     pub fn standard() -> WorldConfig {
-        let cfg = |pairs: &[(&str, &str)]| -> BTreeMap<ConfigKey, String> {
+        let cfg = |pairs: &[(&str, &str)]| -> SortedMap<ConfigKey, String> {
             // Extending, not collecting: a collected map sorts first, which adds a sort
             // routine per type to the wasm build.
-            let mut map = BTreeMap::new();
+            let mut map = SortedMap::new();
             map.extend(
                 pairs
                     .iter()

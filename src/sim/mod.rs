@@ -23,6 +23,7 @@ mod ops;
 pub mod replay;
 pub mod rng;
 pub mod rollout;
+pub mod sorted;
 mod settings;
 pub mod stage;
 mod step;

@@ -8,7 +8,7 @@ use super::monitor::StageMonitor;
 use super::rollout::Rollout;
 use super::time::SimTime;
 use crate::json::{FromJson, ToJson};
-use std::collections::{BTreeMap, BTreeSet};
+use super::sorted::{SortedMap, SortedSet};
 
 /// How many past deployments a stage remembers for rollback.
 pub const HISTORY_CAP: usize = 12;
@@ -257,11 +257,11 @@ pub struct Stage {
     pub config: StageConfig,
     pub pools: Vec<Pool>,
     pub history: Vec<Deployment>,
-    pub settings: BTreeMap<ConfigKey, String>,
-    pub secrets: BTreeSet<ConfigKey>,
-    pub flags: BTreeMap<FlagName, u8>,
+    pub settings: SortedMap<ConfigKey, String>,
+    pub secrets: SortedSet<ConfigKey>,
+    pub flags: SortedMap<FlagName, u8>,
     /// Releases whose new code path is behind a flag here (dark launches).
-    pub dark: BTreeMap<Version, FlagName>,
+    pub dark: SortedMap<Version, FlagName>,
     pub database: Option<Database>,
     pub backups: Vec<Backup>,
     pub last_backup_at: SimTime,

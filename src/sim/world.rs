@@ -14,7 +14,8 @@ use super::stage::{Database, Faults, Health, Instance, Pool, Sample, Stage};
 use super::time::SimTime;
 use super::traffic;
 use crate::json::{FromJson, ToJson};
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use super::sorted::{SortedMap, SortedSet};
+use std::collections::VecDeque;
 
 /// Events kept for the timeline (older ones are dropped; the audit log is separate).
 pub const RECENT_CAP: usize = 500;
@@ -73,7 +74,7 @@ pub struct World {
     pub(crate) noise: Pcg32,
     pub(crate) draws: Pcg32,
     pub stages: Vec<Stage>,
-    pub releases: BTreeMap<Version, Release>,
+    pub releases: SortedMap<Version, Release>,
     pub builds: Vec<Build>,
     pub commits_made: u32,
     pub(crate) scripted_used: u32,
@@ -107,7 +108,7 @@ impl World {
             traits: config.initial_traits.clone(),
             schema: 1,
             hotfix: false,
-            detected: BTreeMap::new(),
+            detected: SortedMap::new(),
             exploited: false,
         };
         let stages = config
@@ -130,7 +131,7 @@ impl World {
             noise: Pcg32::new(seed, 1),
             draws: Pcg32::new(seed, 2),
             stages,
-            releases: BTreeMap::from([(v, initial)]),
+            releases: SortedMap::from([(v, initial)]),
             builds: Vec::new(),
             commits_made: 0,
             scripted_used: 0,
@@ -377,12 +378,12 @@ fn new_stage(config: &StageConfig, release: &Release) -> Stage {
         settings: config.config.clone(),
         secrets: {
             // Inserting, not `collect()`, which sorts first (see `release_build`).
-            let mut secrets = BTreeSet::new();
+            let mut secrets = SortedSet::new();
             secrets.extend(config.secrets.iter().cloned());
             secrets
         },
-        flags: BTreeMap::new(),
-        dark: BTreeMap::new(),
+        flags: SortedMap::new(),
+        dark: SortedMap::new(),
         database,
         backups: Vec::new(),
         last_backup_at: SimTime::ZERO,

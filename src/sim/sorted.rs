@@ -1,0 +1,222 @@
+//! Small sorted maps and sets on a `Vec`, for the engine's state.
+//!
+//! Why not `BTreeMap`: its code is compiled again for every key and value type, and in the
+//! wasm bundle that came to about 52 KB before compression (`./x size`), while these
+//! collections hold a handful of entries (settings, flags, detection chances) or at most
+//! 64 (releases). A sorted `Vec` keeps the same order (so events, saved state and the
+//! determinism hash do not change), with binary search for lookups and far less code.
+
+use crate::json::{Error, FromJson, ToJson, Value};
+
+/// A map kept sorted by key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SortedMap<K, V> {
+    entries: Vec<(K, V)>,
+}
+
+impl<K, V> Default for SortedMap<K, V> {
+    fn default() -> Self {
+        SortedMap {
+            entries: Vec::new(),
+        }
+    }
+}
+
+impl<K: Ord, V> SortedMap<K, V> {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn find(&self, key: &K) -> Result<usize, usize> {
+        self.entries.binary_search_by(|(k, _)| k.cmp(key))
+    }
+
+    /// Sets `key` to `value`, returning the value it had.
+    pub fn insert(&mut self, key: K, value: V) -> Option<V> {
+        match self.find(&key) {
+            Ok(i) => Some(std::mem::replace(&mut self.entries[i].1, value)),
+            Err(i) => {
+                self.entries.insert(i, (key, value));
+                None
+            }
+        }
+    }
+
+    pub fn get(&self, key: &K) -> Option<&V> {
+        self.find(key).ok().map(|i| &self.entries[i].1)
+    }
+
+    pub fn get_mut(&mut self, key: &K) -> Option<&mut V> {
+        self.find(key).ok().map(|i| &mut self.entries[i].1)
+    }
+
+    pub fn remove(&mut self, key: &K) -> Option<V> {
+        self.find(key).ok().map(|i| self.entries.remove(i).1)
+    }
+
+    pub fn contains_key(&self, key: &K) -> bool {
+        self.find(key).is_ok()
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Entries in key order.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = (&K, &V)> + ExactSizeIterator {
+        self.entries.iter().map(|(k, v)| (k, v))
+    }
+
+    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &K> + ExactSizeIterator {
+        self.entries.iter().map(|(k, _)| k)
+    }
+
+    pub fn values(&self) -> impl DoubleEndedIterator<Item = &V> + ExactSizeIterator {
+        self.entries.iter().map(|(_, v)| v)
+    }
+
+    pub fn values_mut(&mut self) -> impl DoubleEndedIterator<Item = &mut V> + ExactSizeIterator {
+        self.entries.iter_mut().map(|(_, v)| v)
+    }
+
+    pub fn retain(&mut self, mut keep: impl FnMut(&K, &mut V) -> bool) {
+        self.entries.retain_mut(|(k, v)| keep(k, v));
+    }
+}
+
+impl<K: Ord, V, const N: usize> From<[(K, V); N]> for SortedMap<K, V> {
+    fn from(items: [(K, V); N]) -> Self {
+        let mut map = SortedMap::new();
+        map.extend(items);
+        map
+    }
+}
+
+impl<K: Ord, V> Extend<(K, V)> for SortedMap<K, V> {
+    fn extend<I: IntoIterator<Item = (K, V)>>(&mut self, items: I) {
+        for (k, v) in items {
+            self.insert(k, v);
+        }
+    }
+}
+
+impl<'a, K: Ord, V> IntoIterator for &'a SortedMap<K, V> {
+    type Item = (&'a K, &'a V);
+    type IntoIter = std::iter::Map<std::slice::Iter<'a, (K, V)>, fn(&'a (K, V)) -> (&'a K, &'a V)>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.entries.iter().map(|(k, v)| (k, v))
+    }
+}
+
+/// A set kept sorted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SortedSet<K> {
+    items: Vec<K>,
+}
+
+impl<K> Default for SortedSet<K> {
+    fn default() -> Self {
+        SortedSet { items: Vec::new() }
+    }
+}
+
+impl<K: Ord> SortedSet<K> {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds `item`; false if it was there already.
+    pub fn insert(&mut self, item: K) -> bool {
+        match self.items.binary_search(&item) {
+            Ok(_) => false,
+            Err(i) => {
+                self.items.insert(i, item);
+                true
+            }
+        }
+    }
+
+    pub fn contains(&self, item: &K) -> bool {
+        self.items.binary_search(item).is_ok()
+    }
+
+    pub fn remove(&mut self, item: &K) -> bool {
+        match self.items.binary_search(item) {
+            Ok(i) => {
+                self.items.remove(i);
+                true
+            }
+            Err(_) => false,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub fn iter(&self) -> std::slice::Iter<'_, K> {
+        self.items.iter()
+    }
+}
+
+impl<K: Ord> Extend<K> for SortedSet<K> {
+    fn extend<I: IntoIterator<Item = K>>(&mut self, items: I) {
+        for k in items {
+            self.insert(k);
+        }
+    }
+}
+
+impl<'a, K> IntoIterator for &'a SortedSet<K> {
+    type Item = &'a K;
+    type IntoIter = std::slice::Iter<'a, K>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.iter()
+    }
+}
+
+// JSON: the same text as the `BTreeMap`/`BTreeSet` they replace (an object keyed by the
+// key's text; a list), so saved state and files read and print unchanged.
+
+impl<K: ToJson, V: ToJson> ToJson for SortedMap<K, V> {
+    fn to_json(&self) -> Value {
+        let mut m = crate::json::Map::new();
+        for (k, v) in &self.entries {
+            m.insert(crate::json::key_text(k.to_json()), v.to_json());
+        }
+        Value::Object(m)
+    }
+}
+
+impl<K: FromJson + Ord, V: FromJson> FromJson for SortedMap<K, V> {
+    fn from_json(v: &Value) -> Result<Self, Error> {
+        let mut out = SortedMap::new();
+        for (k, x) in crate::json::object(v, "an object { … }")? {
+            let key = K::from_json(&Value::String(k.clone())).map_err(|e| e.inside(k))?;
+            out.insert(key, crate::json::field(x, k)?);
+        }
+        Ok(out)
+    }
+}
+
+impl<K: ToJson> ToJson for SortedSet<K> {
+    fn to_json(&self) -> Value {
+        Value::Array(self.items.iter().map(ToJson::to_json).collect())
+    }
+}
+
+impl<K: FromJson + Ord> FromJson for SortedSet<K> {
+    fn from_json(v: &Value) -> Result<Self, Error> {
+        let mut out = SortedSet::new();
+        out.extend(Vec::<K>::from_json(v)?);
+        Ok(out)
+    }
+}
