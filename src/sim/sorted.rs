@@ -7,6 +7,7 @@
 //! determinism hash do not change), with binary search for lookups and far less code.
 
 use crate::json::{Error, FromJson, ToJson, Value};
+use std::borrow::Borrow;
 
 /// A map kept sorted by key.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -27,8 +28,11 @@ impl<K: Ord, V> SortedMap<K, V> {
         Self::default()
     }
 
-    fn find(&self, key: &K) -> Result<usize, usize> {
-        self.entries.binary_search_by(|(k, _)| k.cmp(key))
+    fn find<Q: Ord + ?Sized>(&self, key: &Q) -> Result<usize, usize>
+    where
+        K: Borrow<Q>,
+    {
+        self.entries.binary_search_by(|(k, _)| k.borrow().cmp(key))
     }
 
     /// Sets `key` to `value`, returning the value it had.
@@ -42,19 +46,31 @@ impl<K: Ord, V> SortedMap<K, V> {
         }
     }
 
-    pub fn get(&self, key: &K) -> Option<&V> {
+    pub fn get<Q: Ord + ?Sized>(&self, key: &Q) -> Option<&V>
+    where
+        K: Borrow<Q>,
+    {
         self.find(key).ok().map(|i| &self.entries[i].1)
     }
 
-    pub fn get_mut(&mut self, key: &K) -> Option<&mut V> {
+    pub fn get_mut<Q: Ord + ?Sized>(&mut self, key: &Q) -> Option<&mut V>
+    where
+        K: Borrow<Q>,
+    {
         self.find(key).ok().map(|i| &mut self.entries[i].1)
     }
 
-    pub fn remove(&mut self, key: &K) -> Option<V> {
+    pub fn remove<Q: Ord + ?Sized>(&mut self, key: &Q) -> Option<V>
+    where
+        K: Borrow<Q>,
+    {
         self.find(key).ok().map(|i| self.entries.remove(i).1)
     }
 
-    pub fn contains_key(&self, key: &K) -> bool {
+    pub fn contains_key<Q: Ord + ?Sized>(&self, key: &Q) -> bool
+    where
+        K: Borrow<Q>,
+    {
         self.find(key).is_ok()
     }
 
@@ -85,6 +101,13 @@ impl<K: Ord, V> SortedMap<K, V> {
 
     pub fn retain(&mut self, mut keep: impl FnMut(&K, &mut V) -> bool) {
         self.entries.retain_mut(|(k, v)| keep(k, v));
+    }
+}
+
+impl<K, V> SortedMap<K, V> {
+    /// The values in key order, taking the map.
+    pub fn into_values(self) -> impl Iterator<Item = V> {
+        self.entries.into_iter().map(|(_, v)| v)
     }
 }
 
@@ -175,6 +198,14 @@ impl<K: Ord> Extend<K> for SortedSet<K> {
     }
 }
 
+impl<K> IntoIterator for SortedSet<K> {
+    type Item = K;
+    type IntoIter = std::vec::IntoIter<K>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.into_iter()
+    }
+}
+
 impl<'a, K> IntoIterator for &'a SortedSet<K> {
     type Item = &'a K;
     type IntoIter = std::slice::Iter<'a, K>;
@@ -218,5 +249,40 @@ impl<K: FromJson + Ord> FromJson for SortedSet<K> {
         let mut out = SortedSet::new();
         out.extend(Vec::<K>::from_json(v)?);
         Ok(out)
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::collections::{BTreeMap, BTreeSet};
+
+    proptest! {
+        /// Any sequence of inserts and removes leaves the same entries, in the same order,
+        /// and the same JSON text, as the `BTreeMap` and `BTreeSet` these replace.
+        #[test]
+        fn behaves_like_the_btree_collections(ops in prop::collection::vec((any::<bool>(), 0u8..40, any::<u16>()), 0..200)) {
+            let (mut ours, mut theirs) = (SortedMap::new(), BTreeMap::new());
+            let (mut our_set, mut their_set) = (SortedSet::new(), BTreeSet::new());
+            for (add, k, v) in ops {
+                let key = format!("k{k}");
+                if add {
+                    prop_assert_eq!(ours.insert(key.clone(), v), theirs.insert(key.clone(), v));
+                    prop_assert_eq!(our_set.insert(k), their_set.insert(k));
+                } else {
+                    prop_assert_eq!(ours.remove(key.as_str()), theirs.remove(key.as_str()));
+                    prop_assert_eq!(our_set.remove(&k), their_set.remove(&k));
+                }
+                prop_assert_eq!(ours.get(key.as_str()), theirs.get(key.as_str()));
+                prop_assert_eq!(our_set.contains(&k), their_set.contains(&k));
+            }
+            prop_assert!(ours.iter().eq(theirs.iter()));
+            prop_assert!(our_set.iter().eq(their_set.iter()));
+            prop_assert_eq!(ours.len(), theirs.len());
+            prop_assert_eq!(ours.to_json(), theirs.to_json());
+            prop_assert_eq!(our_set.to_json(), their_set.to_json());
+            prop_assert_eq!(SortedMap::<String, u16>::from_json(&theirs.to_json()).unwrap(), ours);
+        }
     }
 }

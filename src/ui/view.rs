@@ -277,14 +277,15 @@ pub fn drift(world: &World, i: usize) -> Option<Drift> {
     let prev = world.stages.get(i.checked_sub(1)?)?;
     let stage = &world.stages[i];
     let keys = |s: &Stage| {
-        let mut set = std::collections::BTreeSet::new();
+        let mut set = crate::sim::sorted::SortedSet::new();
         set.extend(s.settings.keys().chain(s.secrets.iter()).cloned());
         set
     };
     let (a, b) = (keys(prev), keys(stage));
+    // In key order, as the sets are sorted.
     Some(Drift {
-        missing: a.difference(&b).cloned().collect(),
-        extra: b.difference(&a).cloned().collect(),
+        missing: a.iter().filter(|k| !b.contains(k)).cloned().collect(),
+        extra: b.iter().filter(|k| !a.contains(k)).cloned().collect(),
     })
 }
 
