@@ -5,4 +5,5 @@
 pub mod json;
 pub mod lessons;
 pub mod sim;
+pub mod sorted;
 pub mod ui;

@@ -13,6 +13,7 @@ use stagecraft::lessons::objective::{Objective, ReleaseRef, Status};
 use stagecraft::lessons::share;
 use stagecraft::lessons::{self, ScenarioFile};
 use stagecraft::sim::{Command, Strategy};
+use stagecraft::sorted::{SortedMap, SortedSet};
 use support::{sample_session, test_file};
 
 fn fixture(name: &str) -> String {
@@ -296,5 +297,40 @@ proptest::proptest! {
         }
         let want = rust_reads(&text).map(f64::to_bits);
         proptest::prop_assert_eq!(json_reads(&text).map(f64::to_bits), want, "{}", text);
+    }
+}
+
+// The sorted collections behind the engine's state and JSON objects (src/sorted.rs).
+mod sorted {
+    use super::*;
+    use proptest::prelude::*;
+    use std::collections::{BTreeMap, BTreeSet};
+
+    proptest! {
+        /// Any sequence of inserts and removes leaves the same entries, in the same order,
+        /// and the same JSON text, as the `BTreeMap` and `BTreeSet` these replace.
+        #[test]
+        fn behaves_like_the_btree_collections(ops in prop::collection::vec((any::<bool>(), 0u8..40, any::<u16>()), 0..200)) {
+            let (mut ours, mut theirs) = (SortedMap::new(), BTreeMap::new());
+            let (mut our_set, mut their_set) = (SortedSet::new(), BTreeSet::new());
+            for (add, k, v) in ops {
+                let key = format!("k{k}");
+                if add {
+                    prop_assert_eq!(ours.insert(key.clone(), v), theirs.insert(key.clone(), v));
+                    prop_assert_eq!(our_set.insert(k), their_set.insert(k));
+                } else {
+                    prop_assert_eq!(ours.remove(key.as_str()), theirs.remove(key.as_str()));
+                    prop_assert_eq!(our_set.remove(&k), their_set.remove(&k));
+                }
+                prop_assert_eq!(ours.get(key.as_str()), theirs.get(key.as_str()));
+                prop_assert_eq!(our_set.contains(&k), their_set.contains(&k));
+            }
+            prop_assert!(ours.iter().eq(theirs.iter()));
+            prop_assert!(our_set.iter().eq(their_set.iter()));
+            prop_assert_eq!(ours.len(), theirs.len());
+            prop_assert_eq!(ours.to_json(), theirs.to_json());
+            prop_assert_eq!(our_set.to_json(), their_set.to_json());
+            prop_assert_eq!(SortedMap::<String, u16>::from_json(&theirs.to_json()).unwrap(), ours);
+        }
     }
 }

@@ -9,6 +9,7 @@
 //! are written for the trainers who write scenario files, not for Rust programmers:
 //! `expected a whole number from 0 to 255, found the text "one"`.
 
+use crate::sorted::{SortedMap, SortedSet};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::fmt;
 use std::rc::Rc;
@@ -464,5 +465,43 @@ impl<A: FromJson, B: FromJson> FromJson for (A, B) {
     fn from_json(v: &Value) -> Result<Self, Error> {
         let a = array(v, 2, "a list of 2 values")?;
         Ok((item(&a[0], 0)?, item(&a[1], 1)?))
+    }
+}
+
+// JSON: the same text as the `BTreeMap`/`BTreeSet` they replace (an object keyed by the
+// key's text; a list), so saved state and files read and print unchanged.
+
+impl<K: ToJson, V: ToJson> ToJson for SortedMap<K, V> {
+    fn to_json(&self) -> Value {
+        let mut m = Map::new();
+        for (k, v) in self.iter() {
+            m.insert(key_text(k.to_json()), v.to_json());
+        }
+        Value::Object(m)
+    }
+}
+
+impl<K: FromJson + Ord, V: FromJson> FromJson for SortedMap<K, V> {
+    fn from_json(v: &Value) -> Result<Self, Error> {
+        let mut out = SortedMap::new();
+        for (k, x) in object(v, "an object { … }")? {
+            let key = K::from_json(&Value::String(k.clone())).map_err(|e| e.inside(k))?;
+            out.insert(key, field(x, k)?);
+        }
+        Ok(out)
+    }
+}
+
+impl<K: ToJson> ToJson for SortedSet<K> {
+    fn to_json(&self) -> Value {
+        Value::Array(self.iter().map(ToJson::to_json).collect())
+    }
+}
+
+impl<K: FromJson + Ord> FromJson for SortedSet<K> {
+    fn from_json(v: &Value) -> Result<Self, Error> {
+        let mut out = SortedSet::new();
+        out.extend(Vec::<K>::from_json(v)?);
+        Ok(out)
     }
 }

@@ -9,11 +9,11 @@
 //! for byte what serde_json printed (sorted keys, its escapes, its float layout), so
 //! links, files and the determinism hash did not change.
 
-use std::collections::BTreeMap;
+use crate::sorted::SortedMap;
 use std::fmt::{self, Write};
 
 /// An object: keys in sorted order, which keeps printed output deterministic.
-pub type Map = BTreeMap<String, Value>;
+pub type Map = SortedMap<String, Value>;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {

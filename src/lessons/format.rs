@@ -10,8 +10,8 @@ use crate::sim::command::Failure;
 use crate::sim::config::{AlertRule, AutoRollback, FreezeWindow, Slo, StageConfig, TrafficProfile};
 use crate::sim::ids::{ActorId, ConfigKey, StageId, Version};
 use crate::sim::replay::LoggedCommand;
-use crate::sim::sorted::SortedMap;
 use crate::sim::time::Minutes;
+use crate::sorted::SortedMap;
 
 /// The only format version this build reads and writes.
 pub const FORMAT_VERSION: u32 = 1;

@@ -1,7 +1,7 @@
 //! The built-in lessons once read, from wherever their texts came from: compiled in (tests,
 //! native tools) or fetched by the web app when the picker first opens.
 
-use crate::sim::sorted::SortedMap;
+use crate::sorted::SortedMap;
 
 use super::{ids, load_builtin, Lesson, LessonSummary, Problem};
 

@@ -6,9 +6,9 @@
 use super::{Lesson, ObjectiveStatus, Session};
 use crate::sim::change::Defect;
 use crate::sim::event::EventKind;
-use crate::sim::sorted::SortedSet;
 use crate::sim::stage::CrashReason;
 use crate::sim::world::World;
+use crate::sorted::SortedSet;
 use std::fmt::Write;
 
 /// Markdown text. Text that came from users (commit summaries, reasons) is escaped so it

@@ -110,7 +110,7 @@ impl Policy {
     /// The roles that may do `permission` on `stage`, for "who can do this?" messages.
     pub fn roles_for(&self, permission: Permission, stage: Option<&StageId>) -> Vec<Role> {
         // A set orders and dedups without pulling another sort routine into the wasm build.
-        let mut roles = super::sorted::SortedSet::new();
+        let mut roles = crate::sorted::SortedSet::new();
         roles.extend(
             self.grants
                 .iter()

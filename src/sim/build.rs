@@ -5,9 +5,9 @@ use super::change::{Commit, CommitTraits, GateKind, Migration, Release};
 use super::event::{Event, EventKind};
 use super::ids::{ActorId, CommitId, Version};
 use super::rollout::{Phase, Purpose, Rollout};
-use super::sorted::{SortedMap, SortedSet};
 use super::step::gate_minutes;
 use super::world::{Build, World};
+use crate::sorted::{SortedMap, SortedSet};
 
 /// Releases kept in memory; older ones no stage can roll back to are forgotten.
 const RELEASE_CAP: usize = 48;

@@ -2,9 +2,9 @@
 
 use super::ids::{ActorId, CommitId, ConfigKey, Version};
 use super::rng::Pcg32;
-use super::sorted::SortedMap;
 use super::time::SimTime;
 use crate::json::{FromJson, ToJson};
+use crate::sorted::SortedMap;
 
 /// What is wrong with a change, if anything. Hidden from the learner until it shows itself.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, ToJson, FromJson)]

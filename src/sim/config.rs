@@ -5,9 +5,9 @@ use super::access::{default_actors, Actor, Policy};
 use super::change::{CommitTraits, GateKind};
 use super::command::Failure;
 use super::ids::{AlertName, ConfigKey, StageId, Version};
-use super::sorted::SortedMap;
 use super::time::{Minutes, SimTime};
 use crate::json::{FromJson, ToJson};
+use crate::sorted::SortedMap;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ToJson, FromJson)]
 #[json(rename_all = "snake_case")]

@@ -24,7 +24,6 @@ pub mod replay;
 pub mod rng;
 pub mod rollout;
 mod settings;
-pub mod sorted;
 pub mod stage;
 mod step;
 pub mod time;

@@ -6,9 +6,9 @@ use super::config::StageConfig;
 use super::ids::{BackupId, ConfigKey, FlagName, Version};
 use super::monitor::StageMonitor;
 use super::rollout::Rollout;
-use super::sorted::{SortedMap, SortedSet};
 use super::time::SimTime;
 use crate::json::{FromJson, ToJson};
+use crate::sorted::{SortedMap, SortedSet};
 
 /// How many past deployments a stage remembers for rollback.
 pub const HISTORY_CAP: usize = 12;

@@ -10,11 +10,11 @@ use super::event::{Event, EventKind, Explanation};
 use super::ids::{ActorId, StageId, Version};
 use super::monitor::{AlertState, AlertStatus, Incident, SloState, StageMonitor};
 use super::rng::Pcg32;
-use super::sorted::{SortedMap, SortedSet};
 use super::stage::{Database, Faults, Health, Instance, Pool, Sample, Stage};
 use super::time::SimTime;
 use super::traffic;
 use crate::json::{FromJson, ToJson};
+use crate::sorted::{SortedMap, SortedSet};
 use std::collections::VecDeque;
 
 /// Events kept for the timeline (older ones are dropped; the audit log is separate).

@@ -1,7 +1,7 @@
 //! Configuration matrix: every key against every environment. Secrets show as ••••; a key
 //! missing where others have it is marked in words, not only colour.
 
-use crate::sim::sorted::SortedSet;
+use crate::sorted::SortedSet;
 
 use yew::prelude::*;
 

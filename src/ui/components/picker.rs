@@ -3,7 +3,7 @@
 //! lessons arrive with the picker's first opening (see `state/library.rs`): until then it
 //! says they are loading, and if they cannot be fetched it says why and offers to retry.
 
-use crate::sim::sorted::SortedMap;
+use crate::sorted::SortedMap;
 
 use yew::prelude::*;
 

@@ -3,7 +3,7 @@
 //! log), share links, session and scenario files, and what storage gave back. Every bad
 //! input becomes a [`Notice`] and leaves the current session exactly as it was.
 
-use crate::sim::sorted::SortedMap;
+use crate::sorted::SortedMap;
 use std::rc::Rc;
 
 use super::{Action, AppState, TRAINER};

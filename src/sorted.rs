@@ -1,4 +1,5 @@
-//! Small sorted maps and sets on a `Vec`, for the engine's state.
+//! Small sorted maps and sets on a `Vec`: the engine's state, the app's records, and JSON
+//! objects. A leaf: it names no other module of the crate.
 //!
 //! Why not `BTreeMap`: its code is compiled again for every key and value type, and in the
 //! wasm bundle that came to about 52 KB before compression (`./x size`), while these
@@ -6,7 +7,6 @@
 //! 64 (releases). A sorted `Vec` keeps the same order (so events, saved state and the
 //! determinism hash do not change), with binary search for lookups and far less code.
 
-use crate::json::{Error, FromJson, ToJson, Value};
 use std::borrow::Borrow;
 
 /// A map kept sorted by key.
@@ -74,6 +74,12 @@ impl<K: Ord, V> SortedMap<K, V> {
         self.find(key).is_ok()
     }
 
+    pub fn retain(&mut self, mut keep: impl FnMut(&K, &mut V) -> bool) {
+        self.entries.retain_mut(|(k, v)| keep(k, v));
+    }
+}
+
+impl<K, V> SortedMap<K, V> {
     pub fn len(&self) -> usize {
         self.entries.len()
     }
@@ -99,12 +105,6 @@ impl<K: Ord, V> SortedMap<K, V> {
         self.entries.iter_mut().map(|(_, v)| v)
     }
 
-    pub fn retain(&mut self, mut keep: impl FnMut(&K, &mut V) -> bool) {
-        self.entries.retain_mut(|(k, v)| keep(k, v));
-    }
-}
-
-impl<K, V> SortedMap<K, V> {
     /// The values in key order, taking the map.
     pub fn into_values(self) -> impl Iterator<Item = V> {
         self.entries.into_iter().map(|(_, v)| v)
@@ -176,7 +176,9 @@ impl<K: Ord> SortedSet<K> {
             Err(_) => false,
         }
     }
+}
 
+impl<K> SortedSet<K> {
     pub fn len(&self) -> usize {
         self.items.len()
     }
@@ -211,78 +213,5 @@ impl<'a, K> IntoIterator for &'a SortedSet<K> {
     type IntoIter = std::slice::Iter<'a, K>;
     fn into_iter(self) -> Self::IntoIter {
         self.items.iter()
-    }
-}
-
-// JSON: the same text as the `BTreeMap`/`BTreeSet` they replace (an object keyed by the
-// key's text; a list), so saved state and files read and print unchanged.
-
-impl<K: ToJson, V: ToJson> ToJson for SortedMap<K, V> {
-    fn to_json(&self) -> Value {
-        let mut m = crate::json::Map::new();
-        for (k, v) in &self.entries {
-            m.insert(crate::json::key_text(k.to_json()), v.to_json());
-        }
-        Value::Object(m)
-    }
-}
-
-impl<K: FromJson + Ord, V: FromJson> FromJson for SortedMap<K, V> {
-    fn from_json(v: &Value) -> Result<Self, Error> {
-        let mut out = SortedMap::new();
-        for (k, x) in crate::json::object(v, "an object { … }")? {
-            let key = K::from_json(&Value::String(k.clone())).map_err(|e| e.inside(k))?;
-            out.insert(key, crate::json::field(x, k)?);
-        }
-        Ok(out)
-    }
-}
-
-impl<K: ToJson> ToJson for SortedSet<K> {
-    fn to_json(&self) -> Value {
-        Value::Array(self.items.iter().map(ToJson::to_json).collect())
-    }
-}
-
-impl<K: FromJson + Ord> FromJson for SortedSet<K> {
-    fn from_json(v: &Value) -> Result<Self, Error> {
-        let mut out = SortedSet::new();
-        out.extend(Vec::<K>::from_json(v)?);
-        Ok(out)
-    }
-}
-
-#[cfg(all(test, not(target_arch = "wasm32")))]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-    use std::collections::{BTreeMap, BTreeSet};
-
-    proptest! {
-        /// Any sequence of inserts and removes leaves the same entries, in the same order,
-        /// and the same JSON text, as the `BTreeMap` and `BTreeSet` these replace.
-        #[test]
-        fn behaves_like_the_btree_collections(ops in prop::collection::vec((any::<bool>(), 0u8..40, any::<u16>()), 0..200)) {
-            let (mut ours, mut theirs) = (SortedMap::new(), BTreeMap::new());
-            let (mut our_set, mut their_set) = (SortedSet::new(), BTreeSet::new());
-            for (add, k, v) in ops {
-                let key = format!("k{k}");
-                if add {
-                    prop_assert_eq!(ours.insert(key.clone(), v), theirs.insert(key.clone(), v));
-                    prop_assert_eq!(our_set.insert(k), their_set.insert(k));
-                } else {
-                    prop_assert_eq!(ours.remove(key.as_str()), theirs.remove(key.as_str()));
-                    prop_assert_eq!(our_set.remove(&k), their_set.remove(&k));
-                }
-                prop_assert_eq!(ours.get(key.as_str()), theirs.get(key.as_str()));
-                prop_assert_eq!(our_set.contains(&k), their_set.contains(&k));
-            }
-            prop_assert!(ours.iter().eq(theirs.iter()));
-            prop_assert!(our_set.iter().eq(their_set.iter()));
-            prop_assert_eq!(ours.len(), theirs.len());
-            prop_assert_eq!(ours.to_json(), theirs.to_json());
-            prop_assert_eq!(our_set.to_json(), their_set.to_json());
-            prop_assert_eq!(SortedMap::<String, u16>::from_json(&theirs.to_json()).unwrap(), ours);
-        }
     }
 }
