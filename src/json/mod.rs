@@ -382,38 +382,57 @@ impl<T: ToJson> ToJson for BTreeSet<T> {
 
 impl<T: FromJson + Ord> FromJson for BTreeSet<T> {
     fn from_json(v: &Value) -> Result<Self, Error> {
-        let mut out = BTreeSet::new();
-        out.extend(Vec::<T>::from_json(v)?);
-        Ok(out)
+        set_from_json(v)
     }
 }
 
+/// A list read into any set.
+fn set_from_json<T: FromJson, S: Default + Extend<T>>(v: &Value) -> Result<S, Error> {
+    let mut out = S::default();
+    out.extend(Vec::<T>::from_json(v)?);
+    Ok(out)
+}
+
 /// A map key as JSON writes it: keys are strings, whatever the key type prints as.
-pub fn key_text(v: Value) -> String {
+fn key_text(v: Value) -> String {
     match v {
         Value::String(s) => s,
         other => other.to_string(),
     }
 }
 
+/// Any map as JSON: an object keyed by each key's text.
+fn map_to_json<'a, K: ToJson + 'a, V: ToJson + 'a>(
+    entries: impl Iterator<Item = (&'a K, &'a V)>,
+) -> Value {
+    let mut m = Map::new();
+    for (k, v) in entries {
+        m.insert(key_text(k.to_json()), v.to_json());
+    }
+    Value::Object(m)
+}
+
+/// An object read into any map, each key read as the key type.
+fn map_from_json<K: FromJson, V: FromJson, M: Default + Extend<(K, V)>>(
+    v: &Value,
+) -> Result<M, Error> {
+    let mut out = M::default();
+    for (k, x) in object(v, "an object { … }")? {
+        let key = K::from_json(&Value::String(k.clone())).map_err(|e| e.inside(k))?;
+        out.extend(Some((key, field(x, k)?)));
+    }
+    Ok(out)
+}
+
 impl<K: ToJson, V: ToJson> ToJson for BTreeMap<K, V> {
     fn to_json(&self) -> Value {
-        let mut m = Map::new();
-        for (k, v) in self {
-            m.insert(key_text(k.to_json()), v.to_json());
-        }
-        Value::Object(m)
+        map_to_json(self.iter())
     }
 }
 
 impl<K: FromJson + Ord, V: FromJson> FromJson for BTreeMap<K, V> {
     fn from_json(v: &Value) -> Result<Self, Error> {
-        let mut out = BTreeMap::new();
-        for (k, x) in object(v, "an object { … }")? {
-            let key = K::from_json(&Value::String(k.clone())).map_err(|e| e.inside(k))?;
-            out.insert(key, field(x, k)?);
-        }
-        Ok(out)
+        map_from_json(v)
     }
 }
 
@@ -473,22 +492,13 @@ impl<A: FromJson, B: FromJson> FromJson for (A, B) {
 
 impl<K: ToJson, V: ToJson> ToJson for SortedMap<K, V> {
     fn to_json(&self) -> Value {
-        let mut m = Map::new();
-        for (k, v) in self.iter() {
-            m.insert(key_text(k.to_json()), v.to_json());
-        }
-        Value::Object(m)
+        map_to_json(self.iter())
     }
 }
 
 impl<K: FromJson + Ord, V: FromJson> FromJson for SortedMap<K, V> {
     fn from_json(v: &Value) -> Result<Self, Error> {
-        let mut out = SortedMap::new();
-        for (k, x) in object(v, "an object { … }")? {
-            let key = K::from_json(&Value::String(k.clone())).map_err(|e| e.inside(k))?;
-            out.insert(key, field(x, k)?);
-        }
-        Ok(out)
+        map_from_json(v)
     }
 }
 
@@ -500,8 +510,6 @@ impl<K: ToJson> ToJson for SortedSet<K> {
 
 impl<K: FromJson + Ord> FromJson for SortedSet<K> {
     fn from_json(v: &Value) -> Result<Self, Error> {
-        let mut out = SortedSet::new();
-        out.extend(Vec::<K>::from_json(v)?);
-        Ok(out)
+        set_from_json(v)
     }
 }

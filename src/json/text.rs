@@ -159,14 +159,12 @@ fn write_value(out: &mut String, v: &Value, indent: Option<usize>) {
         }
         Value::String(s) => write_string(out, s),
         Value::Array(items) => {
-            write_seq(out, '[', ']', items.len(), indent, |out, i, inner| {
-                write_value(out, &items[i], inner)
+            write_seq(out, '[', ']', items.iter(), indent, |out, x, inner| {
+                write_value(out, x, inner)
             });
         }
         Value::Object(map) => {
-            let entries: Vec<(&String, &Value)> = map.iter().collect();
-            write_seq(out, '{', '}', entries.len(), indent, |out, i, inner| {
-                let (k, x) = entries[i];
+            write_seq(out, '{', '}', map.iter(), indent, |out, (k, x), inner| {
                 write_string(out, k);
                 out.push_str(if inner.is_some() { ": " } else { ":" });
                 write_value(out, x, inner);
@@ -175,22 +173,22 @@ fn write_value(out: &mut String, v: &Value, indent: Option<usize>) {
     }
 }
 
-/// Brackets around `len` items, separated by commas; pretty when `indent` is given.
-fn write_seq(
+/// Brackets around the items, separated by commas; pretty when `indent` is given.
+fn write_seq<T>(
     out: &mut String,
     open: char,
     close: char,
-    len: usize,
+    items: impl ExactSizeIterator<Item = T>,
     indent: Option<usize>,
-    mut item: impl FnMut(&mut String, usize, Option<usize>),
+    mut item: impl FnMut(&mut String, T, Option<usize>),
 ) {
     out.push(open);
-    if len == 0 {
+    if items.len() == 0 {
         out.push(close);
         return;
     }
     let inner = indent.map(|n| n + 1);
-    for i in 0..len {
+    for (i, x) in items.enumerate() {
         if i > 0 {
             out.push(',');
         }
@@ -198,7 +196,7 @@ fn write_seq(
             out.push('\n');
             out.push_str(&"  ".repeat(n));
         }
-        item(out, i, inner);
+        item(out, x, inner);
     }
     if let Some(n) = indent {
         out.push('\n');
