@@ -1,0 +1,113 @@
+// End-to-end: the release build's wasm comes in two parts (tools/split). The first screen
+// must need only the first part; late code needed early is fetched on the spot; a late
+// part that cannot load is reported; a shared link fetches both parts before it starts.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { commit, openApp, serveAndLaunch, station } from './flows.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const dist = process.env.STAGECRAFT_DIST ?? join(here, '..', '..', 'dist');
+const artifacts = join(here, 'artifacts');
+const LATE = '**/*_late.wasm';
+const stats = (page) => page.evaluate(() => ({ ...window.wasmBindings.lateStats }));
+const inDevelopment = async (page) => assert.match(await page.locator(station('Development')).textContent(), /v1\.1\.0/);
+
+/** Holds the app's own fetch of the late part until `release()`; lets a synchronous load through. */
+async function holdLateFetch(page) {
+  let release;
+  const released = new Promise((r) => { release = r; });
+  const requests = [];
+  await page.route(LATE, async (route) => {
+    requests.push(route.request().resourceType());
+    if (route.request().resourceType() === 'fetch') await released;
+    await route.continue();
+  });
+  return { release, requests };
+}
+
+describe('Release build in two parts', () => {
+  const env = serveAndLaunch(dist, artifacts);
+
+  test('the first screen is drawn without the late part, which then arrives and works', async () => {
+    let held;
+    const { page, errors, close } = await openApp(env.browser, env.server.url, undefined, async (p) => {
+      held = await holdLateFetch(p);
+    });
+    try {
+      // The page is up while the late part is still on its way: nothing needed it.
+      assert.deepEqual(await stats(page), { syncLoads: 0, readyAt: null, failed: null },
+        'the first screen needed late code: refresh tools/split/keep.txt with ./x split-profile');
+      assert.match(await page.locator(station('Production')).textContent(), /v1\.0\.0/);
+      held.release();
+      await page.waitForFunction(() => window.wasmBindings.lateStats.readyAt !== null);
+      await commit(page);
+      await inDevelopment(page);
+      assert.equal((await stats(page)).syncLoads, 0);
+      assert.deepEqual(held.requests, ['fetch']);
+      assert.deepEqual(errors, []);
+    } finally {
+      await close();
+    }
+  });
+
+  test('a click that needs late code before it arrived fetches it on the spot', async () => {
+    let held;
+    const { page, errors, close } = await openApp(env.browser, env.server.url, undefined, async (p) => {
+      held = await holdLateFetch(p);
+    });
+    try {
+      await commit(page);
+      await inDevelopment(page);
+      const s = await stats(page);
+      assert.equal(s.syncLoads, 1);
+      assert.notEqual(s.readyAt, null);
+      assert.deepEqual(held.requests, ['fetch', 'xhr']);
+      // The held fetch arrives afterwards and changes nothing.
+      held.release();
+      await page.getByRole('button', { name: 'Step +1 min' }).click();
+      assert.equal((await stats(page)).syncLoads, 1);
+      assert.equal(await page.locator('#panic-panel').isHidden(), true);
+      assert.deepEqual(errors, []);
+    } finally {
+      await close();
+    }
+  });
+
+  test('a late part that cannot be loaded says so in the error panel', async () => {
+    const { page, errors, close } = await openApp(env.browser, env.server.url, undefined, (p) =>
+      p.route(LATE, (route) => route.fulfill({ status: 404, body: 'gone' })),
+    );
+    try {
+      assert.equal(await page.locator('#panic-panel').isHidden(), true, 'the first screen works without it');
+      await page.getByRole('button', { name: 'Commit change' }).click();
+      const panel = page.getByRole('alert').filter({ hasText: 'stopped working' });
+      await panel.waitFor();
+      assert.match(await panel.textContent(), /_late\.wasm\) could not be loaded: the server answered 404\. Check the connection and reload the page\./);
+      await page.screenshot({ path: join(artifacts, 'late-part-missing.png') });
+      assert.ok(errors.some((e) => e.includes('HTTP 404')), errors.join('\n'));
+    } finally {
+      await close();
+    }
+  });
+
+  test('a shared link fetches both parts before it starts, so the replay waits for nothing', async () => {
+    const link = readFileSync(join(here, '..', 'fixtures', 'first-promotion.link'), 'utf8').trim();
+    const context = await env.browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      const page = await context.newPage();
+      const requested = [];
+      page.on('request', (r) => r.url().endsWith('.wasm') && requested.push(r.url().replace(/.*-[0-9a-f]+_/, '')));
+      await page.goto(`${env.server.url}/#s=${link}`);
+      await page.locator(station('Production')).filter({ hasText: 'v1.1.0' }).waitFor();
+      const s = await stats(page);
+      assert.equal(s.syncLoads, 0);
+      assert.notEqual(s.readyAt, null);
+      assert.deepEqual(requested.sort(), ['bg.wasm', 'late.wasm']);
+    } finally {
+      await context.close();
+    }
+  });
+});
