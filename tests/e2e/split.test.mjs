@@ -38,7 +38,7 @@ describe('Release build in two parts', () => {
     });
     try {
       // The page is up while the late part is still on its way: nothing needed it.
-      assert.deepEqual(await stats(page), { syncLoads: 0, readyAt: null, failed: null },
+      assert.deepEqual(await stats(page), { syncLoads: 0, readyAt: null, failed: null, withFirst: false },
         'the first screen needed late code: refresh tools/split/keep.txt with ./x split-profile');
       assert.match(await page.locator(station('Production')).textContent(), /v1\.0\.0/);
       held.release();
@@ -93,7 +93,7 @@ describe('Release build in two parts', () => {
     }
   });
 
-  test('a shared link fetches both parts before it starts, so the replay waits for nothing', async () => {
+  test('a shared link, and then the autosave it leaves, fetch both parts before they start', async () => {
     const link = readFileSync(join(here, '..', 'fixtures', 'first-promotion.link'), 'utf8').trim();
     const context = await env.browser.newContext({ viewport: { width: 1280, height: 800 } });
     try {
@@ -104,7 +104,13 @@ describe('Release build in two parts', () => {
       await page.locator(station('Production')).filter({ hasText: 'v1.1.0' }).waitFor();
       const s = await stats(page);
       assert.equal(s.syncLoads, 0);
-      assert.notEqual(s.readyAt, null);
+      assert.equal(s.withFirst, true, 'both parts were fetched before the app started');
+      assert.deepEqual(requested.sort(), ['bg.wasm', 'late.wasm']);
+      // The link left an autosaved session: a reload resumes it, and also needs both parts.
+      requested.length = 0;
+      await page.reload();
+      await page.locator(station('Production')).filter({ hasText: 'v1.1.0' }).waitFor();
+      assert.deepEqual(await stats(page).then(({ syncLoads, withFirst }) => ({ syncLoads, withFirst })), { syncLoads: 0, withFirst: true });
       assert.deepEqual(requested.sort(), ['bg.wasm', 'late.wasm']);
     } finally {
       await context.close();
