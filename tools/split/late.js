@@ -64,11 +64,13 @@ function lateFailed(error) {
     panel.hidden = false;
 }
 
+// Compiles off the main thread; instantiates at once, so no synchronous load can slip in
+// between and instantiate it twice.
 async function loadLate() {
     const module = await compile(LATE_WASM);
     if (lateReady) return;
-    await WebAssembly.instantiate(module, { primary: wasm });
-    if (!lateReady) lateArrived();
+    new WebAssembly.Instance(module, { primary: wasm });
+    lateArrived();
 }
 
 // A shared link (#s=...) or an autosaved session is replayed as the app starts, and replay

@@ -66,7 +66,12 @@ export function patchGlue(js, lateName) {
   if (!js.includes(imports) || !js.includes(exports) || js.split(start).length !== 2) {
     fail('wasm-bindgen\'s JS glue is not shaped as expected (was wasm-bindgen upgraded?): update patchGlue');
   }
-  const late = readFileSync(join(here, 'late.js'), 'utf8').replace('__LATE_WASM__', lateName);
+  // Comment lines are for readers of late.js, not for every visitor's download.
+  const late = readFileSync(join(here, 'late.js'), 'utf8')
+    .replace('__LATE_WASM__', lateName)
+    .split('\n')
+    .filter((line) => !/^\s*(\/\/|\/\*\*.*\*\/$)/.test(line))
+    .join('\n');
   return js
     .replace(imports, '"./stagecraft_bg.js": import0,\n        placeholder: lateImports(),\n    };')
     .replace(exports, 'export { initSync, initSplit as default, lateStats };')
