@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { commit, openApp, serveAndLaunch, station } from './flows.mjs';
+import { SETTLE_MS } from '../../tools/split/profile.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = process.env.STAGECRAFT_DIST ?? join(here, '..', '..', 'dist');
@@ -31,20 +32,26 @@ async function holdLateFetch(page) {
 describe('Release build in two parts', () => {
   const env = serveAndLaunch(dist, artifacts);
 
-  test('the first screen is drawn without the late part, which then arrives and works', async () => {
+  // The ways tools/split/profile.mjs reaches a first visit's first screen.
+  const firstScreens = [
+    { name: 'laptop', viewport: undefined },
+    { name: 'phone', viewport: { width: 375, height: 812 } },
+  ];
+  for (const visit of firstScreens) test(`${visit.name}: the first screen is drawn without the late part, which then arrives and works`, async () => {
     let held;
-    const { page, errors, close } = await openApp(env.browser, env.server.url, undefined, async (p) => {
+    const { page, errors, close } = await openApp(env.browser, env.server.url, visit.viewport, async (p) => {
       held = await holdLateFetch(p);
     });
     try {
-      // The page is up while the late part is still on its way: nothing needed it.
+      // Let the first screen's effects run (what profile.mjs waits for), late part held back.
+      await page.waitForTimeout(SETTLE_MS);
       assert.deepEqual(await stats(page), { syncLoads: 0, readyAt: null, failed: null, withFirst: false },
         'the first screen needed late code: refresh tools/split/keep.txt with ./x split-profile');
       assert.match(await page.locator(station('Production')).textContent(), /v1\.0\.0/);
       held.release();
       await page.waitForFunction(() => window.wasmBindings.lateStats.readyAt !== null);
-      await commit(page);
-      await inDevelopment(page);
+      await page.getByRole('button', { name: 'Step +1 min' }).click();
+      assert.equal(await page.getByTestId('sim-time').textContent(), 'Day 1 09:01');
       assert.equal((await stats(page)).syncLoads, 0);
       assert.deepEqual(held.requests, ['fetch']);
       assert.deepEqual(errors, []);
@@ -112,6 +119,30 @@ describe('Release build in two parts', () => {
       await page.locator(station('Production')).filter({ hasText: 'v1.1.0' }).waitFor();
       assert.deepEqual(await stats(page).then(({ syncLoads, withFirst }) => ({ syncLoads, withFirst })), { syncLoads: 0, withFirst: true });
       assert.deepEqual(requested.sort(), ['bg.wasm', 'late.wasm']);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe('Returning visitors', () => {
+  const env = serveAndLaunch(dist, artifacts);
+
+  test('a returning trainer (preferences and lesson records stored) gets both parts before the app starts', async () => {
+    const context = await env.browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      await context.addInitScript(() => {
+        localStorage.setItem('stagecraft.display', 'light presenter');
+        localStorage.setItem('stagecraft.records', 'first-promotion=won\nbad-deploy-rollback=lost');
+      });
+      const page = await context.newPage();
+      const errors = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
+      await page.goto(env.server.url + '/');
+      await page.locator('.app.presenter[data-theme=light]').waitFor();
+      await page.waitForTimeout(SETTLE_MS);
+      assert.deepEqual(await stats(page).then(({ syncLoads, withFirst }) => ({ syncLoads, withFirst })), { syncLoads: 0, withFirst: true });
+      assert.deepEqual(errors, []);
     } finally {
       await context.close();
     }

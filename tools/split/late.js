@@ -73,13 +73,16 @@ async function loadLate() {
     lateArrived();
 }
 
-// A shared link (#s=...) or an autosaved session is replayed as the app starts, and replay
-// needs the late code: then fetch both parts at once and instantiate the late one before
-// the app starts. These are the keys that src/ui/persist.rs reads.
+// A shared link (#s=...) or an autosaved session is replayed as the app starts, and
+// restoring preferences or lesson records runs late code too: then fetch both parts at once
+// and instantiate the late one before the app starts. A returning visitor's cache likely
+// holds the late part already. These are the keys that src/ui (persist.rs, hooks.rs) reads.
+const STORED_AT_START = ['stagecraft.session', 'stagecraft.records', 'stagecraft.display'];
+
 function lateNeededAtStart() {
     if (location.hash.startsWith('#s=')) return true;
     try {
-        return localStorage.getItem('stagecraft.session') !== null;
+        return STORED_AT_START.some((key) => localStorage.getItem(key) !== null);
     } catch {
         return false;
     }

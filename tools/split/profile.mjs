@@ -3,13 +3,17 @@
 // It instruments the whole release build (kept by split.mjs in target/split/) with
 // wasm-split, opens it in headless Chromium the ways a first screen is reached, and keeps
 // every function that ran before the screen was up and had settled: a fresh visit on a
-// laptop (1280 px, dark) and on a phone (375 px, light). A shared link or an autosaved
-// session replays at start, which needs most of the engine (+97 KB gzip if kept here);
-// late.js fetches both parts at once for those instead.
+// laptop (1280 px, dark) and on a phone (375 px, light). A returning visitor (anything
+// stored: display preferences, lesson records, an autosaved session) or a shared link
+// gets both parts before the app starts (late.js), so their code need not be kept here:
+// a stored session or a link replays at start and needs most of the engine (+97 KB gzip
+// if kept), stored preferences alone +12 KB; and a returning visitor's cache likely holds
+// the late part already.
 // Run it after `trunk build --release` whenever the first screen's code changed (the build
 // says so when keep.txt names functions that no longer exist).
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { launch } from '../../tests/e2e/browser.mjs';
 import { serve } from '../../tests/e2e/server.mjs';
 import { FEATURES, KEEP, WORK, fail, run } from './split.mjs';
@@ -25,7 +29,7 @@ const VISITS = [
   { name: 'laptop', viewport: { width: 1280, height: 900 }, colorScheme: 'dark' },
   { name: 'phone', viewport: { width: 375, height: 812 }, colorScheme: 'light' },
 ];
-const SETTLE_MS = 1500;
+export const SETTLE_MS = 1500;
 
 function instrument() {
   rmSync(dir, { recursive: true, force: true });
@@ -98,4 +102,4 @@ async function main() {
   console.log(`tools/split: ${names.length} functions kept for the first load (${VISITS.map((v) => v.name).join(', ')}) -> tools/split/keep.txt`);
 }
 
-await main();
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main();
