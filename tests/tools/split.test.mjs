@@ -9,11 +9,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mendTableExports, tableFillToSet, unnamedFunctions } from '../../tools/split/wasm.mjs';
-import { FEATURES } from '../../tools/split/split.mjs';
+import { FEATURES, WASM_SPLIT } from '../../tools/split/split.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'split-test-'));
-const WASM_SPLIT = process.env.WASM_SPLIT ?? 'wasm-split';
 
 function tool(name, args) {
   const r = spawnSync(name, args, { encoding: 'utf8' });

@@ -16,10 +16,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launch } from '../../tests/e2e/browser.mjs';
 import { serve } from '../../tests/e2e/server.mjs';
-import { FEATURES, KEEP, WORK, fail, run } from './split.mjs';
-import { mendTableExports, tableFillToSet } from './wasm.mjs';
+import { FEATURES, KEEP, WASM_SPLIT, WORK, fail, run } from './split.mjs';
+import { mendTableExports } from './wasm.mjs';
 
-const WASM_SPLIT = process.env.WASM_SPLIT ?? 'wasm-split';
 const root = join(WORK, '..', '..');
 const dir = join(WORK, 'profile');
 const site = join(dir, 'site');
@@ -34,13 +33,13 @@ export const SETTLE_MS = 1500;
 function instrument() {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(site, { recursive: true });
-  const input = Uint8Array.from(readFileSync(join(WORK, 'whole.wasm')));
-  tableFillToSet(input);
-  writeFileSync(join(dir, 'input.wasm'), input);
-  run(WASM_SPLIT, [...FEATURES, '--instrument', join(dir, 'input.wasm'), '-o', join(site, 'instrumented.wasm')]);
-  const out = readFileSync(join(site, 'instrumented.wasm'));
-  mendTableExports(input, out);
-  writeFileSync(join(site, 'instrumented.wasm'), out);
+  // The whole build, table.fill already mended, as split.mjs left it.
+  const input = join(WORK, 'input.wasm');
+  const instrumented = join(site, 'instrumented.wasm');
+  run(WASM_SPLIT, [...FEATURES, '--instrument', input, '-o', instrumented]);
+  const out = readFileSync(instrumented);
+  mendTableExports(readFileSync(input), out);
+  writeFileSync(instrumented, out);
 
   // trunk's page, with its script replaced by one that keeps the exports at hand.
   cpSync(join(root, 'dist'), site, { recursive: true });
@@ -91,7 +90,7 @@ async function main() {
   run(WASM_SPLIT, ['--merge-profiles', ...profiles, '-o', merged]);
   // wasm-split -v names the kept functions (as binaryen spells them) on one line.
   const r = run(WASM_SPLIT, [
-    ...FEATURES, '-v', '--profile', merged, join(dir, 'input.wasm'),
+    ...FEATURES, '-v', '--profile', merged, join(WORK, 'input.wasm'),
     '-o1', join(dir, 'first.wasm'), '-o2', join(dir, 'late.wasm'),
   ]);
   const line = r.split('\n').find((l) => l.startsWith('Keeping functions: '));

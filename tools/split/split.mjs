@@ -25,7 +25,7 @@ const root = resolve(here, '../..');
 export const WORK = join(root, 'target', 'split');
 export const KEEP = join(here, 'keep.txt');
 const WASM_OPT = join(root, 'node_modules', '.bin', 'wasm-opt');
-const WASM_SPLIT = process.env.WASM_SPLIT ?? 'wasm-split';
+export const WASM_SPLIT = process.env.WASM_SPLIT ?? 'wasm-split';
 // The features rustc 1.95 and wasm-bindgen 0.2.130 emit; both tools must accept them.
 export const FEATURES = [
   '--enable-bulk-memory', '--enable-mutable-globals', '--enable-nontrapping-float-to-int',
@@ -89,7 +89,7 @@ function main() {
   const whole = readFileSync(join(staging, wasmName));
   const glue = readFileSync(join(staging, glueName), 'utf8');
 
-  // Keep the whole build (with names) for `./x split-profile` and `./x size`.
+  // Keep the whole build (with names), and the mended input, for `./x split-profile`.
   mkdirSync(WORK, { recursive: true });
   writeFileSync(join(WORK, 'whole.wasm'), whole);
   writeFileSync(join(WORK, 'glue.js'), glue);
@@ -126,7 +126,7 @@ function main() {
   writeFileSync(join(staging, newGlueName), glueOut);
 
   const integrity = new Map([[newWasmName, sri(firstOut)], [newGlueName, sri(glueOut)]]);
-  let html = readFileSync(join(staging, 'index.html'), 'utf8')
+  const html = readFileSync(join(staging, 'index.html'), 'utf8')
     .replaceAll(wasmName, newWasmName)
     .replaceAll(glueName, newGlueName)
     .replace(/<link\b[^>]*>/g, (tag) => {
