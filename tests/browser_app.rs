@@ -151,7 +151,7 @@ async fn commit_then_promote_runs_the_staging_gates() {
         .get_attribute("aria-label")
         .unwrap()
         .contains("running"));
-    assert!(text_of(&root, "[data-testid=announce-polite]").len() > 0);
+    assert!(!text_of(&root, "[data-testid=announce-polite]").is_empty());
     assert!(text_of(&root, ".timeline").contains("Integration tests started for v1.1.0"));
     handle.destroy();
 }

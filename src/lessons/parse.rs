@@ -182,6 +182,8 @@ pub fn guard(file: &str, text: &str) -> Result<Vec<Problem>, Vec<Problem>> {
 }
 
 /// Parses `text` as JSON, reporting a syntax error with its line and column.
+// A `Problem` is large, but there is at most one per file read: boxing it buys nothing.
+#[allow(clippy::result_large_err)]
 pub fn syntax(file: &str, text: &str) -> Result<Value, Problem> {
     json::parse(text).map_err(|e| Problem {
         location: Location {

@@ -125,10 +125,10 @@ impl World {
             release,
         });
         self.open_count += 1;
-        if self.incidents.len() > INCIDENT_CAP {
-            if self.incidents.pop_front().is_some_and(|old| old.is_open()) {
-                self.open_count -= 1;
-            }
+        if self.incidents.len() > INCIDENT_CAP
+            && self.incidents.pop_front().is_some_and(|old| old.is_open())
+        {
+            self.open_count -= 1;
         }
         if i + 1 == self.stages.len() {
             let faulty: Vec<_> = self.stages[i]

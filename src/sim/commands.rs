@@ -627,9 +627,9 @@ pub(crate) fn validate_strategy(strategy: &Strategy, instances: u8) -> Result<()
                 );
             }
             let a = &plan.analysis;
-            if !(a.max_error_rate.is_finite() && (0.0..=1.0).contains(&a.max_error_rate))
-                || !(a.max_p95_ms.is_finite() && a.max_p95_ms > 0.0)
-            {
+            let rate_ok = a.max_error_rate.is_finite() && (0.0..=1.0).contains(&a.max_error_rate);
+            let p95_ok = a.max_p95_ms.is_finite() && a.max_p95_ms > 0.0;
+            if !(rate_ok && p95_ok) {
                 return reject(K::InvalidArgument, "Canary thresholds must be an error rate between 0 and 1 and a positive latency.");
             }
             Ok(())

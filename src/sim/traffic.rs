@@ -218,12 +218,13 @@ fn route_by_health(stage: &mut Stage) {
     let mut assigned = 0u32;
     let mut largest = None;
     for (i, pool) in stage.pools.iter_mut().enumerate() {
+        // By healthy instances; with none healthy anywhere, by instance count.
         let share = if pool.idle {
             0
-        } else if healthy_total > 0 {
-            (pool.healthy_now * 100 / healthy_total) as u32
-        } else if count_total > 0 {
-            (pool.instances.len() * 100 / count_total) as u32
+        } else if let Some(share) = (pool.healthy_now * 100).checked_div(healthy_total) {
+            share as u32
+        } else if let Some(share) = (pool.instances.len() * 100).checked_div(count_total) {
+            share as u32
         } else {
             0
         };

@@ -178,10 +178,8 @@ pub fn StageControls(props: &StageControlsProps) -> Html {
     let targets: Vec<Version> = {
         let mut seen = Vec::new();
         for d in stage.history.iter().rev() {
-            if Some(d.release) != current || rollout.is_some() {
-                if !seen.contains(&d.release) {
-                    seen.push(d.release);
-                }
+            if (Some(d.release) != current || rollout.is_some()) && !seen.contains(&d.release) {
+                seen.push(d.release);
             }
         }
         seen

@@ -99,6 +99,9 @@ impl Allowed {
     }
 }
 
+/// Builds a button's action from the form's fields, or `None` while they are incomplete.
+type MakeAction = Box<dyn Fn(&Fields) -> Option<Action>>;
+
 #[derive(Clone, Default, PartialEq)]
 struct Fields {
     hotfix: String,
@@ -127,7 +130,7 @@ pub fn StageOps(props: &StageOpsProps) -> Html {
     let sid = id.as_str().to_string();
     let on = props.on_action.clone();
     let field = |f: fn(&mut Fields, String)| form_field(&fields, f);
-    let send = |make: Box<dyn Fn(&Fields) -> Option<Action>>| {
+    let send = |make: MakeAction| {
         let on = on.clone();
         let fields = fields.clone();
         Callback::from(move |_| {
