@@ -25,17 +25,20 @@ function lateImports() {
     });
 }
 
-function lateArrived() {
+// Its element segments put the real functions in the placeholders' table slots.
+function instantiateLate(module) {
+    new WebAssembly.Instance(module, { primary: wasm });
     lateReady = true;
     lateStats.readyAt = performance.now();
 }
+
+const reason = (error) => String(error && error.message || error);
 
 // A late function was needed before the late module arrived (e.g. a click in the first
 // moments on a slow network): fetch and compile it synchronously, since the wasm code that
 // called the placeholder cannot wait. Slower, but correct.
 function loadLateNow() {
     lateStats.syncLoads++;
-    let bytes;
     try {
         const xhr = new XMLHttpRequest();
         xhr.open('GET', LATE_WASM, false);
@@ -43,19 +46,18 @@ function loadLateNow() {
         xhr.send();
         if (xhr.status !== 200) throw new Error(`the server answered ${xhr.status}`);
         const text = xhr.responseText;
-        bytes = new Uint8Array(text.length);
+        const bytes = new Uint8Array(text.length);
         for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i) & 0xff;
-        new WebAssembly.Instance(new WebAssembly.Module(bytes), { primary: wasm });
+        instantiateLate(new WebAssembly.Module(bytes));
     } catch (e) {
         lateFailed(e);
         throw e;
     }
-    lateArrived();
 }
 
 // Without its late part the app cannot go on: say so in the panel that panics use.
 function lateFailed(error) {
-    lateStats.failed = String(error && error.message || error);
+    lateStats.failed = reason(error);
     const message = `Part of Stagecraft (${LATE_WASM.pathname}) could not be loaded: ${lateStats.failed}. Check the connection and reload the page.`;
     console.error(`Stagecraft crashed: ${message}`);
     const panel = document.getElementById('panic-panel');
@@ -68,9 +70,7 @@ function lateFailed(error) {
 // between and instantiate it twice.
 async function loadLate() {
     const module = await compile(LATE_WASM);
-    if (lateReady) return;
-    new WebAssembly.Instance(module, { primary: wasm });
-    lateArrived();
+    if (!lateReady) instantiateLate(module);
 }
 
 // A shared link (#s=...) or an autosaved session is replayed as the app starts, and
@@ -93,9 +93,8 @@ let lateAtStart = null;
 // Called by wasm-bindgen's glue between instantiating the first part and starting the app.
 function lateBeforeStart() {
     if (lateAtStart === null) return;
-    new WebAssembly.Instance(lateAtStart, { primary: wasm });
+    instantiateLate(lateAtStart);
     lateStats.withFirst = true;
-    lateArrived();
 }
 
 async function compile(url) {
@@ -123,6 +122,6 @@ async function initSplit(options) {
     }
     const exports = await __wbg_init({ module_or_path: path });
     // A failure here is only reported if late code is then needed (loadLateNow retries).
-    loadLate().catch((e) => { if (!lateReady) lateStats.failed = String(e && e.message || e); });
+    loadLate().catch((e) => { if (!lateReady) lateStats.failed = reason(e); });
     return exports;
 }

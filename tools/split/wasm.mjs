@@ -60,32 +60,55 @@ export function tableFillToSet(bytes) {
   return count;
 }
 
+/**
+ * The import section's entries, in order, as { kind } (0 function, 1 table, 2 memory,
+ * 3 global), with `elementType` for tables.
+ */
+function imports(bytes) {
+  const out = [];
+  const s = sections(bytes).find((x) => x.id === IMPORT);
+  if (!s) return out;
+  const at = { pos: s.start };
+  for (let n = leb(bytes, at); n > 0; n--) {
+    skipName(bytes, at); // module
+    skipName(bytes, at); // field
+    const kind = bytes[at.pos++];
+    if (kind === 0) {
+      leb(bytes, at); // type index
+      out.push({ kind });
+    } else if (kind === TABLE_KIND) {
+      out.push({ kind, elementType: bytes[at.pos++] });
+      limits(bytes, at);
+    } else if (kind === 2) {
+      limits(bytes, at);
+      out.push({ kind });
+    } else if (kind === 3) {
+      at.pos += 2; // value type, mutability
+      out.push({ kind });
+    } else throw new Error(`unknown import kind ${kind}`);
+  }
+  return out;
+}
+
 /** Element type (0x70 funcref, 0x6f externref) of each table, imported ones first. */
 function tableTypes(bytes) {
-  const types = [];
-  for (const s of sections(bytes)) {
+  const types = imports(bytes).filter((i) => i.kind === TABLE_KIND).map((i) => i.elementType);
+  const s = sections(bytes).find((x) => x.id === TABLE);
+  if (s) {
     const at = { pos: s.start };
-    if (s.id === IMPORT) {
-      for (let n = leb(bytes, at); n > 0; n--) {
-        skipName(bytes, at); // module
-        skipName(bytes, at); // field
-        const kind = bytes[at.pos++];
-        if (kind === 0) leb(bytes, at); // function: type index
-        else if (kind === TABLE_KIND) {
-          types.push(bytes[at.pos++]);
-          limits(bytes, at);
-        } else if (kind === 2) limits(bytes, at); // memory
-        else if (kind === 3) at.pos += 2; // global: type, mutability
-        else throw new Error(`unknown import kind ${kind}`);
-      }
-    } else if (s.id === TABLE) {
-      for (let n = leb(bytes, at); n > 0; n--) {
-        types.push(bytes[at.pos++]);
-        limits(bytes, at);
-      }
+    for (let n = leb(bytes, at); n > 0; n--) {
+      types.push(bytes[at.pos++]);
+      limits(bytes, at);
     }
   }
   return types;
+}
+
+function readName(bytes, at) {
+  const length = leb(bytes, at);
+  const name = new TextDecoder().decode(bytes.subarray(at.pos, at.pos + length));
+  at.pos += length;
+  return name;
 }
 
 function skipName(bytes, at) {
@@ -106,9 +129,7 @@ function tableExports(bytes) {
   if (!s) return out;
   const at = { pos: s.start };
   for (let n = leb(bytes, at); n > 0; n--) {
-    const len = leb(bytes, at);
-    const name = new TextDecoder().decode(bytes.subarray(at.pos, at.pos + len));
-    at.pos += len;
+    const name = readName(bytes, at);
     const kind = bytes[at.pos++];
     const indexAt = at.pos;
     const index = leb(bytes, at);
@@ -152,32 +173,13 @@ const FUNCTION = 3;
  */
 export function unnamedFunctions(bytes) {
   const all = sections(bytes);
-  let imported = 0;
-  const importSection = all.find((s) => s.id === IMPORT);
-  if (importSection) {
-    const at = { pos: importSection.start };
-    for (let n = leb(bytes, at); n > 0; n--) {
-      skipName(bytes, at);
-      skipName(bytes, at);
-      const kind = bytes[at.pos++];
-      if (kind === 0) {
-        leb(bytes, at);
-        imported++;
-      } else if (kind === TABLE_KIND) {
-        at.pos++;
-        limits(bytes, at);
-      } else if (kind === 2) limits(bytes, at);
-      else at.pos += 2;
-    }
-  }
+  const imported = imports(bytes).filter((i) => i.kind === 0).length;
   const functionSection = all.find((s) => s.id === FUNCTION);
   const defined = functionSection ? leb(bytes, { pos: functionSection.start }) : 0;
   const named = new Set();
   for (const s of all.filter((x) => x.id === 0)) {
     const at = { pos: s.start };
-    const length = leb(bytes, at);
-    if (new TextDecoder().decode(bytes.subarray(at.pos, at.pos + length)) !== 'name') continue;
-    at.pos += length;
+    if (readName(bytes, at) !== 'name') continue;
     while (at.pos < s.end) {
       const id = bytes[at.pos++];
       const size = leb(bytes, at);
