@@ -191,6 +191,7 @@ fn clicking_an_event_highlights_its_stage_and_release() {
     let s = committed(CommitTraits::default()).reduce(Action::ClickedEvent {
         stage: Some(st("dev")),
         release: Some(Version::new(1, 1, 0)),
+        at: stagecraft::sim::SimTime(1),
     });
     assert_eq!(s.highlight.stage, Some(st("dev")));
     assert_eq!(s.selection, Some(Selection::Release(Version::new(1, 1, 0))));

@@ -139,9 +139,20 @@ pub struct ScenarioFile {
     /// Hints, from gentle to explicit; the UI reveals them one at a time.
     #[json(default)]
     pub hints: Vec<String>,
-    /// What to take away; shown when the lesson is won or lost.
+    /// What to take away; shown when the lesson is won or lost, so it must hold for any
+    /// run (the concept, not an account of what happened).
     #[json(default)]
     pub debrief: String,
+    /// Added to the debrief when the lesson was won (say, what the winning path protected).
+    #[json(default)]
+    pub debrief_won: String,
+    /// Added to the debrief when the lesson was lost (what the mistake cost, in general).
+    #[json(default)]
+    pub debrief_lost: String,
+    /// The clock speed the lesson starts at (1, 4, 16 or 64 simulated minutes per real
+    /// second); 1 when left out, so a room can talk while it runs.
+    #[json(default)]
+    pub speed: Option<u32>,
     #[json(default)]
     pub quiz: Vec<QuizQuestion>,
     /// A command script that wins the lesson (replayed by the test suite).

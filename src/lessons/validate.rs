@@ -27,6 +27,9 @@ const FIELDS: &[(&str, FieldCheck)] = &[
     ("objectives", check_as::<Vec<Objective>>),
     ("hints", check_as::<Vec<String>>),
     ("debrief", check_as::<String>),
+    ("debrief_won", check_as::<String>),
+    ("debrief_lost", check_as::<String>),
+    ("speed", check_as::<Option<u32>>),
     ("quiz", check_as::<Vec<super::format::QuizQuestion>>),
     ("solution", check_as::<Vec<LoggedCommand>>),
     ("mistake", check_as::<Option<super::format::Mistake>>),
@@ -255,6 +258,12 @@ fn check_scenario(file: &str, s: &ScenarioFile, c: &WorldConfig, out: &mut Vec<P
     k.len("title", &s.title, 1, limits::MAX_TITLE);
     k.len("summary", &s.summary, 1, limits::MAX_SUMMARY);
     k.len("debrief", &s.debrief, 0, limits::MAX_TEXT);
+    k.len("debrief_won", &s.debrief_won, 0, limits::MAX_TEXT);
+    k.len("debrief_lost", &s.debrief_lost, 0, limits::MAX_TEXT);
+    if let Some(speed) = s.speed.filter(|x| ![1, 4, 16, 64].contains(x)) {
+        k.say("speed", format!("{speed} is not a clock speed")).expected =
+            Some("1, 4, 16 or 64 (simulated minutes per real second)".into());
+    }
     if s.concepts.is_empty() {
         k.say("concepts", "lists no concept").expected =
             Some("at least one concept from the curriculum".into());

@@ -203,3 +203,57 @@ impl World {
         ])
     }
 }
+
+/// What a failure would likely cost if injected now: the engine plays it forward on a copy of
+/// the world, so the trainer sees the price before the room pays it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Forecast {
+    /// Minutes played forward.
+    pub minutes: u32,
+    /// Failed requests in production over those minutes, with and without the failure.
+    pub failed_with: u64,
+    pub failed_without: u64,
+    /// Share of production's error budget the failure would spend (0.25 = a quarter).
+    pub budget_spent: f64,
+    /// Whether production's error budget would be spent, which freezes ordinary promotions
+    /// (only when the scenario's error-budget freeze is on).
+    pub freezes_promotions: bool,
+}
+
+impl World {
+    /// Plays `failure` forward from now on a copy of this world, next to a copy without it.
+    /// Nothing here changes `self`. `None` when the failure would be refused.
+    pub fn forecast(&self, by: &ActorId, failure: &Failure, minutes: u32) -> Option<Forecast> {
+        let prod = self.stages.len().checked_sub(1)?;
+        let mut with = self.clone();
+        with.apply(
+            by,
+            Command::Inject {
+                failure: failure.clone(),
+            },
+        )
+        .ok()?;
+        let mut without = self.clone();
+        let until = SimTime(self.now.0 + u64::from(minutes));
+        with.run_until(until);
+        without.run_until(until);
+        let budget = |w: &World| {
+            w.stages[prod]
+                .monitor
+                .slo
+                .as_ref()
+                .map_or((0.0, 1.0), |s| (s.errors as f64 / s.budget(), s.remaining()))
+        };
+        let (spent_with, remaining_with) = budget(&with);
+        let (spent_without, _) = budget(&without);
+        Some(Forecast {
+            minutes,
+            failed_with: with.delivery.failed_requests - self.delivery.failed_requests,
+            failed_without: without.delivery.failed_requests - self.delivery.failed_requests,
+            budget_spent: (spent_with - spent_without).max(0.0),
+            freezes_promotions: self.config.error_budget_freeze
+                && remaining_with <= 0.0
+                && budget(self).1 > 0.0,
+        })
+    }
+}

@@ -312,6 +312,27 @@ impl World {
         events
     }
 
+    /// How many of the scenario's scripted commits are still to come. While one is, a
+    /// "surprise me" commit gets the lesson's next change (see `World::next_traits`).
+    pub fn scripted_commits_left(&self) -> usize {
+        self.config
+            .scripted_commits
+            .len()
+            .saturating_sub(self.scripted_used as usize)
+    }
+
+    /// Whether anything is moving by itself: a build, a rollout that is not waiting for a
+    /// person, or a restore. When nothing is, the world waits for someone to act.
+    pub fn in_motion(&self) -> bool {
+        !self.builds.is_empty()
+            || self.stages.iter().any(|s| {
+                s.rollout
+                    .as_ref()
+                    .is_some_and(|r| !r.paused && !r.awaiting_approval())
+                    || s.faults.restoring.is_some()
+            })
+    }
+
     /// The release that a stage's gates would test, if it is running in the previous stage.
     pub fn promotable(&self, stage_index: usize) -> Option<Version> {
         let prev = self.stages.get(stage_index.checked_sub(1)?)?;

@@ -29,6 +29,7 @@ use components::details::Details;
 use components::guide::Guide;
 use components::help::Help;
 use components::lesson_panel::LessonPanel;
+use components::moment::MomentCard;
 use components::monitoring::Monitoring;
 use components::notice::Notice;
 use components::picker::Picker;
@@ -62,7 +63,7 @@ pub fn App() -> Html {
         seed: state.seed,
         log: state.log.clone(),
         now: state.world.now,
-        waiting: state.pending.is_some(),
+        waiting: state.pending.is_some() || state.training.demo.is_some(),
     };
     persist::use_autosave(save_key, on_action.clone());
     persist::use_records_store(state.records.clone());
@@ -100,11 +101,27 @@ pub fn App() -> Html {
         }
     });
     let a = &state.announcement;
+    // Looking back shows the diagram and the monitoring as they were; the controls act on
+    // now, so they step aside until "Back to now".
+    let shown = match &state.look_back {
+        Some(lb) => Snapshot { world: lb.world.clone(), rev: state.rev },
+        None => snapshot.clone(),
+    };
+    let looking_back = state.look_back.as_ref().map(|lb| {
+        html! {
+            <div class="look-back" role="status" data-testid="look-back">
+                <span>{ format!("Looking back at {} — the diagram as it was then (read-only).", lb.at.label(start)) }</span>
+                <button type="button" class="primary" onclick={on_action.reform(|_| Action::ReturnedToNow)}>{ "Back to now" }</button>
+            </div>
+        }
+    });
+    let lesson_change = lesson_change(&state);
+    let commit_key = format!("{}-{}", state.training.slug(), lesson_change.as_deref().unwrap_or(""));
     html! {
         <div class={classes!("app", presenter.then_some("presenter"))} data-theme={state.theme.name()}>
             <header class="app-header">
                 <h1>{ "Stagecraft" }</h1>
-                <Clock {time_label} playing={state.playing} speed={state.speed} actors={world.config.actors.clone()}
+                <Clock time_label={time_label.clone()} playing={state.playing} speed={state.speed} auto_pause={state.auto_pause} actors={world.config.actors.clone()}
                     actor={state.actor.clone()} theme={state.theme} presenter={presenter} on_action={on_action.clone()} />
             </header>
             <div class="live" aria-live="polite" role="status" data-testid="announce-polite">{ format!("{}", a.polite) }</div>
@@ -118,19 +135,25 @@ pub fn App() -> Html {
             <main class="layout">
                 <section class="card diagram" aria-labelledby="pipeline-heading">
                     <h2 id="pipeline-heading">{ "Release pipeline" }</h2>
+                    if let Some(m) = &state.moment {
+                        <MomentCard moment={m.clone()} time_label={time_label.clone()} on_action={on_action.clone()} />
+                    }
+                    { looking_back.unwrap_or_default() }
                     <div class="diagram-scroll">
-                        <Pipeline snapshot={snapshot.clone()} {layout} highlight={state.highlight.clone()} on_action={on_action.clone()} />
+                        <Pipeline snapshot={shown.clone()} {layout} highlight={state.highlight.clone()} on_action={on_action.clone()} />
                     </div>
-                    <div class="stage-columns">{ for columns }</div>
+                    if state.look_back.is_none() {
+                        <div class="stage-columns">{ for columns }</div>
+                    }
                 </section>
                 <aside class="side">
                     <LessonPanel training={state.training.clone()} decided_at={decided_at} on_action={on_action.clone()} />
                     <Details snapshot={snapshot.clone()} selection={state.selection.clone()} on_action={on_action.clone()} />
-                    <CommitForm on_action={on_action.clone()} />
-                    if !presenter { <Chaos snapshot={snapshot.clone()} on_action={on_action.clone()} /> }
+                    <CommitForm key={commit_key} {lesson_change} on_action={on_action.clone()} />
+                    if !presenter { <Chaos snapshot={snapshot.clone()} instructor={state.training.instructor()} in_lesson={state.training.lesson.is_some()} on_action={on_action.clone()} /> }
                     <SessionBar undo_to={undo_to} share={state.share.clone()} on_action={on_action.clone()} />
                 </aside>
-                <Monitoring snapshot={snapshot.clone()} on_action={on_action.clone()} />
+                <Monitoring snapshot={shown.clone()} on_action={on_action.clone()} />
                 <Delivery snapshot={snapshot.clone()} />
                 if !presenter {
                     <Timeline snapshot={snapshot.clone()} filter={state.filter.clone()} on_action={on_action.clone()} />
@@ -141,6 +164,29 @@ pub fn App() -> Html {
             { dialog(&state, &snapshot, &on_action) }
         </div>
     }
+}
+
+/// The summary of the lesson's next scripted change, while it has one left: the commit
+/// form proposes it. Scripted changes are taken in order by "surprise me" commits, and the
+/// lesson's solution names them in the same order.
+fn lesson_change(state: &AppState) -> Option<AttrValue> {
+    let lesson = state.training.lesson.as_ref()?;
+    let left = state.world.scripted_commits_left();
+    if left == 0 {
+        return None;
+    }
+    let used = state.world.config.scripted_commits.len() - left;
+    let summary = lesson
+        .file
+        .solution
+        .iter()
+        .filter_map(|c| match &c.command {
+            crate::sim::Command::Commit { summary, .. } => Some(summary.clone()),
+            _ => None,
+        })
+        .nth(used)
+        .unwrap_or_else(|| "The lesson's change".to_string());
+    Some(summary.into())
 }
 
 /// The open dialog, if any: the lesson picker, the debrief or the trainer's guide.

@@ -4,7 +4,10 @@
 //! download and links to copy are left here as data for a hook to act on.
 //! Lessons, share links, undo and files: `state/training.rs`.
 
+mod demo;
 pub mod library;
+mod look_back;
+pub mod pacing;
 pub mod training;
 mod types;
 
@@ -12,7 +15,10 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+pub use demo::Demo;
 pub use library::{LibraryState, Pending};
+pub use look_back::LookBack;
+pub use pacing::{Moment, MomentKind};
 pub use training::{Dialog, Download, Notice, QuizAnswer, Records, Share, Training};
 pub use types::*;
 
@@ -33,6 +39,14 @@ pub const TRAINER: &str = "trainer";
 pub enum Action {
     TogglePlay,
     PressedStep,
+    /// Continue on a moment card (for a "Show me" step: play that step, then go on).
+    DismissedMoment,
+    ToggledAutoPause,
+    /// Show the diagram as it was right after minute `at` (read-only), or now again.
+    LookedBack(SimTime),
+    ReturnedToNow,
+    ClickedShowMe,
+    ClickedBackToAttempt,
     ChoseSpeed(Speed),
     ClockTicked,
     ChoseActor(ActorId),
@@ -112,9 +126,12 @@ pub enum Action {
     Selected(Selection),
     ClosedDetails,
     DismissedToast,
+    /// An event in the timeline: highlights its stage and release, and shows the diagram
+    /// as it was right after the event's minute.
     ClickedEvent {
         stage: Option<StageId>,
         release: Option<Version>,
+        at: SimTime,
     },
     ChangedFilter(TimelineFilter),
     TogglePresenter,
@@ -176,6 +193,14 @@ pub struct AppState {
     pub actor: ActorId,
     pub playing: bool,
     pub speed: Speed,
+    /// Stop the clock at key moments and show a card (on by default; a toggle turns it off).
+    pub auto_pause: bool,
+    /// The card the clock stopped for, until Continue.
+    pub moment: Option<Moment>,
+    /// The lesson already said it is waiting, and nobody has acted since.
+    pub idle_noted: bool,
+    /// The diagram shown at an earlier minute, read-only.
+    pub look_back: Option<LookBack>,
     pub selection: Option<Selection>,
     pub toast: Option<Toast>,
     pub announcement: Announcement,
@@ -227,6 +252,10 @@ impl AppState {
             actor,
             playing: false,
             speed: Speed::X4,
+            auto_pause: true,
+            moment: None,
+            idle_noted: false,
+            look_back: None,
             selection: None,
             toast: None,
             announcement: Announcement::default(),
@@ -255,10 +284,16 @@ impl AppState {
             actor: actor.clone(),
             command: command.clone(),
         });
+        self.idle_noted = false;
+        self.look_back = None;
         match world.apply(&actor, command) {
             Ok(events) => {
                 self.toast = None;
                 self.announce(&events);
+                // Doing what a card was about closes it (a "Show me" card waits for Continue).
+                if self.moment.as_ref().is_some_and(|m| !matches!(m.kind, MomentKind::Demo { .. })) {
+                    self.continue_after_moment();
+                }
             }
             Err(rejection) => {
                 let id = self.toast.as_ref().map_or(1, |t| t.id + 1);
@@ -273,12 +308,10 @@ impl AppState {
         self.observe_lesson();
     }
 
-    fn tick(&mut self, minutes: u32) {
-        let mut events = Vec::new();
-        for _ in 0..minutes {
-            events.extend(Rc::make_mut(&mut self.world).tick());
-            self.observe_lesson();
-        }
+    /// `resume`: the clock was running, so Continue on a card that stops it runs it again.
+    fn tick(&mut self, minutes: u32, resume: bool) {
+        self.look_back = None;
+        let events = self.run_minutes(minutes, resume);
         self.rev += 1;
         self.announce(&events);
     }
@@ -336,17 +369,50 @@ impl Reducible for AppState {
         let mut s = (*self).clone();
         let me = s.actor.clone();
         match action {
-            Action::TogglePlay => s.playing = !s.playing,
+            Action::TogglePlay => {
+                s.look_back = None;
+                if s.moment.is_some() {
+                    s.continue_after_moment();
+                    s.playing = true;
+                } else {
+                    s.playing = !s.playing;
+                }
+            }
             Action::PressedStep => {
+                if s.moment.is_some() {
+                    s.continue_after_moment();
+                }
                 s.playing = false;
-                s.tick(1);
+                if s.moment.is_none() {
+                    s.tick(1, false);
+                }
+            }
+            Action::DismissedMoment => {
+                if s.moment.is_none() {
+                    return self;
+                }
+                s.continue_after_moment();
+                s.rev += 1;
+            }
+            Action::ToggledAutoPause => s.auto_pause = !s.auto_pause,
+            Action::LookedBack(at) => s.look_back(at),
+            Action::ReturnedToNow => s.look_back = None,
+            Action::ClickedShowMe => {
+                if !s.start_demo() {
+                    return self;
+                }
+            }
+            Action::ClickedBackToAttempt => {
+                if !s.back_to_attempt() {
+                    return self;
+                }
             }
             Action::ChoseSpeed(speed) => s.speed = speed,
             Action::ClockTicked => {
                 if !s.playing {
                     return self;
                 }
-                s.tick(s.speed.interval().1);
+                s.tick(s.speed.interval().1, true);
             }
             Action::ChoseActor(actor) => s.actor = actor,
             Action::SubmittedCommit { summary, traits } => {
@@ -430,7 +496,8 @@ impl Reducible for AppState {
             Action::Selected(selection) => s.selection = Some(selection),
             Action::ClosedDetails => s.selection = None,
             Action::DismissedToast => s.toast = None,
-            Action::ClickedEvent { stage, release } => {
+            Action::ClickedEvent { stage, release, at } => {
+                s.look_back(at);
                 s.selection = match (&stage, release) {
                     (_, Some(v)) => Some(Selection::Release(v)),
                     (Some(st), None) => Some(Selection::Stage(st.clone())),

@@ -4,13 +4,51 @@
 use yew::prelude::*;
 
 use super::{form_field, ActionButton, Snapshot};
-use crate::sim::{Failure, SimTime, StageId};
+use crate::sim::{ActorId, Failure, SimTime, StageId, World};
 use crate::ui::state::Action;
 
 #[derive(Properties, PartialEq)]
 pub struct ChaosProps {
     pub snapshot: Snapshot,
+    /// Who injects (the scenario's instructor): the forecast plays it as them.
+    pub instructor: ActorId,
+    /// Inside a lesson the forecast also says whether the lesson could still be won.
+    pub in_lesson: bool,
     pub on_action: Callback<Action>,
+}
+
+/// How far ahead the forecast looks: the failure's own duration and half an hour after it.
+fn horizon(failure: &Failure) -> u32 {
+    match failure {
+        Failure::DependencyOutage { minutes, .. }
+        | Failure::DatabaseOutage { minutes, .. }
+        | Failure::TrafficSpike { minutes, .. }
+        | Failure::FlakyTests { minutes } => minutes + 30,
+        _ => 60,
+    }
+}
+
+/// The forecast in words: what the failure would likely cost, and whether it would freeze
+/// promotions (the error-budget policy), which can make a lesson impossible to win.
+fn forecast_text(world: &World, by: &ActorId, failure: &Failure, in_lesson: bool) -> String {
+    let minutes = horizon(failure);
+    let Some(f) = world.forecast(by, failure, minutes) else {
+        return "This failure cannot be injected here (the engine would refuse it).".into();
+    };
+    let extra = f.failed_with.saturating_sub(f.failed_without);
+    let mut text = format!(
+        "Likely cost over the next {minutes} min: about {extra} more failed requests in {}",
+        world.production().name()
+    );
+    if f.budget_spent >= 0.005 {
+        text.push_str(&format!(", {:.0} % of its error budget", f.budget_spent * 100.0));
+    }
+    text.push('.');
+    if f.freezes_promotions {
+        text.push_str(" ⚠ It would spend the whole error budget: ordinary promotions are then refused until it recovers");
+        text.push_str(if in_lesson { ", so this lesson may no longer be winnable." } else { "." });
+    }
+    text
 }
 
 pub const FAILURES: [(&str, &str); 9] = [
@@ -71,6 +109,8 @@ pub fn Chaos(props: &ChaosProps) -> Html {
             on.emit(Action::ChoseChaos { failure: f, at });
         })
     };
+    let chosen = failure(&form.kind, StageId::new(form.stage.clone()));
+    let forecast = forecast_text(world, &props.instructor, &chosen, props.in_lesson);
     let scheduled = world.scheduled.iter().map(|(at, f)| {
         html! {
             <li>{ format!("{}: {}", at.label(world.config.start_minute_of_day), f.describe()) }</li>
@@ -92,6 +132,7 @@ pub fn Chaos(props: &ChaosProps) -> Html {
                     }) }
                 </select>
             </label>
+            <p class="forecast" id="chaos-forecast" data-testid="chaos-forecast">{ forecast }</p>
             <ActionButton id="inject" class={classes!("danger")} label="Inject failure now" onclick={fire(false)} />
             <label>{ "In (sim minutes)" }<input aria-label="In (sim minutes)" type="number" min="1" value={form.delay.clone()} onchange={field(|f, v| f.delay = v)} /></label>
             <ActionButton id="schedule" label="Schedule failure" onclick={fire(true)} />

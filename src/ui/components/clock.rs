@@ -13,6 +13,7 @@ pub struct ClockProps {
     pub time_label: AttrValue,
     pub playing: bool,
     pub speed: Speed,
+    pub auto_pause: bool,
     pub actors: Vec<Actor>,
     pub actor: ActorId,
     pub theme: Theme,
@@ -42,6 +43,8 @@ pub fn Clock(props: &ClockProps) -> Html {
             </button>
             <button type="button" onclick={emit(Action::PressedStep)} title="Step one simulated minute (.)">{ "Step +1 min" }</button>
             <span class="speeds" role="group" aria-label="Speed">{ for speeds }</span>
+            <button type="button" class="auto-pause" onclick={emit(Action::ToggledAutoPause)} aria-pressed={props.auto_pause.to_string()}
+                title="Stop the clock at key moments (an approval waits, a check fails, an alert fires…) and explain them">{ "Pause at key moments" }</button>
             <label class="acting">{ "Acting as" }
                 <select aria-label="Acting as" id="acting-as" onchange={choose}>
                     { for props.actors.iter().map(|a| html! {

@@ -69,9 +69,16 @@ pub fn LessonPanel(props: &LessonPanelProps) -> Html {
             "That was the last hint."
         })
     });
+    let demo = t.demo.is_some();
     html! {
         <section class="card lesson" aria-labelledby="lesson-heading">
             <h2 id="lesson-heading">{ f.title.clone() }</h2>
+            if demo {
+                <p class="demo-banner" role="status">
+                    { "Show me: the reference solution plays step by step, one card per step. Your own attempt is kept aside." }
+                    <button type="button" class="primary" onclick={emit(Action::ClickedBackToAttempt)}>{ "Back to my attempt" }</button>
+                </p>
+            }
             <p>{ f.summary.clone() }</p>
             if !t.progress.statuses().is_empty() {
                 <h3 id="objectives-heading">{ "Objectives" }</h3>
@@ -91,6 +98,9 @@ pub fn LessonPanel(props: &LessonPanelProps) -> Html {
                 }
                 if verdict != Verdict::InProgress {
                     <button type="button" class="primary" onclick={emit(Action::OpenedDebrief)}>{ "Show the debrief" }</button>
+                }
+                if !f.solution.is_empty() && !demo {
+                    <button type="button" onclick={emit(Action::ClickedShowMe)} title="Plays the lesson's reference solution from the start, one step at a time; your attempt is kept">{ "Show me the solution" }</button>
                 }
                 <button type="button" onclick={pick}>{ "Choose a lesson" }</button>
             </div>

@@ -14,6 +14,7 @@ pub mod file_picker;
 pub mod guide;
 pub mod help;
 pub mod lesson_panel;
+pub mod moment;
 pub mod monitoring;
 pub mod notice;
 pub mod picker;

@@ -41,8 +41,8 @@ pub fn Timeline(props: &TimelineProps) -> Html {
         .take(TIMELINE_ROWS)
         .map(|(k, e, text)| {
             let on = props.on_action.clone();
-            let (stage, release) = (e.stage().cloned(), e.release());
-            let click = Callback::from(move |_: MouseEvent| on.emit(Action::ClickedEvent { stage: stage.clone(), release }));
+            let (stage, release, at) = (e.stage().cloned(), e.release(), e.at);
+            let click = Callback::from(move |_: MouseEvent| on.emit(Action::ClickedEvent { stage: stage.clone(), release, at }));
             let important = e.is_important();
             html! {
                 <li key={(first_seq + k as u64).to_string()} class={classes!(important.then_some("important"))}>

@@ -6,7 +6,7 @@
 use crate::sorted::SortedMap;
 use std::rc::Rc;
 
-use super::{Action, AppState, TRAINER};
+use super::{Action, AppState, Speed, TRAINER};
 use crate::lessons::share::{self, ScenarioRef, SharedSession};
 use crate::lessons::{self, report, Lesson, Problem, Progress, Session, Verdict};
 use crate::sim::replay::{self, LoggedCommand};
@@ -37,6 +37,8 @@ pub struct Training {
     pub progress: Progress,
     pub hints_shown: usize,
     pub quiz: Vec<QuizAnswer>,
+    /// "Show me" is playing the reference solution (the attempt waits aside).
+    pub demo: Option<super::Demo>,
 }
 
 impl Default for Training {
@@ -47,6 +49,7 @@ impl Default for Training {
             progress: Progress::default(),
             hints_shown: 0,
             quiz: Vec::new(),
+            demo: None,
         }
     }
 }
@@ -65,6 +68,7 @@ impl PartialEq for Training {
             && self.progress == o.progress
             && self.hints_shown == o.hints_shown
             && self.quiz == o.quiz
+            && self.demo == o.demo
     }
 }
 
@@ -172,6 +176,10 @@ impl AppState {
             Action::OpenedDebrief => self.dialog = Some(Dialog::Debrief),
             Action::OpenedGuide => self.dialog = Some(Dialog::Guide),
             Action::ClosedDialog => self.dialog = None,
+            // A demonstration has no undo of its own: both start it again from minute 0.
+            Action::ClickedUndo | Action::ClickedReset if self.training.demo.is_some() => {
+                return self.start_demo();
+            }
             Action::ClickedUndo => {
                 let mut log = (*self.log).clone();
                 let Some(last) = log.pop() else { return false };
@@ -249,11 +257,13 @@ impl AppState {
             return;
         }
         self.playing = false;
+        self.moment = None;
         self.dialog = Some(Dialog::Debrief);
         self.record();
         let word = if after == Verdict::Won { "won" } else { "lost" };
+        let by = if self.training.demo.is_some() { " by the reference solution" } else { "" };
         self.say(format!(
-            "Lesson {word}: {}. The debrief is open.",
+            "Lesson {word}{by}: {}. The debrief is open.",
             lesson.file.title
         ));
     }
@@ -270,7 +280,13 @@ impl AppState {
         let fresh = AppState::new(lesson.config.clone(), seed);
         let kept = std::mem::replace(self, fresh);
         self.rev = kept.rev + 1;
-        self.speed = kept.speed;
+        // A lesson starts at its teaching speed; a resumed or shared one keeps the room's.
+        self.speed = match lesson.file.speed {
+            _ if !log.is_empty() => kept.speed,
+            Some(f) => Speed::ALL.into_iter().find(|s| s.factor() == f).unwrap_or(Speed::X1),
+            None => Speed::X1,
+        };
+        self.auto_pause = kept.auto_pause;
         self.theme = kept.theme;
         self.presenter = kept.presenter;
         self.records = kept.records;
@@ -283,6 +299,7 @@ impl AppState {
             scenario: Rc::new(scenario),
             hints_shown: 0,
             quiz,
+            demo: None,
         };
         self.rebuild(log, now);
         // A session that was already decided (a link, a file) opens on its debrief.
@@ -293,6 +310,9 @@ impl AppState {
     }
 
     fn record(&mut self) {
+        if self.training.demo.is_some() {
+            return;
+        }
         let (Some(lesson), ScenarioRef::Lesson(_)) =
             (&self.training.lesson, &*self.training.scenario)
         else {
@@ -335,6 +355,9 @@ impl AppState {
         self.toast = None;
         self.selection = None;
         self.share = None;
+        self.moment = None;
+        self.look_back = None;
+        self.idle_noted = false;
         self.highlight = Default::default();
         if self.training.verdict() == Verdict::InProgress && self.dialog == Some(Dialog::Debrief) {
             self.dialog = None;

@@ -1,0 +1,263 @@
+//! Native tests of lessons as a room plays them, through the app's root reducer: the
+//! lesson's change as the default commit, the clock at teaching speed stopping at key
+//! moments, an idle room that never loses, "Show me", looking back, and the chaos forecast.
+#![cfg(not(target_arch = "wasm32"))]
+
+use stagecraft::lessons::{self, Verdict};
+use stagecraft::sim::replay::LoggedCommand;
+use stagecraft::sim::{ActorId, Command, Failure, GateMode, SimTime, StageId, TraitsChoice};
+use stagecraft::ui::state::{Action, AppState, MomentKind, Speed};
+use std::rc::Rc;
+use yew::Reducible;
+
+fn lesson_ids() -> Vec<String> {
+    lessons::catalog()
+        .into_iter()
+        .map(|l| l.id)
+        .filter(|id| id != lessons::FREE_PLAY_ID)
+        .collect()
+}
+
+fn start(id: &str) -> Rc<AppState> {
+    let s = Rc::new(AppState::default()).reduce(Action::PickedLesson(id.into()));
+    assert_eq!(s.training.lesson.as_ref().map(|l| l.id().to_string()).as_deref(), Some(id));
+    s
+}
+
+/// The action a learner's click makes for a command, with the forms as they open: a
+/// commit keeps "the lesson's change" (sent as surprise, which takes the scripted traits).
+fn action_for(s: &AppState, command: &Command) -> Action {
+    match command.clone() {
+        Command::Commit { summary, .. } => Action::SubmittedCommit { summary, traits: TraitsChoice::Surprise },
+        Command::Promote { to, strategy, gates, release } => {
+            assert_eq!(s.promotion_candidate(&to), Some(release), "the UI promotes what the stage before runs");
+            let override_reason = match gates {
+                GateMode::Enforce => None,
+                GateMode::Override { reason } => Some(reason),
+            };
+            Action::ClickedPromote { to, strategy, override_reason }
+        }
+        Command::Approve { stage, .. } => Action::ClickedApprove { stage },
+        Command::Rollback { stage, to } => Action::ChoseRollback { stage, to },
+        Command::Hotfix { base, summary } => Action::SubmittedHotfix { base, summary },
+        Command::SetConfig { stage, key, value } => Action::SubmittedSetting { stage, key, value },
+        Command::TakeBackup { stage } => Action::ClickedBackup { stage },
+        Command::RestoreBackup { stage, backup } => Action::ChoseRestore { stage, backup },
+        Command::Scale { stage, instances } => Action::SubmittedScale { stage, instances },
+        Command::SwitchTraffic { stage } => Action::ClickedSwitchTraffic { stage },
+        Command::AbortRollout { stage } => Action::ClickedAbort { stage },
+        Command::AdvanceRollout { stage } => Action::ClickedAdvance { stage },
+        Command::PauseRollout { stage } => Action::ClickedPause { stage },
+        Command::ResumeRollout { stage } => Action::ClickedResume { stage },
+        Command::SetFlag { stage, flag, percent } => Action::SetFlag { stage, flag, percent },
+        Command::Failover { stage } => Action::ClickedFailover { stage },
+        Command::RenewCertificate { stage } => Action::ClickedRenewCertificate { stage },
+        other => panic!("no UI action for {other:?} in this test"),
+    }
+}
+
+/// Runs the clock (pressing Continue on every card) until `until`, or the lesson is decided.
+/// Returns the kinds of moment the clock stopped for.
+fn play_until(mut s: Rc<AppState>, until: SimTime, moments: &mut Vec<String>) -> Rc<AppState> {
+    let mut guard = 0;
+    while s.world.now < until && s.training.verdict() == Verdict::InProgress {
+        guard += 1;
+        assert!(guard < 20_000, "stuck at {:?}", s.world.now);
+        if let Some(m) = &s.moment {
+            moments.push(m.title.clone());
+            s = s.reduce(Action::DismissedMoment);
+            continue;
+        }
+        if !s.playing {
+            s = s.reduce(Action::TogglePlay);
+        }
+        s = s.reduce(Action::ClockTicked);
+    }
+    if s.playing {
+        s = s.reduce(Action::TogglePlay);
+    }
+    s
+}
+
+/// Plays `script` as a room would: the clock runs at the lesson's speed, stops at moments,
+/// someone presses Continue; at each step's minute the right person acts.
+fn play(id: &str, script: &[LoggedCommand]) -> (Rc<AppState>, Vec<String>) {
+    let mut s = start(id);
+    let mut moments = Vec::new();
+    for step in script {
+        s = play_until(s, step.at, &mut moments);
+        assert_eq!(s.world.now, step.at, "{id}: the clock stops exactly at each step's minute");
+        s = s.reduce(Action::ChoseActor(step.actor.clone()));
+        let action = action_for(&s, &step.command);
+        s = s.reduce(action);
+    }
+    let check_at = s.training.lesson.as_ref().unwrap().check_at();
+    let s = play_until(s, check_at, &mut moments);
+    (s, moments)
+}
+
+#[test]
+fn a_lesson_starts_at_its_teaching_speed_with_auto_pause_on_and_proposes_its_change() {
+    for id in lesson_ids() {
+        let s = start(&id);
+        let lesson = s.training.lesson.clone().unwrap();
+        let want = lesson.file.speed.unwrap_or(1);
+        assert_eq!(s.speed.factor(), want, "{id}");
+        assert!(s.speed.factor() <= 4, "{id}: a lesson never starts faster than 4×");
+        assert!(s.auto_pause, "{id}");
+        assert_eq!(s.world.scripted_commits_left(), lesson.config.scripted_commits.len(), "{id}");
+    }
+}
+
+#[test]
+fn every_lesson_played_through_the_app_with_the_forms_untouched_is_won() {
+    for id in lesson_ids() {
+        let lesson = lessons::load(&id).unwrap();
+        let (s, moments) = play(&id, &lesson.file.solution);
+        assert_eq!(s.training.verdict(), Verdict::Won, "{id}: moments {moments:?}, objectives {:?}", s.training.progress.statuses());
+        assert_eq!(s.records.get(&id), Some(&Verdict::Won), "{id}");
+    }
+}
+
+#[test]
+fn every_lesson_played_with_its_key_mistake_is_lost() {
+    for id in lesson_ids() {
+        let lesson = lessons::load(&id).unwrap();
+        let Some(mistake) = &lesson.file.mistake else { continue };
+        let (s, _) = play(&id, &mistake.commands);
+        assert_eq!(s.training.verdict(), Verdict::Lost, "{id}");
+    }
+}
+
+#[test]
+fn the_clock_stops_for_an_approval_and_an_alert_and_acting_closes_the_card() {
+    let lesson = lessons::load("bad-deploy-rollback").unwrap();
+    let (_, moments) = play("bad-deploy-rollback", &lesson.file.solution);
+    assert!(moments.iter().any(|m| m.contains("waits for an approval into Production")), "{moments:?}");
+    assert!(moments.iter().any(|m| m.starts_with("Alert in Production") || m.starts_with("Incident opened")), "{moments:?}");
+    assert!(!moments.iter().any(|m| m.contains("waiting")), "never 'waiting' while users are hurt: {moments:?}");
+
+    // At the approval card, approving as Rui closes it and the clock runs on.
+    let mut s = start("bad-deploy-rollback");
+    let mut seen = Vec::new();
+    for step in &lesson.file.solution[..3] {
+        s = play_until(s, step.at, &mut seen);
+        s = s.reduce(Action::ChoseActor(step.actor.clone()));
+        let action = action_for(&s, &step.command);
+        s = s.reduce(action);
+    }
+    s = s.reduce(Action::TogglePlay);
+    while s.moment.is_none() {
+        s = s.reduce(Action::ClockTicked);
+    }
+    let card = s.moment.clone().unwrap();
+    assert!(card.title.contains("approval"), "{card:?}");
+    assert!(card.next.contains("Rui (reviewer)") && !card.next.contains("Dana"), "{}", card.next);
+    assert!(!s.playing, "the clock stopped");
+    let s = s.reduce(Action::ChoseActor(ActorId::new("rui"))).reduce(Action::ClickedApprove { stage: StageId::new("prod") });
+    assert!(s.moment.is_none() && s.playing, "approving closed the card and the clock runs on");
+}
+
+#[test]
+fn a_canary_abort_stays_on_screen_until_continue() {
+    let lesson = lessons::load("canary-catches-regression").unwrap();
+    let mut s = start("canary-catches-regression");
+    let mut seen = Vec::new();
+    for step in &lesson.file.solution[..4] {
+        s = play_until(s, step.at, &mut seen);
+        s = s.reduce(Action::ChoseActor(step.actor.clone()));
+        let action = action_for(&s, &step.command);
+        s = s.reduce(action);
+    }
+    s = s.reduce(Action::TogglePlay);
+    let mut guard = 0;
+    while !s.moment.as_ref().is_some_and(|m| m.title.contains("pulled back")) {
+        guard += 1;
+        assert!(guard < 500);
+        s = if s.moment.is_some() { s.reduce(Action::DismissedMoment) } else { s.reduce(Action::ClockTicked) };
+    }
+    let at = s.world.now;
+    for _ in 0..50 {
+        s = s.reduce(Action::ClockTicked);
+    }
+    assert_eq!(s.world.now, at, "no time passes while the card is up");
+    assert!(s.moment.as_ref().unwrap().why.is_some(), "the card carries the analysis' evidence");
+}
+
+#[test]
+fn a_room_that_leaves_the_clock_running_and_does_nothing_loses_no_lesson_in_ten_minutes() {
+    for id in lesson_ids() {
+        let mut s = start(&id).reduce(Action::TogglePlay);
+        let (ms, _) = s.speed.interval();
+        let ticks = 10 * 60 * 1000 / ms;
+        for _ in 0..ticks {
+            s = s.reduce(Action::ClockTicked);
+        }
+        assert_ne!(s.training.verdict(), Verdict::Lost, "{id} at {:?}", s.world.now);
+        assert!(s.moment.is_some(), "{id}: the clock stopped to say the lesson waits");
+    }
+}
+
+#[test]
+fn show_me_plays_the_solution_to_a_win_without_recording_it_and_the_attempt_comes_back() {
+    let mut s = start("first-promotion").reduce(Action::SubmittedCommit { summary: "Mine".into(), traits: TraitsChoice::Surprise });
+    for _ in 0..7 {
+        s = s.reduce(Action::PressedStep);
+    }
+    let (attempt_log, attempt_now) = (s.log.clone(), s.world.now);
+    s = s.reduce(Action::ClickedShowMe);
+    assert!(s.training.demo.is_some());
+    assert_eq!(s.world.now, SimTime::ZERO);
+    let card = s.moment.clone().expect("the first step waits on a card");
+    assert!(matches!(card.kind, MomentKind::Demo { step: 0, .. }));
+    assert!(card.what.starts_with("Dana (developer) commits"), "{}", card.what);
+    let mut guard = 0;
+    while s.training.verdict() == Verdict::InProgress {
+        guard += 1;
+        assert!(guard < 5_000);
+        s = match &s.moment {
+            Some(_) => s.reduce(Action::DismissedMoment),
+            None if s.playing => s.reduce(Action::ClockTicked),
+            None => s.reduce(Action::TogglePlay),
+        };
+    }
+    assert_eq!(s.training.verdict(), Verdict::Won);
+    assert_eq!(s.log.len(), lessons::load("first-promotion").unwrap().file.solution.len());
+    assert_eq!(s.records.get("first-promotion"), None, "a demonstration is not the learner's win");
+    let s = s.reduce(Action::ClickedBackToAttempt);
+    assert!(s.training.demo.is_none());
+    assert_eq!(*s.log, *attempt_log);
+    assert_eq!(s.world.now, attempt_now);
+}
+
+#[test]
+fn looking_back_shows_the_world_at_that_minute_and_leaves_now_alone() {
+    let lesson = lessons::load("first-promotion").unwrap();
+    let (s, _) = play("first-promotion", &lesson.file.solution[..2]);
+    let now = s.world.now;
+    let s = s.reduce(Action::LookedBack(SimTime(16)));
+    let lb = s.look_back.clone().expect("looking back");
+    assert_eq!(lb.world.now, SimTime(17));
+    let again = lesson.replay(&s.log.iter().filter(|c| c.at.0 <= 16).cloned().collect::<Vec<_>>(), SimTime(17));
+    assert_eq!(*lb.world, again, "the view is the replayed world at that minute");
+    assert_eq!(s.world.now, now, "the live world is untouched");
+    let s = s.reduce(Action::PressedStep);
+    assert!(s.look_back.is_none(), "the clock brings the view back to now");
+    let s = s.reduce(Action::LookedBack(SimTime(16))).reduce(Action::ReturnedToNow);
+    assert!(s.look_back.is_none());
+}
+
+#[test]
+fn the_chaos_forecast_warns_when_a_failure_would_freeze_promotions_and_changes_nothing() {
+    let s = start("first-promotion");
+    let world = (*s.world).clone();
+    let trainer = s.training.instructor();
+    let prod = StageId::new("prod");
+    let outage = world.forecast(&trainer, &Failure::DatabaseOutage { stage: prod.clone(), minutes: 20 }, 50).unwrap();
+    assert!(outage.failed_with > outage.failed_without + 1000, "{outage:?}");
+    assert!(outage.budget_spent > 1.0 && outage.freezes_promotions, "{outage:?}");
+    let crash = world.forecast(&trainer, &Failure::InstanceCrash { stage: prod }, 60).unwrap();
+    assert!(!crash.freezes_promotions, "{crash:?}");
+    assert_eq!(*s.world, world, "forecasting plays on copies");
+    let _ = Speed::X1;
+}
