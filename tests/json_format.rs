@@ -48,6 +48,11 @@ fn links_and_files_from_the_serde_build_read_back() {
     );
     let again = share::scenario_from_str("e.json", &fixture("sale-day.export.json")).unwrap();
     assert_eq!(again, lessons::load("sale-day").unwrap());
+    // Written before lessons had `speed`, `debrief_won` and `debrief_lost` (and with older
+    // texts): it still opens, with the same engine setup.
+    let older = share::scenario_from_str("v1.json", &fixture("sale-day.export.v1.json")).unwrap();
+    assert_eq!(older.config, lessons::load("sale-day").unwrap().config);
+    assert_eq!(older.file.speed, None);
 }
 
 fn read<T: FromJson>(text: &str) -> Result<T, json::Error> {

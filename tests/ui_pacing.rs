@@ -86,6 +86,9 @@ fn play(id: &str, script: &[LoggedCommand]) -> (Rc<AppState>, Vec<String>) {
     let mut moments = Vec::new();
     for step in script {
         s = play_until(s, step.at, &mut moments);
+        if s.training.verdict() != Verdict::InProgress {
+            break;
+        }
         assert_eq!(s.world.now, step.at, "{id}: the clock stops exactly at each step's minute");
         s = s.reduce(Action::ChoseActor(step.actor.clone()));
         let action = action_for(&s, &step.command);

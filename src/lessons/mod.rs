@@ -12,6 +12,7 @@
 //! - [`share`] encodes sessions for links and files; [`report`] writes a post-incident report.
 
 mod builtin;
+pub mod debrief;
 pub mod format;
 mod library;
 pub mod objective;

@@ -3,7 +3,8 @@
 //! contributing factors the events point to. It describes what the system allowed, not who
 //! is to blame.
 
-use super::{Lesson, ObjectiveStatus, Session};
+use super::debrief::{run_debrief, RunDebrief};
+use super::{Lesson, ObjectiveStatus, Session, Verdict};
 use crate::sim::change::Defect;
 use crate::sim::event::EventKind;
 use crate::sim::stage::CrashReason;
@@ -16,16 +17,28 @@ use std::fmt::Write;
 /// world as it is now; [`session_report`] uses the session's remembered progress instead.
 pub fn post_incident(world: &World, lesson: Option<&Lesson>) -> String {
     let statuses = lesson.map(|l| l.check(world, &[]));
-    write_report(world, lesson, statuses.as_deref())
+    write_report(world, lesson, statuses.as_deref(), None)
 }
 
 /// The report for a played session: objectives as its [`super::Progress`] has them (a
 /// failure stays a failure even if the world later looks fine).
+///
+/// It also tells what decided the run and splits the failed requests (see
+/// [`super::debrief`]). Exported before the lesson is decided, it says so at the top and
+/// leaves out the closing debrief: nothing in it is a verdict yet.
 pub fn session_report(session: &Session) -> String {
+    let debrief = run_debrief(
+        &session.lesson,
+        session.world.seed,
+        &session.world,
+        &session.log,
+        session.progress(),
+    );
     write_report(
         &session.world,
         Some(&session.lesson),
         Some(session.progress().statuses()),
+        Some(&debrief),
     )
 }
 
@@ -33,6 +46,7 @@ fn write_report(
     world: &World,
     lesson: Option<&Lesson>,
     statuses: Option<&[ObjectiveStatus]>,
+    debrief: Option<&RunDebrief>,
 ) -> String {
     let start = world.config.start_minute_of_day;
     let at = |t: crate::sim::time::SimTime| t.label(start);
@@ -44,6 +58,14 @@ fn write_report(
         "_Blameless format: this report describes what happened and what the system made easy or hard. \
          People acted on what they knew at the time._\n"
     );
+    let mid_lesson = debrief.is_some_and(|d| d.outcome.is_none());
+    if mid_lesson {
+        let _ = writeln!(
+            md,
+            "_Exported mid-lesson at {}: the lesson is still running; nothing here is a verdict._\n",
+            at(world.now)
+        );
+    }
     let _ = writeln!(
         md,
         "Simulated time covered: {} to {} (seed {}).\n",
@@ -84,6 +106,14 @@ fn write_report(
             db.records_lost,
             db.corrupted
         );
+    }
+    if let Some(o) = debrief.and_then(|d| d.outcome) {
+        let how = if o.verdict == Verdict::Won {
+            "won"
+        } else {
+            "lost"
+        };
+        let _ = writeln!(md, "- The lesson was {how} at {}.", at(o.at));
     }
     if let Some(statuses) = statuses {
         for s in statuses {
@@ -173,6 +203,11 @@ fn write_report(
         );
     }
 
+    if let Some(d) = debrief {
+        let _ = writeln!(md, "\n{}", escape(&d.requests.sentence()));
+        write_happened(&mut md, world, d);
+    }
+
     let _ = writeln!(md, "\n## Contributing factors\n");
     let factors = contributing_factors(world);
     if factors.is_empty() {
@@ -209,12 +244,48 @@ fn write_report(
         md,
         "- What one change to the pipeline or the runbook do we make first?"
     );
-    if let Some(l) = lesson {
-        if !l.file.debrief.is_empty() {
+    match (lesson, debrief) {
+        // Mid-lesson: no closing debrief, as if it had ended.
+        (_, Some(d)) if d.outcome.is_none() => {}
+        (_, Some(d)) => {
+            let _ = writeln!(md, "\n## Debrief\n");
+            for line in &d.teaches {
+                let _ = writeln!(md, "{}\n", escape(line));
+            }
+            if let Some(par) = d.par_sentence(start) {
+                let _ = writeln!(md, "{}", escape(&par));
+            }
+        }
+        (Some(l), None) if !l.file.debrief.is_empty() => {
             let _ = writeln!(md, "\n## Debrief\n\n{}", escape(&l.file.debrief));
         }
+        _ => {}
     }
     md
+}
+
+/// The run's decisive events, each automated decision with its rule, threshold, samples
+/// and verdict, so a reader can check why it went that way.
+fn write_happened(md: &mut String, world: &World, d: &RunDebrief) {
+    let at = |t: crate::sim::time::SimTime| t.label(world.config.start_minute_of_day);
+    let _ = writeln!(md, "\n## What happened\n");
+    if d.happened.is_empty() {
+        let _ = writeln!(md, "Nothing decisive has happened yet.");
+    }
+    for h in &d.happened {
+        let _ = writeln!(md, "- **{}** {}", at(h.at), escape(&h.text));
+        if let Some(e) = &h.evidence {
+            let _ = writeln!(md, "  - Rule: {}", escape(&e.rule));
+            let _ = writeln!(md, "  - Threshold: {}", escape(&e.threshold));
+            if !e.samples.is_empty() {
+                let _ = writeln!(md, "  - Measured: {}", escape(&e.samples.join("; ")));
+            }
+            let _ = writeln!(md, "  - Verdict: {}", escape(&e.verdict));
+        }
+    }
+    if d.left_out > 0 {
+        let _ = writeln!(md, "\n_{} less decisive events left out._", d.left_out);
+    }
 }
 
 /// Factors the events point to, each said once, in a blameless voice.

@@ -39,4 +39,6 @@ pub use config::{StageConfig, WorldConfig};
 pub use event::{Event, EventKind, Explanation};
 pub use ids::{ActorId, BackupId, ConfigKey, FlagName, StageId, Version};
 pub use time::{Minutes, SimTime};
+/// The share of requests a healthy service still fails (the debrief explains the background with it).
+pub use traffic::BASE_ERROR_RATE;
 pub use world::{Rejection, RejectionKind, World};

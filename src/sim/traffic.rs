@@ -7,8 +7,9 @@ use super::rng::Pcg32;
 use super::stage::{Sample, Stage};
 use super::time::{Minutes, SimTime};
 
-/// Errors a healthy service still returns (well inside a 99.9 % objective).
-const BASE_ERROR_RATE: f64 = 0.0003;
+/// Errors a healthy service still returns (well inside a 99.9 % objective). The lessons'
+/// debrief quotes it to explain the failed requests nobody caused.
+pub const BASE_ERROR_RATE: f64 = 0.0003;
 const BASE_P95_MS: f64 = 120.0;
 /// p95 when a request waits for a backend that never answers.
 const TIMEOUT_MS: f64 = 3000.0;

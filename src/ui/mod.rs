@@ -121,7 +121,7 @@ pub fn App() -> Html {
         <div class={classes!("app", presenter.then_some("presenter"))} data-theme={state.theme.name()}>
             <header class="app-header">
                 <h1>{ "Stagecraft" }</h1>
-                <Clock time_label={time_label.clone()} playing={state.playing} speed={state.speed} auto_pause={state.auto_pause} actors={world.config.actors.clone()}
+                <Clock time_label={time_label.clone()} minute={world.now.0} playing={state.playing} speed={state.speed} auto_pause={state.auto_pause} actors={world.config.actors.clone()}
                     actor={state.actor.clone()} theme={state.theme} presenter={presenter} on_action={on_action.clone()} />
             </header>
             <div class="live" aria-live="polite" role="status" data-testid="announce-polite">{ format!("{}", a.polite) }</div>
@@ -196,7 +196,7 @@ fn dialog(state: &AppState, snapshot: &Snapshot, on_action: &Callback<Action>) -
             html! { <Picker library={state.library.clone()} records={state.records.clone()} on_action={on_action.clone()} /> }
         }
         Some(state::Dialog::Debrief) => {
-            html! { <Debrief snapshot={snapshot.clone()} training={state.training.clone()} on_action={on_action.clone()} /> }
+            html! { <Debrief snapshot={snapshot.clone()} training={state.training.clone()} seed={state.seed} log={state.log.clone()} on_action={on_action.clone()} /> }
         }
         Some(state::Dialog::Guide) => html! { <Guide on_action={on_action.clone()} /> },
         None => html! {},

@@ -27,12 +27,33 @@ export async function openApp(browser, url, viewport = { width: 1280, height: 80
   return { page, errors, close: () => context.close() };
 }
 
-/** Plays the clock at 64× until `predicate(arg)` holds in the page, then pauses. */
+/** Plays the clock at 64× until `predicate(arg)` holds in the page, then pauses. A moment
+ *  card on the way (the clock stops itself at key moments) is continued. */
 export async function runUntil(page, predicate, arg, timeout = 30_000) {
   await page.getByRole('button', { name: 'Speed 64×' }).click();
-  await page.getByRole('button', { name: 'Play the simulation' }).click();
-  await page.waitForFunction(predicate, arg, { timeout });
-  await page.getByRole('button', { name: 'Pause the simulation' }).click();
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    if (await page.evaluate(predicate, arg)) break;
+    const card = page.getByTestId('moment');
+    if (await card.isVisible()) {
+      await card.getByRole('button', { name: /^(Continue|Do this step)/ }).click();
+    } else {
+      const play = page.getByRole('button', { name: 'Play the simulation' });
+      if (await play.isVisible()) await play.click();
+    }
+    const left = deadline - Date.now();
+    if (left <= 0) throw new Error(`runUntil: timed out after ${timeout} ms`);
+    // Whichever comes first: the condition, or a card to continue. The other wait is
+    // abandoned (its later timeout is caught).
+    const waits = [
+      page.waitForFunction(predicate, arg, { timeout: left }),
+      page.waitForSelector('[data-testid=moment]', { timeout: left }),
+    ];
+    waits.forEach((w) => w.catch(() => {}));
+    await Promise.any(waits).catch(() => { throw new Error(`runUntil: timed out after ${timeout} ms`); });
+  }
+  const pause = page.getByRole('button', { name: 'Pause the simulation' });
+  if (await pause.isVisible()) await pause.click();
 }
 
 export const enabled = (sel) => {
@@ -49,9 +70,14 @@ export async function actAs(page, id) {
 }
 
 /** Commits a change with the given defect label; `sneaky` makes every test miss it. */
-export async function commit(page, { defect = 'no defect', sneaky = false } = {}) {
+export async function commit(page, { defect, sneaky = false } = {}) {
   const form = page.getByRole('region', { name: 'Commit a change' });
-  await form.getByLabel('Defect', { exact: true }).selectOption({ label: defect });
+  // Inside a lesson the form proposes the lesson's change; own traits are a deliberate choice.
+  if (defect || sneaky) {
+    const own = form.getByRole('radio', { name: /Choose the traits myself/ });
+    if (!(await own.isChecked())) await own.check();
+    await form.getByLabel('Defect', { exact: true }).selectOption({ label: defect ?? 'no defect' });
+  }
   if (sneaky) await form.getByLabel('Tests miss the defect').check();
   await page.getByRole('button', { name: 'Commit change' }).click();
   await runUntil(page, enabled, '#promote-staging');

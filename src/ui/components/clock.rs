@@ -11,6 +11,8 @@ use crate::ui::state::{Action, Speed, Theme};
 #[derive(Properties, PartialEq)]
 pub struct ClockProps {
     pub time_label: AttrValue,
+    /// Simulated minutes since the start (for tests and tools reading the page).
+    pub minute: u64,
     pub playing: bool,
     pub speed: Speed,
     pub auto_pause: bool,
@@ -36,7 +38,7 @@ pub fn Clock(props: &ClockProps) -> Html {
     });
     html! {
         <div class="clock" role="toolbar" aria-label="Simulation clock and display">
-            <span class="time" data-testid="sim-time" aria-label={format!("Simulated time {}", props.time_label)}>{ props.time_label.clone() }</span>
+            <span class="time" data-testid="sim-time" data-minute={props.minute.to_string()} aria-label={format!("Simulated time {}", props.time_label)}>{ props.time_label.clone() }</span>
             <button type="button" class="primary play" onclick={emit(Action::TogglePlay)}
                 aria-label={if props.playing { "Pause the simulation" } else { "Play the simulation" }}>
                 { if props.playing { "❚❚ Pause" } else { "▶ Play" } }

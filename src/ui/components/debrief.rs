@@ -1,5 +1,8 @@
-//! The end of a lesson: what happened (a timeline), the objectives, delivery measures and
-//! user impact, what the lesson teaches, the quiz, and the post-incident report.
+//! The end of a lesson: what happened in this run (its decisive events, with the evidence of
+//! every automated decision), the objectives, delivery measures and user impact (failed
+//! requests split into background and caused), what the lesson teaches with sentences
+//! chosen by the path this run took, par, the quiz, and the post-incident report. Built
+//! from [`crate::lessons::debrief`], computed once per world revision.
 
 use yew::prelude::*;
 
@@ -7,26 +10,39 @@ use super::dialog::Dialog;
 use super::lesson_panel::objective_item;
 use super::picker::section_name;
 use super::Snapshot;
+use crate::lessons::debrief::{run_debrief, RunDebrief};
 use crate::lessons::{QuizQuestion, Verdict};
+use crate::sim::replay::LoggedCommand;
+use std::rc::Rc;
 use crate::ui::state::{Action, QuizAnswer, Training};
 
 #[derive(Properties, PartialEq)]
 pub struct DebriefProps {
     pub snapshot: Snapshot,
     pub training: Training,
+    /// The session's seed and log: the debrief replays them (nobody acting, the solution).
+    pub seed: u64,
+    pub log: Rc<Vec<LoggedCommand>>,
     pub on_action: Callback<Action>,
 }
 
-fn timeline(snapshot: &Snapshot) -> Html {
-    let w = &snapshot.world;
-    let important: Vec<_> = w.recent.iter().filter(|e| e.is_important()).collect();
-    let shown = &important[important.len().saturating_sub(14)..];
+fn happened(d: &RunDebrief, start: u32) -> Html {
     html! {
-        <ol class="debrief-timeline">
-            { for shown.iter().map(|e| html! {
-                <li><time>{ e.at.label(w.config.start_minute_of_day) }</time>{ " " }{ w.describe(e) }</li>
-            }) }
-        </ol>
+        <>
+            <ol class="debrief-timeline">
+                { for d.happened.iter().map(|h| html! {
+                    <li>
+                        <time>{ h.at.label(start) }</time>{ " " }{ h.text.clone() }
+                        if let Some(x) = &h.evidence {
+                            <span class="evidence">{ format!(" — {}; threshold {}; {}", x.rule, x.threshold, x.verdict) }</span>
+                        }
+                    </li>
+                }) }
+            </ol>
+            if d.left_out > 0 {
+                <p class="hint">{ format!("{} routine events left out; the timeline has them all.", d.left_out) }</p>
+            }
+        </>
     }
 }
 
@@ -97,13 +113,26 @@ fn question(i: usize, q: &QuizQuestion, a: &QuizAnswer, on: &Callback<Action>) -
 #[component]
 pub fn Debrief(props: &DebriefProps) -> Html {
     let t = &props.training;
+    // Hooks first, unconditionally; the replays run once per world revision.
+    let run = {
+        let (lesson, seed, world, log, progress) = (t.lesson.clone(), props.seed, props.snapshot.world.clone(), props.log.clone(), t.progress.clone());
+        use_memo((props.snapshot.rev, props.seed, Rc::as_ptr(&props.log) as usize), move |_| {
+            lesson.map(|l| run_debrief(&l, seed, &world, &log, &progress))
+        })
+    };
     let Some(lesson) = &t.lesson else {
         return html! {};
     };
     let f = &lesson.file;
     let on = &props.on_action;
+    let Some(run) = run.as_ref() else {
+        return html! {};
+    };
+    let start = props.snapshot.world.config.start_minute_of_day;
     let emit = |a: Action| on.reform(move |_: MouseEvent| a.clone());
+    let demo = t.demo.is_some();
     let headline = match t.verdict() {
+        Verdict::Won if demo => "The reference solution won this lesson (Show me). Now try it yourself: Back to my attempt, or Try again.",
         Verdict::Won => "You won this lesson: every objective was met.",
         Verdict::Lost => "This lesson was lost: an objective failed. Losing once is how it is learned; reset and try again.",
         Verdict::InProgress => "The lesson is still running.",
@@ -113,17 +142,21 @@ pub fn Debrief(props: &DebriefProps) -> Html {
         <Dialog id="debrief" title={format!("Debrief: {}", f.title)} close_label="Close debrief" on_close={on.reform(|_| Action::ClosedDialog)}>
             <p class={classes!("verdict", if t.verdict() == Verdict::Won { "won" } else { "lost" })}>{ headline }</p>
             <div class="debrief-grid">
-                <section aria-labelledby="debrief-happened"><h3 id="debrief-happened">{ "What happened" }</h3>{ timeline(&props.snapshot) }</section>
+                <section aria-labelledby="debrief-happened"><h3 id="debrief-happened">{ "What happened" }</h3>{ happened(run, start) }</section>
                 <section aria-labelledby="debrief-objectives">
                     <h3 id="debrief-objectives">{ "Objectives" }</h3>
                     <ul class="objectives">{ for t.progress.statuses().iter().map(|s| objective_item(s, t.verdict() != Verdict::InProgress)) }</ul>
                     <h3 id="debrief-measures">{ "Delivery and user impact" }</h3>
                     { measures(&props.snapshot) }
+                    <p class="requests" data-testid="failed-requests">{ run.requests.sentence() }</p>
+                    if let Some(par) = run.par_sentence(start) {
+                        <p class="par" data-testid="par">{ par }</p>
+                    }
                 </section>
             </div>
             <section aria-labelledby="debrief-teaches">
                 <h3 id="debrief-teaches">{ "What this teaches" }</h3>
-                <p>{ f.debrief.clone() }</p>
+                { for run.teaches.iter().map(|p| html! { <p>{ p.clone() }</p> }) }
                 <ul class="concepts">{ for concepts }</ul>
             </section>
             if !f.quiz.is_empty() {
@@ -133,6 +166,9 @@ pub fn Debrief(props: &DebriefProps) -> Html {
                 </section>
             }
             <div class="button-row">
+                if demo {
+                    <button type="button" class="primary" onclick={emit(Action::ClickedBackToAttempt)}>{ "Back to my attempt" }</button>
+                }
                 <button type="button" class="primary" onclick={emit(Action::ClickedExportReport)}>{ "Export post-incident report (Markdown)" }</button>
                 <button type="button" onclick={emit(Action::ClickedReset)}>{ "Try again (reset)" }</button>
                 <button type="button" onclick={emit(Action::OpenedLessonPicker)}>{ "Choose another lesson" }</button>
