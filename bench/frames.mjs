@@ -102,6 +102,8 @@ try {
   const before = await memory(page, cdp);
   const simBefore = await page.getByTestId('sim-time').textContent();
 
+  // An unattended autoplay: the clock must not stop itself at key moments.
+  await page.getByRole('button', { name: 'Pause at key moments' }).click();
   await page.getByRole('button', { name: 'Speed 64×' }).click();
   await page.getByRole('button', { name: 'Play the simulation' }).click();
   const commit = () => page.getByRole('button', { name: 'Commit change' }).click();

@@ -91,10 +91,11 @@ async fn hints_come_one_at_a_time_until_the_last() {
     assert_eq!(count(&root, ".hints li"), 0);
     click(&root, "#show-hint").await;
     assert_eq!(count(&root, ".hints li"), 1);
-    assert!(text(&root, ".hints").contains("Start by committing a change"));
-    click(&root, "#show-hint").await;
-    click(&root, "#show-hint").await;
-    assert_eq!(count(&root, ".hints li"), 3);
+    assert!(text(&root, ".hints").contains("Acting as Dana (developer), commit the lesson's change"));
+    for _ in 0..4 {
+        click(&root, "#show-hint").await;
+    }
+    assert_eq!(count(&root, ".hints li"), 5);
     assert!(el(&root, "#show-hint").has_attribute("disabled"));
     assert_eq!(text(&root, "#show-hint-why"), "That was the last hint.");
     handle.destroy();
@@ -134,7 +135,9 @@ async fn a_share_link_reproduces_a_won_lesson_with_its_debrief_and_quiz() {
     assert!(debrief.contains("You won this lesson"));
     assert!(debrief.contains("What happened") && debrief.contains("v1.1.0"));
     assert!(debrief.contains("Deploys to production"));
-    assert!(debrief.contains("A change reached users only after"));
+    assert!(debrief.contains("A release pipeline builds a change once"));
+    assert!(debrief.contains("v1.1.0 reached users only after passing every gate"), "the text for a won run");
+    assert!(debrief.contains("Par: 4 commands"), "{debrief}");
     let q1 = "#debrief fieldset.quiz-question:first-of-type";
     assert!(
         el(&root, &format!("{q1} button")).has_attribute("disabled"),

@@ -109,15 +109,28 @@ pub fn Chaos(props: &ChaosProps) -> Html {
             on.emit(Action::ChoseChaos { failure: f, at });
         })
     };
-    let chosen = failure(&form.kind, StageId::new(form.stage.clone()));
-    let forecast = forecast_text(world, &props.instructor, &chosen, props.in_lesson);
+    // The forecast plays the engine forward, which the first screen never needs: it starts
+    // once the trainer points at or focuses the menu (so the first download stays small,
+    // see ARCHITECTURE.md, "How the app reaches the browser").
+    let engaged = use_state_eq(|| false);
+    let engage = {
+        let engaged = engaged.clone();
+        Callback::from(move |_: ()| engaged.set(true))
+    };
+    let forecast = if *engaged {
+        let chosen = failure(&form.kind, StageId::new(form.stage.clone()));
+        forecast_text(world, &props.instructor, &chosen, props.in_lesson)
+    } else {
+        "Point at or tab into this menu to see what the chosen failure would likely cost.".to_string()
+    };
     let scheduled = world.scheduled.iter().map(|(at, f)| {
         html! {
             <li>{ format!("{}: {}", at.label(world.config.start_minute_of_day), f.describe()) }</li>
         }
     });
     html! {
-        <section class="card chaos" aria-labelledby="chaos-heading">
+        <section class="card chaos" aria-labelledby="chaos-heading"
+            onpointerenter={engage.reform(|_: PointerEvent| ())} onfocusin={engage.reform(|_: FocusEvent| ())}>
             <h2 id="chaos-heading">{ "Instructor: chaos" }</h2>
             <p class="hint">{ "Acts as the trainer. Break something, then let the class recover." }</p>
             <label>{ "Failure" }

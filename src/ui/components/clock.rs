@@ -29,6 +29,18 @@ pub fn Clock(props: &ClockProps) -> Html {
     let choose = props
         .on_action
         .reform(|e: Event| Action::ChoseActor(ActorId::new(value_of(&e))));
+    // Once someone has picked an option, browsers ignore later changes to `selected`
+    // attributes, so the select follows the state through its `value` (Show me changes who
+    // acts by itself).
+    let acting = use_node_ref();
+    {
+        let acting = acting.clone();
+        use_effect_with(props.actor.clone(), move |actor| {
+            if let Some(select) = acting.cast::<web_sys::HtmlSelectElement>() {
+                select.set_value(actor.as_str());
+            }
+        });
+    }
     let speeds = Speed::ALL.iter().map(|&s| {
         let pressed = s == props.speed;
         html! {
@@ -48,7 +60,7 @@ pub fn Clock(props: &ClockProps) -> Html {
             <button type="button" class="auto-pause" onclick={emit(Action::ToggledAutoPause)} aria-pressed={props.auto_pause.to_string()}
                 title="Stop the clock at key moments (an approval waits, a check fails, an alert fires…) and explain them">{ "Pause at key moments" }</button>
             <label class="acting">{ "Acting as" }
-                <select aria-label="Acting as" id="acting-as" onchange={choose}>
+                <select aria-label="Acting as" id="acting-as" ref={acting.clone()} onchange={choose}>
                     { for props.actors.iter().map(|a| html! {
                         <option value={a.id.as_str().to_string()} selected={a.id == props.actor}>{ if a.name.contains('(') { a.name.clone() } else { format!("{} ({})", a.name, a.role.label()) } }</option>
                     }) }

@@ -66,7 +66,7 @@ fn event_moment(world: &World, events: &[Event]) -> Option<(String, Event, Optio
             format!("{release} pulled back from {}", name(stage)),
             explanation.clone(),
             if *automatic {
-                format!("Only the users routed to the canary saw {release}. Next: find the cause, commit a fix, and send the new release through the same canary.")
+                format!("Only the users routed to the canary saw {release}. Find the cause, commit a fix, and send the new release through the same canary.")
             } else {
                 "The previous release serves everyone again. Next: fix the cause and ship a new release.".to_string()
             },
