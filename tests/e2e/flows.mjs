@@ -30,6 +30,7 @@ export async function openApp(browser, url, viewport = { width: 1280, height: 80
 /** Plays the clock at 64× until `predicate(arg)` holds in the page, then pauses. A moment
  *  card on the way (the clock stops itself at key moments) is continued. */
 export async function runUntil(page, predicate, arg, timeout = 30_000) {
+  if (await page.evaluate(predicate, arg)) return;
   await page.getByRole('button', { name: 'Speed 64×' }).click();
   const deadline = Date.now() + timeout;
   for (;;) {

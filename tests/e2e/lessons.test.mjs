@@ -49,8 +49,9 @@ describe('Lessons and the training session', () => {
       await actAs(page, 'dana');
       assert.match(await page.locator('#approve-prod-why').textContent(), /may not/);
       await actAs(page, 'rui');
+      // Approving is what the approval card asked for: the card closes and the clock runs on.
       await page.getByRole('button', { name: 'Approve for Production' }).click();
-      await page.getByRole('button', { name: 'Play the simulation' }).click();
+      await runUntil(page, () => !!document.querySelector('#debrief'));
       const debrief = page.getByRole('dialog', { name: `Debrief: ${FIRST}` });
       await debrief.waitFor({ timeout: 30_000 });
       assert.match(await debrief.textContent(), /You won this lesson/);
