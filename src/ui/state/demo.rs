@@ -11,14 +11,24 @@ use crate::lessons::share::SharedSession;
 
 /// A demonstration in progress: the next step of the solution to play, and the attempt to
 /// return to.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct Demo {
     pub next: usize,
     pub attempt: Rc<SharedSession>,
 }
 
+/// The attempt never changes once set aside: compared by pointer, never deeply.
+impl PartialEq for Demo {
+    fn eq(&self, o: &Self) -> bool {
+        self.next == o.next && Rc::ptr_eq(&self.attempt, &o.attempt)
+    }
+}
+
 impl AppState {
     /// Starts the lesson again from minute 0 and plays its solution, step by step.
+    // Out of line: the root reducer runs on the first screen, and code inlined into it
+    // would ship in the first part of the wasm (tools/split keeps whole functions).
+    #[inline(never)]
     pub(super) fn start_demo(&mut self) -> bool {
         let Some(lesson) = self.training.lesson.clone() else { return false };
         if lesson.file.solution.is_empty() {
@@ -49,6 +59,9 @@ impl AppState {
     }
 
     /// Leaves the demonstration and brings the learner's attempt back exactly as it was.
+    // Out of line: the root reducer runs on the first screen, and code inlined into it
+    // would ship in the first part of the wasm (tools/split keeps whole functions).
+    #[inline(never)]
     pub(super) fn back_to_attempt(&mut self) -> bool {
         let Some(demo) = self.training.demo.take() else { return false };
         let attempt = (*demo.attempt).clone();
@@ -85,6 +98,9 @@ impl AppState {
     }
 
     /// Applies solution step `step` as its actor (Continue on its card).
+    // Out of line: the root reducer runs on the first screen, and code inlined into it
+    // would ship in the first part of the wasm (tools/split keeps whole functions).
+    #[inline(never)]
     pub(super) fn apply_demo_step(&mut self, step: usize) {
         let Some(lesson) = self.training.lesson.clone() else { return };
         let Some(entry) = lesson.file.solution.get(step).cloned() else { return };
