@@ -19,6 +19,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launch } from '../tests/e2e/browser.mjs';
 import { serve } from '../tests/e2e/server.mjs';
+import { leaveWelcome } from '../tests/e2e/flows.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SECONDS = Number(process.env.BENCH_FRAME_SECONDS ?? 60);
@@ -97,6 +98,7 @@ try {
   await page.waitForSelector('[data-testid=pipeline]');
   await page.waitForFunction(() => window.__wasm);
   await sleep(1000);
+  await leaveWelcome(page);
 
   const baseline = summary('idle (paused) baseline', await record(page, SECONDS), SECONDS);
   const before = await memory(page, cdp);

@@ -56,7 +56,7 @@ fn the_app_starts_without_the_lessons_and_the_picker_asks_for_them_once() {
 
 #[test]
 fn a_link_to_a_lesson_waits_for_the_lessons_then_opens() {
-    let s = Rc::new(AppState::default()).reduce(Action::OpenedLink(link_to("backup-restore")));
+    let s = Rc::new(AppState::default()).reduce(Action::OpenedLink { link: link_to("backup-restore"), saved: None });
     assert_eq!(s.library, LibraryState::Loading);
     assert!(s.pending.is_some());
     assert!(
@@ -72,7 +72,7 @@ fn a_link_to_a_lesson_waits_for_the_lessons_then_opens() {
 
 #[test]
 fn a_free_play_link_opens_at_once_without_the_lessons() {
-    let s = Rc::new(AppState::default()).reduce(Action::OpenedLink(link_to("sandbox")));
+    let s = Rc::new(AppState::default()).reduce(Action::OpenedLink { link: link_to("sandbox"), saved: None });
     assert_eq!(s.library, LibraryState::NotLoaded);
     assert!(s.pending.is_none());
     assert_eq!(s.seed, 7);
@@ -80,7 +80,7 @@ fn a_free_play_link_opens_at_once_without_the_lessons() {
 
 #[test]
 fn when_the_lessons_cannot_be_fetched_the_waiting_link_says_why_and_a_retry_asks_again() {
-    let s = Rc::new(AppState::default()).reduce(Action::OpenedLink(link_to("backup-restore")));
+    let s = Rc::new(AppState::default()).reduce(Action::OpenedLink { link: link_to("backup-restore"), saved: None });
     let s = s.reduce(Action::LessonsArrived(Err(
         "the server answered 404 for lessons/backup-restore.json.".into(),
     )));

@@ -264,3 +264,31 @@ fn the_chaos_forecast_warns_when_a_failure_would_freeze_promotions_and_changes_n
     assert_eq!(*s.world, world, "forecasting plays on copies");
     let _ = Speed::X1;
 }
+
+#[test]
+fn a_link_over_a_session_keeps_it_aside_and_a_bad_link_resumes_it() {
+    use stagecraft::lessons::share;
+    let mine = start("first-promotion").reduce(Action::SubmittedCommit { summary: "Mine".into(), traits: TraitsChoice::Surprise });
+    let saved = share::session_to_string(&mine.shared());
+    let other = share::encode(&start("sale-day").shared()).unwrap();
+
+    let s = mine.clone().reduce(Action::OpenedLink { link: other, saved: Some(saved.clone()) });
+    // The link names a built-in lesson: it waits for the lesson files, as in the browser.
+    let files = lessons::bundled_files().into_iter().map(|(id, text)| (id.to_string(), text.to_string())).collect();
+    let s = s.reduce(Action::LessonsArrived(Ok(files)));
+    assert_eq!(s.training.lesson.as_ref().unwrap().id(), "sale-day");
+    let notice = s.notice.clone().expect("the kept session is offered back");
+    assert_eq!(notice.restore.as_deref(), Some(saved.as_str()));
+    let back = s.reduce(Action::ResumedSavedSession(saved.clone()));
+    assert_eq!(back.training.lesson.as_ref().unwrap().id(), "first-promotion");
+    assert_eq!(*back.log, *mine.log);
+    assert!(back.notice.is_none());
+
+    let bad = Rc::new(AppState::default()).reduce(Action::OpenedLink { link: "1.garbage".into(), saved: Some(saved) });
+    let files = lessons::bundled_files().into_iter().map(|(id, text)| (id.to_string(), text.to_string())).collect();
+    let bad = bad.reduce(Action::LessonsArrived(Ok(files)));
+    assert_eq!(bad.training.lesson.as_ref().unwrap().id(), "first-promotion", "the saved session is open again");
+    assert_eq!(*bad.log, *mine.log);
+    let notice = bad.notice.clone().unwrap();
+    assert!(notice.problems.iter().any(|p| p.contains("nothing was lost")), "{notice:?}");
+}

@@ -60,20 +60,25 @@ pub fn use_tick_measure(rev: u64) {
     });
 }
 
-/// Whether a key press belongs to a text field (or a control that uses the key itself).
+/// Whether a key press belongs to the focused control: typing in a text field, choosing in
+/// a list, ticking a box or a radio. One rule for Space: it plays and pauses the clock
+/// everywhere else, and never presses the focused button (after clicking Commit, Space
+/// used to commit again); Enter presses buttons.
 fn typing_in(target: Option<web_sys::EventTarget>, key: &str) -> bool {
     let Some(el) = target.and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else {
         return false;
     };
     let tag = el.tag_name().to_ascii_lowercase();
-    let editable = matches!(tag.as_str(), "input" | "textarea" | "select")
-        || el.has_attribute("contenteditable");
-    // Space activates a focused button or SVG control: leave it to them.
-    let activates = key == " "
-        && (tag == "button"
-            || tag == "summary"
-            || el.get_attribute("role").as_deref() == Some("button"));
-    editable || activates
+    if tag == "textarea" || tag == "select" || el.has_attribute("contenteditable") {
+        return true;
+    }
+    if tag == "input" {
+        // Space ticks a checkbox or picks a radio; every other key of a box or a radio
+        // (digits, p, ?) is still a shortcut.
+        let kind = el.get_attribute("type").unwrap_or_default().to_ascii_lowercase();
+        return !matches!(kind.as_str(), "checkbox" | "radio") || key == " ";
+    }
+    false
 }
 
 /// The shortcut for a key, if any.

@@ -44,7 +44,7 @@ use components::Snapshot;
 /// The root component.
 #[component]
 pub fn App() -> Html {
-    let state = use_reducer(AppState::default);
+    let state = use_reducer(|| AppState::opening(persist::is_first_visit()));
     let dispatcher = state.dispatcher();
     let on_action: Callback<Action> = (*use_memo((), move |_| dispatcher.to_callback())).clone();
     hooks::use_clock(state.playing, state.speed, on_action.clone());
@@ -199,6 +199,7 @@ fn dialog(state: &AppState, snapshot: &Snapshot, on_action: &Callback<Action>) -
             html! { <Debrief snapshot={snapshot.clone()} training={state.training.clone()} seed={state.seed} log={state.log.clone()} on_action={on_action.clone()} /> }
         }
         Some(state::Dialog::Guide) => html! { <Guide on_action={on_action.clone()} /> },
+        Some(state::Dialog::Welcome) => html! { <components::welcome::Welcome on_action={on_action.clone()} /> },
         None => html! {},
     }
 }

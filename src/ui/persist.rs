@@ -31,29 +31,65 @@ fn save(key: &str, value: &str) -> Result<(), String> {
         .map_err(|_| "Storage is full or refused to save.".to_string())
 }
 
+const PREVIOUS_KEY: &str = "stagecraft.previous";
+
+/// Opens a `#s=` link from the address (at start, or pasted into this tab later). The
+/// session that was here (the autosave) is never lost: it is copied to a "previous session"
+/// slot first and offered back, or resumed at once when the link is bad. The link is then
+/// taken out of the address so a reload resumes the autosave.
+fn open_link(link: &str, dispatch: &Callback<Action>) {
+    let saved = storage()
+        .ok()
+        .and_then(|s| s.get_item(SESSION_KEY).ok().flatten());
+    if let Some(text) = &saved {
+        let _ = save(PREVIOUS_KEY, text);
+    }
+    dispatch.emit(Action::OpenedLink {
+        link: link.to_string(),
+        saved,
+    });
+    let window = web_sys::window();
+    if let (Some(l), Some(h)) = (
+        window.as_ref().map(|w| w.location()),
+        window.as_ref().and_then(|w| w.history().ok()),
+    ) {
+        let plain = format!(
+            "{}{}",
+            l.pathname().unwrap_or_default(),
+            l.search().unwrap_or_default()
+        );
+        let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&plain));
+    }
+}
+
+/// A first visit: no link in the address and nothing stored (the keys late.js calls
+/// STORED_AT_START). Read before the first render, so the welcome is in the first screen
+/// rather than a second render (which would pull the re-render code into the first part of
+/// the wasm). Never in server-side rendering.
+pub fn is_first_visit() -> bool {
+    if !cfg!(target_arch = "wasm32") || link_in_address().is_some() {
+        return false;
+    }
+    storage().is_ok_and(|s| {
+        [SESSION_KEY, RECORDS_KEY, "stagecraft.display"]
+            .iter()
+            .all(|k| s.get_item(k).ok().flatten().is_none())
+    })
+}
+
+fn link_in_address() -> Option<String> {
+    let hash = web_sys::window()?.location().hash().ok()?;
+    hash.strip_prefix("#s=").map(str::to_string)
+}
+
 /// Once, on mount: a session link in the address wins over the saved session; then the
-/// lesson records. The link is taken out of the address so a reload resumes the autosave.
+/// lesson records. Afterwards, a link pasted into this tab (`hashchange`) opens the same way.
 #[hook]
 pub fn use_resume(dispatch: Callback<Action>) {
     use_effect_with((), move |_| {
-        let location = web_sys::window().map(|w| w.location());
-        let hash = location
-            .as_ref()
-            .and_then(|l| l.hash().ok())
-            .unwrap_or_default();
         let stored = storage();
-        if let Some(link) = hash.strip_prefix("#s=") {
-            dispatch.emit(Action::OpenedLink(link.to_string()));
-            if let (Some(l), Some(h)) =
-                (&location, web_sys::window().and_then(|w| w.history().ok()))
-            {
-                let plain = format!(
-                    "{}{}",
-                    l.pathname().unwrap_or_default(),
-                    l.search().unwrap_or_default()
-                );
-                let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&plain));
-            }
+        if let Some(link) = link_in_address() {
+            open_link(&link, &dispatch);
         } else if let Some(text) = stored
             .as_ref()
             .ok()
@@ -68,6 +104,14 @@ pub fn use_resume(dispatch: Callback<Action>) {
         {
             dispatch.emit(Action::RestoredRecords(text));
         }
+        let listener = web_sys::window().map(|w| {
+            gloo::events::EventListener::new(&w, "hashchange", move |_| {
+                if let Some(link) = link_in_address() {
+                    open_link(&link, &dispatch);
+                }
+            })
+        });
+        move || drop(listener)
     });
 }
 

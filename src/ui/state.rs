@@ -139,6 +139,8 @@ pub enum Action {
     ToggleHelp,
     ClosedHelp,
     // Lessons and the training session (handled in `state/training.rs`).
+    /// The welcome's one-click way into lesson 1 (waits for the lesson files if needed).
+    ChoseFirstLesson,
     OpenedLessonPicker,
     PickedLesson(String),
     ClickedHint,
@@ -171,8 +173,13 @@ pub enum Action {
         reason: String,
     },
     DismissedNotice,
-    /// The page was opened with `#s=<link>`.
-    OpenedLink(String),
+    /// The page was opened with `#s=<link>` (or one was pasted into this tab): `saved` is the
+    /// session that was here (the autosave), kept aside and offered back, or resumed at
+    /// once if the link is bad.
+    OpenedLink {
+        link: String,
+        saved: Option<String>,
+    },
     /// The last session, from localStorage.
     ResumedSavedSession(String),
     RestoredRecords(String),
@@ -226,6 +233,8 @@ pub struct AppState {
     pub library: LibraryState,
     /// A link, file or saved session waiting for the library.
     pub pending: Option<Pending>,
+    /// A built-in lesson to start (with its own seed) once the library arrives.
+    pub pick_after_load: Option<String>,
 }
 
 impl Default for AppState {
@@ -235,6 +244,15 @@ impl Default for AppState {
 }
 
 impl AppState {
+    /// The state the app opens with: free play, on the welcome for a first visit.
+    pub fn opening(first_visit: bool) -> Self {
+        let mut s = AppState::default();
+        if first_visit {
+            s.dialog = Some(Dialog::Welcome);
+        }
+        s
+    }
+
     pub fn new(config: WorldConfig, seed: u64) -> Self {
         let world = World::new(config, seed);
         let actor = world
@@ -273,6 +291,7 @@ impl AppState {
             effect_seq: 0,
             library: LibraryState::NotLoaded,
             pending: None,
+            pick_after_load: None,
         }
     }
 
@@ -518,6 +537,9 @@ impl Reducible for AppState {
                 s.help_open = false;
                 s.dialog = None;
             }
+            // Here rather than with the lessons: leaving the first visit's welcome is part of
+            // the first screen, which must not need the lesson code (see tools/split).
+            Action::ClosedDialog => s.dialog = None,
             library @ (Action::LessonsArrived(_) | Action::RetriedLessons) => {
                 s.reduce_library(library);
             }

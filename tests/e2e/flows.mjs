@@ -13,8 +13,9 @@ export const PIPELINE = '[data-testid=pipeline]';
 export const station = (name) => `g[role=group][aria-label="${name} environment"]`;
 
 /** A fresh page (reduced motion, so screenshots are stable) recording errors.
- *  `beforeGoto(page)` runs before the first navigation (to watch or route requests). */
-export async function openApp(browser, url, viewport = { width: 1280, height: 800 }, beforeGoto = async () => {}) {
+ *  `beforeGoto(page)` runs before the first navigation (to watch or route requests).
+ *  A first visit opens on the welcome: it is left for free play unless `{ welcome: true }`. */
+export async function openApp(browser, url, viewport = { width: 1280, height: 800 }, beforeGoto = async () => {}, { welcome = false } = {}) {
   const context = await browser.newContext({ viewport, reducedMotion: 'reduce' });
   const page = await context.newPage();
   await beforeGoto(page);
@@ -24,7 +25,14 @@ export async function openApp(browser, url, viewport = { width: 1280, height: 80
   page.on('response', (res) => res.status() >= 400 && errors.push(`HTTP ${res.status()} ${res.url()}`));
   await page.goto(url + '/');
   await page.waitForSelector(PIPELINE, { state: 'visible', timeout: 15_000 });
+  if (!welcome) await leaveWelcome(page);
   return { page, errors, close: () => context.close() };
+}
+
+/** Closes the first visit's welcome (for free play), if it is open. */
+export async function leaveWelcome(page) {
+  const freePlay = page.getByRole('button', { name: 'Free play: explore on my own' });
+  if (await freePlay.isVisible()) await freePlay.click();
 }
 
 /** Plays the clock at 64× until `predicate(arg)` holds in the page, then pauses. A moment

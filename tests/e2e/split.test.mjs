@@ -41,15 +41,18 @@ describe('Release build in two parts', () => {
     let held;
     const { page, errors, close } = await openApp(env.browser, env.server.url, visit.viewport, async (p) => {
       held = await holdLateFetch(p);
-    });
+    }, { welcome: true });
     try {
       // Let the first screen's effects run (what profile.mjs waits for), late part held back.
+      // A first visit's first screen is the welcome over the diagram.
+      assert.ok(await page.getByRole('dialog', { name: 'Welcome to Stagecraft' }).isVisible());
       await page.waitForTimeout(SETTLE_MS);
       assert.deepEqual(await stats(page), { syncLoads: 0, readyAt: null, failed: null, withFirst: false },
         'the first screen needed late code: refresh tools/split/keep.txt with ./x split-profile');
       assert.match(await page.locator(station('Production')).textContent(), /v1\.0\.0/);
       held.release();
       await page.waitForFunction(() => window.wasmBindings.lateStats.readyAt !== null);
+      await page.getByRole('button', { name: 'Free play: explore on my own' }).click();
       await page.getByRole('button', { name: 'Step +1 min' }).click();
       assert.equal(await page.getByTestId('sim-time').textContent(), 'Day 1 09:01');
       assert.equal((await stats(page)).syncLoads, 0);
@@ -86,10 +89,11 @@ describe('Release build in two parts', () => {
   test('a late part that cannot be loaded says so in the error panel', async () => {
     const { page, errors, close } = await openApp(env.browser, env.server.url, undefined, (p) =>
       p.route(LATE, (route) => route.fulfill({ status: 404, body: 'gone' })),
-    );
+    { welcome: true });
     try {
       assert.equal(await page.locator('#panic-panel').isHidden(), true, 'the first screen works without it');
-      await page.getByRole('button', { name: 'Commit change' }).click();
+      // The first choice on the welcome is the first thing that needs the late part.
+      await page.getByRole('button', { name: 'Free play: explore on my own' }).click();
       const panel = page.getByRole('alert').filter({ hasText: 'stopped working' });
       await panel.waitFor();
       assert.match(await panel.textContent(), /_late\.wasm\) could not be loaded: the server answered 404\. Check the connection and reload the page\./);

@@ -61,6 +61,8 @@ async function record(browser, url, visit) {
   await page.goto(url + '/');
   await page.waitForSelector('[data-testid=pipeline]');
   await page.waitForTimeout(SETTLE_MS);
+  // A first visit opens on the welcome, drawn over the diagram; whatever the visitor then
+  // chooses runs after the late part has arrived (about 0.4 s after start).
   if (errors.length) fail(`${visit.name}: the page failed: ${errors.join('; ')}`);
   const bytes = await page.evaluate(() => {
     const w = window.profiled;

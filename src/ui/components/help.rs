@@ -10,13 +10,13 @@ pub struct HelpProps {
 }
 
 pub const SHORTCUTS: [(&str, &str); 7] = [
-    ("Space", "Play or pause the clock"),
+    ("Space", "Play or pause the clock, wherever the focus is (except while typing or choosing in a list); on a moment card it continues"),
     (".", "Step one simulated minute"),
     ("1 2 3 4", "Speed 1×, 4×, 16×, 64×"),
     ("p", "Presenter mode (big type, fewer panels)"),
     ("?", "Show or hide this help"),
     ("Esc", "Close this help"),
-    ("Tab", "Move between controls; Enter or Space activates"),
+    ("Tab", "Move between controls; Enter presses the focused button"),
 ];
 
 #[component]

@@ -25,6 +25,7 @@ pub mod stage_ops;
 pub mod station;
 pub mod timeline;
 pub mod toast;
+pub mod welcome;
 
 use std::rc::Rc;
 
@@ -46,11 +47,12 @@ impl PartialEq for Snapshot {
     }
 }
 
-/// Click and Enter/Space handlers for an SVG element acting as a button.
+/// Click and Enter handlers for an SVG element acting as a button (Space is the clock's,
+/// everywhere: see `hooks::typing_in`).
 pub fn activate(cb: Callback<()>) -> (Callback<MouseEvent>, Callback<KeyboardEvent>) {
     let click = cb.reform(|_: MouseEvent| ());
     let key = Callback::from(move |e: KeyboardEvent| {
-        if e.key() == "Enter" || e.key() == " " {
+        if e.key() == "Enter" {
             e.prevent_default();
             cb.emit(());
         }

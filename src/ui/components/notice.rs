@@ -23,6 +23,12 @@ pub fn Notice(props: &NoticeProps) -> Html {
             <ul class="problems" aria-label="Problems found">
                 { for n.problems.iter().map(|p| html! { <li>{ p.clone() }</li> }) }
             </ul>
+            if let Some(text) = &n.restore {
+                <button type="button" class="primary" onclick={{
+                    let text = text.to_string();
+                    props.on_action.reform(move |_: MouseEvent| Action::ResumedSavedSession(text.clone()))
+                }}>{ "Bring back my previous session" }</button>
+            }
             <button type="button" onclick={dismiss}>{ "Dismiss" }</button>
         </div>
     }

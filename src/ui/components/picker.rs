@@ -31,7 +31,8 @@ pub fn section_name(section: u8) -> &'static str {
 
 fn concept_chip(c: &Concept) -> Html {
     let s = c.section();
-    html! { <li class="chip" title={format!("Curriculum section {s}: {}", section_name(s))}>{ format!("§{s} {}", c.label()) }</li> }
+    // The section is written out: a bare "§2" meant nothing to a newcomer.
+    html! { <li class="chip" title={format!("Curriculum section {s}: {}", section_name(s))}>{ if c.label() == section_name(s) { c.label().to_string() } else { format!("{} · {}", c.label(), section_name(s)) } }</li> }
 }
 
 fn item(l: &LessonSummary, result: Option<Verdict>, on: &Callback<Action>) -> Html {
@@ -69,7 +70,7 @@ pub fn Picker(props: &PickerProps) -> Html {
     let close = props.on_action.reform(|_| Action::ClosedDialog);
     html! {
         <Dialog id="picker" title="Choose a lesson" close_label="Close lessons" on_close={close}>
-            <p class="hint">{ "Each lesson sets up the pipeline, gives you goals, and ends with a debrief and a short quiz. Your results are remembered in this browser." }</p>
+            <p class="hint">{ "Each lesson sets up the pipeline, gives you goals, and ends with a debrief and a short quiz. Your results are remembered in this browser. The tags under each lesson name the concepts it teaches and the part of the course they belong to (the path of a change, why it matters, best practices, settings from real life, measures)." }</p>
             { lesson_list(&props.library, &catalog, props) }
             <FilePicker id="picker-scenario" label="Or load a custom scenario file (JSON)" on_action={props.on_action.clone()}
                 read={Callback::from(|(name, text)| Action::ChoseScenarioFile { name, text })} />

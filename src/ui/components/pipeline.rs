@@ -106,13 +106,10 @@ pub fn Pipeline(props: &PipelineProps) -> Html {
     let world = &props.snapshot.world;
     let n = world.stages.len();
     let latest = world.latest_release().map(|r| r.version);
-    // The newest release sits over the furthest stage that runs it or is deploying it.
-    let reached = latest.and_then(|v| {
-        world.stages.iter().rposition(|s| {
-            s.pools.iter().any(|p| p.release == v && !p.idle)
-                || s.rollout.as_ref().is_some_and(|r| r.release == v)
-        })
-    });
+    // The newest release sits over the furthest stage where it serves traffic: a promotion
+    // that is still running its gates, or a green side nobody is routed to yet, has not
+    // brought it there.
+    let reached = latest.and_then(|v| world.stages.iter().rposition(|s| s.runs(v)));
     let title = match (latest, reached) {
         (Some(v), Some(i)) => format!(
             "Release pipeline: newest release {v} has reached {}",

@@ -89,7 +89,7 @@ pub fn Station(props: &StationProps) -> Html {
         html! {
             <g class={classes!("progress", p.rollback.then_some("rollback"))}>
                 <text x={(x + 10.0).to_string()} y={(y + 10.0).to_string()}>{ format!("{}{}", if p.rollback { "⟲ " } else { "" }, p.label) }</text>
-                <text class="pct" x={(x + STATION_W - 10.0).to_string()} y={(y + 10.0).to_string()} text-anchor="end">{ format!("{} %", p.percent) }</text>
+                <text class="pct" x={(x + STATION_W - 10.0).to_string()} y={(y + 10.0).to_string()} text-anchor="end">{ format!(" {} %", p.percent) }</text>
                 <rect class="track" x={(x + 10.0).to_string()} y={(y + 14.0).to_string()} width={(STATION_W - 20.0).to_string()} height="6" rx="3" />
                 <rect class="fill" x={(x + 10.0).to_string()} y={(y + 14.0).to_string()} width={w.to_string()} height="6" rx="3" />
             </g>

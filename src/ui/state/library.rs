@@ -72,9 +72,18 @@ impl AppState {
                 if let Some(p) = self.pending.take() {
                     self.open_or_wait(p.session, p.title);
                 }
+                if let Some(id) = self.pick_after_load.take() {
+                    self.reduce_training(Action::PickedLesson(id));
+                }
             }
             Action::LessonsArrived(Err(why)) => {
                 self.library = LibraryState::Failed(why.clone());
+                if self.pick_after_load.take().is_some() {
+                    self.notify(
+                        "The first lesson could not be started.".into(),
+                        vec![format!("The built-in lessons could not be loaded: {why}"), "Try “Choose a lesson” again in a moment.".into()],
+                    );
+                }
                 if let Some(p) = self.pending.take() {
                     self.notify(
                         p.title,

@@ -20,7 +20,11 @@ pub enum Dialog {
     Picker,
     Debrief,
     Guide,
+    Welcome,
 }
+
+/// The lesson the welcome starts.
+pub const FIRST_LESSON: &str = "first-promotion";
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct QuizAnswer {
@@ -126,6 +130,8 @@ pub struct Notice {
     pub id: u64,
     pub title: String,
     pub problems: Vec<String>,
+    /// A session that was set aside (a link opened over it), to bring back with one click.
+    pub restore: Option<Rc<str>>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -147,6 +153,14 @@ impl AppState {
     /// Handles the lesson and session actions; `false` when nothing changed.
     pub(super) fn reduce_training(&mut self, action: Action) -> bool {
         match action {
+            Action::ChoseFirstLesson => {
+                self.dialog = None;
+                if self.library.library().is_some() {
+                    return self.reduce_training(Action::PickedLesson(FIRST_LESSON.into()));
+                }
+                self.pick_after_load = Some(FIRST_LESSON.into());
+                self.want_library();
+            }
             Action::OpenedLessonPicker => {
                 self.dialog = Some(Dialog::Picker);
                 self.want_library();
@@ -175,7 +189,6 @@ impl AppState {
             },
             Action::OpenedDebrief => self.dialog = Some(Dialog::Debrief),
             Action::OpenedGuide => self.dialog = Some(Dialog::Guide),
-            Action::ClosedDialog => self.dialog = None,
             // A demonstration has no undo of its own: both start it again from minute 0.
             Action::ClickedUndo | Action::ClickedReset if self.training.demo.is_some() => {
                 return self.start_demo();
@@ -218,14 +231,41 @@ impl AppState {
             },
             Action::RefusedFile { name, reason } => self.notify(format!("{name} was not opened."), vec![reason]),
             Action::DismissedNotice => self.notice = None,
-            Action::OpenedLink(link) => match share::decode(&link) {
-                Ok(s) => self.open_or_wait(s, "This session link could not be opened.".into()),
-                Err(e) => self.notify("This session link could not be opened.".into(), vec![e.to_string()]),
+            Action::OpenedLink { link, saved } => match share::decode(&link) {
+                Ok(s) => {
+                    self.open_or_wait(s, "This session link could not be opened.".into());
+                    if let Some(text) = saved.filter(|_| self.notice.is_none()) {
+                        self.notify("A shared session is open. Your own session was kept aside.".into(), vec![
+                            "Bring it back at any time with the button below (this shared one stays available through its link).".into(),
+                        ]);
+                        if let Some(n) = self.notice.as_mut() {
+                            n.restore = Some(text.into());
+                        }
+                    }
+                }
+                Err(e) => {
+                    let kept = saved.is_some();
+                    if let Some(text) = saved {
+                        self.reduce_training(Action::ResumedSavedSession(text));
+                    }
+                    let what = if kept {
+                        "Your saved session is unchanged and open again; nothing was lost."
+                    } else {
+                        "Nothing was changed."
+                    };
+                    self.notify("This session link could not be opened.".into(), vec![e.to_string(), what.into()]);
+                }
             },
             Action::ResumedSavedSession(text) => {
                 let title = "Your saved session could not be resumed, so a fresh one started.";
                 match share::session_from_str("saved session", &text) {
-                    Ok(s) => self.open_or_wait(s, title.into()),
+                    Ok(s) => {
+                        // Brought back from a notice that offered it: that notice is done.
+                        if self.notice.as_ref().is_some_and(|n| n.restore.is_some()) {
+                            self.notice = None;
+                        }
+                        self.open_or_wait(s, title.into())
+                    }
                     Err(p) => self.problems(title, &p),
                 }
             }
@@ -287,6 +327,9 @@ impl AppState {
             None => Speed::X1,
         };
         self.auto_pause = kept.auto_pause;
+        // A notice outlives the session it made way for: a bad link's explanation, or the
+        // offer to bring back a session set aside, is read after the new one opens.
+        self.notice = kept.notice;
         self.theme = kept.theme;
         self.presenter = kept.presenter;
         self.records = kept.records;
@@ -410,6 +453,7 @@ impl AppState {
             id,
             title,
             problems,
+            restore: None,
         });
     }
 

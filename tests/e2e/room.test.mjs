@@ -1,0 +1,140 @@
+// End-to-end: the room and its devices. A first visit opens on a welcome with lesson 1 one
+// click away; a returning visit resumes; Space plays and pauses and never presses the
+// focused button again; a link pasted into an open tab applies and the session it replaced
+// comes back with one click; a tampered link leaves the saved session alone; the release
+// token means "where this release serves". Screenshots: tests/e2e/artifacts/room-*.png.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { commit, enabled, noAxeViolations, openApp, promote, runUntil, serveAndLaunch } from './flows.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const dist = process.env.STAGECRAFT_DIST ?? join(here, '..', '..', 'dist');
+const artifacts = join(here, 'artifacts');
+const FIRST = 'Your first trip to production';
+const saved = (page) => page.evaluate(() => localStorage.getItem('stagecraft.session'));
+const commits = (page) => page.locator('.timeline .event', { hasText: /commit/i }).count();
+
+describe('The room and its devices', () => {
+  const env = serveAndLaunch(dist, artifacts);
+
+  for (const [w, h] of [[1366, 768], [1920, 1080], [375, 812]]) {
+    test(`a first visit at ${w}×${h} reaches lesson 1 in one click; a reload resumes it`, async () => {
+      const { page, errors, close } = await openApp(env.browser, env.server.url, { width: w, height: h }, undefined, { welcome: true });
+      try {
+        const welcome = page.getByRole('dialog', { name: 'Welcome to Stagecraft' });
+        await welcome.waitFor();
+        await noAxeViolations(page, 'welcome');
+        await page.screenshot({ path: join(artifacts, `room-welcome-${w}.png`) });
+        await welcome.getByRole('button', { name: /Start the first lesson/ }).click();
+        await page.getByRole('heading', { name: FIRST, level: 2 }).waitFor();
+        assert.equal(await welcome.count(), 0);
+        assert.ok(await page.getByRole('radio', { name: /The lesson's change/ }).isChecked(), 'the commit form proposes the lesson');
+        await page.getByRole('button', { name: 'Commit change' }).click();
+        await page.waitForFunction(() => (localStorage.getItem('stagecraft.session') ?? '').includes('first-promotion'));
+        await page.reload();
+        await page.getByRole('heading', { name: FIRST, level: 2 }).waitFor();
+        await page.waitForTimeout(300);
+        assert.equal(await page.getByRole('dialog', { name: 'Welcome to Stagecraft' }).count(), 0, 'a returning visitor resumes');
+        assert.deepEqual(errors, []);
+      } finally {
+        await close();
+      }
+    });
+  }
+
+  test('Space after clicking a button plays or pauses the clock and never presses the button again', async () => {
+    const { page, errors, close } = await openApp(env.browser, env.server.url);
+    try {
+      await page.getByRole('button', { name: 'Commit change' }).click();
+      const once = await commits(page);
+      assert.ok(once >= 1);
+      await page.keyboard.press(' ');
+      await page.getByRole('button', { name: 'Pause the simulation' }).waitFor();
+      await page.keyboard.press(' ');
+      await page.getByRole('button', { name: 'Play the simulation' }).waitFor();
+      await page.getByRole('button', { name: 'Pause at key moments' }).waitFor();
+      assert.equal(await page.evaluate(() => (localStorage.getItem('stagecraft.session').match(/"commit"/g) ?? []).length), 1, 'Space did not commit again');
+      // The same after the chaos menu's button.
+      await page.getByRole('button', { name: 'Inject failure now' }).click();
+      const injected = await page.locator('.timeline .event', { hasText: /crash/i }).count();
+      await page.keyboard.press(' ');
+      await page.keyboard.press(' ');
+      assert.equal(await page.locator('.timeline .event', { hasText: /crash/i }).count(), injected, 'Space did not inject again');
+      assert.deepEqual(errors, []);
+    } finally {
+      await close();
+    }
+  });
+
+  test('a link pasted into an open tab applies, and the session it replaced comes back with one click', async () => {
+    const { page, errors, close } = await openApp(env.browser, env.server.url);
+    try {
+      // My own session: lesson 1 with a commit, autosaved.
+      await page.getByRole('button', { name: 'Choose a lesson' }).click();
+      await page.getByRole('button', { name: `Start: ${FIRST}` }).click();
+      await page.getByRole('button', { name: 'Commit change' }).click();
+      await page.waitForFunction(() => (localStorage.getItem('stagecraft.session') ?? '').includes('first-promotion'));
+      const mine = await saved(page);
+      // Someone else's link: free play with one commit.
+      const other = await env.browser.newContext();
+      const o = await other.newPage();
+      await o.goto(env.server.url + '/');
+      await o.getByRole('button', { name: 'Free play: explore on my own' }).click();
+      await o.getByRole('button', { name: 'Commit change' }).click();
+      await o.getByRole('button', { name: 'Copy link' }).click();
+      const url = await o.getByTestId('share-link').inputValue();
+      await other.close();
+
+      await page.evaluate((hash) => { location.hash = hash; }, url.slice(url.indexOf('#')));
+      await page.getByRole('heading', { name: 'Free play', level: 2 }).waitFor();
+      const notice = page.getByTestId('notice');
+      assert.match(await notice.textContent(), /Your own session was kept aside/);
+      assert.equal(await page.evaluate(() => localStorage.getItem('stagecraft.previous')), mine, 'kept in storage too');
+      await page.screenshot({ path: join(artifacts, 'room-link-kept-aside.png') });
+      await notice.getByRole('button', { name: 'Bring back my previous session' }).click();
+      await page.getByRole('heading', { name: FIRST, level: 2 }).waitFor();
+      assert.equal(await page.locator('.timeline .event', { hasText: /Add order history page/ }).count() > 0, true);
+      assert.deepEqual(errors, []);
+    } finally {
+      await close();
+    }
+  });
+
+  test('a tampered link leaves the saved session in place and says so', async () => {
+    const { page, errors, close } = await openApp(env.browser, env.server.url);
+    try {
+      await page.getByRole('button', { name: 'Commit change' }).click();
+      await page.getByRole('button', { name: 'Commit change' }).click();
+      await page.waitForFunction(() => (localStorage.getItem('stagecraft.session') ?? '').includes('commit'));
+      const before = await saved(page);
+      await page.goto(env.server.url + '/#s=1.AAAAtampered');
+      await page.getByTestId('notice').waitFor();
+      assert.match(await page.getByTestId('notice').textContent(), /could not be opened.*nothing was lost/s);
+      await page.getByRole('button', { name: 'Commit change' }).click();
+      await page.waitForTimeout(300);
+      const after = await saved(page);
+      assert.ok(after.length > before.length && after.startsWith(before.slice(0, 40)), 'the same session went on');
+      assert.equal((after.match(/"commit"/g) ?? []).length, 3, 'the two earlier commits are still there');
+      assert.deepEqual(errors, []);
+    } finally {
+      await close();
+    }
+  });
+
+  test('the release token stays where the release serves while the next gates run', async () => {
+    const { page, errors, close } = await openApp(env.browser, env.server.url);
+    try {
+      await commit(page);
+      await promote(page, 'Staging', 'All at once');
+      const token = page.getByTestId('release-token');
+      assert.match(await token.getAttribute('aria-label'), /in Development/, 'still serving only in Development while Staging\'s gates run');
+      await runUntil(page, enabled, '#promote-prod');
+      assert.match(await token.getAttribute('aria-label'), /in Staging/);
+      assert.deepEqual(errors, []);
+    } finally {
+      await close();
+    }
+  });
+});
