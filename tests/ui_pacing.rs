@@ -292,3 +292,36 @@ fn a_link_over_a_session_keeps_it_aside_and_a_bad_link_resumes_it() {
     let notice = bad.notice.clone().unwrap();
     assert!(notice.problems.iter().any(|p| p.contains("nothing was lost")), "{notice:?}");
 }
+
+#[test]
+fn the_next_step_follows_the_solution_and_a_refused_attempt_does_not_count() {
+    for id in lesson_ids() {
+        let lesson = lessons::load(&id).unwrap();
+        let mut s = start(&id);
+        let mut seen = Vec::new();
+        for (k, step) in lesson.file.solution.iter().enumerate() {
+            let next = lessons::debrief::next_step(&lesson, &s.world, &s.log);
+            assert_eq!(next, Some(step), "{id}: before step {k}");
+            s = play_until(s, step.at, &mut seen);
+            s = s.reduce(Action::ChoseActor(step.actor.clone()));
+            let action = action_for(&s, &step.command);
+            s = s.reduce(action);
+        }
+        assert_eq!(lessons::debrief::next_step(&lesson, &s.world, &s.log), None, "{id}");
+    }
+    // Lesson 1: Dana trying Production is refused, so Mia's promotion is still next.
+    let lesson = lessons::load("first-promotion").unwrap();
+    let mut s = start("first-promotion");
+    for step in &lesson.file.solution[..2] {
+        s = play_until(s, step.at, &mut Vec::new());
+        s = s.reduce(Action::ChoseActor(step.actor.clone()));
+        let action = action_for(&s, &step.command);
+        s = s.reduce(action);
+    }
+    let s = s.reduce(Action::ChoseActor(ActorId::new("dana")));
+    let s = play_until(s, SimTime(35), &mut Vec::new());
+    let s = s.reduce(Action::ClickedPromote { to: StageId::new("prod"), strategy: stagecraft::sim::Strategy::Rolling { batch: 1 }, override_reason: None });
+    assert!(s.toast.is_some(), "refused");
+    assert_eq!(s.training.verdict(), Verdict::InProgress);
+    assert_eq!(lessons::debrief::next_step(&lesson, &s.world, &s.log), Some(&lesson.file.solution[2]));
+}

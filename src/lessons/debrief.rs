@@ -12,6 +12,7 @@ mod path;
 
 pub use figures::{FailedRequests, Par};
 pub use happened::Happening;
+pub use path::next_step;
 
 use super::progress::Outcome;
 use super::{Lesson, Progress, Verdict};

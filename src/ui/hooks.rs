@@ -91,6 +91,8 @@ pub fn shortcut(key: &str) -> Option<Action> {
         "3" => Action::ChoseSpeed(Speed::X16),
         "4" => Action::ChoseSpeed(Speed::X64),
         "p" | "P" => Action::TogglePresenter,
+        "n" | "N" => Action::PressedNextStepKey,
+        "a" | "A" => Action::PressedActorKey,
         "?" => Action::ToggleHelp,
         "Escape" => Action::ClosedHelp,
         _ => return None,
@@ -190,4 +192,20 @@ fn media_list(query: &str) -> Option<web_sys::MediaQueryList> {
         return None;
     }
     web_sys::window()?.match_media(query).ok().flatten()
+}
+
+/// Moves the keyboard focus where the state asks (once per request), scrolling it into view.
+#[hook]
+pub fn use_focus(request: Option<super::state::FocusRequest>) {
+    let seq = request.as_ref().map_or(0, |r| r.seq);
+    use_effect_with(seq, move |_| {
+        if let Some(r) = request {
+            if let Some(e) = gloo::utils::document()
+                .get_element_by_id(&r.id)
+                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+            {
+                let _ = e.focus();
+            }
+        }
+    });
 }

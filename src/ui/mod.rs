@@ -49,6 +49,7 @@ pub fn App() -> Html {
     let on_action: Callback<Action> = (*use_memo((), move |_| dispatcher.to_callback())).clone();
     hooks::use_clock(state.playing, state.speed, on_action.clone());
     hooks::use_shortcuts(on_action.clone());
+    hooks::use_focus(state.focus.clone());
     hooks::use_display_prefs(state.theme, state.presenter, on_action.clone());
     hooks::use_tick_measure(state.rev);
     let layout = if hooks::use_media(pipeline::NARROW_QUERY) {
@@ -119,6 +120,11 @@ pub fn App() -> Html {
     let commit_key = format!("{}-{}", state.training.slug(), lesson_change.as_deref().unwrap_or(""));
     html! {
         <div class={classes!("app", presenter.then_some("presenter"))} data-theme={state.theme.name()}>
+            <nav class="skip-links" aria-label="Skip links">
+                { for [("pipeline-heading", "Skip to the diagram"), ("lesson-heading", "Skip to the lesson"), ("stage-columns", "Skip to the controls")].into_iter().map(|(id, label)| html! {
+                    <a href={format!("#{id}")} onclick={Callback::from(move |e: MouseEvent| { e.prevent_default(); focus_by_id(id); })}>{ label }</a>
+                }) }
+            </nav>
             <header class="app-header">
                 <h1>{ "Stagecraft" }</h1>
                 <Clock time_label={time_label.clone()} minute={world.now.0} playing={state.playing} speed={state.speed} auto_pause={state.auto_pause} actors={world.config.actors.clone()}
@@ -134,7 +140,7 @@ pub fn App() -> Html {
             }
             <main class="layout">
                 <section class="card diagram" aria-labelledby="pipeline-heading">
-                    <h2 id="pipeline-heading">{ "Release pipeline" }</h2>
+                    <h2 id="pipeline-heading" tabindex="-1">{ "Release pipeline" }</h2>
                     if let Some(m) = &state.moment {
                         <MomentCard moment={m.clone()} time_label={time_label.clone()} on_action={on_action.clone()} />
                     }
@@ -143,11 +149,11 @@ pub fn App() -> Html {
                         <Pipeline snapshot={shown.clone()} {layout} highlight={state.highlight.clone()} on_action={on_action.clone()} />
                     </div>
                     if state.look_back.is_none() {
-                        <div class="stage-columns">{ for columns }</div>
+                        <div class="stage-columns" id="stage-columns" tabindex="-1">{ for columns }</div>
                     }
                 </section>
                 <aside class="side">
-                    <LessonPanel training={state.training.clone()} decided_at={decided_at} on_action={on_action.clone()} />
+                    <LessonPanel training={state.training.clone()} decided_at={decided_at} next_step={next_step(&state)} on_action={on_action.clone()} />
                     <Details snapshot={snapshot.clone()} selection={state.selection.clone()} on_action={on_action.clone()} />
                     <CommitForm key={commit_key} {lesson_change} on_action={on_action.clone()} />
                     if !presenter { <Chaos snapshot={snapshot.clone()} instructor={state.training.instructor()} in_lesson={state.training.lesson.is_some()} on_action={on_action.clone()} /> }
@@ -187,6 +193,25 @@ fn lesson_change(state: &AppState) -> Option<AttrValue> {
         .nth(used)
         .unwrap_or_else(|| "The lesson's change".to_string());
     Some(summary.into())
+}
+
+/// Moves the keyboard focus to an element (a skip link's target), scrolling it into view.
+fn focus_by_id(id: &str) {
+    use wasm_bindgen::JsCast;
+    if let Some(e) = gloo::utils::document()
+        .get_element_by_id(id)
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = e.focus();
+    }
+}
+
+/// The reference solution's next step for the run so far, as the lesson panel says it.
+fn next_step(state: &AppState) -> Option<(AttrValue, AttrValue)> {
+    let lesson = state.training.lesson.as_ref()?;
+    let step = crate::lessons::debrief::next_step(lesson, &state.world, &state.log)?;
+    let (what, how) = state::pacing::demo_caption(&state.world, step);
+    Some((what.into(), how.into()))
 }
 
 /// The open dialog, if any: the lesson picker, the debrief or the trainer's guide.

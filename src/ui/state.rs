@@ -42,6 +42,10 @@ pub enum Action {
     /// Continue on a moment card (for a "Show me" step: play that step, then go on).
     DismissedMoment,
     ToggledAutoPause,
+    /// The `n` key: the keyboard focus goes to the control of the lesson's next step.
+    PressedNextStepKey,
+    /// The `a` key: the keyboard focus goes to "Acting as".
+    PressedActorKey,
     /// Show the diagram as it was right after minute `at` (read-only), or now again.
     LookedBack(SimTime),
     ReturnedToNow,
@@ -208,6 +212,8 @@ pub struct AppState {
     pub idle_noted: bool,
     /// The diagram shown at an earlier minute, read-only.
     pub look_back: Option<LookBack>,
+    /// An element the focus hook should move the keyboard focus to, once per `seq`.
+    pub focus: Option<FocusRequest>,
     pub selection: Option<Selection>,
     pub toast: Option<Toast>,
     pub announcement: Announcement,
@@ -274,6 +280,7 @@ impl AppState {
             moment: None,
             idle_noted: false,
             look_back: None,
+            focus: None,
             selection: None,
             toast: None,
             announcement: Announcement::default(),
@@ -374,6 +381,34 @@ impl AppState {
             .map(|r| r.release)
     }
 
+    /// Asks the focus hook to move the keyboard focus to the element with this id.
+    fn request_focus(&mut self, id: String) {
+        self.effect_seq += 1;
+        self.focus = Some(FocusRequest { seq: self.effect_seq, id });
+    }
+
+    /// The id of the control for the lesson's next step (the commit button, a promote or
+    /// approve button…); the stage's controls when the step lives in a closed panel, and the
+    /// lesson itself when there is no next step.
+    fn next_step_control(&self) -> String {
+        let step = self
+            .training
+            .lesson
+            .as_ref()
+            .and_then(|l| crate::lessons::debrief::next_step(l, &self.world, &self.log));
+        let Some(step) = step else { return "lesson-heading".into() };
+        match &step.command {
+            Command::Commit { .. } => "commit".into(),
+            Command::Promote { to, .. } => format!("promote-{to}"),
+            Command::Approve { stage, .. } => format!("approve-{stage}"),
+            Command::Rollback { stage, .. } => format!("rollback-target-{stage}"),
+            Command::SwitchTraffic { stage } => format!("switch-{stage}"),
+            Command::AdvanceRollout { stage } => format!("advance-{stage}"),
+            Command::AbortRollout { stage } => format!("abort-{stage}"),
+            _ => "stage-columns".into(),
+        }
+    }
+
     /// The release a promotion into `to` would move: what runs in the stage before it.
     pub fn promotion_candidate(&self, to: &StageId) -> Option<Version> {
         let i = self.world.stage_index(to)?;
@@ -414,6 +449,11 @@ impl Reducible for AppState {
                 s.rev += 1;
             }
             Action::ToggledAutoPause => s.auto_pause = !s.auto_pause,
+            Action::PressedNextStepKey => {
+                let target = s.next_step_control();
+                s.request_focus(target);
+            }
+            Action::PressedActorKey => s.request_focus("acting-as".into()),
             Action::LookedBack(at) => s.look_back(at),
             Action::ReturnedToNow => s.look_back = None,
             Action::ClickedShowMe => {

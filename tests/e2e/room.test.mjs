@@ -138,3 +138,98 @@ describe('The room and its devices', () => {
     }
   });
 });
+
+describe('Keyboard only', () => {
+  const env = serveAndLaunch(dist, artifacts);
+
+  test('lesson 1 from the first screen by keyboard alone: key presses counted, dialogs keep the focus', async () => {
+    const { page, errors, close } = await openApp(env.browser, env.server.url, { width: 1366, height: 768 }, undefined, { welcome: true });
+    let presses = 0;
+    const press = async (key) => { presses += 1; await page.keyboard.press(key); };
+    const focused = () => page.evaluate(() => {
+      const e = document.activeElement;
+      return e ? (e.getAttribute('aria-label') || e.textContent || '').trim() : '';
+    });
+    /** Tab (forwards) until the focused control's name matches, as a keyboard user would. */
+    const tabTo = async (name, limit = 80) => {
+      for (let i = 0; i < limit; i++) {
+        if (name.test(await focused())) return;
+        await press('Tab');
+      }
+      throw new Error(`never reached ${name} by Tab (at "${await focused()}")`);
+    };
+    const shiftTabTo = async (name, limit = 120) => {
+      for (let i = 0; i < limit; i++) {
+        const id = await page.evaluate(() => document.activeElement?.id);
+        if (id === 'acting-as' || name.test(await focused())) return;
+        await press('Shift+Tab');
+      }
+      throw new Error(`never reached ${name} by Shift+Tab`);
+    };
+    /** Lets the clock run (Space) until `done`, pressing Enter on each card's Continue. */
+    const runUntil = async (done) => {
+      for (let i = 0; i < 200; i++) {
+        if (await page.evaluate(done)) {
+          // Pause before acting, as a room would (a card could otherwise take the focus).
+          if (await page.getByRole('button', { name: 'Pause the simulation' }).isVisible()) await press(' ');
+          return;
+        }
+        const card = page.getByTestId('moment');
+        if (await card.isVisible()) { await press('Enter'); continue; }
+        if (await page.getByRole('button', { name: 'Play the simulation' }).isVisible()) await press(' ');
+        await page.waitForTimeout(250);
+      }
+      throw new Error('the condition never held');
+    };
+    try {
+      // The welcome's focus stays inside it.
+      const welcome = page.getByRole('dialog', { name: 'Welcome to Stagecraft' });
+      for (let i = 0; i < 6; i++) {
+        await page.keyboard.press('Tab');
+        assert.ok(await welcome.evaluate((d) => d.contains(document.activeElement)), 'Tab stays in the dialog');
+      }
+      await page.keyboard.press('Escape');
+      await page.reload();
+      await welcome.waitFor();
+      await tabTo(/Start the first lesson/);
+      await press('Enter');
+      await page.getByRole('heading', { name: FIRST, level: 2 }).waitFor();
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'lesson-heading', 'focus moved to the lesson');
+      await press('3'); // 16×: a keyboard user's own pace
+      // Each step as the lesson panel's "Next step" says it: who (a, then the arrow keys),
+      // then the control (n jumps to it), then Enter.
+      const cast = ['dana', 'rui', 'mia', 'sam', 'trainer', 'eve'];
+      const actAs = async (who) => {
+        await press('a');
+        await page.waitForFunction(() => document.activeElement?.id === 'acting-as');
+        const now = await page.getByLabel('Acting as').inputValue();
+        const steps = cast.indexOf(who) - cast.indexOf(now);
+        for (let i = 0; i < Math.abs(steps); i++) await press(steps > 0 ? 'ArrowDown' : 'ArrowUp');
+        assert.equal(await page.getByLabel('Acting as').inputValue(), who);
+        if (steps !== 0 || (await page.evaluate(() => document.activeElement?.id)) === 'acting-as') await press('Tab'); // leave the list: its keys are its own
+      };
+      const step = async (who, control) => {
+        assert.match(await page.getByTestId('next-step').textContent(), new RegExp(who, 'i'));
+        await actAs(who);
+        await press('n');
+        await page.waitForFunction((id) => document.activeElement?.id === id, control);
+        await press('Enter');
+      };
+      await step('dana', 'commit');
+      await runUntil(() => !document.querySelector('#promote-staging')?.disabled);
+      await step('dana', 'promote-staging');
+      await runUntil(() => !document.querySelector('#promote-prod')?.disabled);
+      await step('mia', 'promote-prod');
+      await runUntil(() => !document.querySelector('#approve-prod')?.disabled);
+      await step('rui', 'approve-prod');
+      await runUntil(() => !!document.querySelector('#debrief'));
+      const debrief = page.getByRole('dialog', { name: `Debrief: ${FIRST}` });
+      assert.match(await debrief.textContent(), /You won this lesson/);
+      console.log(`keyboard-only lesson 1: ${presses} key presses`);
+      assert.ok(presses <= 60, `${presses} key presses`);
+      assert.deepEqual(errors, []);
+    } finally {
+      await close();
+    }
+  });
+});

@@ -196,3 +196,40 @@ fn sentence(text: &str) -> String {
         format!("{t}.")
     }
 }
+
+/// The reference solution's next step for a run so far: its steps are matched in order
+/// against the run's *applied* commands (a refused attempt does not count, unless the
+/// solution itself is refused there, as when least privilege is shown by a refusal), by the
+/// kind of step and where (not how: another strategy still counts). `None` once every step is matched.
+pub fn next_step<'a>(lesson: &'a Lesson, world: &World, log: &[LoggedCommand]) -> Option<&'a LoggedCommand> {
+    let solution = &lesson.file.solution;
+    let mut next = 0;
+    // The audit log numbers every command in order, so entry `seq` is `log[seq]` as long
+    // as the whole session is the log (always, in a lesson: chaos is logged too).
+    let refused: Vec<bool> = if world.audit.total == log.len() as u64 {
+        let mut r = vec![false; log.len()];
+        for e in world.audit.entries() {
+            if let Some(slot) = r.get_mut(e.seq as usize) {
+                *slot = matches!(e.outcome, crate::sim::audit::Outcome::Rejected { .. });
+            }
+        }
+        r
+    } else {
+        vec![false; log.len()]
+    };
+    for (entry, refused) in log.iter().zip(refused) {
+        let Some(want) = solution.get(next) else { break };
+        // Coarser than the debrief's comparison: a promotion with another strategy still
+        // moved the release on, so the guidance moves on with it.
+        let coarse = |c: &Command| {
+            let s = step(world, c);
+            s.split(" (").next().unwrap_or_default().to_string()
+        };
+        let same = coarse(&entry.command) == coarse(&want.command);
+        let solution_refused = world.permits(&want.actor, &want.command).is_err();
+        if same && (!refused || (entry.actor == want.actor && solution_refused)) {
+            next += 1;
+        }
+    }
+    solution.get(next)
+}

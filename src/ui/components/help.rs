@@ -9,13 +9,15 @@ pub struct HelpProps {
     pub on_action: Callback<Action>,
 }
 
-pub const SHORTCUTS: [(&str, &str); 7] = [
+pub const SHORTCUTS: [(&str, &str); 9] = [
     ("Space", "Play or pause the clock, wherever the focus is (except while typing or choosing in a list); on a moment card it continues"),
     (".", "Step one simulated minute"),
     ("1 2 3 4", "Speed 1×, 4×, 16×, 64×"),
     ("p", "Presenter mode (big type, fewer panels)"),
     ("?", "Show or hide this help"),
     ("Esc", "Close this help"),
+    ("n", "Jump to the control for the lesson's next step"),
+    ("a", "Jump to \"Acting as\" (then the arrow keys choose who)"),
     ("Tab", "Move between controls; Enter presses the focused button"),
 ];
 

@@ -13,6 +13,9 @@ pub struct LessonPanelProps {
     pub training: Training,
     /// When the lesson was decided, as a clock label.
     pub decided_at: Option<AttrValue>,
+    /// The reference solution's next step for this run: who does what, and where on screen.
+    #[prop_or_default]
+    pub next_step: Option<(AttrValue, AttrValue)>,
     pub on_action: Callback<Action>,
 }
 
@@ -37,6 +40,21 @@ pub fn objective_item(s: &ObjectiveStatus, decided: bool) -> Html {
 #[component]
 pub fn LessonPanel(props: &LessonPanelProps) -> Html {
     let t = &props.training;
+    // A lesson that starts (from the picker, the welcome, Show me) takes the keyboard focus
+    // to its heading, so the next Tab is in the lesson rather than back at the page's top.
+    let heading = use_node_ref();
+    {
+        let heading = heading.clone();
+        let first = use_mut_ref(|| true);
+        let id = t.lesson.as_ref().map(|l| l.id().to_string());
+        use_effect_with(id, move |id| {
+            if !std::mem::replace(&mut *first.borrow_mut(), false) && id.is_some() {
+                if let Some(h) = heading.cast::<web_sys::HtmlElement>() {
+                    let _ = h.focus();
+                }
+            }
+        });
+    }
     let emit = |a: Action| props.on_action.reform(move |_: MouseEvent| a.clone());
     let pick = props
         .on_action
@@ -44,7 +62,7 @@ pub fn LessonPanel(props: &LessonPanelProps) -> Html {
     let Some(lesson) = &t.lesson else {
         return html! {
             <section class="card lesson" aria-labelledby="lesson-heading">
-                <h2 id="lesson-heading">{ "Free play" }</h2>
+                <h2 id="lesson-heading" tabindex="-1">{ "Free play" }</h2>
                 <p class="hint">{ "The standard pipeline, nothing scripted. Or follow a lesson with goals, hints and a debrief." }</p>
                 <button type="button" class="primary" onclick={pick}>{ "Choose a lesson" }</button>
             </section>
@@ -72,7 +90,7 @@ pub fn LessonPanel(props: &LessonPanelProps) -> Html {
     let demo = t.demo.is_some();
     html! {
         <section class="card lesson" aria-labelledby="lesson-heading">
-            <h2 id="lesson-heading">{ f.title.clone() }</h2>
+            <h2 id="lesson-heading" tabindex="-1" ref={heading}>{ f.title.clone() }</h2>
             if demo {
                 <p class="demo-banner" role="status">
                     { "Show me: the reference solution plays step by step, one card per step. Your own attempt is kept aside." }
@@ -85,6 +103,9 @@ pub fn LessonPanel(props: &LessonPanelProps) -> Html {
                 <ul class="objectives" aria-labelledby="objectives-heading" data-testid="objectives">
                     { for t.progress.statuses().iter().map(|s| objective_item(s, verdict != Verdict::InProgress)) }
                 </ul>
+            }
+            if let (Some((what, how)), Verdict::InProgress, false) = (&props.next_step, verdict, demo) {
+                <p class="next-step" data-testid="next-step"><strong>{ "Next step: " }</strong>{ what.clone() }<span class="how">{ format!(" {how}") }</span></p>
             }
             <p class={classes!("verdict", banner.as_ref().map(|b| b.0))} role="status" data-testid="verdict">
                 { banner.as_ref().map(|b| b.1.clone()).unwrap_or_default() }

@@ -95,3 +95,11 @@ pub struct Highlight {
     pub stage: Option<StageId>,
     pub release: Option<Version>,
 }
+
+/// A request to move the keyboard focus (a shortcut that jumps to a control); `seq` makes
+/// each request count once.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FocusRequest {
+    pub seq: u64,
+    pub id: String,
+}
