@@ -156,13 +156,15 @@ pub fn App() -> Html {
                     <LessonPanel training={state.training.clone()} decided_at={decided_at} next_step={next_step(&state)} on_action={on_action.clone()} />
                     <Details snapshot={snapshot.clone()} selection={state.selection.clone()} on_action={on_action.clone()} />
                     <CommitForm key={commit_key} {lesson_change} on_action={on_action.clone()} />
-                    if !presenter { <Chaos snapshot={snapshot.clone()} instructor={state.training.instructor()} in_lesson={state.training.lesson.is_some()} on_action={on_action.clone()} /> }
+                    // The trainer's chaos menu stays in presenter mode: breaking something in
+                    // front of the room must not mean leaving presenter mode first.
+                    <Chaos snapshot={snapshot.clone()} instructor={state.training.instructor()} in_lesson={state.training.lesson.is_some()} on_action={on_action.clone()} />
                     <SessionBar undo_to={undo_to} share={state.share.clone()} on_action={on_action.clone()} />
                 </aside>
                 <Monitoring snapshot={shown.clone()} on_action={on_action.clone()} />
                 <Delivery snapshot={snapshot.clone()} />
+                <Timeline snapshot={snapshot.clone()} filter={state.filter.clone()} on_action={on_action.clone()} />
                 if !presenter {
-                    <Timeline snapshot={snapshot.clone()} filter={state.filter.clone()} on_action={on_action.clone()} />
                     <ConfigMatrix snapshot={snapshot.clone()} />
                 }
             </main>

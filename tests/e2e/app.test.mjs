@@ -138,7 +138,9 @@ describe('Stagecraft release build', () => {
     try {
       await page.keyboard.press('p');
       assert.equal(await page.locator('.app.presenter').count(), 1);
-      assert.equal(await page.locator('.timeline').count(), 0, 'presenter mode shows fewer panels');
+      assert.equal(await page.locator('.config').count(), 0, 'presenter mode shows fewer panels');
+      assert.equal(await page.locator('.timeline').count(), 1, 'but keeps the trainer\'s timeline');
+      assert.equal(await page.getByRole('region', { name: 'Instructor: chaos' }).count(), 1, 'and the chaos menu');
       await page.getByRole('button', { name: 'Light theme' }).click();
       assert.equal(await page.locator('.app[data-theme=light]').count(), 1);
       await page.keyboard.press('?');

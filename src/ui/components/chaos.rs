@@ -130,7 +130,8 @@ pub fn Chaos(props: &ChaosProps) -> Html {
     });
     html! {
         <section class="card chaos" aria-labelledby="chaos-heading"
-            onpointerenter={engage.reform(|_: PointerEvent| ())} onfocusin={engage.reform(|_: FocusEvent| ())}>
+            onpointerenter={engage.reform(|_: PointerEvent| ())} onfocusin={engage.reform(|_: FocusEvent| ())}
+            onchange={engage.reform(|_: Event| ())}>
             <h2 id="chaos-heading">{ "Instructor: chaos" }</h2>
             <p class="hint">{ "Acts as the trainer. Break something, then let the class recover." }</p>
             <label>{ "Failure" }
