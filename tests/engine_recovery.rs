@@ -172,8 +172,8 @@ fn restoring_a_backup_measures_rpo_and_rto_and_loses_the_writes_since() {
         .unwrap();
     assert_eq!(
         rpo,
-        Minutes(35),
-        "data since the backup 35 minutes before the restore is gone"
+        Minutes(30),
+        "the recovery point is the loss minus the backup: 30 minutes of writes, not 35"
     );
     assert_eq!(
         rto,
@@ -727,4 +727,32 @@ fn a_world_without_stages_refuses_commands_instead_of_panicking() {
         },
     );
     assert_eq!(r.kind, RejectionKind::InvalidState);
+}
+
+/// Recovery point objective, as disaster-recovery planning defines it: the data that could
+/// not be saved is what was written between the last good backup and the moment of loss.
+/// Waiting longer to restore lengthens the recovery time, never the recovery point.
+#[test]
+fn rpo_after_a_disk_loss_is_the_loss_minus_the_last_backup_and_matches_the_records_lost() {
+    for seed in 1..=6u64 {
+        let mut w = World::new(WorldConfig::standard(), seed);
+        w.run_until(SimTime(10));
+        ok(&mut w, "sam", Command::TakeBackup { stage: st("prod") });
+        let backup = prod(&w).backups.last().unwrap().clone();
+        w.run_until(SimTime(40));
+        let before_loss = prod(&w).database.as_ref().unwrap().records;
+        ok(&mut w, "trainer", Command::Inject { failure: Failure::DataLoss { stage: st("prod") } });
+        w.run_until(SimTime(60));
+        ok(&mut w, "sam", Command::RestoreBackup { stage: st("prod"), backup: backup.id });
+        let events = run_until(&mut w, 90, |w| prod(w).faults.restoring.is_none());
+        let (rpo, records_lost) = events
+            .iter()
+            .find_map(|e| match e.kind {
+                EventKind::Restored { rpo, records_lost, .. } => Some((rpo, records_lost)),
+                _ => None,
+            })
+            .unwrap();
+        assert_eq!(rpo, Minutes(30), "seed {seed}: loss at 40 minus backup at 10");
+        assert_eq!(records_lost, before_loss - backup.records, "seed {seed}: the writes between backup and loss");
+    }
 }

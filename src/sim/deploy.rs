@@ -318,7 +318,11 @@ impl World {
                         percent: 0,
                     },
                 );
-                self.begin_rolling(i, &facts, n.div_ceil(2))
+                // The new code arrives beside the old (surge), behind a flag that is off: no
+                // instance is taken out, so nobody notices, which is the point of a dark launch.
+                let pool = Pool::new(&facts, self.starting_instances(usize::from(n)), 0);
+                self.stages[i].pools.push(pool);
+                DeployProgress::Surge { since: now }
             }
             Some(Strategy::BlueGreen) => {
                 let pool = Pool::new(&facts, self.starting_instances(usize::from(n)), 0);

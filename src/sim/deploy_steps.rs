@@ -119,10 +119,13 @@ impl World {
         let stage_id = self.stages[i].config.id.clone();
         let p = pool_of(&self.stages[i], release).expect("checked by the caller");
         let weight = self.stages[i].pools[p].weight;
-        if weight == 0 {
-            // Warming up: traffic moves only once the canary instances are healthy.
+        let target = plan.steps[*step];
+        if weight != target {
+            // Warming up, or growing for the next step: as in Argo Rollouts, the weight moves
+            // only once the canary instances for it are available, so a healthy canary never
+            // takes more than its share of the load (and analysis waits for the new weight).
             if all_healthy {
-                self.set_canary_weight(i, p, plan.steps[*step]);
+                self.set_canary_weight(i, p, target);
                 *step_since = now;
                 self.emit(
                     events,
@@ -215,8 +218,10 @@ impl World {
             let want = canary_size(n, w);
             let have = self.stages[i].pools[p].instances.len();
             if want > have {
+                // Start the instances this step needs; the weight follows when they are ready.
                 let extra = self.starting_instances(want - have);
                 self.stages[i].pools[p].instances.extend(extra);
+                return true;
             }
             self.set_canary_weight(i, p, w);
             self.emit(

@@ -115,7 +115,9 @@ impl World {
         db.lost_at = None;
         db.restores += 1;
         db.last_restore_at = Some(now);
-        let rpo = restore.started_at.since(backup.taken_at);
+        // The recovery point is the data that could not be saved: from the backup to the loss
+        // (a lost disk takes no writes after it), or to the restore when nothing was lost.
+        let rpo = outage_began.since(backup.taken_at);
         let rto = now.since(outage_began);
         let id = stage.config.id.clone();
         self.emit(
