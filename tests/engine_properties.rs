@@ -1,8 +1,12 @@
 //! Property tests over random command sequences: the engine never panics and its
-//! invariants hold whatever a class of learners clicks.
+//! invariants hold whatever a class of learners clicks. The invariants themselves are in
+//! `support/invariants.rs`; `./x soak` checks them on 100,000 longer sequences.
 #![cfg(not(target_arch = "wasm32"))]
 
 mod support;
+// The invariants, shared with the soak (examples/soak.rs, `./x soak`).
+#[path = "support/invariants.rs"]
+mod invariants;
 use proptest::prelude::*;
 use proptest::strategy::Strategy;
 use stagecraft::sim::*;
@@ -120,51 +124,8 @@ fn steps() -> impl Strategy<Value = Vec<Step>> {
     )
 }
 
-fn check_metrics(w: &World) {
-    for s in &w.stages {
-        let m = s.last;
-        assert!(m.errors <= m.requests, "errors within requests");
-        assert!(m.p95_ms.is_finite() && m.p95_ms >= 0.0);
-        assert!(m.saturation.is_finite() && m.saturation >= 0.0);
-        assert!(
-            (0.0..=1.01).contains(&m.memory),
-            "memory share {}",
-            m.memory
-        );
-        let total: u32 = s.pools.iter().map(|p| u32::from(p.weight)).sum();
-        assert!(
-            total == 100 || total == 0 || s.pools.is_empty(),
-            "weights sum to 100, got {total}: {:?}",
-            s.pools
-        );
-        if s.rollout.is_none() {
-            let active: Vec<_> = s
-                .pools
-                .iter()
-                .filter(|p| !p.idle)
-                .map(|p| p.release)
-                .collect();
-            let mut unique = active.clone();
-            unique.dedup();
-            assert_eq!(
-                active.len(),
-                unique.len(),
-                "no two active pools run the same release once settled: {:?}",
-                s.pools
-            );
-        }
-        let running: usize = s.pools.iter().map(|p| p.instances.len()).sum();
-        assert!(
-            running <= 3 * usize::from(s.config.instances.max(1)),
-            "instances stay bounded: {running}"
-        );
-        if let Some(slo) = &s.monitor.slo {
-            assert!(slo.remaining().is_finite());
-        }
-        if let Some(db) = &s.database {
-            assert!(db.corrupted <= db.records);
-        }
-    }
+fn fail(v: invariants::Violation) -> TestCaseError {
+    TestCaseError::fail(v.to_string())
 }
 
 proptest! {
@@ -173,45 +134,22 @@ proptest! {
     #[test]
     fn random_sessions_keep_every_invariant(steps in steps(), seed in 0..1000u64) {
         let mut w = World::new(quiet_config(), seed);
-        let mut cleared: Vec<Version> = Vec::new();
-        let mut commands = 0u64;
+        let mut watch = invariants::Watch::new();
         for step in steps {
             let events = match step {
                 Step::Wait(n) => w.run_until(SimTime(w.now.0 + u64::from(n))),
                 Step::Act(a, command) => {
-                    commands += 1;
-                    w.apply(&id(ACTORS[a]), command).unwrap_or_default()
+                    let before = w.clone();
+                    let actor = id(ACTORS[a]);
+                    let result = w.apply(&actor, command);
+                    watch.command(before, &w, &actor, &result).map_err(fail)?;
+                    result.unwrap_or_default()
                 }
             };
-            // An injected intruder's attempt is a command of its own, audited like any other.
-            commands += events.iter().filter(|e| matches!(&e.kind, EventKind::FailureInjected { description } if description.contains("without rights"))).count() as u64;
-            let text = stagecraft::json::to_string(&events);
-            prop_assert!(!text.contains("SECRET-"), "a secret value leaked into events");
-            for e in &events {
-                match &e.kind {
-                    EventKind::GatesOverridden { release, stage, .. } if stage.as_str() == "prod" => cleared.push(*release),
-                    EventKind::Approved { release, stage, .. } if stage.as_str() == "prod" => cleared.push(*release),
-                    EventKind::Deployed { release, stage } if stage.as_str() == "prod" => {
-                        prop_assert!(cleared.contains(release), "{release} reached production without its gates or a logged override");
-                    }
-                    _ => {}
-                }
-            }
-            // A rollback that is the last word on its stage leaves the chosen release serving.
-            for (k, e) in events.iter().enumerate() {
-                if let EventKind::RolledBack { stage, to, .. } = &e.kind {
-                    let later = events[k + 1..].iter().any(|x| x.stage() == Some(stage) && matches!(x.kind,
-                        EventKind::Deployed { .. } | EventKind::RolledBack { .. } | EventKind::TrafficSwitched { .. } | EventKind::DeployStarted { .. }));
-                    if !later {
-                        prop_assert_eq!(w.stage(stage).unwrap().current(), Some(*to));
-                    }
-                }
-            }
-            check_metrics(&w);
+            watch.events(&w, &events).map_err(fail)?;
+            invariants::check_world(&w).map_err(fail)?;
         }
-        prop_assert_eq!(w.audit.total, commands, "every command, applied or refused, is audited");
-        let saved = stagecraft::json::to_string(&w);
-        prop_assert!(!saved.contains("SECRET-"));
+        watch.finish(&w).map_err(fail)?;
     }
 }
 

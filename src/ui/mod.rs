@@ -168,6 +168,11 @@ pub fn App() -> Html {
                     <ConfigMatrix snapshot={snapshot.clone()} />
                 }
             </main>
+            if layout == pipeline::Layout::Stacked {
+                <components::phone_bar::PhoneBar time_label={time_label.clone()} playing={state.playing}
+                    moment={state.moment.as_ref().map(|m| AttrValue::from(m.title.clone()))}
+                    next_step={next_step(&state).map(|(what, _)| what)} on_action={on_action.clone()} />
+            }
             if state.help_open { <Help on_action={on_action.clone()} /> }
             { dialog(&state, &snapshot, &on_action) }
         </div>

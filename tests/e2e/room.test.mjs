@@ -44,6 +44,31 @@ describe('The room and its devices', () => {
     });
   }
 
+  test('on a phone the clock and the next step ride in a bottom bar that takes you to the control', async () => {
+    const { page, errors, close } = await openApp(env.browser, env.server.url, { width: 375, height: 812 }, undefined, { welcome: true });
+    try {
+      await page.getByRole('button', { name: /Start the first lesson/ }).click();
+      await page.getByRole('button', { name: 'Commit change' }).click();
+      const bar = page.getByRole('region', { name: 'Clock and next step' });
+      assert.match(await bar.textContent(), /Next: Dana \(developer\) promotes v1\.1\.0 to Staging/);
+      await bar.getByRole('button', { name: 'Play the simulation' }).click();
+      await bar.getByText('Paused:').waitFor({ timeout: 60_000 });
+      const box = await bar.boundingBox();
+      assert.ok(box.y + box.height <= 812 && box.y > 500, 'the bar sits at the bottom of the screen');
+      await noAxeViolations(page, 'phone bar with a moment');
+      await page.screenshot({ path: join(artifacts, 'room-phone-bar-moment.png') });
+      await bar.getByRole('button', { name: 'Continue' }).click();
+      const pause = bar.getByRole('button', { name: 'Pause the simulation' });
+      if (await pause.isVisible()) await pause.click();
+      await bar.getByRole('button', { name: 'Take me there' }).click();
+      await page.waitForFunction(() => document.activeElement?.id === 'promote-staging');
+      await page.screenshot({ path: join(artifacts, 'room-phone-take-me-there.png') });
+      assert.deepEqual(errors, []);
+    } finally {
+      await close();
+    }
+  });
+
   test('Space after clicking a button plays or pauses the clock and never presses the button again', async () => {
     const { page, errors, close } = await openApp(env.browser, env.server.url);
     try {

@@ -55,7 +55,7 @@ pub fn Clock(props: &ClockProps) -> Html {
                 aria-label={if props.playing { "Pause the simulation" } else { "Play the simulation" }}>
                 { if props.playing { "❚❚ Pause" } else { "▶ Play" } }
             </button>
-            <button type="button" onclick={emit(Action::PressedStep)} title="Step one simulated minute (.)">{ "Step +1 min" }</button>
+            <button type="button" class="step" onclick={emit(Action::PressedStep)} title="Step one simulated minute (.)">{ "Step +1 min" }</button>
             <span class="speeds" role="group" aria-label="Speed">{ for speeds }</span>
             <button type="button" class="auto-pause" onclick={emit(Action::ToggledAutoPause)} aria-pressed={props.auto_pause.to_string()}
                 title="Stop the clock at key moments (an approval waits, a check fails, an alert fires…) and explain them">{ "Pause at key moments" }</button>

@@ -17,6 +17,7 @@ pub mod lesson_panel;
 pub mod moment;
 pub mod monitoring;
 pub mod notice;
+pub mod phone_bar;
 pub mod picker;
 pub mod pipeline;
 pub mod session_bar;

@@ -273,7 +273,14 @@ impl AppState {
             }
             if self.is_idle() {
                 self.idle_noted = true;
-                let next = "Nothing needs anyone right now. Decide the next step together, or press Continue to let time pass; \"Show a hint\" in the lesson panel tells you who should act.".to_string();
+                let step = self.training.lesson.as_ref().and_then(|l| crate::lessons::debrief::next_step(l, &self.world, &self.log));
+                let next = match step {
+                    Some(step) => {
+                        let (what, how) = demo_caption(&self.world, step);
+                        format!("{what} {how} (Or press Continue to let time pass.)")
+                    }
+                    None => "Nothing needs anyone right now. Decide the next step together, or press Continue to let time pass.".to_string(),
+                };
                 card(self, MomentKind::Idle, "The lesson is waiting for you".into(), "Nothing is moving: no build, deploy or restore is running, and nobody has acted for a while.".into(), None, next, None);
                 return true;
             }
