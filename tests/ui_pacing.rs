@@ -79,6 +79,17 @@ fn play_until(mut s: Rc<AppState>, until: SimTime, moments: &mut Vec<String>) ->
     s
 }
 
+/// Plays each step at its minute as its actor (Continue on every card on the way).
+fn play_steps(mut s: Rc<AppState>, steps: &[LoggedCommand]) -> Rc<AppState> {
+    for step in steps {
+        s = play_until(s, step.at, &mut Vec::new());
+        s = s.reduce(Action::ChoseActor(step.actor.clone()));
+        let action = action_for(&s, &step.command);
+        s = s.reduce(action);
+    }
+    s
+}
+
 /// Plays `script` as a room would: the clock runs at the lesson's speed, stops at moments,
 /// someone presses Continue; at each step's minute the right person acts.
 fn play(id: &str, script: &[LoggedCommand]) -> (Rc<AppState>, Vec<String>) {
@@ -142,13 +153,7 @@ fn the_clock_stops_for_an_approval_and_an_alert_and_acting_closes_the_card() {
 
     // At the approval card, approving as Rui closes it and the clock runs on.
     let mut s = start("bad-deploy-rollback");
-    let mut seen = Vec::new();
-    for step in &lesson.file.solution[..3] {
-        s = play_until(s, step.at, &mut seen);
-        s = s.reduce(Action::ChoseActor(step.actor.clone()));
-        let action = action_for(&s, &step.command);
-        s = s.reduce(action);
-    }
+    s = play_steps(s, &lesson.file.solution[..3]);
     s = s.reduce(Action::TogglePlay);
     while s.moment.is_none() {
         s = s.reduce(Action::ClockTicked);
@@ -165,13 +170,7 @@ fn the_clock_stops_for_an_approval_and_an_alert_and_acting_closes_the_card() {
 fn a_canary_abort_stays_on_screen_until_continue() {
     let lesson = lessons::load("canary-catches-regression").unwrap();
     let mut s = start("canary-catches-regression");
-    let mut seen = Vec::new();
-    for step in &lesson.file.solution[..4] {
-        s = play_until(s, step.at, &mut seen);
-        s = s.reduce(Action::ChoseActor(step.actor.clone()));
-        let action = action_for(&s, &step.command);
-        s = s.reduce(action);
-    }
+    s = play_steps(s, &lesson.file.solution[..4]);
     s = s.reduce(Action::TogglePlay);
     let mut guard = 0;
     while !s.moment.as_ref().is_some_and(|m| m.title.contains("pulled back")) {
@@ -311,13 +310,7 @@ fn the_next_step_follows_the_solution_and_a_refused_attempt_does_not_count() {
     }
     // Lesson 1: Dana trying Production is refused, so Mia's promotion is still next.
     let lesson = lessons::load("first-promotion").unwrap();
-    let mut s = start("first-promotion");
-    for step in &lesson.file.solution[..2] {
-        s = play_until(s, step.at, &mut Vec::new());
-        s = s.reduce(Action::ChoseActor(step.actor.clone()));
-        let action = action_for(&s, &step.command);
-        s = s.reduce(action);
-    }
+    let s = play_steps(start("first-promotion"), &lesson.file.solution[..2]);
     let s = s.reduce(Action::ChoseActor(ActorId::new("dana")));
     let s = play_until(s, SimTime(35), &mut Vec::new());
     let s = s.reduce(Action::ClickedPromote { to: StageId::new("prod"), strategy: stagecraft::sim::Strategy::Rolling { batch: 1 }, override_reason: None });

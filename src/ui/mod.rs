@@ -148,9 +148,13 @@ pub fn App() -> Html {
                     <div class="diagram-scroll">
                         <Pipeline snapshot={shown.clone()} {layout} highlight={state.highlight.clone()} on_action={on_action.clone()} />
                     </div>
-                    if state.look_back.is_none() {
-                        <div class="stage-columns" id="stage-columns" tabindex="-1">{ for columns }</div>
-                    }
+                    <div class="stage-columns" id="stage-columns" tabindex="-1">
+                        if state.look_back.is_none() {
+                            { for columns }
+                        } else {
+                            <p class="hint">{ "The controls act on the present: they come back with “Back to now”." }</p>
+                        }
+                    </div>
                 </section>
                 <aside class="side">
                     <LessonPanel training={state.training.clone()} decided_at={decided_at} next_step={next_step(&state)} on_action={on_action.clone()} />
