@@ -139,17 +139,17 @@ proptest! {
             let events = match step {
                 Step::Wait(n) => w.run_until(SimTime(w.now.0 + u64::from(n))),
                 Step::Act(a, command) => {
-                    let before = w.clone();
+                    let before = invariants::Before::take(&mut w);
                     let actor = id(ACTORS[a]);
                     let result = w.apply(&actor, command);
-                    watch.command(before, &w, &actor, &result).map_err(fail)?;
+                    watch.command(before, &mut w, &actor, &result).map_err(fail)?;
                     result.unwrap_or_default()
                 }
             };
             watch.events(&w, &events).map_err(fail)?;
             invariants::check_world(&w).map_err(fail)?;
         }
-        watch.finish(&w).map_err(fail)?;
+        watch.finish(&w, Some(&stagecraft::json::to_string(&w))).map_err(fail)?;
     }
 }
 

@@ -756,3 +756,43 @@ fn rpo_after_a_disk_loss_is_the_loss_minus_the_last_backup_and_matches_the_recor
         assert_eq!(records_lost, before_loss - backup.records, "seed {seed}: the writes between backup and loss");
     }
 }
+
+/// Found by `./x soak`: the same rollback issued again while it runs (three people pressing
+/// the button in one minute) is refused, and the stage never runs more instances than it has.
+#[test]
+fn a_second_rollback_to_the_same_release_while_one_runs_is_refused_and_stacks_nothing() {
+    let mut w = world();
+    let v = commit(&mut w, CommitTraits::default());
+    assert!(w.stage(&st("dev")).unwrap().runs(v));
+    ok(&mut w, "sam", Command::Rollback { stage: st("dev"), to: Version::new(1, 0, 0) });
+    let again = refused(&mut w, "mia", Command::Rollback { stage: st("dev"), to: Version::new(1, 0, 0) });
+    assert!(again.message.contains("already rolling back"), "{}", again.message);
+    let dev = w.stage(&st("dev")).unwrap();
+    let instances: usize = dev.pools.iter().map(|p| p.instances.len()).sum();
+    assert!(instances <= 2 * usize::from(dev.config.instances), "{instances} instances");
+    assert_eq!(dev.pools.iter().filter(|p| p.release == Version::new(1, 0, 0)).count(), 1);
+}
+
+/// Found by `./x soak`: promoting a release again after its rolling deploy stalled carries
+/// on with the instances the first attempt left, instead of a second pool of the same release.
+#[test]
+fn promoting_a_release_again_after_a_stalled_rollout_keeps_one_pool_of_it() {
+    let mut w = world();
+    ok(&mut w, "dana", Command::Commit {
+        summary: "crashes on start".into(),
+        traits: TraitsChoice::Exactly(sneaky(Defect::CrashOnStart)),
+    });
+    run_until(&mut w, 30, |w| w.releases.contains_key(&Version::new(1, 1, 0)));
+    let promote = |batch| Command::Promote {
+        release: Version::new(1, 1, 0),
+        to: st("staging"),
+        strategy: Strategy::Rolling { batch },
+        gates: GateMode::Override { reason: "soak".into() },
+    };
+    ok(&mut w, "mia", promote(1));
+    run_until(&mut w, 60, |w| w.stage(&st("staging")).unwrap().rollout.is_none());
+    ok(&mut w, "mia", promote(1));
+    run_until(&mut w, 60, |w| w.stage(&st("staging")).unwrap().rollout.is_none());
+    let staging = w.stage(&st("staging")).unwrap();
+    assert_eq!(staging.pools.iter().filter(|p| p.release == Version::new(1, 1, 0) && !p.idle).count(), 1, "{:?}", staging.pools.iter().map(|p| (p.release, p.weight, p.instances.len())).collect::<Vec<_>>());
+}

@@ -482,6 +482,14 @@ impl World {
                 ),
             );
         }
+        if let Some(ro) = &stage.rollout {
+            if ro.release == to && matches!(ro.purpose, Purpose::Rollback { .. }) {
+                return reject(
+                    K::InvalidState,
+                    format!("{} is already rolling back to {to}; wait for it to finish.", stage.name()),
+                );
+            }
+        }
         let mut events = Vec::new();
         if let Some(ro) = self.stages[i].rollout.take() {
             let stage = self.stages[i].config.id.clone();

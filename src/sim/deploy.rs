@@ -293,7 +293,13 @@ impl World {
             return DeployProgress::Surge { since: now };
         };
         let stage = &mut self.stages[i];
-        stage.pools.retain(|p| !p.idle && !p.instances.is_empty());
+        // A rolling deploy carries on with what an earlier, stalled attempt of the same
+        // release left (its instances are still there); every other strategy starts a full
+        // set of its own, so such leftovers (serving nobody) go, instead of piling up beside it.
+        let rolling = matches!(strategy, Some(Strategy::Rolling { .. }));
+        stage.pools.retain(|p| {
+            !p.idle && !p.instances.is_empty() && (rolling || p.release != release || p.weight > 0)
+        });
         match strategy {
             None => {
                 let pool = Pool::new(&facts, self.starting_instances(usize::from(n)), 0);
@@ -353,7 +359,9 @@ impl World {
         batch: u8,
     ) -> DeployProgress {
         let release = facts.version;
-        self.stages[i].pools.push(Pool::new(facts, Vec::new(), 0));
+        if pool_of(&self.stages[i], release).is_none() {
+            self.stages[i].pools.push(Pool::new(facts, Vec::new(), 0));
+        }
         let moved = self.move_batch(i, release, batch);
         DeployProgress::Rolling {
             batch,

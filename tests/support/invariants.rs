@@ -32,6 +32,33 @@ fn ensure(ok: bool, invariant: &'static str, detail: impl FnOnce() -> String) ->
     }
 }
 
+/// The world just before a command, to compare after it: everything but its audit log and
+/// recent events (set aside while cloning: they are most of the copy, and a command adds to
+/// them whether applied or refused), with their counts.
+pub struct Before {
+    rest: World,
+    audit_total: u64,
+    audit_rejected: u64,
+    event_count: u64,
+}
+
+impl Before {
+    pub fn take(w: &mut World) -> Before {
+        let audit = std::mem::take(&mut w.audit);
+        let recent = std::mem::take(&mut w.recent);
+        let rest = w.clone();
+        let before = Before {
+            rest,
+            audit_total: audit.total,
+            audit_rejected: audit.rejected,
+            event_count: w.event_count,
+        };
+        w.audit = audit;
+        w.recent = recent;
+        before
+    }
+}
+
 /// Follows one run from its first minute: what cleared production's gates, and how many
 /// commands were issued (the learners' plus the intruders chaos sends).
 #[derive(Clone, Debug, Default)]
@@ -60,14 +87,15 @@ impl Watch {
         Watch::default()
     }
 
-    /// One command just went through `World::apply`: `before` is the world as it was (moved
-    /// in: it is patched for the comparison), `after` as it is now, `result` what `apply`
-    /// returned. Checks that it was audited, and that a refusal changed nothing but the
-    /// audit log (and, when the actor had no right, the one `AccessDenied` event).
+    /// One command just went through `World::apply`: `before` was taken just before it,
+    /// `after` is the world now (borrowed mutably only to set its audit log and recent events
+    /// aside for the comparison; they are put back), `result` what `apply` returned. Checks
+    /// that it was audited, and that a refusal changed nothing but the audit log (and, when the
+    /// actor had no right, the one `AccessDenied` event).
     pub fn command(
         &mut self,
-        mut before: World,
-        after: &World,
+        before: Before,
+        after: &mut World,
         actor: &ActorId,
         result: &Result<Vec<Event>, Rejection>,
     ) -> Check {
@@ -77,12 +105,12 @@ impl Watch {
             Err(_) => 0,
         };
         ensure(
-            after.audit.total == before.audit.total + 1 + intruders,
+            after.audit.total == before.audit_total + 1 + intruders,
             "every command is audited",
             || {
                 format!(
                     "audit total went from {} to {} for one command (+{intruders} intruders)",
-                    before.audit.total, after.audit.total
+                    before.audit_total, after.audit.total
                 )
             },
         )?;
@@ -92,53 +120,59 @@ impl Watch {
             "every command is audited",
             || format!("the last audit entry is not this command's: {last:?}"),
         )?;
-        match result {
-            Ok(_) => ensure(
+        let Err(rejection) = result else {
+            return ensure(
                 matches!(last.map(|e| &e.outcome), Some(audit::Outcome::Applied)),
                 "every command is audited",
                 || format!("an applied command is audited as {last:?}"),
-            ),
-            Err(rejection) => {
-                ensure(
-                    matches!(last.map(|e| &e.outcome), Some(audit::Outcome::Rejected { reason }) if *reason == rejection.message),
-                    "every command is audited",
-                    || format!("a refusal ({}) is audited as {last:?}", rejection.message),
-                )?;
-                ensure(
-                    after.audit.rejected == before.audit.rejected + 1,
-                    "every command is audited",
-                    || "a refusal is not counted as rejected".into(),
-                )?;
-                let denied = rejection.kind == RejectionKind::Unauthorized;
-                let added = after.event_count - before.event_count;
-                ensure(
-                    added == u64::from(denied)
-                        && (!denied
-                            || matches!(after.recent.back().map(|e| &e.kind), Some(EventKind::AccessDenied { .. }))),
-                    "a refusal changes nothing but the audit log",
-                    || {
-                        format!(
-                            "a {:?} refusal ({}) added {added} events",
-                            rejection.kind, rejection.message
-                        )
-                    },
-                )?;
-                before.audit = after.audit.clone();
-                before.recent = after.recent.clone();
-                before.event_count = after.event_count;
-                ensure(
-                    before == *after,
-                    "a refusal changes nothing but the audit log",
-                    || {
-                        format!(
-                            "the refusal \"{}\" changed the world{}",
-                            rejection.message,
-                            first_difference(&before, after)
-                        )
-                    },
+            );
+        };
+        ensure(
+            matches!(last.map(|e| &e.outcome), Some(audit::Outcome::Rejected { reason }) if *reason == rejection.message),
+            "every command is audited",
+            || format!("a refusal ({}) is audited as {last:?}", rejection.message),
+        )?;
+        ensure(
+            after.audit.rejected == before.audit_rejected + 1,
+            "every command is audited",
+            || "a refusal is not counted as rejected".into(),
+        )?;
+        let denied = rejection.kind == RejectionKind::Unauthorized;
+        let added = after.event_count - before.event_count;
+        ensure(
+            added == u64::from(denied)
+                && (!denied
+                    || matches!(
+                        after.recent.back().map(|e| &e.kind),
+                        Some(EventKind::AccessDenied { .. })
+                    )),
+            "a refusal changes nothing but the audit log",
+            || {
+                format!(
+                    "a {:?} refusal ({}) added {added} events",
+                    rejection.kind, rejection.message
                 )
-            }
-        }
+            },
+        )?;
+        // Compare everything else: the audit log, recent events and their count set aside.
+        let audit = std::mem::take(&mut after.audit);
+        let recent = std::mem::take(&mut after.recent);
+        let count = std::mem::replace(&mut after.event_count, before.event_count);
+        let same = before.rest == *after;
+        let detail = if same {
+            String::new()
+        } else {
+            first_difference(&before.rest, after)
+        };
+        after.audit = audit;
+        after.recent = recent;
+        after.event_count = count;
+        ensure(same, "a refusal changes nothing but the audit log", || {
+            format!(
+                "the refusal \"{}\" changed the world{detail}",
+                rejection.message
+            )
+        })
     }
 
     /// Events just returned by `apply`, `tick` or `run_until`.
@@ -175,7 +209,9 @@ impl Watch {
                     ensure(
                         self.cleared.contains(release) || gates_passed,
                         "production only through its gates or a logged override",
-                        || format!("{release} reached production without its gates or a logged override"),
+                        || {
+                            format!("{release} reached production without its gates or a logged override")
+                        },
                     )?;
                 }
                 _ => {}
@@ -207,8 +243,9 @@ impl Watch {
         Ok(())
     }
 
-    /// At the end of a run: every command was audited, and the saved world keeps no secret.
-    pub fn finish(&self, w: &World) -> Check {
+    /// At the end of a run: every command was audited, and the saved world (`saved`, the
+    /// world's JSON text, when given) keeps no secret.
+    pub fn finish(&self, w: &World, saved: Option<&str>) -> Check {
         ensure(
             w.audit.total == self.commands,
             "every command is audited",
@@ -219,9 +256,8 @@ impl Watch {
                 )
             },
         )?;
-        let saved = stagecraft::json::to_string(w);
         ensure(
-            !saved.contains("SECRET-"),
+            !saved.is_some_and(|s| s.contains("SECRET-")),
             "no secret value in a saved world",
             || "a secret value is in the saved world".into(),
         )
