@@ -72,3 +72,28 @@ async fn fetch_text(id: &str, request: js_sys::Promise) -> Result<String, String
     text.as_string()
         .ok_or_else(|| format!("lessons/{id}.json is not text."))
 }
+
+/// The trainer's guide (`dist/docs/TRAINERS-GUIDE.md`, copied there by trunk), fetched when it is
+/// first opened so its text is not part of the first download. Builds with the
+/// `bundled-lessons` feature (tests) carry it compiled in.
+pub async fn guide_text() -> Result<String, String> {
+    #[cfg(feature = "bundled-lessons")]
+    return Ok(include_str!("../../docs/TRAINERS-GUIDE.md").to_string());
+    #[cfg(not(feature = "bundled-lessons"))]
+    {
+        let window = web_sys::window().ok_or("there is no browser window")?;
+        let offline = |_| "docs/TRAINERS-GUIDE.md could not be fetched. Check the connection to the server, then open the guide again.".to_string();
+        let response: web_sys::Response = JsFuture::from(window.fetch_with_str(GUIDE_FILE))
+            .await
+            .map_err(offline)?
+            .unchecked_into();
+        if !response.ok() {
+            return Err(format!("the server answered {} for {GUIDE_FILE}.", response.status()));
+        }
+        let text = JsFuture::from(response.text().map_err(offline)?).await.map_err(offline)?;
+        text.as_string().ok_or_else(|| format!("{GUIDE_FILE} is not text."))
+    }
+}
+
+#[cfg(not(feature = "bundled-lessons"))]
+const GUIDE_FILE: &str = "docs/TRAINERS-GUIDE.md";

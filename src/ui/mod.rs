@@ -5,7 +5,7 @@
 //! live in hooks ([`hooks`]).
 
 pub mod components;
-mod fetch;
+pub(crate) mod fetch;
 pub mod hooks;
 pub mod labels;
 pub mod markdown;

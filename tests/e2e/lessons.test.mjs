@@ -86,12 +86,12 @@ describe('Lessons and the training session', () => {
     const lessonRequests = [];
     let failing = true;
     const { page, errors, close } = await openApp(env.browser, env.server.url, undefined, async (p) => {
-      p.on('request', (r) => r.url().includes('/lessons/') && lessonRequests.push(r.url()));
+      p.on('request', (r) => (r.url().includes('/lessons/') || r.url().includes('/docs/')) && lessonRequests.push(r.url()));
       await p.route('**/lessons/*.json', (route) => (failing ? route.abort('internetdisconnected') : route.continue()));
     });
     try {
       await page.waitForTimeout(300);
-      assert.deepEqual(lessonRequests, [], 'no lesson file on first load');
+      assert.deepEqual(lessonRequests, [], 'no lesson file and no guide on first load');
       await page.getByRole('button', { name: 'Choose a lesson' }).click();
       const alert = page.getByRole('dialog').getByRole('alert');
       await alert.waitFor();

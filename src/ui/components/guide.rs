@@ -1,5 +1,6 @@
-//! The trainer's guide (docs/TRAINERS-GUIDE.md, compiled in) as plain text: headings,
-//! paragraphs, lists and tables from a line-based reader, never HTML.
+//! The trainer's guide (docs/TRAINERS-GUIDE.md, fetched when first opened: see
+//! `ui::fetch::guide_text`) as plain text: headings, paragraphs, lists and tables from a
+//! line-based reader, never HTML.
 
 use yew::prelude::*;
 
@@ -7,7 +8,6 @@ use super::dialog::Dialog;
 use crate::ui::markdown::{blocks, inline, Block, Inline};
 use crate::ui::state::Action;
 
-pub const GUIDE: &str = include_str!("../../../docs/TRAINERS-GUIDE.md");
 
 fn runs(text: &str) -> Html {
     html! {
@@ -58,17 +58,34 @@ pub struct GuideProps {
 
 #[component]
 pub fn Guide(props: &GuideProps) -> Html {
-    let parsed = use_memo((), |_| blocks(GUIDE));
-    let mut section = "";
-    let rendered = parsed.iter().map(|b| {
-        if let Block::Heading { text, .. } = b {
-            section = text;
+    // None while it loads; then the parsed guide, or why it could not be loaded.
+    let loaded = use_state(|| None::<Result<std::rc::Rc<Vec<Block>>, String>>);
+    {
+        let loaded = loaded.clone();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move {
+                let text = crate::ui::fetch::guide_text().await;
+                loaded.set(Some(text.map(|t| std::rc::Rc::new(blocks(&t)))));
+            });
+        });
+    }
+    let body = match &*loaded {
+        None => html! { <p class="hint" role="status">{ "Loading the guide…" }</p> },
+        Some(Err(why)) => html! { <p role="alert">{ format!("The guide could not be loaded: {why}") }</p> },
+        Some(Ok(parsed)) => {
+            let mut section = String::new();
+            let rendered = parsed.iter().map(|b| {
+                if let Block::Heading { text, .. } = b {
+                    section = text.clone();
+                }
+                block(b, &section)
+            });
+            html! { <div class="guide">{ for rendered }</div> }
         }
-        block(b, section)
-    });
+    };
     html! {
         <Dialog id="guide" title="Trainer's guide" close_label="Close the guide" on_close={props.on_action.reform(|_| Action::ClosedDialog)}>
-            <div class="guide">{ for rendered }</div>
+            { body }
         </Dialog>
     }
 }
