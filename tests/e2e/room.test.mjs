@@ -50,7 +50,8 @@ describe('The room and its devices', () => {
       await page.getByRole('button', { name: /Start the first lesson/ }).click();
       await page.getByRole('button', { name: 'Commit change' }).click();
       const bar = page.getByRole('region', { name: 'Clock and next step' });
-      assert.match(await bar.textContent(), /Next: Dana \(developer\) promotes v1\.1\.0 to Staging/);
+      // The bar follows the run: after the commit, the next step is the promotion.
+      await bar.getByText(/Next: Dana \(developer\) promotes v1\.1\.0 to Staging/).waitFor();
       await bar.getByRole('button', { name: 'Play the simulation' }).click();
       await bar.getByText('Paused:').waitFor({ timeout: 60_000 });
       const box = await bar.boundingBox();
