@@ -117,6 +117,8 @@ pub fn App() -> Html {
         }
     });
     let lesson_change = lesson_change(&state);
+    // Matched against the log once per render; the lesson panel and the phone bar share it.
+    let next = next_step(&state);
     let commit_key = format!("{}-{}", state.training.slug(), lesson_change.as_deref().unwrap_or(""));
     html! {
         <div class={classes!("app", presenter.then_some("presenter"))} data-theme={state.theme.name()}>
@@ -157,7 +159,7 @@ pub fn App() -> Html {
                     </div>
                 </section>
                 <aside class="side">
-                    <LessonPanel training={state.training.clone()} decided_at={decided_at} next_step={next_step(&state)} on_action={on_action.clone()} />
+                    <LessonPanel training={state.training.clone()} decided_at={decided_at} next_step={next.clone()} on_action={on_action.clone()} />
                     <Details snapshot={snapshot.clone()} selection={state.selection.clone()} on_action={on_action.clone()} />
                     <CommitForm key={commit_key} {lesson_change} on_action={on_action.clone()} />
                     // The trainer's chaos menu stays in presenter mode: breaking something in
@@ -175,7 +177,7 @@ pub fn App() -> Html {
             if layout == pipeline::Layout::Stacked {
                 <components::phone_bar::PhoneBar time_label={time_label.clone()} playing={state.playing}
                     moment={state.moment.as_ref().map(|m| AttrValue::from(m.title.clone()))}
-                    next_step={next_step(&state).map(|(what, _)| what)} on_action={on_action.clone()} />
+                    next_step={next.map(|(what, _)| what)} on_action={on_action.clone()} />
             }
             if state.help_open { <Help on_action={on_action.clone()} /> }
             { dialog(&state, &snapshot, &on_action) }
