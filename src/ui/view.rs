@@ -320,5 +320,34 @@ pub fn faults(world: &World, i: usize) -> Vec<String> {
     out
 }
 
+/// What a stage serves, for its headline: one release, or each with its weight. A rollback
+/// started early (its surge replaces the pools while the new instances start) leaves no
+/// pool with weight for some minutes while the users' traffic still arrives: the stage says
+/// what it is starting, never "not serving" while requests come in.
+pub fn serving_text(stage: &Stage) -> String {
+    match stage.serving().as_slice() {
+        [] => {
+            let mut starting: Vec<String> = Vec::new();
+            for p in &stage.pools {
+                let v = p.release.to_string();
+                if !starting.contains(&v) {
+                    starting.push(v);
+                }
+            }
+            if starting.is_empty() {
+                "not serving".into()
+            } else {
+                format!("{} starting", starting.join(" · "))
+            }
+        }
+        [(v, _)] => v.to_string(),
+        many => many
+            .iter()
+            .map(|(v, w)| format!("{v} {w}%"))
+            .collect::<Vec<_>>()
+            .join(" · "),
+    }
+}
+
 /// Error rate above which the flow is drawn broken (matches the engine's "bad minute").
 pub const BAD_ERROR_RATE: f64 = 0.05;

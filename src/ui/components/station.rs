@@ -21,18 +21,6 @@ pub struct StationProps {
     pub on_action: Callback<Action>,
 }
 
-fn versions_text(serving: &[(Version, u8)]) -> String {
-    match serving {
-        [] => "not serving".into(),
-        [(v, _)] => v.to_string(),
-        many => many
-            .iter()
-            .map(|(v, w)| format!("{v} {w}%"))
-            .collect::<Vec<_>>()
-            .join(" · "),
-    }
-}
-
 #[component]
 pub fn Station(props: &StationProps) -> Html {
     let world = &props.snapshot.world;
@@ -135,7 +123,7 @@ pub fn Station(props: &StationProps) -> Html {
                 <text class="station-name" x={cx.to_string()} y={(TOP + 26.0).to_string()} text-anchor="middle">{ stage.name().to_string() }</text>
             </g>
             <text class="station-version" x={cx.to_string()} y={(TOP + 52.0).to_string()} text-anchor="middle">
-                { versions_text(&stage.serving()) }
+                { view::serving_text(stage) }
             </text>
             { for pools }
             { for bars }
