@@ -52,6 +52,8 @@ pub fn App() -> Html {
     hooks::use_focus(state.focus.clone());
     hooks::use_display_prefs(state.theme, state.presenter, on_action.clone());
     hooks::use_tick_measure(state.rev);
+    // Phones get the strip diagram pinned at the top and a bottom sheet for the step at hand.
+    let phone = hooks::use_media(components::strip::PHONE_QUERY);
     let layout = if hooks::use_media(pipeline::NARROW_QUERY) {
         pipeline::Layout::Stacked
     } else {
@@ -86,11 +88,22 @@ pub fn App() -> Html {
         .map(|o| AttrValue::from(o.at.label(start)));
     let undo_to = state.log.last().map(|c| AttrValue::from(c.at.label(start)));
     let actor = state.actor.clone();
-    let columns = world.stages.iter().enumerate().map(|(i, s)| {
+    let lesson_change = lesson_change(&state);
+    let commit_key = format!("{}-{}", state.training.slug(), lesson_change.as_deref().unwrap_or(""));
+    // Matched against the log once per render; the lesson panel and the phone bar share it.
+    let next = next_step(&state);
+    // The stage whose controls the step at hand needs: on a phone they ride in the sheet.
+    let step_stage = if phone { next.as_ref().and_then(|n| n.stage) } else { None };
+    let column = |i: usize| {
+        let s = &world.stages[i];
         let name = s.name().to_string();
         html! {
             <section class="stage-column" key={s.config.id.as_str().to_string()} aria-label={format!("{name} controls")}>
                 <h3>{ name.clone() }</h3>
+                // Commits arrive in the first stage: its column is where the change is made.
+                if i == 0 {
+                    <CommitForm key={commit_key.clone()} lesson_change={lesson_change.clone()} on_action={on_action.clone()} />
+                }
                 <StageControls snapshot={snapshot.clone()} index={i} actor={actor.clone()} on_action={on_action.clone()} />
                 if !presenter {
                     <details class="ops">
@@ -100,6 +113,10 @@ pub fn App() -> Html {
                 }
             </section>
         }
+    };
+    let columns = (0..world.stages.len()).filter(|&i| Some(i) != step_stage).map(column);
+    let moment = state.moment.as_ref().map(|m| html! {
+        <MomentCard moment={m.clone()} time_label={time_label.clone()} on_action={on_action.clone()} />
     });
     let a = &state.announcement;
     // Looking back shows the diagram and the monitoring as they were; the controls act on
@@ -116,10 +133,11 @@ pub fn App() -> Html {
             </div>
         }
     });
-    let lesson_change = lesson_change(&state);
-    // Matched against the log once per render; the lesson panel and the phone bar share it.
-    let next = next_step(&state);
-    let commit_key = format!("{}-{}", state.training.slug(), lesson_change.as_deref().unwrap_or(""));
+    let pipeline_view = if phone {
+        html! { <components::strip::Strip snapshot={shown.clone()} on_action={on_action.clone()} /> }
+    } else {
+        html! { <Pipeline snapshot={shown.clone()} {layout} highlight={state.highlight.clone()} on_action={on_action.clone()} /> }
+    };
     html! {
         <div class={classes!("app", presenter.then_some("presenter"))} data-theme={state.theme.name()}>
             <nav class="skip-links" aria-label="Skip links">
@@ -130,7 +148,7 @@ pub fn App() -> Html {
             <header class="app-header">
                 <h1>{ "Stagecraft" }</h1>
                 <Clock time_label={time_label.clone()} minute={world.now.0} playing={state.playing} speed={state.speed} auto_pause={state.auto_pause} actors={world.config.actors.clone()}
-                    actor={state.actor.clone()} theme={state.theme} presenter={presenter} on_action={on_action.clone()} />
+                    actor={state.actor.clone()} theme={state.theme} presenter={presenter} acting={!phone} on_action={on_action.clone()} />
             </header>
             <div class="live" aria-live="polite" role="status" data-testid="announce-polite">{ format!("{}", a.polite) }</div>
             <div class="live" aria-live="assertive" data-testid="announce-assertive">{ a.assertive.clone() }</div>
@@ -140,16 +158,18 @@ pub fn App() -> Html {
             if let Some(n) = &state.notice {
                 <Notice notice={n.clone()} on_action={on_action.clone()} />
             }
+            if phone {
+                // Pinned at the top of the screen while the page and the sheet below move.
+                <div class="strip-wrap">{ looking_back.clone().unwrap_or_default() }{ pipeline_view.clone() }</div>
+            }
             <main class="layout">
                 <section class="card diagram" aria-labelledby="pipeline-heading">
                     <h2 id="pipeline-heading" tabindex="-1">{ "Release pipeline" }</h2>
-                    if let Some(m) = &state.moment {
-                        <MomentCard moment={m.clone()} time_label={time_label.clone()} on_action={on_action.clone()} />
+                    if !phone {
+                        { moment.clone().unwrap_or_default() }
+                        { looking_back.unwrap_or_default() }
+                        <div class="diagram-scroll">{ pipeline_view }</div>
                     }
-                    { looking_back.unwrap_or_default() }
-                    <div class="diagram-scroll">
-                        <Pipeline snapshot={shown.clone()} {layout} highlight={state.highlight.clone()} on_action={on_action.clone()} />
-                    </div>
                     <div class="stage-columns" id="stage-columns" tabindex="-1">
                         if state.look_back.is_none() {
                             { for columns }
@@ -159,9 +179,8 @@ pub fn App() -> Html {
                     </div>
                 </section>
                 <aside class="side">
-                    <LessonPanel training={state.training.clone()} decided_at={decided_at} next_step={next.clone()} on_action={on_action.clone()} />
+                    <LessonPanel training={state.training.clone()} decided_at={decided_at} next_step={next.as_ref().map(|n| (n.what.clone(), n.how.clone()))} on_action={on_action.clone()} />
                     <Details snapshot={snapshot.clone()} selection={state.selection.clone()} on_action={on_action.clone()} />
-                    <CommitForm key={commit_key} {lesson_change} on_action={on_action.clone()} />
                     // The trainer's chaos menu stays in presenter mode: breaking something in
                     // front of the room must not mean leaving presenter mode first.
                     <Chaos snapshot={snapshot.clone()} instructor={state.training.instructor()} in_lesson={state.training.lesson.is_some()} on_action={on_action.clone()} />
@@ -174,10 +193,15 @@ pub fn App() -> Html {
                     <ConfigMatrix snapshot={snapshot.clone()} />
                 }
             </main>
-            if layout == pipeline::Layout::Stacked {
+            if phone {
                 <components::phone_bar::PhoneBar time_label={time_label.clone()} playing={state.playing}
-                    moment={state.moment.as_ref().map(|m| AttrValue::from(m.title.clone()))}
-                    next_step={next.map(|(what, _)| what)} on_action={on_action.clone()} />
+                    moment={moment} next_step={next.as_ref().map(|n| n.what.clone())}
+                    objectives={phone_objectives(&state)} controls_here={step_stage.is_some() && state.look_back.is_none()} on_action={on_action.clone()}>
+                    <components::clock::ActingAs actors={world.config.actors.clone()} actor={state.actor.clone()} on_action={on_action.clone()} />
+                    if let (Some(i), None) = (step_stage, &state.look_back) {
+                        <div class="stage-columns sheet-controls">{ column(i) }</div>
+                    }
+                </components::phone_bar::PhoneBar>
             }
             if state.help_open { <Help on_action={on_action.clone()} /> }
             { dialog(&state, &snapshot, &on_action) }
@@ -219,12 +243,47 @@ fn focus_by_id(id: &str) {
     }
 }
 
-/// The reference solution's next step for the run so far, as the lesson panel says it.
-fn next_step(state: &AppState) -> Option<(AttrValue, AttrValue)> {
+/// The reference solution's next step for the run so far: as the lesson panel says it, and
+/// the stage whose controls perform it.
+struct NextStep {
+    what: AttrValue,
+    how: AttrValue,
+    stage: Option<usize>,
+}
+
+fn next_step(state: &AppState) -> Option<NextStep> {
+    use crate::sim::Command;
     let lesson = state.training.lesson.as_ref()?;
     let step = crate::lessons::debrief::next_step(lesson, &state.world, &state.log)?;
     let (what, how) = state::pacing::demo_caption(&state.world, step);
-    Some((what.into(), how.into()))
+    let stage = match &step.command {
+        Command::Commit { .. } => Some(0),
+        Command::Promote { to: s, .. }
+        | Command::Approve { stage: s, .. }
+        | Command::Rollback { stage: s, .. }
+        | Command::SwitchTraffic { stage: s }
+        | Command::AdvanceRollout { stage: s }
+        | Command::AbortRollout { stage: s }
+        | Command::PauseRollout { stage: s }
+        | Command::ResumeRollout { stage: s } => state.world.stage_index(s),
+        _ => None,
+    };
+    Some(NextStep { what: what.into(), how: how.into(), stage })
+}
+
+/// The lesson's objectives, one short line each, for the phone's sheet (the lesson panel
+/// further down has them in full).
+fn phone_objectives(state: &AppState) -> Html {
+    let statuses = state.training.progress.statuses();
+    if statuses.is_empty() {
+        return html! {};
+    }
+    let decided = state.training.verdict() != crate::lessons::Verdict::InProgress;
+    html! {
+        <ul class="objectives sheet-objectives" aria-label="Objectives" data-testid="sheet-objectives">
+            { for statuses.iter().map(|s| components::lesson_panel::objective_item(s, decided)) }
+        </ul>
+    }
 }
 
 /// The open dialog, if any: the lesson picker, the debrief or the trainer's guide.

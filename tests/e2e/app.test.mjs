@@ -167,8 +167,27 @@ describe('Stagecraft release build', () => {
     }
   });
 
-  test('on a phone the stations stack, so every environment shows without sideways scrolling', async () => {
+  test('on a phone the stations sit side by side in a strip that fits the screen', async () => {
     const { page, errors, close } = await openApp(env.browser, env.server.url, { width: 375, height: 800 });
+    try {
+      const boxes = [];
+      for (const name of ['Development', 'Staging', 'Production']) boxes.push(await page.locator(station(name)).boundingBox());
+      assert.ok(boxes[0].x < boxes[1].x && boxes[1].x < boxes[2].x, 'left to right');
+      for (const b of boxes) assert.ok(b.x >= 0 && b.x + b.width <= 375 && b.y + b.height < 400, 'inside the screen, in its top half');
+      const strip = await page.getByTestId('pipeline').boundingBox();
+      assert.ok(strip.height < 200, `a short strip (${strip.height} px)`);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      assert.ok(overflow <= 1, 'no sideways scrolling');
+      await noAxeViolations(page, 'phone, strip diagram and sheet');
+      await shot(page, 'pipeline-375-strip');
+      assert.deepEqual(errors, []);
+    } finally {
+      await close();
+    }
+  });
+
+  test('between a phone and a laptop the stations stack, so every environment shows without sideways scrolling', async () => {
+    const { page, errors, close } = await openApp(env.browser, env.server.url, { width: 700, height: 800 });
     try {
       const boxes = async () => {
         const out = [];
@@ -178,10 +197,10 @@ describe('Stagecraft release build', () => {
       const scroll = page.locator('.diagram-scroll');
       const [dev, staging, prod] = await boxes();
       assert.ok(dev.y < staging.y && staging.y < prod.y, 'top to bottom');
-      for (const b of [dev, staging, prod]) assert.ok(b.x >= 0 && b.x + b.width <= 375, 'inside the screen');
+      for (const b of [dev, staging, prod]) assert.ok(b.x >= 0 && b.x + b.width <= 700, 'inside the screen');
       assert.ok(await scroll.evaluate((el) => el.scrollWidth <= el.clientWidth + 1), 'the diagram does not scroll sideways');
-      await noAxeViolations(page, 'phone, stacked diagram');
-      await shot(page, 'pipeline-375-stacked');
+      await noAxeViolations(page, 'stacked diagram');
+      await shot(page, 'pipeline-700-stacked');
       // Wide tables scroll sideways here: each is a named, focusable region.
       await page.getByRole('button', { name: "Trainer's guide" }).click();
       await page.getByRole('dialog').waitFor();

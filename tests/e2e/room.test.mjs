@@ -44,7 +44,7 @@ describe('The room and its devices', () => {
     });
   }
 
-  test('on a phone the clock and the next step ride in a bottom bar that takes you to the control', async () => {
+  test('on a phone the clock, the next step and its controls ride in a bottom sheet', async () => {
     const { page, errors, close } = await openApp(env.browser, env.server.url, { width: 375, height: 812 }, undefined, { welcome: true });
     try {
       await page.getByRole('button', { name: /Start the first lesson/ }).click();
@@ -52,18 +52,28 @@ describe('The room and its devices', () => {
       const bar = page.getByRole('region', { name: 'Clock and next step' });
       // The bar follows the run: after the commit, the next step is the promotion.
       await bar.getByText(/Next: Dana \(developer\) promotes v1\.1\.0 to Staging/).waitFor();
+      // The step's controls ride in the sheet, under the thumb, with who acts.
+      assert.equal(await bar.getByRole('region', { name: 'Staging controls' }).count(), 1);
+      assert.equal(await bar.getByLabel('Acting as').count(), 1);
+      await noAxeViolations(page, 'phone bottom sheet');
+      await page.screenshot({ path: join(artifacts, 'room-phone-sheet.png') });
       await bar.getByRole('button', { name: 'Play the simulation' }).click();
-      await bar.getByText('Paused:').waitFor({ timeout: 60_000 });
+      const card = bar.getByTestId('moment');
+      await card.waitFor({ timeout: 60_000 });
       const box = await bar.boundingBox();
-      assert.ok(box.y + box.height <= 812 && box.y > 500, 'the bar sits at the bottom of the screen');
-      await noAxeViolations(page, 'phone bar with a moment');
+      assert.ok(box.y + box.height <= 812 && box.y > 250, 'the sheet sits at the bottom of the screen');
+      await noAxeViolations(page, 'phone sheet with a moment');
       await page.screenshot({ path: join(artifacts, 'room-phone-bar-moment.png') });
-      await bar.getByRole('button', { name: 'Continue' }).click();
+      await card.getByRole('button', { name: /^Continue/ }).click();
       const pause = bar.getByRole('button', { name: 'Pause the simulation' });
       if (await pause.isVisible()) await pause.click();
-      await bar.getByRole('button', { name: 'Take me there' }).click();
-      await page.waitForFunction(() => document.activeElement?.id === 'promote-staging');
-      await page.screenshot({ path: join(artifacts, 'room-phone-take-me-there.png') });
+      // Folded, the sheet leaves the page to read; unfolded, the step's button is there again.
+      await bar.getByRole('button', { name: 'Whole sheet' }).click();
+      assert.equal(await bar.getByRole('button', { name: 'Promote to Staging' }).count(), 0);
+      await bar.getByRole('button', { name: 'Whole sheet' }).click();
+      await bar.getByRole('button', { name: 'Promote to Staging' }).click();
+      await bar.getByText(/Next: Mia \(release manager\) promotes/).waitFor();
+      await page.screenshot({ path: join(artifacts, 'room-phone-after-promote.png') });
       assert.deepEqual(errors, []);
     } finally {
       await close();

@@ -20,12 +20,22 @@ pub struct ClockProps {
     pub actor: ActorId,
     pub theme: Theme,
     pub presenter: bool,
+    /// "Acting as" sits here, unless a phone's bottom sheet carries it (beside the step).
+    #[prop_or(true)]
+    pub acting: bool,
     pub on_action: Callback<Action>,
 }
 
+#[derive(Properties, PartialEq)]
+pub struct ActingAsProps {
+    pub actors: Vec<Actor>,
+    pub actor: ActorId,
+    pub on_action: Callback<Action>,
+}
+
+/// Who the learner acts as (the `a` key focuses it).
 #[component]
-pub fn Clock(props: &ClockProps) -> Html {
-    let emit = |a: Action| props.on_action.reform(move |_: MouseEvent| a.clone());
+pub fn ActingAs(props: &ActingAsProps) -> Html {
     let choose = props
         .on_action
         .reform(|e: Event| Action::ChoseActor(ActorId::new(value_of(&e))));
@@ -41,6 +51,20 @@ pub fn Clock(props: &ClockProps) -> Html {
             }
         });
     }
+    html! {
+        <label class="acting">{ "Acting as" }
+            <select aria-label="Acting as" id="acting-as" ref={acting} onchange={choose}>
+                { for props.actors.iter().map(|a| html! {
+                    <option value={a.id.as_str().to_string()} selected={a.id == props.actor}>{ if a.name.contains('(') { a.name.clone() } else { format!("{} ({})", a.name, a.role.label()) } }</option>
+                }) }
+            </select>
+        </label>
+    }
+}
+
+#[component]
+pub fn Clock(props: &ClockProps) -> Html {
+    let emit = |a: Action| props.on_action.reform(move |_: MouseEvent| a.clone());
     let speeds = Speed::ALL.iter().map(|&s| {
         let pressed = s == props.speed;
         html! {
@@ -59,13 +83,9 @@ pub fn Clock(props: &ClockProps) -> Html {
             <span class="speeds" role="group" aria-label="Speed">{ for speeds }</span>
             <button type="button" class="auto-pause" onclick={emit(Action::ToggledAutoPause)} aria-pressed={props.auto_pause.to_string()}
                 title="Stop the clock at key moments (an approval waits, a check fails, an alert fires…) and explain them">{ "Pause at key moments" }</button>
-            <label class="acting">{ "Acting as" }
-                <select aria-label="Acting as" id="acting-as" ref={acting.clone()} onchange={choose}>
-                    { for props.actors.iter().map(|a| html! {
-                        <option value={a.id.as_str().to_string()} selected={a.id == props.actor}>{ if a.name.contains('(') { a.name.clone() } else { format!("{} ({})", a.name, a.role.label()) } }</option>
-                    }) }
-                </select>
-            </label>
+            if props.acting {
+                <ActingAs actors={props.actors.clone()} actor={props.actor.clone()} on_action={props.on_action.clone()} />
+            }
             <button type="button" onclick={emit(Action::ToggleTheme)} aria-pressed={(props.theme == Theme::Light).to_string()}>
                 { if props.theme == Theme::Light { "Dark theme" } else { "Light theme" } }
             </button>

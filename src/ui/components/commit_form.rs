@@ -120,9 +120,12 @@ pub fn CommitForm(props: &CommitFormProps) -> Html {
         }
     };
     html! {
-        <section class="card commit" aria-labelledby="commit-heading">
-            <h2 id="commit-heading">{ "Commit a change" }</h2>
+        <section class="commit" aria-labelledby="commit-heading">
+            <h4 id="commit-heading">{ "Commit a change" }</h4>
             <label>{ "Summary" }<input aria-label="Summary" type="text" value={form.summary.clone()} onchange={field(|f, v| f.summary = v)} /></label>
+            // The button comes before the choice of traits: the lesson's change is chosen
+            // already, and the step's button then sits beside the diagram on a laptop.
+            <ActionButton id="commit" class={classes!("primary")} label="Commit change" onclick={submit} />
             <fieldset class="commit-source">
                 <legend>{ "What is in this change" }</legend>
                 if let Some(change) = &props.lesson_change {
@@ -148,7 +151,6 @@ pub fn CommitForm(props: &CommitFormProps) -> Html {
                 </select>
             </label>
             }
-            <ActionButton id="commit" class={classes!("primary")} label="Commit change" onclick={submit} />
         </section>
     }
 }

@@ -24,6 +24,7 @@ pub mod session_bar;
 pub mod stage_controls;
 pub mod stage_ops;
 pub mod station;
+pub mod strip;
 pub mod timeline;
 pub mod toast;
 pub mod welcome;

@@ -1,5 +1,7 @@
-//! Deploy controls for one stage: promote with a strategy, approve, pause / resume /
-//! advance / abort the rollout, switch blue-green traffic, roll back.
+//! Deploy controls for one stage: approve, pause / resume / advance / abort the running
+//! rollout, switch blue-green traffic, promote with a strategy, roll back. The control a
+//! step needs comes first (the rollout's, then Promote right under its strategy), so it
+//! sits next to the diagram on a laptop screen; the optional fields follow it.
 
 use yew::prelude::*;
 
@@ -123,10 +125,10 @@ pub fn StageControls(props: &StageControlsProps) -> Html {
                 if kind == "dark" {
                     <label>{ "Flag name" }<input aria-label="Flag name" type="text" value={form.flag.clone()} onchange={field(|f, v| f.flag = v)} /></label>
                 }
-                <label>{ "Skip gates because (optional)" }<input aria-label="Skip gates because (optional)" type="text" value={form.skip_reason.clone()} onchange={field(|f, v| f.skip_reason = v)} /></label>
-                <p class="hint">{ strategy_hint(&kind) }</p>
                 <ActionButton id={format!("promote-{sid}")} class={classes!("primary")} label={format!("Promote to {name}")}
                     why_not={why.map(AttrValue::from)} {not_allowed} onclick={emit(Action::ClickedPromote { to: id.clone(), strategy, override_reason })} />
+                <label>{ "Skip gates because (optional)" }<input aria-label="Skip gates because (optional)" type="text" value={form.skip_reason.clone()} onchange={field(|f, v| f.skip_reason = v)} /></label>
+                <p class="hint">{ strategy_hint(&kind) }</p>
             </fieldset>
         }
     });
@@ -231,7 +233,6 @@ pub fn StageControls(props: &StageControlsProps) -> Html {
     });
     html! {
         <div class="stage-controls">
-            { promote.unwrap_or_else(|| html! { <p class="hint">{ format!("New releases arrive in {name} by committing a change.") }</p> }) }
             if rollout.is_some() {
                 <div class="button-row" role="group" aria-label={format!("Rollout in {name}")}>
                     <ActionButton id={format!("approve-{sid}")} class={classes!((approve_why.is_none()).then_some("primary"))} label={format!("Approve for {name}")} why_not={approve_why} not_allowed={approve_not} onclick={emit(Action::ClickedApprove { stage: id.clone() })} />
@@ -247,6 +248,11 @@ pub fn StageControls(props: &StageControlsProps) -> Html {
                         <ActionButton id={format!("switch-{sid}")} label={format!("Switch traffic in {name}")} onclick={emit(Action::ClickedSwitchTraffic { stage: id.clone() })} />
                     </div>
                 }
+            }
+            // The rollout's buttons (Approve…) come before the next promotion's form: while a
+            // rollout runs, they are the step at hand, next to the diagram.
+            { promote.unwrap_or_else(|| html! { <p class="hint">{ format!("New releases arrive in {name} by committing a change (above).") }</p> }) }
+            if rollout.is_none() {
                 <p class="hint">{ format!("No rollout in progress in {name}.") }</p>
             }
             <div class="inline-form">
