@@ -1,6 +1,6 @@
 //! A tiny, safe, line-based reader for the trainer's guide (Markdown we write ourselves):
-//! headings, paragraphs, bullet and numbered lists, tables, with `**bold**` and `` `code` ``
-//! inside. It produces plain text pieces; the view puts them in text nodes, never HTML.
+//! headings, paragraphs, bullet and numbered lists, tables, with `**bold**`, `*emphasis*`
+//! and `` `code` `` inside. It produces plain text pieces; the view puts them in text nodes, never HTML.
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Block {
@@ -20,6 +20,8 @@ pub enum Block {
 pub enum Inline {
     Text(String),
     Strong(String),
+    /// `*emphasis*` (the guide shows it in italics, not as asterisks).
+    Emphasis(String),
     Code(String),
 }
 
@@ -104,22 +106,31 @@ pub fn inline(text: &str) -> Vec<Inline> {
     while !rest.is_empty() {
         let bold = rest.find("**");
         let code = rest.find('`');
-        let (at, marker) = match (bold, code) {
-            (Some(b), Some(c)) if c < b => (c, "`"),
-            (Some(b), _) => (b, "**"),
-            (None, Some(c)) => (c, "`"),
-            (None, None) => break,
-        };
+        // A single `*` that opens emphasis: not half of `**`, and followed by a word.
+        let b = rest.as_bytes();
+        let emph = (0..b.len()).find(|&i| {
+            b[i] == b'*'
+                && b.get(i + 1).is_some_and(|n| *n != b'*' && !n.is_ascii_whitespace())
+                && (i == 0 || b[i - 1] != b'*')
+        });
+        let (at, marker) = [(code, "`"), (bold, "**"), (emph, "*")]
+            .into_iter()
+            .filter_map(|(p, m)| p.map(|p| (p, m)))
+            .min_by_key(|&(p, _)| p)
+            .map_or((usize::MAX, ""), |x| x);
+        if marker.is_empty() {
+            break;
+        }
         let after = &rest[at + marker.len()..];
         let Some(end) = after.find(marker) else { break };
         if at > 0 {
             out.push(Inline::Text(rest[..at].to_string()));
         }
         let inner = after[..end].to_string();
-        out.push(if marker == "`" {
-            Inline::Code(inner)
-        } else {
-            Inline::Strong(inner)
+        out.push(match marker {
+            "`" => Inline::Code(inner),
+            "*" => Inline::Emphasis(inner),
+            _ => Inline::Strong(inner),
         });
         rest = &after[end + marker.len()..];
     }
@@ -132,6 +143,38 @@ pub fn inline(text: &str) -> Vec<Inline> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn emphasis_strong_and_code_never_show_their_markers() {
+        assert_eq!(
+            inline("an *emphasis*, **strong** and `a*b` then 2 * 3"),
+            vec![
+                Inline::Text("an ".into()),
+                Inline::Emphasis("emphasis".into()),
+                Inline::Text(", ".into()),
+                Inline::Strong("strong".into()),
+                Inline::Text(" and ".into()),
+                Inline::Code("a*b".into()),
+                Inline::Text(" then 2 * 3".into()),
+            ]
+        );
+        // The real guide: no marker is left in its text.
+        let guide = include_str!("../../docs/TRAINERS-GUIDE.md");
+        for b in blocks(guide) {
+            let texts: Vec<String> = match b {
+                Block::Heading { text, .. } | Block::Paragraph(text) => vec![text],
+                Block::Bullets(items) | Block::Numbered(items) => items,
+                Block::Table(rows) => rows.concat(),
+            };
+            for t in texts {
+                for run in inline(&t) {
+                    if let Inline::Text(x) = run {
+                        assert!(!x.contains("*") && !x.contains('`'), "raw marker in {x:?} (from {t:?})");
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn reads_headings_lists_tables_and_paragraphs() {

@@ -108,7 +108,7 @@ describe('Lesson 1 keeps the diagram, clock, objectives and next action on scree
         }
         await runUntil(() => !!document.querySelector('#debrief'));
         assert.match(await page.getByRole('dialog', { name: `Debrief: ${FIRST}` }).textContent(), /You won this lesson/);
-        assert.ok(checked.filter((c) => c.startsWith('card')).length >= 2, `cards were checked too: ${checked.join(' | ')}`);
+        assert.ok(checked.filter((c) => c.startsWith('card')).length >= 1, `cards were checked too: ${checked.join(' | ')}`);
         console.log(`${w}×${h}: ${checked.length} steps on screen: ${checked.join(' | ')}`);
         if (phone) await noAxeViolations(page, 'phone, debrief over the sheet');
         assert.deepEqual(errors, []);

@@ -14,6 +14,7 @@ fn runs(text: &str) -> Html {
         { for inline(text).into_iter().map(|r| match r {
             Inline::Text(t) => html! { { t } },
             Inline::Strong(t) => html! { <strong>{ t }</strong> },
+            Inline::Emphasis(t) => html! { <em>{ t }</em> },
             Inline::Code(t) => html! { <code>{ t }</code> },
         }) }
     }
