@@ -6,6 +6,8 @@
 mod support;
 
 use stagecraft::sim::command::CanaryPlan;
+use stagecraft::json::FromJson;
+use stagecraft::sim::{Amount, RollingPlan};
 use stagecraft::sim::*;
 use support::*;
 
@@ -86,4 +88,98 @@ fn a_dark_launch_surges_behind_an_off_flag_so_errors_stay_at_baseline() {
         let base = baseline(seed, from, rates.len());
         assert!(highest(&rates) <= base + 0.01, "seed {seed}: dark launch {:.3} vs baseline {:.3}", highest(&rates), base);
     }
+}
+
+/// Watches production through a rolling update: the fewest ready instances among those
+/// that serve, the most instances running at once, and the error rates on the way.
+fn watch_rolling(w: &mut World) -> (usize, usize, Vec<f64>) {
+    let (mut fewest_ready, mut most_running, mut rates) = (usize::MAX, 0, Vec::new());
+    for _ in 0..240 {
+        w.tick();
+        let p = prod(w);
+        let ready: usize = p.pools.iter().filter(|p| !p.idle).map(|p| p.healthy()).sum();
+        let running: usize = p.pools.iter().filter(|p| !p.idle).map(|p| p.instances.len()).sum();
+        fewest_ready = fewest_ready.min(ready);
+        most_running = most_running.max(running);
+        rates.push(p.last.error_rate());
+        if p.rollout.is_none() {
+            break;
+        }
+    }
+    (fewest_ready, most_running, rates)
+}
+
+fn rolling(surge: Amount, unavailable: Amount) -> Strategy {
+    Strategy::Rolling(RollingPlan::Limits { max_surge: surge, max_unavailable: unavailable })
+}
+
+/// Kubernetes' safe setting, `maxUnavailable: 0`: new pods start beside the old ones (up to
+/// `maxSurge` extra) and an old pod stops only once a new one is ready, so capacity never
+/// drops and users see only the baseline's errors.
+#[test]
+fn kubernetes_rolling_update_with_max_unavailable_0_keeps_every_desired_instance_ready() {
+    for seed in SEEDS {
+        let mut w = world_with(seed);
+        let v = commit(&mut w, CommitTraits::default());
+        ship(&mut w, v, rolling(Amount::Count(1), Amount::Count(0)));
+        let from = w.now.0;
+        let (fewest_ready, most_running, rates) = watch_rolling(&mut w);
+        assert!(prod(&w).serving() == vec![(v, 100)], "seed {seed}: the update completed");
+        let desired = usize::from(prod(&w).config.instances);
+        assert_eq!(fewest_ready, desired, "seed {seed}: never fewer ready than desired");
+        assert_eq!(most_running, desired + 1, "seed {seed}: one surge instance at a time");
+        let base = baseline(seed, from, rates.len());
+        assert!(highest(&rates) <= base + 0.01, "seed {seed}: rolling {:.3} vs baseline {:.3}", highest(&rates), base);
+    }
+}
+
+/// Kubernetes' defaults are `maxSurge: 25%` (rounded up) and `maxUnavailable: 25%` (rounded
+/// down): on 4 instances at most 5 run and at least 3 stay ready; both limits hold at
+/// every minute of the update.
+#[test]
+fn kubernetes_default_rolling_limits_round_surge_up_and_unavailable_down_and_hold_throughout() {
+    let d = RollingPlan::default();
+    assert_eq!(d.limits(), (Amount::Percent(25), Amount::Percent(25)));
+    assert_eq!(d.resolve(4), (1, 1));
+    assert_eq!(d.resolve(2), (1, 0), "25 % of 2: surge rounds up to 1, unavailable down to 0");
+    assert_eq!(d.resolve(10), (3, 2));
+    let stuck = RollingPlan::Limits { max_surge: Amount::Percent(10), max_unavailable: Amount::Percent(10) };
+    assert_eq!(stuck.resolve(4), (1, 0));
+    let zero = RollingPlan::Limits { max_surge: Amount::Count(0), max_unavailable: Amount::Count(0) };
+    assert_eq!(zero.resolve(4), (0, 1), "both zero: one may be unavailable, or nothing could move");
+    for seed in SEEDS {
+        let mut w = world_with(seed);
+        let v = commit(&mut w, CommitTraits::default());
+        ship(&mut w, v, Strategy::Rolling(RollingPlan::default()));
+        let (fewest_ready, most_running, _) = watch_rolling(&mut w);
+        assert!(prod(&w).serving() == vec![(v, 100)], "seed {seed}: the update completed");
+        assert!(fewest_ready >= 3, "seed {seed}: {fewest_ready} ready (at least 4 - 1)");
+        assert!(most_running <= 5, "seed {seed}: {most_running} running (at most 4 + 1)");
+    }
+}
+
+/// The older "batch" form means what it always did: no surge, `batch` taken out at a time.
+/// Files and links written with it still open, and the new limits read and write as
+/// Kubernetes spells them (a count, or a percentage in quotes).
+#[test]
+fn rolling_limits_read_kubernetes_int_or_percent_and_the_older_batch_form() {
+    let read = |text: &str| Strategy::from_json(&stagecraft::json::parse(text).unwrap());
+    assert_eq!(read(r#"{"rolling":{"batch":2}}"#).unwrap(), Strategy::Rolling(RollingPlan::batch(2)));
+    assert_eq!(RollingPlan::batch(2).resolve(4), (0, 2), "batch: no surge, that many out at a time");
+    assert_eq!(stagecraft::json::to_string(&Strategy::Rolling(RollingPlan::batch(2))), r#"{"rolling":{"batch":2}}"#, "written back as it was");
+    assert_eq!(
+        read(r#"{"rolling":{"max_surge":"25%","max_unavailable":0}}"#).unwrap(),
+        rolling(Amount::Percent(25), Amount::Count(0))
+    );
+    assert_eq!(read(r#"{"rolling":{}}"#).unwrap(), Strategy::Rolling(RollingPlan::default()));
+    let both = read(r#"{"rolling":{"batch":1,"max_surge":1}}"#).unwrap_err().to_string();
+    assert!(both.contains("not both"), "{both}");
+    let bad = read(r#"{"rolling":{"max_surge":"lots"}}"#).unwrap_err().to_string();
+    assert!(bad.contains("rolling.max_surge") && bad.contains("percentage"), "{bad}");
+    let written = stagecraft::json::to_string(&rolling(Amount::Percent(25), Amount::Count(0)));
+    assert_eq!(written, r#"{"rolling":{"max_surge":"25%","max_unavailable":0}}"#);
+    let mut w = world();
+    let v = commit(&mut w, CommitTraits::default());
+    let r = refused(&mut w, "dana", promote_cmd(v, "staging", rolling(Amount::Percent(150), Amount::Count(0))));
+    assert!(r.to_string().contains("at most"), "{r}");
 }

@@ -699,7 +699,7 @@ fn check_script(k: &mut Checker, p: &str, script: &[LoggedCommand], c: &WorldCon
                 );
             }
             Command::Promote {
-                strategy: Strategy::Rolling { batch },
+                strategy: Strategy::Rolling(plan),
                 to,
                 ..
             } => {
@@ -708,10 +708,10 @@ fn check_script(k: &mut Checker, p: &str, script: &[LoggedCommand], c: &WorldCon
                     .iter()
                     .find(|s| &s.id == to)
                     .map_or(1, |s| s.instances);
-                if *batch == 0 || *batch > n {
+                if plan.out_of_range(n) {
                     k.say(
                         format!("{q}.command"),
-                        format!("a rolling batch of {batch} does not fit {n} instances"),
+                        format!("max surge and max unavailable must each be at most {n} instances (or 100 %)"),
                     );
                 }
             }

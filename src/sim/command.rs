@@ -250,15 +250,194 @@ impl Default for CanaryPlan {
     }
 }
 
+/// A number of instances as Kubernetes writes it: a count, or a share of the desired number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Amount {
+    Count(u8),
+    Percent(u8),
+}
+
+impl Amount {
+    /// The count for `desired` instances. Kubernetes rounds a percentage up for `maxSurge`
+    /// and down for `maxUnavailable`, so that both default to at least the safe side.
+    pub fn resolve(self, desired: u8, round: Rounding) -> u8 {
+        match self {
+            Amount::Count(n) => n,
+            Amount::Percent(p) => {
+                let scaled = u32::from(desired) * u32::from(p);
+                let n = match round {
+                    Rounding::Up => scaled.div_ceil(100),
+                    Rounding::Down => scaled / 100,
+                };
+                n.min(u32::from(u8::MAX)) as u8
+            }
+        }
+    }
+}
+
+/// Which way a percentage of instances rounds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rounding {
+    Up,
+    Down,
+}
+
+impl fmt::Display for Amount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Amount::Count(n) => write!(f, "{n}"),
+            Amount::Percent(p) => write!(f, "{p}%"),
+        }
+    }
+}
+
+impl ToJson for Amount {
+    fn to_json(&self) -> crate::json::Value {
+        match self {
+            Amount::Count(n) => n.to_json(),
+            Amount::Percent(_) => self.to_string().to_json(),
+        }
+    }
+}
+
+impl FromJson for Amount {
+    /// A whole number (`1`) or a percentage in text (`"25%"`), like Kubernetes' IntOrString.
+    fn from_json(v: &crate::json::Value) -> Result<Self, crate::json::Error> {
+        if let Some(text) = v.as_str() {
+            return text
+                .trim()
+                .strip_suffix('%')
+                .and_then(|n| n.trim().parse::<u8>().ok())
+                .filter(|p| *p <= 100)
+                .map(Amount::Percent)
+                .ok_or_else(|| {
+                    crate::json::Error::invalid_type(v, "a number of instances or a percentage such as \"25%\"")
+                });
+        }
+        u8::from_json(v).map(Amount::Count)
+    }
+}
+
+/// A rolling update's limits, as in a Kubernetes Deployment: at most `max_surge` instances
+/// above the desired number, and at most `max_unavailable` below it, at any time.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RollingPlan {
+    Limits {
+        max_surge: Amount,
+        max_unavailable: Amount,
+    },
+    /// The older spelling, "replace `batch` at a time": no surge, `batch` unavailable. Kept
+    /// as written, so files and links that use it read and write back byte for byte.
+    Batch(u8),
+}
+
+impl Default for RollingPlan {
+    /// Kubernetes' defaults.
+    fn default() -> Self {
+        RollingPlan::Limits {
+            max_surge: Amount::Percent(25),
+            max_unavailable: Amount::Percent(25),
+        }
+    }
+}
+
+impl RollingPlan {
+    pub fn batch(batch: u8) -> Self {
+        RollingPlan::Batch(batch)
+    }
+
+    /// (max surge, max unavailable) whichever way the plan was written.
+    pub fn limits(&self) -> (Amount, Amount) {
+        match self {
+            RollingPlan::Limits {
+                max_surge,
+                max_unavailable,
+            } => (*max_surge, *max_unavailable),
+            RollingPlan::Batch(b) => (Amount::Count(0), Amount::Count(*b)),
+        }
+    }
+
+    /// Whether a limit asks for more than a stage of `instances` has (or more than 100 %).
+    pub fn out_of_range(&self, instances: u8) -> bool {
+        let too_many = |a: Amount| match a {
+            Amount::Count(n) => n > instances.max(1),
+            Amount::Percent(p) => p > 100,
+        };
+        let (surge, unavailable) = self.limits();
+        too_many(surge) || too_many(unavailable) || *self == RollingPlan::Batch(0)
+    }
+
+    /// (surge, unavailable) for `desired` instances. As in Kubernetes, if both come to zero,
+    /// one instance may be unavailable, or the update could never start.
+    pub fn resolve(&self, desired: u8) -> (u8, u8) {
+        let (surge, unavailable) = self.limits();
+        let surge = surge.resolve(desired, Rounding::Up);
+        let unavailable = unavailable.resolve(desired, Rounding::Down).min(desired);
+        if surge == 0 && unavailable == 0 {
+            (0, 1)
+        } else {
+            (surge, unavailable)
+        }
+    }
+}
+
+/// What files and links may say: the limits, or (written before they existed) `batch`.
+#[derive(FromJson)]
+#[json(deny_unknown_fields)]
+struct RollingFields {
+    #[json(default)]
+    batch: Option<u8>,
+    #[json(default)]
+    max_surge: Option<Amount>,
+    #[json(default)]
+    max_unavailable: Option<Amount>,
+}
+
+impl FromJson for RollingPlan {
+    fn from_json(v: &crate::json::Value) -> Result<Self, crate::json::Error> {
+        let f = RollingFields::from_json(v)?;
+        match (f.batch, f.max_surge, f.max_unavailable) {
+            (Some(b), None, None) => Ok(RollingPlan::Batch(b)),
+            (Some(_), _, _) => Err(crate::json::Error::custom(
+                "give either \"batch\" or \"max_surge\"/\"max_unavailable\", not both",
+            )),
+            (None, surge, unavailable) => {
+                let (s, u) = RollingPlan::default().limits();
+                Ok(RollingPlan::Limits {
+                    max_surge: surge.unwrap_or(s),
+                    max_unavailable: unavailable.unwrap_or(u),
+                })
+            }
+        }
+    }
+}
+
+impl ToJson for RollingPlan {
+    fn to_json(&self) -> crate::json::Value {
+        let mut m = crate::json::Map::new();
+        match self {
+            RollingPlan::Batch(b) => {
+                m.insert("batch".into(), b.to_json());
+            }
+            RollingPlan::Limits {
+                max_surge,
+                max_unavailable,
+            } => {
+                m.insert("max_surge".into(), max_surge.to_json());
+                m.insert("max_unavailable".into(), max_unavailable.to_json());
+            }
+        }
+        crate::json::Value::Object(m)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
 #[json(rename_all = "snake_case")]
 pub enum Strategy {
     /// Replace every instance at once; users see downtime while they start.
     AllAtOnce,
-    /// Replace `batch` instances at a time, waiting for each batch to be healthy.
-    Rolling {
-        batch: u8,
-    },
+    /// Replace instances a few at a time, as a Kubernetes Deployment's rolling update does.
+    Rolling(RollingPlan),
     /// Start a full second set (green) beside the running one (blue), then switch.
     BlueGreen,
     Canary(CanaryPlan),
@@ -272,7 +451,10 @@ impl Strategy {
     pub fn label(&self) -> String {
         match self {
             Strategy::AllAtOnce => "all at once".into(),
-            Strategy::Rolling { batch } => format!("rolling, {batch} at a time"),
+            Strategy::Rolling(plan) => {
+                let (surge, unavailable) = plan.limits();
+                format!("rolling, max surge {surge}, max unavailable {unavailable}")
+            }
             Strategy::BlueGreen => "blue-green".into(),
             Strategy::Canary(plan) => {
                 let steps: Vec<String> = plan.steps.iter().map(|s| format!("{s}%")).collect();

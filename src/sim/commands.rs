@@ -612,9 +612,9 @@ pub(crate) fn validate_traits(t: &CommitTraits) -> Result<(), Rejection> {
 
 pub(crate) fn validate_strategy(strategy: &Strategy, instances: u8) -> Result<(), Rejection> {
     match strategy {
-        Strategy::Rolling { batch } if *batch == 0 || *batch > instances.max(1) => reject(
+        Strategy::Rolling(plan) if plan.out_of_range(instances) => reject(
             K::InvalidArgument,
-            format!("A rolling batch must be between 1 and {instances} instances."),
+            format!("Max surge and max unavailable must each be at most {instances} instances (or 100 %)."),
         ),
         Strategy::Canary(plan) => {
             if plan.steps.is_empty() || plan.steps.len() > 10 {

@@ -44,22 +44,27 @@ impl World {
                 true
             }
             DeployProgress::Rolling {
-                batch,
                 moved,
-                batch_since,
+                progressed_at,
             } => {
                 if rollout.paused {
                     return true;
                 }
-                if all_healthy {
-                    if *moved >= n {
-                        self.complete(i, rollout, events);
-                        return false;
-                    }
-                    let (b, stage) = (*batch, self.stages[i].config.id.clone());
-                    *moved = self.move_batch(i, release, b);
-                    *batch_since = now;
-                    let percent = (u32::from(*moved) * 100 / u32::from(n)) as u8;
+                let plan = match &rollout.strategy {
+                    Some(Strategy::Rolling(plan)) => plan.clone(),
+                    _ => super::command::RollingPlan::batch(1),
+                };
+                let ready = self.roll(i, release, &plan);
+                let c = super::deploy::RollingCount::of(&self.stages[i], release);
+                if c.old == 0 && c.new_ready >= c.desired {
+                    self.complete(i, rollout, events);
+                    return false;
+                }
+                if ready > *moved {
+                    *moved = ready;
+                    *progressed_at = now;
+                    let stage = self.stages[i].config.id.clone();
+                    let percent = (u32::from(ready) * 100 / u32::from(n)).min(100) as u8;
                     self.emit(
                         events,
                         EventKind::DeployProgressed {
@@ -70,7 +75,7 @@ impl World {
                     );
                     return true;
                 }
-                if !within_deadline(now, *batch_since) {
+                if !within_deadline(now, *progressed_at) {
                     self.stall(i, rollout, events);
                     return false;
                 }
