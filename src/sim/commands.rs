@@ -69,7 +69,7 @@ impl World {
             C::Failover { stage } => self.failover(stage_index(self, &stage)?),
             C::RenewCertificate { stage } => self.renew_certificate(stage_index(self, &stage)?),
             C::Scale { stage, instances } => self.scale(stage_index(self, &stage)?, instances),
-            C::Inject { failure } => self.inject(actor, failure),
+            C::Inject { failure } => self.inject(actor, failure, self.now.plus(super::time::Minutes(1))),
             C::Schedule { at, failure } => self.schedule(at, failure),
         }
     }

@@ -228,6 +228,9 @@ pub struct Sample {
     pub at: SimTime,
     pub requests: u32,
     pub errors: u32,
+    /// Requests slower than the stage's latency objective (0 without one).
+    #[json(default)]
+    pub slow: u32,
     pub p95_ms: f64,
     pub memory: f64,
     pub saturation: f64,
@@ -245,6 +248,12 @@ impl Sample {
     /// Integer arithmetic, so it is exact and needs no division.
     pub fn is_bad(&self) -> bool {
         u64::from(self.errors) * 20 > u64::from(self.requests)
+    }
+
+    /// Whether more than 5 % of requests were slower than the latency objective: users are
+    /// hurt by waiting, as they are by errors.
+    pub fn is_slow(&self) -> bool {
+        u64::from(self.slow) * 20 > u64::from(self.requests)
     }
 
     pub fn availability(&self) -> f64 {

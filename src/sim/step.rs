@@ -47,7 +47,7 @@ impl World {
         for (_, failure) in due {
             // A scheduled failure that no longer applies (say, the stage lost its database
             // already) simply does nothing; it was audited when it was scheduled.
-            if let Ok(mut more) = self.inject(&ActorId::new("scheduler"), failure) {
+            if let Ok(mut more) = self.inject(&ActorId::new("scheduler"), failure, self.now) {
                 events.append(&mut more);
             }
         }
