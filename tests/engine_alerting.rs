@@ -116,7 +116,7 @@ fn sre_workbook_a_slow_steady_burn_raises_a_ticket_not_a_page() {
         let plan = stagecraft::sim::CanaryPlan {
             steps: vec![10],
             pause_minutes: 240,
-            analysis: CanaryAnalysis { max_error_rate: 1.0, max_p95_ms: 10_000.0, failure_limit: 1000 },
+            analysis: CanaryAnalysis { max_error_rate: 1.0, max_p95_ms: 10_000.0, failure_limit: 1000, baseline: None },
         };
         ship(&mut w, bad, Strategy::Canary(plan));
         let (alerts, _) = watch(&mut w, 240);

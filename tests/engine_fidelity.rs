@@ -183,3 +183,59 @@ fn rolling_limits_read_kubernetes_int_or_percent_and_the_older_batch_form() {
     let r = refused(&mut w, "dana", promote_cmd(v, "staging", rolling(Amount::Percent(150), Amount::Count(0))));
     assert!(r.to_string().contains("at most"), "{r}");
 }
+
+/// Ships a release twice as slow as stable (p95 ≈ 150 → 300 ms) behind a canary and
+/// returns whether it ended up serving everyone, and the failed measurements on the way.
+fn canary_of_a_2x_slower_release(seed: u64, analysis: CanaryAnalysis) -> (bool, usize) {
+    let mut w = world_with(seed);
+    let mut traits = sneaky(Defect::LatencyRegression);
+    traits.added_latency_ms = Some(150.0);
+    let v = commit(&mut w, traits);
+    ship(&mut w, v, Strategy::Canary(CanaryPlan { analysis, ..CanaryPlan::default() }));
+    let (_, failed) = watch_prod_rollout(&mut w, 240);
+    (prod(&w).serving() == vec![(v, 100)], failed)
+}
+
+/// Kayenta and Argo Rollouts' comparison analysis judge the canary against the stable
+/// release on the same traffic. Twice as slow stays under the absolute 600 ms threshold,
+/// so thresholds alone let it through; the comparison (p95 at most 1.5× stable's) aborts it
+/// after failure-limit + 1 measurements.
+#[test]
+fn kayenta_comparison_aborts_a_canary_twice_as_slow_as_stable_that_thresholds_pass() {
+    for seed in SEEDS {
+        let absolute_only = CanaryAnalysis { baseline: None, ..CanaryPlan::default().analysis };
+        let (shipped, failed) = canary_of_a_2x_slower_release(seed, absolute_only);
+        assert!(shipped && failed == 0, "seed {seed}: thresholds alone pass it ({failed} failed)");
+        let compared = CanaryPlan::default().analysis;
+        assert!(compared.baseline.is_some());
+        let limit = compared.failure_limit as usize;
+        let (shipped, failed) = canary_of_a_2x_slower_release(seed, compared);
+        assert!(!shipped, "seed {seed}: the comparison stops it");
+        assert_eq!(failed, limit + 1, "seed {seed}: aborted after failure limit + 1 measurements");
+    }
+}
+
+/// When the whole stage is overloaded (a traffic spike), the comparison finds nothing
+/// against a healthy release: its instances carry no more load each than stable's (the
+/// canary is sized for it), so what stable suffers, the canary suffers no worse.
+#[test]
+fn kayenta_comparison_does_not_blame_a_healthy_canary_for_an_overload_stable_shares() {
+    use stagecraft::sim::BaselineComparison;
+    let loose = CanaryAnalysis { max_error_rate: 1.0, max_p95_ms: 60_000.0, failure_limit: 0, baseline: Some(BaselineComparison::default()) };
+    for seed in SEEDS {
+        let outcome = |analysis: CanaryAnalysis| {
+            let mut w = world_with(seed);
+            let v = commit(&mut w, CommitTraits::default());
+            to_staging(&mut w, v, 120);
+            ok(&mut w, "trainer", Command::Inject { failure: Failure::TrafficSpike { stage: st("prod"), factor: 2.5, minutes: 240 } });
+            ok(&mut w, "mia", promote_cmd(v, "prod", Strategy::Canary(CanaryPlan { analysis, ..CanaryPlan::default() })));
+            run_until(&mut w, 120, |w| prod(w).rollout.as_ref().is_none_or(|r| r.awaiting_approval()));
+            ok(&mut w, "rui", Command::Approve { release: v, stage: st("prod") });
+            let (_, failed) = watch_prod_rollout(&mut w, 240);
+            (prod(&w).serving() == vec![(v, 100)], failed, prod(&w).monitor.series.iter().rev().take(30).map(|s| s.error_rate()).fold(0.0, f64::max))
+        };
+        let (shipped, failed, errors) = outcome(loose.clone());
+        assert!(errors > 0.02, "seed {seed}: the stage is overloaded ({errors:.3})");
+        assert!(shipped && failed == 0, "seed {seed}: the comparison finds nothing against it ({failed} failed)");
+    }
+}

@@ -224,6 +224,84 @@ pub struct CanaryAnalysis {
     pub max_p95_ms: f64,
     /// Abort once more than this many measurements have failed.
     pub failure_limit: u32,
+    /// Also compare the canary with the stable release serving beside it (Kayenta, Argo
+    /// Rollouts' comparison analysis): what the release itself changes, not what the load
+    /// or an outage does to both.
+    #[json(default)]
+    pub baseline: Option<BaselineComparison>,
+}
+
+/// Canary against stable, measured each minute on the same traffic.
+///
+/// - Errors: the canary fails a measurement when its error rate is more than
+///   `max_error_increase` above the stable's *and* the difference is significant: a
+///   one-sided two-proportion z-test at 99 % (z > 2.33), so a handful of unlucky requests
+///   on a small canary never counts.
+/// - Latency: the canary fails when its p95 is more than `max_latency_ratio` times the
+///   stable's.
+/// - Either side with fewer than `min_requests` requests that minute: no verdict.
+#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
+#[json(deny_unknown_fields)]
+pub struct BaselineComparison {
+    pub max_error_increase: f64,
+    pub max_latency_ratio: f64,
+    pub min_requests: u32,
+}
+
+impl Default for BaselineComparison {
+    fn default() -> Self {
+        BaselineComparison {
+            max_error_increase: 0.01,
+            max_latency_ratio: 1.5,
+            min_requests: 100,
+        }
+    }
+}
+
+/// z for a one-sided test at 99 %.
+pub const Z_99: f64 = 2.33;
+
+/// One side of a comparison: requests, failed share, p95.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Side {
+    pub requests: f64,
+    pub error_rate: f64,
+    pub p95_ms: f64,
+}
+
+/// Why the canary is worse than the stable release this minute, if it is.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Worse {
+    Errors { z: f64 },
+    Latency { ratio: f64 },
+}
+
+impl BaselineComparison {
+    /// `None`: too few requests to judge. `Some(vec![])`: as good as stable.
+    pub fn judge(&self, canary: Side, stable: Side) -> Option<Vec<Worse>> {
+        let min = f64::from(self.min_requests);
+        if canary.requests < min || stable.requests < min {
+            return None;
+        }
+        let mut worse = Vec::new();
+        let diff = canary.error_rate - stable.error_rate;
+        if diff > self.max_error_increase {
+            // Pooled two-proportion z-test (sqrt is correctly rounded: same bits everywhere).
+            let pooled = (canary.error_rate * canary.requests + stable.error_rate * stable.requests)
+                / (canary.requests + stable.requests);
+            let se = (pooled * (1.0 - pooled) * (1.0 / canary.requests + 1.0 / stable.requests)).sqrt();
+            let z = if se > 0.0 { diff / se } else { f64::INFINITY };
+            if z > Z_99 {
+                worse.push(Worse::Errors { z });
+            }
+        }
+        if stable.p95_ms > 0.0 && canary.p95_ms > self.max_latency_ratio * stable.p95_ms {
+            worse.push(Worse::Latency {
+                ratio: canary.p95_ms / stable.p95_ms,
+            });
+        }
+        Some(worse)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
@@ -245,6 +323,7 @@ impl Default for CanaryPlan {
                 max_error_rate: 0.02,
                 max_p95_ms: 600.0,
                 failure_limit: 2,
+                baseline: Some(BaselineComparison::default()),
             },
         }
     }

@@ -640,6 +640,13 @@ pub(crate) fn validate_strategy(strategy: &Strategy, instances: u8) -> Result<()
             if !(rate_ok && p95_ok) {
                 return reject(K::InvalidArgument, "Canary thresholds must be an error rate between 0 and 1 and a positive latency.");
             }
+            if let Some(b) = &a.baseline {
+                let increase_ok = b.max_error_increase.is_finite() && (0.0..=1.0).contains(&b.max_error_increase);
+                let ratio_ok = b.max_latency_ratio.is_finite() && b.max_latency_ratio >= 1.0;
+                if !(increase_ok && ratio_ok && b.min_requests > 0) {
+                    return reject(K::InvalidArgument, "A comparison with stable needs an error increase between 0 and 1, a latency ratio of at least 1 and at least 1 request.");
+                }
+            }
             Ok(())
         }
         Strategy::DarkLaunch { flag } => super::settings::check_flag(flag.as_str()),

@@ -19,11 +19,13 @@ pub(crate) fn pool_of(stage: &Stage, release: Version) -> Option<usize> {
         .rposition(|p| p.release == release && !p.idle)
 }
 
-/// Instances a canary needs to carry `weight` percent of a stage of `instances`.
+/// Instances a canary needs to carry `weight` percent of a stage of `instances`, with no
+/// more load on each than the stable instances carry (they keep their full number, as in
+/// Argo Rollouts without dynamic stable scaling). A canary pod busier than stable's would
+/// be judged for the load, not for the release.
 pub(crate) fn canary_size(instances: u8, weight: u8) -> usize {
-    (usize::from(instances) * usize::from(weight))
-        .div_ceil(100)
-        .max(1)
+    let (n, w) = (usize::from(instances), usize::from(weight.min(99)));
+    (n * w).div_ceil(100 - w).clamp(1, n.max(1))
 }
 
 /// The biggest active (non-idle) pool other than `except`: the one that takes back traffic.

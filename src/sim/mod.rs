@@ -33,7 +33,7 @@ pub mod world;
 pub use access::{Actor, Permission, Policy, Role};
 pub use change::{CommitTraits, Defect, GateKind, Migration, Release};
 pub use command::{
-    Amount, CanaryAnalysis, CanaryPlan, Command, Failure, GateMode, RollingPlan, SecretValue, Strategy,
+    Amount, BaselineComparison, CanaryAnalysis, CanaryPlan, Command, Failure, GateMode, RollingPlan, SecretValue, Strategy,
     TraitsChoice,
 };
 pub use config::{StageConfig, WorldConfig};

@@ -100,6 +100,9 @@ pub struct PoolTraits {
     pub defect: Defect,
     pub requires_config: Option<ConfigKey>,
     pub schema: u32,
+    /// What a latency regression adds to each request, in ms.
+    #[json(default)]
+    pub added_latency_ms: f64,
 }
 
 impl Default for PoolTraits {
@@ -108,6 +111,7 @@ impl Default for PoolTraits {
             defect: Defect::None,
             requires_config: None,
             schema: 1,
+            added_latency_ms: super::change::DEFAULT_ADDED_LATENCY_MS,
         }
     }
 }
@@ -118,6 +122,10 @@ impl Pool {
             defect: release.traits.defect,
             requires_config: release.traits.requires_config.clone(),
             schema: release.schema,
+            added_latency_ms: release
+                .traits
+                .added_latency_ms
+                .unwrap_or(super::change::DEFAULT_ADDED_LATENCY_MS),
         };
         Pool {
             release: release.version,

@@ -146,7 +146,7 @@ pub fn simulate_minute(
                 BASE_P95_MS * (1.0 + 0.6 * sat.min(1.5) * sat.min(1.5)) + extra_latency;
             match pool.traits.defect {
                 Defect::ErrorRate => err += 0.08 * scale,
-                Defect::LatencyRegression => latency += 450.0 * scale,
+                Defect::LatencyRegression => latency += pool.traits.added_latency_ms * scale,
                 Defect::DataCorruption => corrupted += (req * WRITE_SHARE * 0.1 * scale).ceil(),
                 _ => {}
             }

@@ -151,7 +151,7 @@ pub fn strategy_hint(key: &str) -> &'static str {
         "all" => "All at once: every instance is replaced together; users see errors while the new ones start.",
         "rolling" => "Rolling (as Kubernetes does it): new instances start beside the old, up to the max surge; old ones stop only while no more than max unavailable are missing. Max unavailable 0 never lowers capacity.",
         "blue_green" => "Blue-green: a full second set starts beside the live one; traffic switches in one step, and back just as fast.",
-        "canary" => "Canary: a small share of traffic goes to the new release while automated analysis compares its errors and latency.",
+        "canary" => "Canary: a small share of traffic goes to the new release while automated analysis checks its errors and latency, on their own and against the stable release serving beside it.",
         _ => "Dark launch: the new code ships switched off behind a feature flag; turn it on gradually, or off instantly (kill switch).",
     }
 }
