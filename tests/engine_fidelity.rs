@@ -239,3 +239,45 @@ fn kayenta_comparison_does_not_blame_a_healthy_canary_for_an_overload_stable_sha
         assert!(shipped && failed == 0, "seed {seed}: the comparison finds nothing against it ({failed} failed)");
     }
 }
+
+/// Deploys a release blue-green to production and switches traffic to it; returns the
+/// previous release.
+fn blue_green_switched(seed: u64) -> (World, Version) {
+    let mut w = world_with(seed);
+    let old = prod(&w).current().unwrap();
+    let v = commit(&mut w, CommitTraits::default());
+    ship(&mut w, v, Strategy::BlueGreen);
+    run_until(&mut w, 60, |w| matches!(&prod(w).rollout, Some(r) if matches!(r.phase, stagecraft::sim::rollout::Phase::Deploying(stagecraft::sim::rollout::DeployProgress::BlueGreen { ready: true, .. }))));
+    ok(&mut w, "mia", Command::SwitchTraffic { stage: st("prod") });
+    (w, old)
+}
+
+/// Argo Rollouts' blue-green keeps the previous colour for `scaleDownDelaySeconds` after
+/// the switch: within that window a switch back is instant; after it, the colour is gone
+/// and going back means a rollback that starts new instances. Requests in flight at the
+/// switch finish on the old colour (it drains first), so the switch fails none.
+#[test]
+fn argo_rollouts_blue_green_keeps_the_old_colour_for_the_scale_down_delay_then_removes_it() {
+    for seed in SEEDS {
+        let (mut w, old) = blue_green_switched(seed);
+        let switched_at = w.now.0;
+        let delay = u64::from(prod(&w).config.scale_down_delay.0);
+        assert_eq!(delay, 60, "an hour's rollback window by default");
+        let idle = |w: &World| prod(w).pools.iter().find(|p| p.idle).map(|p| (p.release, p.draining(w.now)));
+        assert_eq!(idle(&w), Some((old, true)), "seed {seed}: the old colour drains first");
+        let events = w.tick();
+        assert!(prod(&w).last.error_rate() < 0.01, "seed {seed}: the switch dropped requests");
+        assert!(!has(&events, |k| matches!(k, EventKind::IdleColourScaledDown { .. })));
+        assert_eq!(idle(&w), Some((old, false)), "seed {seed}: drained, kept warm");
+        let events = run_until(&mut w, 120, |w| w.now.0 >= switched_at + delay);
+        assert!(has(&events, |k| matches!(k, EventKind::IdleColourScaledDown { release, .. } if *release == old)), "seed {seed}");
+        assert_eq!(idle(&w), None, "seed {seed}: scaled down after {delay} min");
+        let r = refused(&mut w, "mia", Command::SwitchTraffic { stage: st("prod") });
+        assert!(r.to_string().contains("Roll back instead"), "{r}");
+        // Within the window, going back is one instant switch.
+        let (mut w, old) = blue_green_switched(seed);
+        w.run_until(SimTime(w.now.0 + 30));
+        ok(&mut w, "sam", Command::SwitchTraffic { stage: st("prod") });
+        assert_eq!(prod(&w).serving(), vec![(old, 100)], "seed {seed}: switched back at once");
+    }
+}

@@ -229,6 +229,7 @@ pub struct StageOverride {
     pub auto_rollback: Option<AutoRollback>,
     pub slo: Option<Slo>,
     pub latency_slo: Option<LatencySlo>,
+    pub scale_down_delay: Option<Minutes>,
 }
 
 #[derive(Clone, Debug, PartialEq, ToJson, FromJson)]

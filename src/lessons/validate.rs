@@ -143,6 +143,9 @@ fn build_config(file: &str, s: &ScenarioFile, out: &mut Vec<Problem>) -> WorldCo
         if let Some(v) = &o.latency_slo {
             st.latency_slo = Some(v.clone());
         }
+        if let Some(v) = o.scale_down_delay {
+            st.scale_down_delay = v;
+        }
     }
     if let Some(actors) = &setup.actors {
         c.actors = actors
@@ -523,6 +526,13 @@ fn check_world(k: &mut Checker, c: &WorldConfig) {
             if slo.period.0 == 0 {
                 k.say(format!("{p}.slo.period"), "must be positive");
             }
+        }
+        if st.scale_down_delay.0 > 1440 {
+            k.say(
+                format!("{p}.scale_down_delay"),
+                format!("{} minutes is more than a day", st.scale_down_delay.0),
+            )
+            .expected = Some("0 to 1440 minutes".into());
         }
         if let Some(l) = &st.latency_slo {
             if !l.target.is_finite() || l.target <= 0.0 || l.target >= 1.0 {

@@ -396,8 +396,10 @@ impl World {
         let id = self.stages[i].config.id.clone();
         if let Some(ro) = self.stages[i].rollout.take() {
             if let Phase::Deploying(DeployProgress::BlueGreen { ready: true, .. }) = ro.phase {
+                let now = self.now;
                 for pool in self.stages[i].pools.iter_mut() {
                     pool.idle = pool.release != ro.release;
+                    pool.idle_since = pool.idle.then_some(now);
                 }
                 self.emit(
                     &mut events,
@@ -419,13 +421,18 @@ impl World {
         let Some(idle) = self.stages[i].pools.iter().position(|p| p.idle) else {
             return reject(
                 K::InvalidState,
-                "There is no second colour to switch to: deploy blue-green first.",
+                format!(
+                    "There is no idle colour to switch back to: none was deployed blue-green, or it was scaled down {} after the switch. Roll back instead (it starts new instances).",
+                    self.stages[i].config.scale_down_delay
+                ),
             );
         };
         let from = self.stages[i].current();
         let to = self.stages[i].pools[idle].release;
+        let now = self.now;
         for (j, pool) in self.stages[i].pools.iter_mut().enumerate() {
             pool.idle = j != idle;
+            pool.idle_since = pool.idle.then_some(now);
             pool.weight = if j == idle { 100 } else { 0 };
         }
         self.stages[i].record_deployment(to, self.now);

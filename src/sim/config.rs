@@ -209,6 +209,15 @@ pub struct StageConfig {
     pub slo: Option<Slo>,
     #[json(default)]
     pub latency_slo: Option<LatencySlo>,
+    /// How long the previous blue-green colour stays warm after a switch, for an instant
+    /// switch back (Argo Rollouts' `scaleDownDelaySeconds`); then it is removed.
+    #[json(default = "default_scale_down_delay")]
+    pub scale_down_delay: Minutes,
+}
+
+/// A team's rollback window: an hour of watching the new colour before the old one goes.
+pub fn default_scale_down_delay() -> Minutes {
+    Minutes(60)
 }
 
 fn auto_rollback_off() -> AutoRollback {
@@ -300,6 +309,7 @@ impl WorldConfig {
             auto_rollback: AutoRollback::Off,
             slo: None,
             latency_slo: None,
+            scale_down_delay: default_scale_down_delay(),
         };
         let staging = StageConfig {
             id: StageId::new("staging"),
@@ -324,6 +334,7 @@ impl WorldConfig {
             auto_rollback: AutoRollback::Off,
             slo: None,
             latency_slo: None,
+            scale_down_delay: default_scale_down_delay(),
         };
         let prod = StageConfig {
             id: StageId::new("prod"),
@@ -360,6 +371,7 @@ impl WorldConfig {
                 threshold_ms: 400.0,
                 target: 0.999,
             }),
+            scale_down_delay: default_scale_down_delay(),
         };
         let stage_ids = vec![dev.id.clone(), staging.id.clone(), prod.id.clone()];
         WorldConfig {

@@ -83,6 +83,10 @@ pub struct Pool {
     pub weight: u8,
     /// A blue-green colour kept warm but serving nothing, ready for an instant switch back.
     pub idle: bool,
+    /// When this colour stopped taking new requests (a blue-green switch): it drains the
+    /// requests in flight, then waits out the scale-down delay.
+    #[json(default)]
+    pub idle_since: Option<SimTime>,
     /// This pool's own error rate and p95 latency in the last minute (for canary analysis).
     pub error_rate: f64,
     pub p95_ms: f64,
@@ -116,7 +120,15 @@ impl Default for PoolTraits {
     }
 }
 
+/// Minutes a colour that stopped taking new requests keeps serving those in flight.
+pub const DRAIN_MINUTES: u64 = 1;
+
 impl Pool {
+    /// Still finishing requests that were in flight when traffic switched away from it.
+    pub fn draining(&self, now: SimTime) -> bool {
+        self.idle_since.is_some_and(|s| now.0 < s.0 + DRAIN_MINUTES)
+    }
+
     pub fn new(release: &Release, instances: Vec<Instance>, weight: u8) -> Pool {
         let traits = PoolTraits {
             defect: release.traits.defect,
@@ -132,6 +144,7 @@ impl Pool {
             instances,
             weight,
             idle: false,
+            idle_since: None,
             error_rate: 0.0,
             p95_ms: 0.0,
             traits,

@@ -102,6 +102,7 @@ impl EventGroup {
             | K::RolloutAborted { .. }
             | K::GreenReady { .. }
             | K::TrafficSwitched { .. }
+            | K::IdleColourScaledDown { .. }
             | K::RolledBack { .. } => EventGroup::Deploys,
             _ => EventGroup::Operations,
         }
