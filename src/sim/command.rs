@@ -387,7 +387,7 @@ impl FromJson for Amount {
                 .trim()
                 .strip_suffix('%')
                 .and_then(|n| n.trim().parse::<u8>().ok())
-                .filter(|p| *p <= 100)
+                // Over 100 % reads back as written; the engine refuses it with its reason.
                 .map(Amount::Percent)
                 .ok_or_else(|| {
                     crate::json::Error::invalid_type(v, "a number of instances or a percentage such as \"25%\"")
