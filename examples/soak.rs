@@ -680,13 +680,24 @@ mod soak {
             self.pick(&keys)
         }
 
+        /// A rolling limit: a count (0 to 4, some beyond a small stage) or a percentage
+        /// (0 to 120, some beyond 100 %), so refusals are exercised too.
+        fn amount(&mut self) -> stagecraft::sim::Amount {
+            use stagecraft::sim::Amount::{Count, Percent};
+            match self.below(2) {
+                0 => Count(self.below(5) as u8),
+                _ => Percent((self.below(5) * 30) as u8),
+            }
+        }
+
         fn strategy(&mut self) -> stagecraft::sim::Strategy {
             use stagecraft::sim::Strategy as S;
             match self.below(6) {
                 0 => S::AllAtOnce,
-                1 => S::Rolling {
-                    batch: self.rng.below(5) as u8,
-                },
+                1 => S::Rolling(stagecraft::sim::RollingPlan::Limits {
+                    max_surge: self.amount(),
+                    max_unavailable: self.amount(),
+                }),
                 2 => S::BlueGreen,
                 3 => S::Canary(CanaryPlan::default()),
                 4 => {

@@ -32,7 +32,11 @@ fn version() -> impl Strategy<Value = Version> {
 fn strategy() -> impl Strategy<Value = stagecraft::sim::Strategy> {
     prop_oneof![
         Just(stagecraft::sim::Strategy::AllAtOnce),
-        (0..5u8).prop_map(|batch| stagecraft::sim::Strategy::Rolling { batch }),
+        (0..5u8, 0..5u8, any::<bool>()).prop_map(|(s, u, pct)| {
+            use stagecraft::sim::Amount::{Count, Percent};
+            let a = |n: u8| if pct { Percent(n * 25) } else { Count(n) };
+            stagecraft::sim::Strategy::Rolling(stagecraft::sim::RollingPlan::Limits { max_surge: a(s), max_unavailable: a(u) })
+        }),
         Just(stagecraft::sim::Strategy::BlueGreen),
         Just(stagecraft::sim::Strategy::Canary(CanaryPlan::default())),
         Just(stagecraft::sim::Strategy::DarkLaunch {

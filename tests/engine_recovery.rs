@@ -24,7 +24,7 @@ fn rolling_back_code_after_a_destructive_migration_does_not_fix_the_data_but_a_h
     let mut traits = sneaky(Defect::ErrorRate);
     traits.migration = Migration::Destructive;
     let bad = commit(&mut w, traits);
-    let mut events = ship(&mut w, bad, Strategy::Rolling { batch: 2 });
+    let mut events = ship(&mut w, bad, Strategy::Rolling(stagecraft::sim::RollingPlan::batch(2)));
     events.extend(wait_prod_idle(&mut w, 60));
     assert!(has(&events, |k| matches!(
         k,
@@ -45,7 +45,7 @@ fn rolling_back_code_after_a_destructive_migration_does_not_fix_the_data_but_a_h
     // Roll forward: a hotfix built on the new schema, fast-tracked through the gates.
     let fix = hotfix(&mut w, bad, "fix error path");
     assert_eq!(fix, Version::new(1, 1, 1));
-    ship(&mut w, fix, Strategy::Rolling { batch: 2 });
+    ship(&mut w, fix, Strategy::Rolling(stagecraft::sim::RollingPlan::batch(2)));
     wait_prod_idle(&mut w, 60);
     w.run_until(SimTime(w.now.0 + 3));
     assert_eq!(prod(&w).current(), Some(fix));
@@ -92,7 +92,7 @@ fn a_setting_missing_in_production_breaks_only_production_until_it_is_added() {
         ..CommitTraits::default()
     };
     let v = commit(&mut w, traits);
-    ship(&mut w, v, Strategy::Rolling { batch: 1 });
+    ship(&mut w, v, Strategy::Rolling(stagecraft::sim::RollingPlan::batch(1)));
     let events = wait_prod_idle(&mut w, 60);
     assert!(has(
         &events,
@@ -702,7 +702,7 @@ fn the_starting_release_can_carry_a_known_security_hole_that_gets_exploited() {
 fn a_bad_rolling_deploy_counts_as_a_failed_change_even_before_it_finishes() {
     let mut w = world();
     let bad = commit(&mut w, sneaky(Defect::ErrorRate));
-    ship(&mut w, bad, Strategy::Rolling { batch: 1 });
+    ship(&mut w, bad, Strategy::Rolling(stagecraft::sim::RollingPlan::batch(1)));
     assert_eq!(
         w.delivery.production_deploys, 1,
         "counted when instances start being replaced"
@@ -786,7 +786,7 @@ fn promoting_a_release_again_after_a_stalled_rollout_keeps_one_pool_of_it() {
     let promote = |batch| Command::Promote {
         release: Version::new(1, 1, 0),
         to: st("staging"),
-        strategy: Strategy::Rolling { batch },
+        strategy: Strategy::Rolling(stagecraft::sim::RollingPlan::batch(batch)),
         gates: GateMode::Override { reason: "soak".into() },
     };
     ok(&mut w, "mia", promote(1));

@@ -95,7 +95,7 @@ fn errors_say_what_and_where_in_plain_words() {
     let e = read::<Strategy>("\"rolling\"").unwrap_err();
     assert_eq!(
         e.message(),
-        "\"rolling\" needs more, written as {\"rolling\": { … }}"
+        "\"rolling\" needs more, written as {\"rolling\": …}"
     );
     let e = read::<Command>("[1]").unwrap_err();
     assert!(

@@ -521,3 +521,39 @@ fn free_play_is_shared_as_the_sandbox_lesson_whose_pipeline_is_the_standard_one(
         stagecraft::sim::config::WorldConfig::standard()
     );
 }
+
+/// A newcomer promotes with the form as it opens: the rolling strategy at Kubernetes'
+/// default limits. Every solution that rolls must still win that way, so the hints can say
+/// "rolling" without a number to type.
+#[test]
+fn every_solution_wins_with_the_rolling_forms_default_limits() {
+    use stagecraft::sim::{RollingPlan, Strategy};
+    let (mut failures, mut checked) = (Vec::new(), 0);
+    for id in lessons::ids() {
+        let lesson = lessons::load(id).unwrap();
+        let mut rolled = false;
+        let solution: Vec<LoggedCommand> = lesson
+            .file
+            .solution
+            .iter()
+            .cloned()
+            .map(|mut c| {
+                if let Command::Promote { strategy: s @ Strategy::Rolling(_), .. } = &mut c.command {
+                    *s = Strategy::Rolling(RollingPlan::default());
+                    rolled = true;
+                }
+                c
+            })
+            .collect();
+        if !rolled {
+            continue;
+        }
+        checked += 1;
+        let session = lesson.play(&solution, lesson.check_at());
+        if session.verdict() != Verdict::Won {
+            failures.push(format!("{id}:\n{}", story(&session)));
+        }
+    }
+    assert!(checked >= 8, "only {checked} solutions roll");
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}

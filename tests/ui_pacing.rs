@@ -313,7 +313,7 @@ fn the_next_step_follows_the_solution_and_a_refused_attempt_does_not_count() {
     let s = play_steps(start("first-promotion"), &lesson.file.solution[..2]);
     let s = s.reduce(Action::ChoseActor(ActorId::new("dana")));
     let s = play_until(s, SimTime(35), &mut Vec::new());
-    let s = s.reduce(Action::ClickedPromote { to: StageId::new("prod"), strategy: stagecraft::sim::Strategy::Rolling { batch: 1 }, override_reason: None });
+    let s = s.reduce(Action::ClickedPromote { to: StageId::new("prod"), strategy: stagecraft::sim::Strategy::Rolling(stagecraft::sim::RollingPlan::batch(1)), override_reason: None });
     assert!(s.toast.is_some(), "refused");
     assert_eq!(s.training.verdict(), Verdict::InProgress);
     assert_eq!(lessons::debrief::next_step(&lesson, &s.world, &s.log), Some(&lesson.file.solution[2]));

@@ -7,7 +7,9 @@ use crate::json::{FromJson, ToJson};
 use crate::sim::access::{Policy, Role};
 use crate::sim::change::{CommitTraits, GateKind};
 use crate::sim::command::Failure;
-use crate::sim::config::{AlertRule, AutoRollback, FreezeWindow, Slo, StageConfig, TrafficProfile};
+use crate::sim::config::{
+    AlertRule, AutoRollback, FreezeWindow, LatencySlo, Slo, StageConfig, TrafficProfile,
+};
 use crate::sim::ids::{ActorId, ConfigKey, StageId, Version};
 use crate::sim::replay::LoggedCommand;
 use crate::sim::time::Minutes;
@@ -226,6 +228,8 @@ pub struct StageOverride {
     pub standby_region: Option<bool>,
     pub auto_rollback: Option<AutoRollback>,
     pub slo: Option<Slo>,
+    pub latency_slo: Option<LatencySlo>,
+    pub scale_down_delay: Option<Minutes>,
 }
 
 #[derive(Clone, Debug, PartialEq, ToJson, FromJson)]

@@ -140,6 +140,12 @@ fn build_config(file: &str, s: &ScenarioFile, out: &mut Vec<Problem>) -> WorldCo
         if let Some(v) = &o.slo {
             st.slo = Some(v.clone());
         }
+        if let Some(v) = &o.latency_slo {
+            st.latency_slo = Some(v.clone());
+        }
+        if let Some(v) = o.scale_down_delay {
+            st.scale_down_delay = v;
+        }
     }
     if let Some(actors) = &setup.actors {
         c.actors = actors
@@ -521,6 +527,23 @@ fn check_world(k: &mut Checker, c: &WorldConfig) {
                 k.say(format!("{p}.slo.period"), "must be positive");
             }
         }
+        if st.scale_down_delay.0 > 1440 {
+            k.say(
+                format!("{p}.scale_down_delay"),
+                format!("{} minutes is more than a day", st.scale_down_delay.0),
+            )
+            .expected = Some("0 to 1440 minutes".into());
+        }
+        if let Some(l) = &st.latency_slo {
+            if !l.target.is_finite() || l.target <= 0.0 || l.target >= 1.0 {
+                k.say(
+                    format!("{p}.latency_slo.target"),
+                    format!("{} is not a share of requests", l.target),
+                )
+                .expected = Some("a number between 0 and 1, such as 0.999".into());
+            }
+            k.positive(&format!("{p}.latency_slo.threshold_ms"), l.threshold_ms, 60_000.0);
+        }
     }
     for (i, a) in c.actors.iter().enumerate() {
         let p = format!("setup.actors[{i}]");
@@ -567,6 +590,30 @@ fn check_world(k: &mut Checker, c: &WorldConfig) {
                 format!("{} is out of range", r.for_minutes),
             )
             .expected = Some("1 to 1440".into());
+        }
+        if let Some(w) = r.windows {
+            let max = crate::sim::config::MAX_WINDOW.0;
+            if !r.metric.is_burn_rate() {
+                k.say(format!("{p}.windows"), "only burn-rate rules look back over windows");
+            } else if w.short.0 == 0 || w.short.0 >= w.long.0 || w.long.0 > max {
+                k.say(
+                    format!("{p}.windows"),
+                    format!("a {} window confirmed by a {} one cannot be measured", w.long, w.short),
+                )
+                .expected = Some(format!("a short window of at least 1 minute, shorter than the long one, which is at most {max} minutes"));
+            }
+        }
+        let objective = c.stages.iter().find(|s| s.id == r.stage).map(|s| match r.metric {
+            crate::sim::config::Metric::BurnRate => s.slo.is_some(),
+            crate::sim::config::Metric::LatencyBurnRate => s.latency_slo.is_some(),
+            _ => true,
+        });
+        if objective == Some(false) {
+            k.say(
+                format!("{p}.metric"),
+                format!("stage \"{}\" has no objective for a {} to measure", r.stage, r.metric.label()),
+            )
+            .expected = Some("an slo (error rate) or latency_slo on that stage".into());
         }
     }
     for (i, f) in c.freezes.iter().enumerate() {
@@ -699,7 +746,7 @@ fn check_script(k: &mut Checker, p: &str, script: &[LoggedCommand], c: &WorldCon
                 );
             }
             Command::Promote {
-                strategy: Strategy::Rolling { batch },
+                strategy: Strategy::Rolling(plan),
                 to,
                 ..
             } => {
@@ -708,10 +755,10 @@ fn check_script(k: &mut Checker, p: &str, script: &[LoggedCommand], c: &WorldCon
                     .iter()
                     .find(|s| &s.id == to)
                     .map_or(1, |s| s.instances);
-                if *batch == 0 || *batch > n {
+                if plan.out_of_range(n) {
                     k.say(
                         format!("{q}.command"),
-                        format!("a rolling batch of {batch} does not fit {n} instances"),
+                        format!("max surge and max unavailable must each be at most {n} instances (or 100 %)"),
                     );
                 }
             }

@@ -23,8 +23,14 @@ impl World {
                 self.alerts[a].rule.for_minutes,
             );
             let has_traffic = stage.last.requests > 0 || metric == Metric::Memory;
-            let value = stage.monitor.value(metric, &stage.last);
-            let breach = has_traffic && value > threshold;
+            let (value, confirmed) = match self.alerts[a].rule.windows {
+                Some(w) if metric.is_burn_rate() => (
+                    stage.monitor.burn(metric, w.long.0),
+                    stage.monitor.burn(metric, w.short.0) > threshold,
+                ),
+                _ => (stage.monitor.value(metric, &stage.last), true),
+            };
+            let breach = has_traffic && value > threshold && confirmed;
             let status = self.alerts[a].status.clone();
             // Steady states cost nothing; only transitions build messages.
             match (breach, &status) {
@@ -41,19 +47,35 @@ impl World {
                     AlertStatus::Pending { since: now }
                 }
                 (true, AlertStatus::Ok | AlertStatus::Pending { .. }) => {
-                    let samples = stage
-                        .monitor
-                        .recent(rule.metric, rule.for_minutes.clamp(1, 8) as usize)
-                        .into_iter()
-                        .map(|v| rule.metric.format(v))
-                        .collect();
+                    let samples = match rule.windows {
+                        Some(w) if rule.metric.is_burn_rate() => [w.long, w.short]
+                            .iter()
+                            .map(|m| {
+                                let burn = stage.monitor.burn(rule.metric, m.0);
+                                format!("over the last {}: {}", m, rule.metric.format(burn))
+                            })
+                            .collect(),
+                        _ => stage
+                            .monitor
+                            .recent(rule.metric, rule.for_minutes.clamp(1, 8) as usize)
+                            .into_iter()
+                            .map(|v| rule.metric.format(v))
+                            .collect(),
+                    };
+                    let condition = match rule.windows {
+                        Some(w) if rule.metric.is_burn_rate() => format!(
+                            "over the last {} and the last {}",
+                            w.long,
+                            w.short
+                        ),
+                        _ => format!("for {} min", rule.for_minutes),
+                    };
                     let explanation = Explanation {
                         rule: format!(
-                            "{}: {} above {} for {} min",
+                            "{}: {} above {} {condition}",
                             rule.name,
                             rule.metric.label(),
                             rule.metric.format(rule.threshold),
-                            rule.for_minutes
                         ),
                         threshold: rule.metric.format(rule.threshold),
                         samples,
@@ -137,6 +159,18 @@ impl World {
                 .map(|(v, _)| v)
                 .filter(|v| self.release_is_faulty(i, *v))
                 .collect();
+            // A release that breaks others (a destructive migration under the old code)
+            // is the change that failed, even while the old code is what errs.
+            let deploying = self.stages[i]
+                .rollout
+                .as_ref()
+                .filter(|r| r.is_deploying() && r.purpose == super::rollout::Purpose::Promotion)
+                .map(|r| r.release);
+            if !faulty.is_empty() {
+                if let Some(v) = deploying {
+                    self.delivery.change_failed(v);
+                }
+            }
             for v in faulty {
                 self.delivery.change_failed(v);
             }
@@ -169,13 +203,16 @@ impl World {
             }
             left -= 1;
             let stage = inc.stage.clone();
-            // The burn rate looks back an hour, so it stays high after users stop being hurt;
-            // mitigation is about users, so it is judged on the fast signals only.
+            // Burn rates look back over a window, so they stay high after users stop being
+            // hurt; mitigation is about users, so it is judged on the fast signals only.
             let firing = self.alerts.iter().any(|a| {
-                a.rule.stage == stage && a.is_firing() && a.rule.metric != Metric::BurnRate
+                a.rule.stage == stage && a.is_firing() && !a.rule.metric.is_burn_rate()
             });
             let i = self.stage_index(&stage);
-            let healthy_now = i.is_some_and(|i| !self.stages[i].last.is_bad()) && !firing;
+            let healthy_now = i.is_some_and(|i| {
+                let last = &self.stages[i].last;
+                !last.is_bad() && !last.is_slow()
+            }) && !firing;
             let inc = &mut self.incidents[k];
             match inc.mitigated_at {
                 None if healthy_now => {

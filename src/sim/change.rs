@@ -135,7 +135,13 @@ pub struct CommitTraits {
     pub migration: Migration,
     /// Overrides of the chance that a check catches the defect (0..=1).
     pub detection: SortedMap<GateKind, f64>,
+    /// How much a latency regression adds to each request's time (default 450 ms, about
+    /// four times a normal p95; 150 ms makes it about twice as slow).
+    pub added_latency_ms: Option<f64>,
 }
+
+/// What a latency regression adds when the traits do not say.
+pub const DEFAULT_ADDED_LATENCY_MS: f64 = 450.0;
 
 impl Default for CommitTraits {
     fn default() -> Self {
@@ -144,6 +150,7 @@ impl Default for CommitTraits {
             requires_config: None,
             migration: Migration::None,
             detection: SortedMap::new(),
+            added_latency_ms: None,
         }
     }
 }

@@ -73,16 +73,19 @@ impl World {
         Ok(())
     }
 
+    /// Starts `failure` in the first minute not yet simulated: the current one for the
+    /// scenario's timeline (it fires as a minute begins), the next one for a command (issued
+    /// between minutes), so "for 1 minute" always hurts for exactly one minute.
     pub(crate) fn inject(
         &mut self,
         _by: &ActorId,
         failure: Failure,
+        starts: SimTime,
     ) -> Result<Vec<Event>, Rejection> {
         let i = self.check_failure(&failure)?;
-        let now = self.now;
         let mut events = Vec::new();
         let description = failure.describe();
-        let until = |m: u32| now.plus(Minutes(m));
+        let until = |m: u32| starts.plus(Minutes(m));
         match failure {
             Failure::InstanceCrash { .. } => {
                 let stage = &mut self.stages[i];
@@ -145,7 +148,7 @@ impl World {
                     return reject(K::InvalidState, "That database is already lost.");
                 }
                 db.lost = true;
-                db.lost_at = Some(now);
+                db.lost_at = Some(self.now);
                 let records = db.records;
                 let id = stage.config.id.clone();
                 self.emit(&mut events, EventKind::FailureInjected { description });

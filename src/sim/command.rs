@@ -224,6 +224,84 @@ pub struct CanaryAnalysis {
     pub max_p95_ms: f64,
     /// Abort once more than this many measurements have failed.
     pub failure_limit: u32,
+    /// Also compare the canary with the stable release serving beside it (Kayenta, Argo
+    /// Rollouts' comparison analysis): what the release itself changes, not what the load
+    /// or an outage does to both.
+    #[json(default)]
+    pub baseline: Option<BaselineComparison>,
+}
+
+/// Canary against stable, measured each minute on the same traffic.
+///
+/// - Errors: the canary fails a measurement when its error rate is more than
+///   `max_error_increase` above the stable's *and* the difference is significant: a
+///   one-sided two-proportion z-test at 99 % (z > 2.33), so a handful of unlucky requests
+///   on a small canary never counts.
+/// - Latency: the canary fails when its p95 is more than `max_latency_ratio` times the
+///   stable's.
+/// - Either side with fewer than `min_requests` requests that minute: no verdict.
+#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
+#[json(deny_unknown_fields)]
+pub struct BaselineComparison {
+    pub max_error_increase: f64,
+    pub max_latency_ratio: f64,
+    pub min_requests: u32,
+}
+
+impl Default for BaselineComparison {
+    fn default() -> Self {
+        BaselineComparison {
+            max_error_increase: 0.01,
+            max_latency_ratio: 1.5,
+            min_requests: 100,
+        }
+    }
+}
+
+/// z for a one-sided test at 99 %.
+pub const Z_99: f64 = 2.33;
+
+/// One side of a comparison: requests, failed share, p95.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Side {
+    pub requests: f64,
+    pub error_rate: f64,
+    pub p95_ms: f64,
+}
+
+/// Why the canary is worse than the stable release this minute, if it is.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Worse {
+    Errors { z: f64 },
+    Latency { ratio: f64 },
+}
+
+impl BaselineComparison {
+    /// `None`: too few requests to judge. `Some(vec![])`: as good as stable.
+    pub fn judge(&self, canary: Side, stable: Side) -> Option<Vec<Worse>> {
+        let min = f64::from(self.min_requests);
+        if canary.requests < min || stable.requests < min {
+            return None;
+        }
+        let mut worse = Vec::new();
+        let diff = canary.error_rate - stable.error_rate;
+        if diff > self.max_error_increase {
+            // Pooled two-proportion z-test (sqrt is correctly rounded: same bits everywhere).
+            let pooled = (canary.error_rate * canary.requests + stable.error_rate * stable.requests)
+                / (canary.requests + stable.requests);
+            let se = (pooled * (1.0 - pooled) * (1.0 / canary.requests + 1.0 / stable.requests)).sqrt();
+            let z = if se > 0.0 { diff / se } else { f64::INFINITY };
+            if z > Z_99 {
+                worse.push(Worse::Errors { z });
+            }
+        }
+        if stable.p95_ms > 0.0 && canary.p95_ms > self.max_latency_ratio * stable.p95_ms {
+            worse.push(Worse::Latency {
+                ratio: canary.p95_ms / stable.p95_ms,
+            });
+        }
+        Some(worse)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
@@ -245,8 +323,190 @@ impl Default for CanaryPlan {
                 max_error_rate: 0.02,
                 max_p95_ms: 600.0,
                 failure_limit: 2,
+                baseline: Some(BaselineComparison::default()),
             },
         }
+    }
+}
+
+/// A number of instances as Kubernetes writes it: a count, or a share of the desired number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Amount {
+    Count(u8),
+    Percent(u8),
+}
+
+impl Amount {
+    /// The count for `desired` instances. Kubernetes rounds a percentage up for `maxSurge`
+    /// and down for `maxUnavailable`, so that both default to at least the safe side.
+    pub fn resolve(self, desired: u8, round: Rounding) -> u8 {
+        match self {
+            Amount::Count(n) => n,
+            Amount::Percent(p) => {
+                let scaled = u32::from(desired) * u32::from(p);
+                let n = match round {
+                    Rounding::Up => scaled.div_ceil(100),
+                    Rounding::Down => scaled / 100,
+                };
+                n.min(u32::from(u8::MAX)) as u8
+            }
+        }
+    }
+}
+
+/// Which way a percentage of instances rounds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rounding {
+    Up,
+    Down,
+}
+
+impl fmt::Display for Amount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Amount::Count(n) => write!(f, "{n}"),
+            Amount::Percent(p) => write!(f, "{p}%"),
+        }
+    }
+}
+
+impl ToJson for Amount {
+    fn to_json(&self) -> crate::json::Value {
+        match self {
+            Amount::Count(n) => n.to_json(),
+            Amount::Percent(_) => self.to_string().to_json(),
+        }
+    }
+}
+
+impl FromJson for Amount {
+    /// A whole number (`1`) or a percentage in text (`"25%"`), like Kubernetes' IntOrString.
+    fn from_json(v: &crate::json::Value) -> Result<Self, crate::json::Error> {
+        if let Some(text) = v.as_str() {
+            return text
+                .trim()
+                .strip_suffix('%')
+                .and_then(|n| n.trim().parse::<u8>().ok())
+                // Over 100 % reads back as written; the engine refuses it with its reason.
+                .map(Amount::Percent)
+                .ok_or_else(|| {
+                    crate::json::Error::invalid_type(v, "a number of instances or a percentage such as \"25%\"")
+                });
+        }
+        u8::from_json(v).map(Amount::Count)
+    }
+}
+
+/// A rolling update's limits, as in a Kubernetes Deployment: at most `max_surge` instances
+/// above the desired number, and at most `max_unavailable` below it, at any time.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RollingPlan {
+    Limits {
+        max_surge: Amount,
+        max_unavailable: Amount,
+    },
+    /// The older spelling, "replace `batch` at a time": no surge, `batch` unavailable. Kept
+    /// as written, so files and links that use it read and write back byte for byte.
+    Batch(u8),
+}
+
+impl Default for RollingPlan {
+    /// Kubernetes' defaults.
+    fn default() -> Self {
+        RollingPlan::Limits {
+            max_surge: Amount::Percent(25),
+            max_unavailable: Amount::Percent(25),
+        }
+    }
+}
+
+impl RollingPlan {
+    pub fn batch(batch: u8) -> Self {
+        RollingPlan::Batch(batch)
+    }
+
+    /// (max surge, max unavailable) whichever way the plan was written.
+    pub fn limits(&self) -> (Amount, Amount) {
+        match self {
+            RollingPlan::Limits {
+                max_surge,
+                max_unavailable,
+            } => (*max_surge, *max_unavailable),
+            RollingPlan::Batch(b) => (Amount::Count(0), Amount::Count(*b)),
+        }
+    }
+
+    /// Whether a limit asks for more than a stage of `instances` has (or more than 100 %).
+    pub fn out_of_range(&self, instances: u8) -> bool {
+        let too_many = |a: Amount| match a {
+            Amount::Count(n) => n > instances.max(1),
+            Amount::Percent(p) => p > 100,
+        };
+        let (surge, unavailable) = self.limits();
+        too_many(surge) || too_many(unavailable) || *self == RollingPlan::Batch(0)
+    }
+
+    /// (surge, unavailable) for `desired` instances. As in Kubernetes, if both come to zero,
+    /// one instance may be unavailable, or the update could never start.
+    pub fn resolve(&self, desired: u8) -> (u8, u8) {
+        let (surge, unavailable) = self.limits();
+        let surge = surge.resolve(desired, Rounding::Up);
+        let unavailable = unavailable.resolve(desired, Rounding::Down).min(desired);
+        if surge == 0 && unavailable == 0 {
+            (0, 1)
+        } else {
+            (surge, unavailable)
+        }
+    }
+}
+
+/// What files and links may say: the limits, or (written before they existed) `batch`.
+#[derive(FromJson)]
+#[json(deny_unknown_fields)]
+struct RollingFields {
+    #[json(default)]
+    batch: Option<u8>,
+    #[json(default)]
+    max_surge: Option<Amount>,
+    #[json(default)]
+    max_unavailable: Option<Amount>,
+}
+
+impl FromJson for RollingPlan {
+    fn from_json(v: &crate::json::Value) -> Result<Self, crate::json::Error> {
+        let f = RollingFields::from_json(v)?;
+        match (f.batch, f.max_surge, f.max_unavailable) {
+            (Some(b), None, None) => Ok(RollingPlan::Batch(b)),
+            (Some(_), _, _) => Err(crate::json::Error::custom(
+                "give either \"batch\" or \"max_surge\"/\"max_unavailable\", not both",
+            )),
+            (None, surge, unavailable) => {
+                let (s, u) = RollingPlan::default().limits();
+                Ok(RollingPlan::Limits {
+                    max_surge: surge.unwrap_or(s),
+                    max_unavailable: unavailable.unwrap_or(u),
+                })
+            }
+        }
+    }
+}
+
+impl ToJson for RollingPlan {
+    fn to_json(&self) -> crate::json::Value {
+        let mut m = crate::json::Map::new();
+        match self {
+            RollingPlan::Batch(b) => {
+                m.insert("batch".into(), b.to_json());
+            }
+            RollingPlan::Limits {
+                max_surge,
+                max_unavailable,
+            } => {
+                m.insert("max_surge".into(), max_surge.to_json());
+                m.insert("max_unavailable".into(), max_unavailable.to_json());
+            }
+        }
+        crate::json::Value::Object(m)
     }
 }
 
@@ -255,10 +515,8 @@ impl Default for CanaryPlan {
 pub enum Strategy {
     /// Replace every instance at once; users see downtime while they start.
     AllAtOnce,
-    /// Replace `batch` instances at a time, waiting for each batch to be healthy.
-    Rolling {
-        batch: u8,
-    },
+    /// Replace instances a few at a time, as a Kubernetes Deployment's rolling update does.
+    Rolling(RollingPlan),
     /// Start a full second set (green) beside the running one (blue), then switch.
     BlueGreen,
     Canary(CanaryPlan),
@@ -272,7 +530,10 @@ impl Strategy {
     pub fn label(&self) -> String {
         match self {
             Strategy::AllAtOnce => "all at once".into(),
-            Strategy::Rolling { batch } => format!("rolling, {batch} at a time"),
+            Strategy::Rolling(plan) => {
+                let (surge, unavailable) = plan.limits();
+                format!("rolling, max surge {surge}, max unavailable {unavailable}")
+            }
             Strategy::BlueGreen => "blue-green".into(),
             Strategy::Canary(plan) => {
                 let steps: Vec<String> = plan.steps.iter().map(|s| format!("{s}%")).collect();

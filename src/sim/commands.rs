@@ -69,7 +69,7 @@ impl World {
             C::Failover { stage } => self.failover(stage_index(self, &stage)?),
             C::RenewCertificate { stage } => self.renew_certificate(stage_index(self, &stage)?),
             C::Scale { stage, instances } => self.scale(stage_index(self, &stage)?, instances),
-            C::Inject { failure } => self.inject(actor, failure),
+            C::Inject { failure } => self.inject(actor, failure, self.now.plus(super::time::Minutes(1))),
             C::Schedule { at, failure } => self.schedule(at, failure),
         }
     }
@@ -396,8 +396,10 @@ impl World {
         let id = self.stages[i].config.id.clone();
         if let Some(ro) = self.stages[i].rollout.take() {
             if let Phase::Deploying(DeployProgress::BlueGreen { ready: true, .. }) = ro.phase {
+                let now = self.now;
                 for pool in self.stages[i].pools.iter_mut() {
                     pool.idle = pool.release != ro.release;
+                    pool.idle_since = pool.idle.then_some(now);
                 }
                 self.emit(
                     &mut events,
@@ -419,13 +421,18 @@ impl World {
         let Some(idle) = self.stages[i].pools.iter().position(|p| p.idle) else {
             return reject(
                 K::InvalidState,
-                "There is no second colour to switch to: deploy blue-green first.",
+                format!(
+                    "There is no idle colour to switch back to: none was deployed blue-green, or it was scaled down {} after the switch. Roll back instead (it starts new instances).",
+                    self.stages[i].config.scale_down_delay
+                ),
             );
         };
         let from = self.stages[i].current();
         let to = self.stages[i].pools[idle].release;
+        let now = self.now;
         for (j, pool) in self.stages[i].pools.iter_mut().enumerate() {
             pool.idle = j != idle;
+            pool.idle_since = pool.idle.then_some(now);
             pool.weight = if j == idle { 100 } else { 0 };
         }
         self.stages[i].record_deployment(to, self.now);
@@ -612,9 +619,9 @@ pub(crate) fn validate_traits(t: &CommitTraits) -> Result<(), Rejection> {
 
 pub(crate) fn validate_strategy(strategy: &Strategy, instances: u8) -> Result<(), Rejection> {
     match strategy {
-        Strategy::Rolling { batch } if *batch == 0 || *batch > instances.max(1) => reject(
+        Strategy::Rolling(plan) if plan.out_of_range(instances) => reject(
             K::InvalidArgument,
-            format!("A rolling batch must be between 1 and {instances} instances."),
+            format!("Max surge and max unavailable must each be at most {instances} instances (or 100 %)."),
         ),
         Strategy::Canary(plan) => {
             if plan.steps.is_empty() || plan.steps.len() > 10 {
@@ -639,6 +646,13 @@ pub(crate) fn validate_strategy(strategy: &Strategy, instances: u8) -> Result<()
             let p95_ok = a.max_p95_ms.is_finite() && a.max_p95_ms > 0.0;
             if !(rate_ok && p95_ok) {
                 return reject(K::InvalidArgument, "Canary thresholds must be an error rate between 0 and 1 and a positive latency.");
+            }
+            if let Some(b) = &a.baseline {
+                let increase_ok = b.max_error_increase.is_finite() && (0.0..=1.0).contains(&b.max_error_increase);
+                let ratio_ok = b.max_latency_ratio.is_finite() && b.max_latency_ratio >= 1.0;
+                if !(increase_ok && ratio_ok && b.min_requests > 0) {
+                    return reject(K::InvalidArgument, "A comparison with stable needs an error increase between 0 and 1, a latency ratio of at least 1 and at least 1 request.");
+                }
             }
             Ok(())
         }

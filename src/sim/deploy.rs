@@ -19,11 +19,13 @@ pub(crate) fn pool_of(stage: &Stage, release: Version) -> Option<usize> {
         .rposition(|p| p.release == release && !p.idle)
 }
 
-/// Instances a canary needs to carry `weight` percent of a stage of `instances`.
+/// Instances a canary needs to carry `weight` percent of a stage of `instances`, with no
+/// more load on each than the stable instances carry (they keep their full number, as in
+/// Argo Rollouts without dynamic stable scaling). A canary pod busier than stable's would
+/// be judged for the load, not for the release.
 pub(crate) fn canary_size(instances: u8, weight: u8) -> usize {
-    (usize::from(instances) * usize::from(weight))
-        .div_ceil(100)
-        .max(1)
+    let (n, w) = (usize::from(instances), usize::from(weight.min(99)));
+    (n * w).div_ceil(100 - w).clamp(1, n.max(1))
 }
 
 /// The biggest active (non-idle) pool other than `except`: the one that takes back traffic.
@@ -296,7 +298,7 @@ impl World {
         // A rolling deploy carries on with what an earlier, stalled attempt of the same
         // release left (its instances are still there); every other strategy starts a full
         // set of its own, so such leftovers (serving nobody) go, instead of piling up beside it.
-        let rolling = matches!(strategy, Some(Strategy::Rolling { .. }));
+        let rolling = matches!(strategy, Some(Strategy::Rolling(_)));
         stage.pools.retain(|p| {
             !p.idle && !p.instances.is_empty() && (rolling || p.release != release || p.weight > 0)
         });
@@ -311,7 +313,7 @@ impl World {
                 self.stages[i].pools = vec![pool];
                 DeployProgress::AllAtOnce { since: now }
             }
-            Some(Strategy::Rolling { batch }) => self.begin_rolling(i, &facts, batch.max(1)),
+            Some(Strategy::Rolling(plan)) => self.begin_rolling(i, &facts, &plan),
             Some(Strategy::DarkLaunch { flag }) => {
                 let stage = &mut self.stages[i];
                 stage.dark.insert(release, flag.clone());
@@ -356,41 +358,69 @@ impl World {
         &mut self,
         i: usize,
         facts: &super::change::Release,
-        batch: u8,
+        plan: &super::command::RollingPlan,
     ) -> DeployProgress {
         let release = facts.version;
         if pool_of(&self.stages[i], release).is_none() {
             self.stages[i].pools.push(Pool::new(facts, Vec::new(), 0));
         }
-        let moved = self.move_batch(i, release, batch);
+        let moved = self.roll(i, release, plan);
         DeployProgress::Rolling {
-            batch,
             moved,
-            batch_since: self.now,
+            progressed_at: self.now,
         }
     }
 
-    /// Replaces up to `batch` old instances with starting new ones. Returns how many moved in total.
-    pub(crate) fn move_batch(&mut self, i: usize, release: Version, batch: u8) -> u8 {
-        let fresh = self.starting_instances(1).pop().expect("one instance");
+    /// One pass of the Deployment controller: scale the new release up as far as the surge
+    /// allows, and stop old instances as far as availability allows (Kubernetes'
+    /// `maxSurge` and `maxUnavailable`). Returns how many new instances are ready.
+    pub(crate) fn roll(&mut self, i: usize, release: Version, plan: &super::command::RollingPlan) -> u8 {
+        let (surge, unavailable) = plan.resolve(self.stages[i].config.instances.max(1));
+        self.scale_up(i, release, surge);
+        // Old instances go, unready ones first, while desired - unavailable stay ready.
+        let c = RollingCount::of(&self.stages[i], release);
+        let min_available = c.desired.saturating_sub(usize::from(unavailable));
+        let spare = (c.old_ready + c.new_ready).saturating_sub(min_available);
+        let mut down = (c.old - c.old_ready) + spare.min(c.old_ready);
         let stage = &mut self.stages[i];
-        for _ in 0..batch {
-            let Some(old) = stage
+        while down > 0 {
+            let Some(p) = stage
                 .pools
                 .iter_mut()
-                .find(|p| p.release != release && !p.instances.is_empty())
+                .find(|p| p.release != release && !p.idle && !p.instances.is_empty())
             else {
                 break;
             };
-            old.instances.pop();
-            if let Some(p) = pool_of(stage, release) {
-                stage.pools[p].instances.push(fresh.clone());
+            match p.instances.iter().position(|x| !x.is_healthy()) {
+                Some(k) => {
+                    p.instances.remove(k);
+                }
+                None => {
+                    p.instances.pop();
+                }
             }
+            down -= 1;
         }
         stage
             .pools
-            .retain(|p| p.release == release || !p.instances.is_empty());
-        pool_of(stage, release).map_or(0, |p| stage.pools[p].instances.len() as u8)
+            .retain(|p| p.release == release || p.idle || !p.instances.is_empty());
+        // Stopping old instances made room within the surge.
+        self.scale_up(i, release, surge);
+        RollingCount::of(&self.stages[i], release).new_ready as u8
+    }
+
+    /// Starts new instances up to the desired number, never exceeding desired + surge in all.
+    fn scale_up(&mut self, i: usize, release: Version, surge: u8) {
+        let c = RollingCount::of(&self.stages[i], release);
+        let room = (c.desired + usize::from(surge)).saturating_sub(c.old + c.new);
+        let up = c.desired.saturating_sub(c.new).min(room);
+        if up > 0 {
+            let fresh = self.starting_instances(up);
+            let stage = &mut self.stages[i];
+            if let Some(p) = pool_of(stage, release) {
+                stage.pools[p].instances.extend(fresh);
+            }
+        }
     }
 
     pub(crate) fn migrate(&mut self, i: usize, release: Version, events: &mut Vec<Event>) {
@@ -422,5 +452,37 @@ impl World {
                 destructive,
             },
         );
+    }
+}
+
+/// A stage's instances during a rolling update: the new release's and everyone else's.
+pub(crate) struct RollingCount {
+    pub desired: usize,
+    pub old: usize,
+    pub old_ready: usize,
+    pub new: usize,
+    pub new_ready: usize,
+}
+
+impl RollingCount {
+    pub fn of(stage: &Stage, release: Version) -> Self {
+        let mut c = RollingCount {
+            desired: usize::from(stage.config.instances.max(1)),
+            old: 0,
+            old_ready: 0,
+            new: 0,
+            new_ready: 0,
+        };
+        for p in stage.pools.iter().filter(|p| !p.idle) {
+            let ready = p.instances.iter().filter(|x| x.is_healthy()).count();
+            if p.release == release {
+                c.new += p.instances.len();
+                c.new_ready += ready;
+            } else {
+                c.old += p.instances.len();
+                c.old_ready += ready;
+            }
+        }
+        c
     }
 }

@@ -1,6 +1,6 @@
 //! Advancing a deployment each minute, and ending it: completed, stalled or aborted.
 
-use super::command::Strategy;
+use super::command::{Side, Strategy, Worse, Z_99};
 use super::deploy::{canary_size, main_pool, pool_of};
 use super::event::{Event, EventKind, Explanation};
 use super::rollout::{DeployProgress, Phase, Purpose, Rollout};
@@ -44,22 +44,27 @@ impl World {
                 true
             }
             DeployProgress::Rolling {
-                batch,
                 moved,
-                batch_since,
+                progressed_at,
             } => {
                 if rollout.paused {
                     return true;
                 }
-                if all_healthy {
-                    if *moved >= n {
-                        self.complete(i, rollout, events);
-                        return false;
-                    }
-                    let (b, stage) = (*batch, self.stages[i].config.id.clone());
-                    *moved = self.move_batch(i, release, b);
-                    *batch_since = now;
-                    let percent = (u32::from(*moved) * 100 / u32::from(n)) as u8;
+                let plan = match &rollout.strategy {
+                    Some(Strategy::Rolling(plan)) => plan.clone(),
+                    _ => super::command::RollingPlan::batch(1),
+                };
+                let ready = self.roll(i, release, &plan);
+                let c = super::deploy::RollingCount::of(&self.stages[i], release);
+                if c.old == 0 && c.new_ready >= c.desired {
+                    self.complete(i, rollout, events);
+                    return false;
+                }
+                if ready > *moved {
+                    *moved = ready;
+                    *progressed_at = now;
+                    let stage = self.stages[i].config.id.clone();
+                    let percent = (u32::from(ready) * 100 / u32::from(n)).min(100) as u8;
                     self.emit(
                         events,
                         EventKind::DeployProgressed {
@@ -70,7 +75,7 @@ impl World {
                     );
                     return true;
                 }
-                if !within_deadline(now, *batch_since) {
+                if !within_deadline(now, *progressed_at) {
                     self.stall(i, rollout, events);
                     return false;
                 }
@@ -146,14 +151,27 @@ impl World {
         if rollout.paused {
             return true;
         }
-        // Analysis: one measurement a minute of the canary's own metrics.
-        let pool = &self.stages[i].pools[p];
+        // Analysis: one measurement a minute of the canary's own metrics, and (when the plan
+        // asks) of the canary against the stable release on the same minute's traffic.
+        let stage = &self.stages[i];
+        let pool = &stage.pools[p];
         let a = &plan.analysis;
         let bad_errors = pool.error_rate > a.max_error_rate;
         let bad_latency = pool.p95_ms > a.max_p95_ms;
-        if bad_errors || bad_latency {
+        let side = |k: usize| Side {
+            requests: f64::from(stage.last.requests) * f64::from(stage.pools[k].weight) / 100.0,
+            error_rate: stage.pools[k].error_rate,
+            p95_ms: stage.pools[k].p95_ms,
+        };
+        let worse = a
+            .baseline
+            .as_ref()
+            .zip(main_pool(stage, Some(p)))
+            .and_then(|(b, s)| b.judge(side(p), side(s)))
+            .unwrap_or_default();
+        if bad_errors || bad_latency || !worse.is_empty() {
             *failures += 1;
-            let sample = format!(
+            let mut sample = format!(
                 "{}: error rate {:.1} %{} · p95 {:.0} ms{}",
                 now.label(self.config.start_minute_of_day),
                 pool.error_rate * 100.0,
@@ -169,6 +187,12 @@ impl World {
                     String::new()
                 },
             );
+            for w in &worse {
+                sample.push_str(&match w {
+                    Worse::Errors { z } => format!(" · errors above stable's (z = {z:.1} > {Z_99})"),
+                    Worse::Latency { ratio } => format!(" · p95 {ratio:.1}× stable's"),
+                });
+            }
             failed_samples.push(sample);
             let explanation = self.canary_explanation(&plan, failed_samples, *failures);
             self.emit(
@@ -243,10 +267,25 @@ impl World {
         failures: u32,
     ) -> Explanation {
         let a = &plan.analysis;
+        let (rule, against) = match &a.baseline {
+            Some(b) => (
+                "Canary analysis: the canary's own error rate and p95 latency, and both against the stable release, measured every minute",
+                format!(
+                    "; against stable: errors at most {:.1} points higher (z-test, 99 %), p95 at most {:.1}×, with at least {} requests each",
+                    b.max_error_increase * 100.0,
+                    b.max_latency_ratio,
+                    b.min_requests
+                ),
+            ),
+            None => (
+                "Canary analysis: the canary's own error rate and p95 latency, measured every minute",
+                String::new(),
+            ),
+        };
         Explanation {
-            rule: "Canary analysis: the canary's own error rate and p95 latency, measured every minute".into(),
+            rule: rule.into(),
             threshold: format!(
-                "error rate ≤ {:.1} %, p95 ≤ {:.0} ms; abort after more than {} failed measurements",
+                "error rate ≤ {:.1} %, p95 ≤ {:.0} ms{against}; abort after more than {} failed measurements",
                 a.max_error_rate * 100.0,
                 a.max_p95_ms,
                 a.failure_limit

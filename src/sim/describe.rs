@@ -146,7 +146,14 @@ impl World {
                 "Green side ({release}) is ready in {}; switch traffic when you are",
                 n(stage)
             ),
-            K::TrafficSwitched { stage, to } => format!("{} traffic switched to {to}", n(stage)),
+            K::TrafficSwitched { stage, to } => format!(
+                "{} traffic switched to {to}; requests already in flight finish on the other colour",
+                n(stage)
+            ),
+            K::IdleColourScaledDown { stage, release } => format!(
+                "{}: idle colour {release} scaled down (its rollback window is over)",
+                n(stage)
+            ),
             K::RolledBack {
                 stage,
                 from,

@@ -2,7 +2,7 @@
 //! `commits_per_day` changes a day, promotes what passes, approves, and rolls back production
 //! when an incident opens. It only issues ordinary commands through `World::apply`.
 
-use super::command::{CanaryPlan, Command, GateMode, Strategy, TraitsChoice};
+use super::command::{CanaryPlan, Command, GateMode, RollingPlan, Strategy, TraitsChoice};
 use super::ids::ActorId;
 use super::time::MINUTES_PER_DAY;
 use super::world::World;
@@ -69,7 +69,7 @@ impl BusyTeam {
             let strategy = if i == last {
                 Strategy::Canary(CanaryPlan::default())
             } else {
-                Strategy::Rolling { batch: 1 }
+                Strategy::Rolling(RollingPlan::batch(1))
             };
             let who = if i == last { "mia" } else { "dana" };
             if !act(

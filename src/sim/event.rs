@@ -134,6 +134,11 @@ pub enum EventKind {
         stage: StageId,
         to: Version,
     },
+    /// The idle blue-green colour was removed once its rollback window had passed.
+    IdleColourScaledDown {
+        stage: StageId,
+        release: Version,
+    },
     RolledBack {
         stage: StageId,
         from: Option<Version>,
@@ -275,6 +280,7 @@ impl Event {
             | K::RolloutAborted { stage, .. }
             | K::GreenReady { stage, .. }
             | K::TrafficSwitched { stage, .. }
+            | K::IdleColourScaledDown { stage, .. }
             | K::RolledBack { stage, .. }
             | K::FlagChanged { stage, .. }
             | K::ConfigChanged { stage, .. }

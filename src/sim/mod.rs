@@ -33,7 +33,8 @@ pub mod world;
 pub use access::{Actor, Permission, Policy, Role};
 pub use change::{CommitTraits, Defect, GateKind, Migration, Release};
 pub use command::{
-    CanaryAnalysis, CanaryPlan, Command, Failure, GateMode, SecretValue, Strategy, TraitsChoice,
+    Amount, BaselineComparison, CanaryAnalysis, CanaryPlan, Command, Failure, GateMode, RollingPlan, SecretValue, Strategy,
+    TraitsChoice,
 };
 pub use config::{StageConfig, WorldConfig};
 pub use event::{Event, EventKind, Explanation};

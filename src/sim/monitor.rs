@@ -1,7 +1,7 @@
 //! Monitoring: per-minute time series, service level objectives with an error budget,
 //! alert rules that must hold for a duration, and incidents with their timings.
 
-use super::config::{AlertRule, Metric, Slo};
+use super::config::{AlertRule, LatencySlo, Metric, Slo};
 use super::ids::{IncidentId, StageId, Version};
 use super::stage::Sample;
 use super::time::{Minutes, SimTime};
@@ -10,19 +10,37 @@ use std::collections::VecDeque;
 
 /// Minutes of per-minute metrics kept per stage (12 hours): enough for every chart, bounded.
 pub const SERIES_CAP: usize = 720;
-/// The window for the burn rate, in minutes.
-pub const BURN_WINDOW: usize = 60;
+/// The window for the burn rate the dashboards show, in minutes.
+pub const BURN_WINDOW: u32 = 60;
 /// Incidents kept in memory.
 pub const INCIDENT_CAP: usize = 50;
 
 #[derive(Clone, Debug, Default, PartialEq, ToJson, FromJson)]
 pub struct StageMonitor {
     pub series: VecDeque<Sample>,
-    window_requests: u64,
-    window_errors: u64,
+    /// Running sums over each window the dashboards and alert rules look at, shortest
+    /// first: O(windows) per minute, however long the windows.
+    windows: Vec<WindowSum>,
     pub slo: Option<SloState>,
-    /// First minute of the current run of bad minutes (error rate over 5 %), if in one.
+    pub latency_slo: Option<LatencySlo>,
+    /// Requests a minute the stage served before the scenario began. The service was running
+    /// before the lesson started: windows reaching back past minute 0 count that healthy
+    /// past, so an early blip is not measured against a handful of minutes.
+    prehistory_rpm: u64,
+    /// First minute of the current run of minutes that hurt users (over 5 % of requests
+    /// failed or were slower than the latency objective), if in one.
     pub bad_since: Option<SimTime>,
+}
+
+/// Requests, errors and slow requests over the last `minutes` minutes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, ToJson, FromJson)]
+struct WindowSum {
+    minutes: u32,
+    requests: u64,
+    errors: u64,
+    slow: u64,
+    /// Minutes of the healthy past before minute 0 still inside the window.
+    pre: u32,
 }
 
 #[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
@@ -49,21 +67,62 @@ impl SloState {
 }
 
 impl StageMonitor {
-    pub fn new(slo: Option<SloState>) -> Self {
-        StageMonitor {
+    pub fn new(slo: Option<SloState>, latency_slo: Option<LatencySlo>, prehistory_rpm: u64) -> Self {
+        let mut m = StageMonitor {
             slo,
+            latency_slo,
+            prehistory_rpm,
             ..StageMonitor::default()
+        };
+        m.watch(BURN_WINDOW);
+        m
+    }
+
+    /// Keeps a running sum over the last `minutes` (at most the series' length), from now on.
+    pub fn watch(&mut self, minutes: u32) {
+        let minutes = minutes.clamp(1, SERIES_CAP as u32);
+        if let Err(at) = self.windows.binary_search_by_key(&minutes, |w| w.minutes) {
+            let mut w = WindowSum {
+                minutes,
+                ..WindowSum::default()
+            };
+            for s in self.series.iter().rev().take(minutes as usize) {
+                w.requests += u64::from(s.requests);
+                w.errors += u64::from(s.errors);
+                w.slow += u64::from(s.slow);
+            }
+            w.pre = minutes.saturating_sub(self.series.len() as u32);
+            let (requests, errors) = self.prehistory_minute();
+            w.requests += requests * u64::from(w.pre);
+            w.errors += errors * u64::from(w.pre);
+            self.windows.insert(at, w);
         }
     }
 
-    /// Records one minute. Running sums keep the burn window O(1) per tick.
+    /// One minute of the healthy past: its requests and the errors every service returns.
+    fn prehistory_minute(&self) -> (u64, u64) {
+        let errors = (self.prehistory_rpm as f64 * super::traffic::BASE_ERROR_RATE + 0.5) as u64;
+        (self.prehistory_rpm, errors)
+    }
+
+    /// Records one minute. Running sums keep every window O(1) per tick.
     pub fn push(&mut self, sample: Sample) {
-        self.window_requests += u64::from(sample.requests);
-        self.window_errors += u64::from(sample.errors);
-        if self.series.len() >= BURN_WINDOW {
-            let old = self.series[self.series.len() - BURN_WINDOW];
-            self.window_requests -= u64::from(old.requests);
-            self.window_errors -= u64::from(old.errors);
+        let len = self.series.len();
+        let (pre_requests, pre_errors) = self.prehistory_minute();
+        for w in self.windows.iter_mut() {
+            w.requests += u64::from(sample.requests);
+            w.errors += u64::from(sample.errors);
+            w.slow += u64::from(sample.slow);
+            if w.pre > 0 {
+                w.pre -= 1;
+                w.requests -= pre_requests;
+                w.errors -= pre_errors;
+            } else if len >= w.minutes as usize {
+                let old = self.series[len - w.minutes as usize];
+                w.requests -= u64::from(old.requests);
+                w.errors -= u64::from(old.errors);
+                w.slow -= u64::from(old.slow);
+            }
         }
         self.series.push_back(sample);
         if self.series.len() > SERIES_CAP {
@@ -79,7 +138,7 @@ impl StageMonitor {
             slo.requests += u64::from(sample.requests);
             slo.errors += u64::from(sample.errors);
         }
-        let bad = sample.is_bad();
+        let bad = sample.is_bad() || sample.is_slow();
         self.bad_since = match (bad, self.bad_since) {
             (true, None) => Some(sample.at),
             (true, since) => since,
@@ -89,13 +148,28 @@ impl StageMonitor {
 
     /// Error-budget burn rate over the last hour: 1.0 spends the budget exactly over the period.
     pub fn burn_rate(&self) -> f64 {
-        match &self.slo {
-            Some(slo) if self.window_requests > 0 => {
-                (self.window_errors as f64 / self.window_requests as f64)
-                    / (1.0 - slo.slo.target).max(1e-6)
-            }
-            _ => 0.0,
+        self.burn(Metric::BurnRate, BURN_WINDOW)
+    }
+
+    /// The burn rate of `metric`'s objective over the last `minutes` (a watched window):
+    /// the share of bad requests divided by the share the objective allows.
+    pub fn burn(&self, metric: Metric, minutes: u32) -> f64 {
+        let Some(w) = self
+            .windows
+            .iter()
+            .find(|w| w.minutes == minutes.clamp(1, SERIES_CAP as u32))
+        else {
+            return 0.0;
+        };
+        let (bad, target) = match (metric, &self.slo, &self.latency_slo) {
+            (Metric::BurnRate, Some(slo), _) => (w.errors, slo.slo.target),
+            (Metric::LatencyBurnRate, _, Some(l)) => (w.slow, l.target),
+            _ => return 0.0,
+        };
+        if w.requests == 0 {
+            return 0.0;
         }
+        (bad as f64 / w.requests as f64) / (1.0 - target).max(1e-6)
     }
 
     pub fn value(&self, metric: Metric, sample: &Sample) -> f64 {
@@ -104,7 +178,7 @@ impl StageMonitor {
             Metric::P95Latency => sample.p95_ms,
             Metric::Memory => sample.memory,
             Metric::Saturation => sample.saturation,
-            Metric::BurnRate => self.burn_rate(),
+            Metric::BurnRate | Metric::LatencyBurnRate => self.burn(metric, BURN_WINDOW),
         }
     }
 
@@ -193,7 +267,7 @@ mod tests {
             errors: 0,
             exhausted: false,
         };
-        let mut m = StageMonitor::new(Some(slo));
+        let mut m = StageMonitor::new(Some(slo), None, 0);
         for t in 0..60 {
             m.push(sample(t, 100, 10)); // 10 % errors: burn rate 10
         }

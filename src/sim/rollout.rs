@@ -79,10 +79,13 @@ pub enum DeployProgress {
     Surge {
         since: SimTime,
     },
+    /// A Kubernetes rolling update: new instances start within the surge allowance, old
+    /// ones stop only while enough instances stay available.
     Rolling {
-        batch: u8,
+        /// New instances so far (starting or ready).
         moved: u8,
-        batch_since: SimTime,
+        /// The last minute the update made progress (the progress deadline counts from it).
+        progressed_at: SimTime,
     },
     BlueGreen {
         since: SimTime,

@@ -83,6 +83,10 @@ pub struct Pool {
     pub weight: u8,
     /// A blue-green colour kept warm but serving nothing, ready for an instant switch back.
     pub idle: bool,
+    /// When this colour stopped taking new requests (a blue-green switch): it drains the
+    /// requests in flight, then waits out the scale-down delay.
+    #[json(default)]
+    pub idle_since: Option<SimTime>,
     /// This pool's own error rate and p95 latency in the last minute (for canary analysis).
     pub error_rate: f64,
     pub p95_ms: f64,
@@ -100,6 +104,9 @@ pub struct PoolTraits {
     pub defect: Defect,
     pub requires_config: Option<ConfigKey>,
     pub schema: u32,
+    /// What a latency regression adds to each request, in ms.
+    #[json(default)]
+    pub added_latency_ms: f64,
 }
 
 impl Default for PoolTraits {
@@ -108,22 +115,36 @@ impl Default for PoolTraits {
             defect: Defect::None,
             requires_config: None,
             schema: 1,
+            added_latency_ms: super::change::DEFAULT_ADDED_LATENCY_MS,
         }
     }
 }
 
+/// Minutes a colour that stopped taking new requests keeps serving those in flight.
+pub const DRAIN_MINUTES: u64 = 1;
+
 impl Pool {
+    /// Still finishing requests that were in flight when traffic switched away from it.
+    pub fn draining(&self, now: SimTime) -> bool {
+        self.idle_since.is_some_and(|s| now.0 < s.0 + DRAIN_MINUTES)
+    }
+
     pub fn new(release: &Release, instances: Vec<Instance>, weight: u8) -> Pool {
         let traits = PoolTraits {
             defect: release.traits.defect,
             requires_config: release.traits.requires_config.clone(),
             schema: release.schema,
+            added_latency_ms: release
+                .traits
+                .added_latency_ms
+                .unwrap_or(super::change::DEFAULT_ADDED_LATENCY_MS),
         };
         Pool {
             release: release.version,
             instances,
             weight,
             idle: false,
+            idle_since: None,
             error_rate: 0.0,
             p95_ms: 0.0,
             traits,
@@ -228,6 +249,9 @@ pub struct Sample {
     pub at: SimTime,
     pub requests: u32,
     pub errors: u32,
+    /// Requests slower than the stage's latency objective (0 without one).
+    #[json(default)]
+    pub slow: u32,
     pub p95_ms: f64,
     pub memory: f64,
     pub saturation: f64,
@@ -245,6 +269,12 @@ impl Sample {
     /// Integer arithmetic, so it is exact and needs no division.
     pub fn is_bad(&self) -> bool {
         u64::from(self.errors) * 20 > u64::from(self.requests)
+    }
+
+    /// Whether more than 5 % of requests were slower than the latency objective: users are
+    /// hurt by waiting, as they are by errors.
+    pub fn is_slow(&self) -> bool {
+        u64::from(self.slow) * 20 > u64::from(self.requests)
     }
 
     pub fn availability(&self) -> f64 {

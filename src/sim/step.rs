@@ -26,6 +26,7 @@ impl World {
             self.update_instances(i, &mut events);
             self.measure(i, &mut events);
             self.automatic_backup(i, &mut events);
+            self.scale_down_idle(i, &mut events);
         }
         self.evaluate_alerts(&mut events);
         events
@@ -47,7 +48,7 @@ impl World {
         for (_, failure) in due {
             // A scheduled failure that no longer applies (say, the stage lost its database
             // already) simply does nothing; it was audited when it was scheduled.
-            if let Ok(mut more) = self.inject(&ActorId::new("scheduler"), failure) {
+            if let Ok(mut more) = self.inject(&ActorId::new("scheduler"), failure, self.now) {
                 events.append(&mut more);
             }
         }
@@ -344,6 +345,21 @@ impl World {
                 self.open_incident(i, format!("Security breach through {version}"), events);
             }
         }
+    }
+
+    /// Removes an idle blue-green colour once it has drained and its rollback window
+    /// (the stage's scale-down delay) has passed.
+    fn scale_down_idle(&mut self, i: usize, events: &mut Vec<Event>) {
+        let stage = &self.stages[i];
+        let delay = u64::from(stage.config.scale_down_delay.0).max(super::stage::DRAIN_MINUTES);
+        let now = self.now;
+        let due = |p: &super::stage::Pool| p.idle && p.idle_since.is_some_and(|s| now.0 >= s.0 + delay);
+        let Some(k) = stage.pools.iter().position(due) else {
+            return;
+        };
+        let release = self.stages[i].pools.remove(k).release;
+        let stage = self.stages[i].config.id.clone();
+        self.emit(events, EventKind::IdleColourScaledDown { stage, release });
     }
 
     fn automatic_backup(&mut self, i: usize, events: &mut Vec<Event>) {

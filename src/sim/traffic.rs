@@ -48,6 +48,29 @@ pub fn expected_requests(profile: &TrafficProfile, period: Minutes) -> f64 {
     profile.peak_rpm * mean * f64::from(period.0)
 }
 
+/// The share of requests slower than `threshold_ms` when the 95th percentile is `p95_ms`.
+///
+/// Response times are modelled with an exponential tail, as queueing delay is: then
+/// P(latency > T) = 20^(-T / p95), which is exactly 5 % at T = p95. The power is read from a
+/// table at quarter steps and interpolated linearly (no `powf`, whose last bit differs
+/// between targets), and is zero beyond T = 3 × p95 (under 0.013 %).
+pub fn slow_share(p95_ms: f64, threshold_ms: f64) -> f64 {
+    const TAIL: [f64; 13] = [
+        1.0, 0.472871, 0.223607, 0.105737, 0.05, 0.0236435, 0.0111803, 0.00528686, 0.0025,
+        0.00118218, 0.000559017, 0.000264343, 0.000125,
+    ];
+    if p95_ms <= 0.0 {
+        return 0.0;
+    }
+    let x = threshold_ms / p95_ms * 4.0;
+    if x >= 12.0 {
+        return 0.0;
+    }
+    let k = x as usize; // x ≥ 0: truncation is floor
+    let frac = x - k as f64;
+    TAIL[k] + (TAIL[k + 1] - TAIL[k]) * frac
+}
+
 /// What one minute of traffic did to the stage's data.
 pub struct DataEffects {
     pub writes: u64,
@@ -98,6 +121,8 @@ pub fn simulate_minute(
     let mut p95: f64 = 0.0;
     let mut saturation: f64 = 0.0;
     let mut corrupted = 0.0;
+    let mut slow = 0.0;
+    let latency_threshold = stage.config.latency_slo.as_ref().map(|l| l.threshold_ms);
     let mut weighted_latency = 0.0;
     let capacity = stage.config.capacity_rpm.max(1.0);
     for pool in stage.pools.iter_mut() {
@@ -121,7 +146,7 @@ pub fn simulate_minute(
                 BASE_P95_MS * (1.0 + 0.6 * sat.min(1.5) * sat.min(1.5)) + extra_latency;
             match pool.traits.defect {
                 Defect::ErrorRate => err += 0.08 * scale,
-                Defect::LatencyRegression => latency += 450.0 * scale,
+                Defect::LatencyRegression => latency += pool.traits.added_latency_ms * scale,
                 Defect::DataCorruption => corrupted += (req * WRITE_SHARE * 0.1 * scale).ceil(),
                 _ => {}
             }
@@ -152,6 +177,10 @@ pub fn simulate_minute(
         pool.p95_ms = latency;
         requests += req;
         errors += req * err;
+        if let Some(t) = latency_threshold {
+            // Requests that fail are counted as errors, not also as slow.
+            slow += req * (1.0 - err) * slow_share(latency, t);
+        }
         weighted_latency += latency * req;
         if pool.weight >= 5 {
             p95 = p95.max(latency);
@@ -188,6 +217,7 @@ pub fn simulate_minute(
         at: now,
         requests: requests_whole,
         errors: errors_whole,
+        slow: ((slow * latency_noise + 0.5) as u32).min(requests_whole - errors_whole),
         p95_ms: f64::from((p95 * latency_noise + 0.5) as u32),
         memory,
         saturation,

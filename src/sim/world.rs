@@ -111,11 +111,18 @@ impl World {
             detected: SortedMap::new(),
             exploited: false,
         };
-        let stages = config
+        let mut stages: Vec<Stage> = config
             .stages
             .iter()
             .map(|c| new_stage(c, &initial))
             .collect();
+        // Each burn-rate rule's windows get a running sum in its stage's monitor.
+        for rule in &config.alert_rules {
+            if let (Some(i), Some(w)) = (config.stage_index(&rule.stage), rule.windows) {
+                stages[i].monitor.watch(w.long.0);
+                stages[i].monitor.watch(w.short.0);
+            }
+        }
         let alerts = config
             .alert_rules
             .iter()
@@ -410,7 +417,11 @@ fn new_stage(config: &StageConfig, release: &Release) -> Stage {
         last_backup_at: SimTime::ZERO,
         faults: Faults::default(),
         rollout: None,
-        monitor: StageMonitor::new(slo),
+        monitor: StageMonitor::new(
+            slo,
+            config.latency_slo.clone(),
+            traffic::expected_requests(&config.traffic, super::time::Minutes(1)) as u64,
+        ),
         last: Sample::default(),
         last_gate_failure: None,
         config: config.clone(),

@@ -102,6 +102,7 @@ impl EventGroup {
             | K::RolloutAborted { .. }
             | K::GreenReady { .. }
             | K::TrafficSwitched { .. }
+            | K::IdleColourScaledDown { .. }
             | K::RolledBack { .. } => EventGroup::Deploys,
             _ => EventGroup::Operations,
         }
@@ -149,9 +150,9 @@ pub const INCIDENT_CONCEPT: &str = "An incident is a period when users are hurt.
 pub fn strategy_hint(key: &str) -> &'static str {
     match key {
         "all" => "All at once: every instance is replaced together; users see errors while the new ones start.",
-        "rolling" => "Rolling: a few instances at a time, waiting for each batch to be healthy.",
+        "rolling" => "Rolling (as Kubernetes does it): new instances start beside the old, up to the max surge; old ones stop only while no more than max unavailable are missing. Max unavailable 0 never lowers capacity.",
         "blue_green" => "Blue-green: a full second set starts beside the live one; traffic switches in one step, and back just as fast.",
-        "canary" => "Canary: a small share of traffic goes to the new release while automated analysis compares its errors and latency.",
+        "canary" => "Canary: a small share of traffic goes to the new release while automated analysis checks its errors and latency, on their own and against the stable release serving beside it.",
         _ => "Dark launch: the new code ships switched off behind a feature flag; turn it on gradually, or off instantly (kill switch).",
     }
 }

@@ -161,7 +161,7 @@ pub fn progress(world: &World, i: usize) -> Vec<Progress> {
                         ("starting".to_string(), healthy_share(stage, r.release, n))
                     }
                     DeployProgress::Rolling { moved, .. } => (
-                        format!("rolling {moved}/{n}"),
+                        rolling_label(stage, *moved, n),
                         (u32::from(*moved) * 100 / n).min(100) as u8,
                     ),
                     DeployProgress::BlueGreen { ready, .. } => {
@@ -351,3 +351,15 @@ pub fn serving_text(stage: &Stage) -> String {
 
 /// Error rate above which the flow is drawn broken (matches the engine's "bad minute").
 pub const BAD_ERROR_RATE: f64 = 0.05;
+
+/// "rolling 2/4 ready", plus the instances running above the desired number (the surge)
+/// or missing below it, so the diagram says what the limits are doing.
+fn rolling_label(stage: &crate::sim::stage::Stage, ready: u8, desired: u32) -> String {
+    let running: usize = stage.pools.iter().filter(|p| !p.idle).map(|p| p.instances.len()).sum();
+    let running = running as u32;
+    match running.cmp(&desired) {
+        std::cmp::Ordering::Greater => format!("rolling {ready}/{desired} · +{} surge", running - desired),
+        std::cmp::Ordering::Less => format!("rolling {ready}/{desired} · {} down", desired - running),
+        std::cmp::Ordering::Equal => format!("rolling {ready}/{desired}"),
+    }
+}

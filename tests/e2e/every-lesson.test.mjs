@@ -101,7 +101,13 @@ async function act(page, lesson, { actor, command }) {
       const label = s === 'all_at_once' ? 'All at once' : s === 'blue_green' ? 'Blue-green'
         : s.rolling ? 'Rolling' : s.canary ? 'Canary' : s.dark_launch ? 'Dark launch' : String(s);
       await column.getByLabel('Strategy', { exact: true }).selectOption({ label });
-      if (s.rolling) await column.getByLabel('Batch size').fill(String(s.rolling.batch));
+      if (s.rolling) {
+        // The older "batch" form is no surge and `batch` unavailable at a time.
+        const surge = s.rolling.batch !== undefined ? 0 : s.rolling.max_surge ?? '25%';
+        const unavailable = s.rolling.batch ?? s.rolling.max_unavailable ?? '25%';
+        await column.getByLabel('Max surge').fill(String(surge));
+        await column.getByLabel('Max unavailable').fill(String(unavailable));
+      }
       if (s.canary) await column.getByLabel('Traffic steps (%)').fill(s.canary.steps.join(', '));
       if (arg.gates?.override) await column.getByLabel('Skip gates because (optional)').fill(arg.gates.override.reason);
       await page.getByRole('button', { name: `Promote to ${name}` }).click();

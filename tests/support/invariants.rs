@@ -267,6 +267,35 @@ impl Watch {
 /// What the world's state must always satisfy: metrics in range, pool weights summing to
 /// 100, one active pool per release once settled, instances bounded, finite SLO budgets,
 /// corrupted records within the records.
+/// A rolling update stays within desired + max surge instances (Kubernetes' rule), and an
+/// idle blue-green colour is gone once its scale-down delay has passed.
+fn check_rolling_and_idle(w: &World, s: &stagecraft::sim::stage::Stage) -> Check {
+    use stagecraft::sim::rollout::{DeployProgress, Phase};
+    const ROLLING: &str = "rolling updates stay within their surge; idle colours go on time";
+    let id = &s.config.id;
+    if let Some(r) = &s.rollout {
+        if let (Phase::Deploying(DeployProgress::Rolling { .. }), Some(Strategy::Rolling(plan))) = (&r.phase, &r.strategy) {
+            let desired = s.config.instances.max(1);
+            let (surge, _) = plan.resolve(desired);
+            let running: usize = s.pools.iter().filter(|p| !p.idle).map(|p| p.instances.len()).sum();
+            // A scale-down during the update shrinks `desired` under what already runs.
+            let before_scale = s.pools.iter().filter(|p| p.release != r.release && !p.idle).map(|p| p.instances.len()).sum::<usize>();
+            ensure(
+                running <= usize::from(desired) + usize::from(surge) || before_scale > usize::from(desired),
+                ROLLING,
+                || format!("{id}: {running} running, desired {desired} + surge {surge}: {:?}", s.pools),
+            )?;
+        }
+    }
+    let delay = u64::from(s.config.scale_down_delay.0).max(1);
+    for p in s.pools.iter().filter(|p| p.idle) {
+        ensure(p.idle_since.is_none_or(|at| w.now.0 < at.0 + delay), ROLLING, || {
+            format!("{id}: {} idle since {:?}, delay {delay} min, now {}", p.release, p.idle_since, w.now.0)
+        })?;
+    }
+    Ok(())
+}
+
 pub fn check_world(w: &World) -> Check {
     const METRICS: &str = "metrics and pools stay consistent";
     for s in &w.stages {
@@ -308,6 +337,10 @@ pub fn check_world(w: &World) -> Check {
                 )
             })?;
         }
+        ensure(m.slow <= m.requests - m.errors, METRICS, || {
+            format!("{id}: {} slow and {} failed of {} requests", m.slow, m.errors, m.requests)
+        })?;
+        check_rolling_and_idle(w, s)?;
         let running: usize = s.pools.iter().map(|p| p.instances.len()).sum();
         ensure(
             running <= 3 * usize::from(s.config.instances.max(1)),

@@ -32,6 +32,7 @@ pub fn Details(props: &DetailsProps) -> Html {
                     format!("Instances: {} healthy of {}", s.pools.iter().filter(|p| !p.idle).map(|p| p.healthy()).sum::<usize>(), s.config.instances),
                     format!("History: {}", s.history.iter().map(|d| d.release.to_string()).collect::<Vec<_>>().join(" → ")),
                 ];
+                facts.extend(canary_facts(s));
                 if let Some(db) = &s.database {
                     facts.push(format!("Database: schema {}, {} records{}", db.schema, db.records, if db.lost { " (LOST)" } else { "" }));
                     facts.push(format!("Backups: {}", s.backups.len()));
@@ -76,7 +77,10 @@ pub fn Details(props: &DetailsProps) -> Html {
                         AlertStatus::Firing { since } => format!("FIRING since {}", since.label(start)),
                     };
                     vec![
-                        format!("Rule: {} above {} for {} min", a.rule.metric.label(), a.rule.metric.format(a.rule.threshold), a.rule.for_minutes),
+                        match a.rule.windows {
+                            Some(w) if a.rule.metric.is_burn_rate() => format!("Rule: {} above {} over the last {} and the last {} (both)", a.rule.metric.label(), a.rule.metric.format(a.rule.threshold), w.long, w.short),
+                            _ => format!("Rule: {} above {} for {} min", a.rule.metric.label(), a.rule.metric.format(a.rule.threshold), a.rule.for_minutes),
+                        },
                         format!("Severity: {:?}", a.rule.severity),
                         format!("Status: {status}"),
                     ]
@@ -112,4 +116,32 @@ pub fn Details(props: &DetailsProps) -> Html {
             if props.selection.is_some() { <button type="button" onclick={close}>{ "Close details" }</button> }
         </section>
     }
+}
+
+/// During a canary: the canary's own figures beside stable's, and what analysis checks.
+fn canary_facts(s: &crate::sim::stage::Stage) -> Vec<String> {
+    use crate::sim::rollout::{DeployProgress, Phase};
+    use crate::sim::Strategy;
+    let Some(r) = &s.rollout else { return vec![] };
+    let (Phase::Deploying(DeployProgress::Canary { failures, .. }), Some(Strategy::Canary(plan))) = (&r.phase, &r.strategy) else {
+        return vec![];
+    };
+    let Some(canary) = s.pools.iter().find(|p| p.release == r.release && !p.idle) else { return vec![] };
+    let stable = s.pools.iter().filter(|p| p.release != r.release && !p.idle).max_by_key(|p| p.instances.len());
+    let a = &plan.analysis;
+    let mut facts = vec![format!(
+        "Canary {}: {} % of traffic · error rate {:.2} % · p95 {:.0} ms · {failures} failed measurement(s) of at most {}",
+        canary.release, canary.weight, canary.error_rate * 100.0, canary.p95_ms, a.failure_limit
+    )];
+    if let Some(st) = stable {
+        facts.push(format!("Stable {}: error rate {:.2} % · p95 {:.0} ms", st.release, st.error_rate * 100.0, st.p95_ms));
+    }
+    facts.push(format!("Analysis: error rate ≤ {:.1} %, p95 ≤ {:.0} ms", a.max_error_rate * 100.0, a.max_p95_ms));
+    if let Some(b) = &a.baseline {
+        facts.push(format!(
+            "Against stable: errors at most {:.1} points higher (z-test, 99 %), p95 at most {:.1}× stable's, judged with at least {} requests each",
+            b.max_error_increase * 100.0, b.max_latency_ratio, b.min_requests
+        ));
+    }
+    facts
 }

@@ -6,7 +6,7 @@ use yew::prelude::*;
 use super::chart::Chart;
 use super::Snapshot;
 use crate::sim::config::Metric;
-use crate::sim::monitor::AlertStatus;
+use crate::sim::monitor::{AlertStatus, BURN_WINDOW};
 use crate::ui::labels;
 use crate::ui::state::{Action, Selection};
 
@@ -38,10 +38,20 @@ pub fn Monitoring(props: &MonitoringProps) -> Html {
                 </div>
             }
         });
+        // The latency objective counts slow requests against a budget of their own.
+        let latency = m.latency_slo.as_ref().map(|l| {
+            let burn = m.burn(Metric::LatencyBurnRate, BURN_WINDOW);
+            html! {
+                <p class={classes!("budget", (burn > 1.0).then_some("warn"))}>
+                    { format!("Latency SLO {:.1} % of requests under {:.0} ms · burn rate {burn:.1}× over the last hour", l.target * 100.0, l.threshold_ms) }
+                </p>
+            }
+        });
         html! {
             <section class="env-monitor" key={s.config.id.as_str().to_string()} aria-label={format!("{} metrics", s.name())}>
                 <h3>{ s.name().to_string() }</h3>
                 { budget.unwrap_or_default() }
+                { latency.unwrap_or_default() }
                 <div class="charts">
                     <Chart title="Requests" unit="req/min" values={requests} />
                     <Chart title="Error rate" unit="%" values={errors} scale={100.0} threshold={Some(0.05)} />

@@ -8,7 +8,7 @@ use yew::prelude::*;
 use super::{refusal, value_of, ActionButton, Snapshot};
 use crate::sim::command::CanaryPlan;
 use crate::sim::rollout::{DeployProgress, Phase};
-use crate::sim::{ActorId, Command, FlagName, GateMode, Strategy, Version};
+use crate::sim::{ActorId, Amount, Command, FlagName, GateMode, RollingPlan, Strategy, Version};
 use crate::ui::labels::strategy_hint;
 use crate::ui::state::Action;
 
@@ -25,7 +25,9 @@ pub struct StageControlsProps {
 #[derive(Clone, PartialEq)]
 struct StrategyForm {
     kind: String,
-    batch: String,
+    /// Kubernetes' limits as typed: a count ("1") or a percentage ("25%").
+    max_surge: String,
+    max_unavailable: String,
     steps: String,
     flag: String,
     /// Non-empty: skip the gates, with this reason in the audit log.
@@ -35,9 +37,10 @@ struct StrategyForm {
 impl StrategyForm {
     fn strategy(&self) -> Strategy {
         match self.kind.as_str() {
-            "rolling" => Strategy::Rolling {
-                batch: self.batch.trim().parse().unwrap_or(0),
-            },
+            "rolling" => Strategy::Rolling(RollingPlan::Limits {
+                max_surge: amount(&self.max_surge),
+                max_unavailable: amount(&self.max_unavailable),
+            }),
             "blue_green" => Strategy::BlueGreen,
             "canary" => {
                 // Unparsable steps are sent as given (empty), so the engine explains the rule.
@@ -60,11 +63,23 @@ impl StrategyForm {
     }
 }
 
+/// "25%" or "25 %" is a percentage, anything else a count; what does not parse is sent as
+/// 101 %, so the engine's refusal explains the rule rather than the form guessing.
+fn amount(text: &str) -> Amount {
+    let t = text.trim();
+    match t.strip_suffix('%') {
+        Some(p) => Amount::Percent(p.trim().parse().unwrap_or(101)),
+        None => t.parse().map_or(Amount::Percent(101), Amount::Count),
+    }
+}
+
 #[component]
 pub fn StageControls(props: &StageControlsProps) -> Html {
     let form = use_state(|| StrategyForm {
         kind: "rolling".into(),
-        batch: "1".into(),
+        // Kubernetes' defaults.
+        max_surge: "25%".into(),
+        max_unavailable: "25%".into(),
         steps: "10, 25, 50".into(),
         flag: "new-checkout".into(),
         skip_reason: String::new(),
@@ -117,7 +132,9 @@ pub fn StageControls(props: &StageControlsProps) -> Html {
                     </select>
                 </label>
                 if kind == "rolling" {
-                    <label>{ "Batch size" }<input aria-label="Batch size" type="number" min="1" max={stage.config.instances.to_string()} value={form.batch.clone()} onchange={field(|f, v| f.batch = v)} /></label>
+                    <label>{ "Max surge" }<input aria-label="Max surge" type="text" inputmode="numeric" value={form.max_surge.clone()} onchange={field(|f, v| f.max_surge = v)} /></label>
+                    <label>{ "Max unavailable" }<input aria-label="Max unavailable" type="text" inputmode="numeric" value={form.max_unavailable.clone()} onchange={field(|f, v| f.max_unavailable = v)} /></label>
+                    <p class="hint" data-testid={format!("rolling-limits-{sid}")}>{ rolling_limits(&strategy, stage.config.instances) }</p>
                 }
                 if kind == "canary" {
                     <label>{ "Traffic steps (%)" }<input aria-label="Traffic steps (%)" type="text" value={form.steps.clone()} onchange={field(|f, v| f.steps = v)} /></label>
@@ -265,4 +282,20 @@ pub fn StageControls(props: &StageControlsProps) -> Html {
             </div>
         </div>
     }
+}
+
+/// What the limits mean for this stage, in instances, as Kubernetes rounds them.
+fn rolling_limits(strategy: &Strategy, instances: u8) -> String {
+    let Strategy::Rolling(plan) = strategy else {
+        return String::new();
+    };
+    if plan.out_of_range(instances) {
+        return format!("Each limit is a number of instances (up to {instances}) or a percentage such as 25%.");
+    }
+    let (surge, unavailable) = plan.resolve(instances);
+    let ready = instances.saturating_sub(unavailable);
+    format!(
+        "With {instances} instances: up to {} running at once, never fewer than {ready} ready.",
+        instances + surge
+    )
 }

@@ -44,7 +44,17 @@ pub fn Station(props: &StationProps) -> Html {
     let pools = stage.pools.iter().enumerate().map(|(k, pool)| {
         let y = TOP + 64.0 + k as f64 * 40.0;
         let colour = if blue_green { if k == 0 { "blue " } else { "green " } } else { "" };
-        let state = if pool.idle { "idle".to_string() } else { format!("{} %", pool.weight) };
+        let now = world.now;
+        let state = if pool.draining(now) {
+            "draining".to_string()
+        } else if let Some(since) = pool.idle_since.filter(|_| pool.idle) {
+            let left = (since.0 + u64::from(stage.config.scale_down_delay.0)).saturating_sub(now.0);
+            format!("idle · warm {left} min")
+        } else if pool.idle {
+            "idle".to_string()
+        } else {
+            format!("{} %", pool.weight)
+        };
         let label = format!("{colour}{} · {state}", pool.release);
         let hl = props.highlight_release == Some(pool.release);
         let instances = pool.instances.iter().enumerate().map(|(j, inst)| {
