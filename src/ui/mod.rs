@@ -143,6 +143,9 @@ pub fn App() -> Html {
             if let Some(t) = &state.toast {
                 <Toast toast={t.clone()} on_action={on_action.clone()} />
             }
+            if let Some(note) = &state.console.note {
+                { console::room::trainer_note(note, &on_action) }
+            }
             if let Some(n) = &state.notice {
                 <Notice notice={n.clone()} on_action={on_action.clone()} />
             }
@@ -153,9 +156,6 @@ pub fn App() -> Html {
                         <MomentCard moment={m.clone()} time_label={time_label.clone()} on_action={on_action.clone()} />
                     }
                     { looking_back.unwrap_or_default() }
-                    if let Some(note) = &state.console.note {
-                        { console::room::trainer_note(note, &on_action) }
-                    }
                     <div class="diagram-scroll">
                         <Pipeline snapshot={shown.clone()} {layout} highlight={state.highlight.clone()} on_action={on_action.clone()} />
                     </div>

@@ -69,13 +69,14 @@ pub fn ConsoleApp(props: &ConsoleAppProps) -> Html {
     use_effect_with((), |_| gloo::utils::document().set_title("Stagecraft — trainer console"));
 
     let theme = state.ui.as_ref().map_or("dark", |u| u.theme().name());
+    let clock = state.ui.as_ref().map(|ui| clock(&state, ui, &on_action));
     let body = match &state.ui {
         Some(ui) => connected(&state, ui, &on_action),
         None => html! {
             <main class="console-main">
                 <section class="card">
                     <h2>{ "Waiting for the room" }</h2>
-                    <p>{ "Keep the room's window open: this console connects to it by itself. If the room was closed or reloaded, press “Open trainer console” there again; it reuses this window." }</p>
+                    <p>{ "Keep the room's window open. If it was reloaded, press “Open trainer console” there again." }</p>
                 </section>
             </main>
         },
@@ -89,6 +90,7 @@ pub fn ConsoleApp(props: &ConsoleAppProps) -> Html {
                 if let Some(p) = &state.problem {
                     <p class="hint" data-testid="console-problem">{ p.clone() }</p>
                 }
+                { clock.unwrap_or_default() }
             </header>
             { body }
             if state.help_open { <Help on_action={on_action.clone()} /> }
@@ -100,8 +102,8 @@ fn status_text(status: RoomStatus) -> &'static str {
     match status {
         RoomStatus::Waiting => "Connecting to the room…",
         RoomStatus::Connected => "Connected to the room: what you do here happens there.",
-        RoomStatus::Closed => "The room window was closed or reloaded. Press “Open trainer console” in the room to connect again.",
-        RoomStatus::Silent => "The room is not answering (closed, or its tab is asleep). This view is as it last was.",
+        RoomStatus::Closed => "The room window closed or reloaded: press “Open trainer console” there to reconnect.",
+        RoomStatus::Silent => "The room is not answering: this view is as it last was.",
     }
 }
 
@@ -113,8 +115,20 @@ fn status_class(status: RoomStatus) -> &'static str {
     }
 }
 
-/// The console once the room has answered: the clock strip on top, then the room at a
-/// glance (its card, each stage in a line), the lesson, chaos, and the timeline and audit log.
+/// The room's clock and who the trainer acts as, in the console's header.
+fn clock(state: &ConsoleState, ui: &RoomUi, on_action: &Callback<Action>) -> Html {
+    let world = &state.world;
+    let time_label = AttrValue::from(world.now.label(world.config.start_minute_of_day));
+    html! {
+        <div class="console-clock">
+            <Clock time_label={time_label} minute={world.now.0} playing={ui.playing} speed={ui.speed()} auto_pause={ui.auto_pause}
+                actors={world.config.actors.clone()} actor={ui.actor.clone()} theme={ui.theme()} presenter={ui.presenter} on_action={on_action.clone()} />
+        </div>
+    }
+}
+
+/// The console once the room has answered: the room at a glance (its card, each stage in
+/// a line), the lesson, chaos, and the timeline and audit log.
 fn connected(state: &ConsoleState, ui: &RoomUi, on_action: &Callback<Action>) -> Html {
     let world = &state.world;
     let start = world.config.start_minute_of_day;
@@ -134,11 +148,6 @@ fn connected(state: &ConsoleState, ui: &RoomUi, on_action: &Callback<Action>) ->
         }
     });
     html! {
-        <>
-            <div class="console-clock">
-                <Clock time_label={time_label.clone()} minute={world.now.0} playing={ui.playing} speed={ui.speed()} auto_pause={ui.auto_pause}
-                    actors={world.config.actors.clone()} actor={ui.actor.clone()} theme={ui.theme()} presenter={ui.presenter} on_action={on_action.clone()} />
-            </div>
             <main class="console-main">
                 <section class="card console-room" aria-labelledby="room-heading">
                     <h2 id="room-heading">{ "The room" }</h2>
@@ -156,7 +165,6 @@ fn connected(state: &ConsoleState, ui: &RoomUi, on_action: &Callback<Action>) ->
                 <Chaos snapshot={snapshot.clone()} {instructor} in_lesson={state.lesson.is_some()} on_action={on_action.clone()} />
                 <Timeline snapshot={snapshot} filter={state.filter.clone()} on_action={on_action.clone()} />
             </main>
-        </>
     }
 }
 
