@@ -113,6 +113,7 @@ describe('The trainer console', () => {
       await noAxeViolations(page, 'presenter with a trainer note');
       await popup.setViewportSize({ width: 375, height: 812 });
       await popup.screenshot({ path: join(artifacts, 'console-375.png'), fullPage: true });
+      assert.ok(await popup.getByRole('button', { name: 'Play the simulation' }).isVisible(), 'Play stays in the console on a phone');
       await noAxeViolations(popup, 'trainer console at 375 px');
 
       // Closing the console is noticed in the room; a reload of the room, in the console.
