@@ -264,12 +264,7 @@ pub fn start() {
         .and_then(|d| d.get_element_by_id(ROOT_ID));
     // A window opened as the trainer's console (`?console=<channel>`) shows the console.
     if let Some(channel) = console::channel_in_address() {
-        let props = console::ConsoleAppProps { channel };
-        match root {
-            Some(root) => yew::Renderer::<console::ConsoleApp>::with_root_and_props(root, props).render(),
-            None => yew::Renderer::<console::ConsoleApp>::with_props(props).render(),
-        };
-        return;
+        return console::start(root, channel);
     }
     match root {
         Some(root) => yew::Renderer::<App>::with_root(root).render(),
