@@ -15,20 +15,25 @@ pub fn use_lesson_library(library: &LibraryState, dispatch: Callback<Action>) {
     let loading = matches!(library, LibraryState::Loading);
     use_effect_with(loading, move |&loading| {
         if loading {
-            let bundled = lessons::bundled_files();
-            if bundled.is_empty() {
-                wasm_bindgen_futures::spawn_local(async move {
-                    dispatch.emit(Action::LessonsArrived(fetch_all().await));
-                });
-            } else {
-                let files = bundled
-                    .into_iter()
-                    .map(|(id, text)| (id.to_string(), text.to_string()))
-                    .collect();
-                dispatch.emit(Action::LessonsArrived(Ok(files)));
-            }
+            load_lessons(dispatch);
         }
     });
+}
+
+/// Fetches the lessons (or takes the compiled-in texts) and answers with `LessonsArrived`.
+pub(crate) fn load_lessons(dispatch: Callback<Action>) {
+    let bundled = lessons::bundled_files();
+    if bundled.is_empty() {
+        wasm_bindgen_futures::spawn_local(async move {
+            dispatch.emit(Action::LessonsArrived(fetch_all().await));
+        });
+    } else {
+        let files = bundled
+            .into_iter()
+            .map(|(id, text)| (id.to_string(), text.to_string()))
+            .collect();
+        dispatch.emit(Action::LessonsArrived(Ok(files)));
+    }
 }
 
 /// Every built-in lesson, requested at once, read in order.

@@ -5,6 +5,7 @@
 //! live in hooks ([`hooks`]).
 
 pub mod components;
+pub mod console;
 pub(crate) mod fetch;
 pub mod hooks;
 pub mod labels;
@@ -149,11 +150,19 @@ pub fn App() -> Html {
                 <h1>{ "Stagecraft" }</h1>
                 <Clock time_label={time_label.clone()} minute={world.now.0} playing={state.playing} speed={state.speed} auto_pause={state.auto_pause} actors={world.config.actors.clone()}
                     actor={state.actor.clone()} theme={state.theme} presenter={presenter} acting={!phone} on_action={on_action.clone()} />
+                { console::room::console_button(state.console.status, &on_action) }
             </header>
+            // Nothing is built, opened or run for the console until the trainer asks for one.
+            if state.console.open_seq > 0 {
+                { console::room::room_link(&state, &on_action) }
+            }
             <div class="live" aria-live="polite" role="status" data-testid="announce-polite">{ format!("{}", a.polite) }</div>
             <div class="live" aria-live="assertive" data-testid="announce-assertive">{ a.assertive.clone() }</div>
             if let Some(t) = &state.toast {
                 <Toast toast={t.clone()} on_action={on_action.clone()} />
+            }
+            if let Some(note) = &state.console.note {
+                { console::room::trainer_note(note, &on_action) }
             }
             if let Some(n) = &state.notice {
                 <Notice notice={n.clone()} on_action={on_action.clone()} />
@@ -312,6 +321,10 @@ pub fn start() {
     let root = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.get_element_by_id(ROOT_ID));
+    // A window opened as the trainer's console (`?console=<channel>`) shows the console.
+    if let Some(channel) = console::channel_in_address() {
+        return console::start(root, channel);
+    }
     match root {
         Some(root) => yew::Renderer::<App>::with_root(root).render(),
         None => yew::Renderer::<App>::new().render(),

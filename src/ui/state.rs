@@ -4,6 +4,7 @@
 //! download and links to copy are left here as data for a hook to act on.
 //! Lessons, share links, undo and files: `state/training.rs`.
 
+pub mod console;
 mod demo;
 pub mod library;
 mod look_back;
@@ -15,6 +16,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+pub use console::{ConsoleLink, LinkStatus, TrainerNote};
 pub use demo::Demo;
 pub use library::{LibraryState, Pending};
 pub use look_back::LookBack;
@@ -191,6 +193,17 @@ pub enum Action {
     /// The built-in lesson files `(id, text)`, or why they could not be fetched.
     LessonsArrived(Result<Vec<(String, String)>, String>),
     RetriedLessons,
+    // The trainer's console (a second window; handled in `state/console.rs`).
+    /// "Open trainer console": the hook opens the console window and its channel.
+    OpenedConsole,
+    /// The channel hook saw the console connect, close or fall silent.
+    ConsoleStatus(LinkStatus),
+    /// Chaos sent from the console: applied like the chaos menu, shown to the room as a note.
+    ConsoleChaos {
+        failure: Failure,
+        at: Option<SimTime>,
+    },
+    DismissedTrainerNote,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -241,6 +254,8 @@ pub struct AppState {
     pub pending: Option<Pending>,
     /// A built-in lesson to start (with its own seed) once the library arrives.
     pub pick_after_load: Option<String>,
+    /// The trainer's console window, if one was opened from this room.
+    pub console: ConsoleLink,
 }
 
 impl Default for AppState {
@@ -299,6 +314,7 @@ impl AppState {
             library: LibraryState::NotLoaded,
             pending: None,
             pick_after_load: None,
+            console: ConsoleLink::default(),
         }
     }
 
@@ -582,6 +598,14 @@ impl Reducible for AppState {
             Action::ClosedDialog => s.dialog = None,
             library @ (Action::LessonsArrived(_) | Action::RetriedLessons) => {
                 s.reduce_library(library);
+            }
+            console @ (Action::OpenedConsole
+            | Action::ConsoleStatus(_)
+            | Action::ConsoleChaos { .. }
+            | Action::DismissedTrainerNote) => {
+                if !s.reduce_console(console) {
+                    return self;
+                }
             }
             other => {
                 if !s.reduce_training(other) {

@@ -80,7 +80,8 @@ async function loadLate() {
 const STORED_AT_START = ['stagecraft.session', 'stagecraft.records', 'stagecraft.display'];
 
 function lateNeededAtStart() {
-    if (location.hash.startsWith('#s=')) return true;
+    // The trainer's console (?console=<id>) is almost all late code.
+    if (location.hash.startsWith('#s=') || location.search.includes('console=')) return true;
     try {
         return STORED_AT_START.some((key) => localStorage.getItem(key) !== null);
     } catch {

@@ -335,6 +335,8 @@ impl AppState {
         self.records = kept.records;
         self.effect_seq = kept.effect_seq;
         self.library = kept.library;
+        // The console window stays connected across lessons, links and Show me.
+        self.console = kept.console;
         let quiz = vec![QuizAnswer::default(); lesson.file.quiz.len()];
         self.training = Training {
             progress: lesson.progress(),
