@@ -403,3 +403,39 @@ proptest! {
         prop_assert_eq!(share::decode(&link).unwrap(), s);
     }
 }
+
+/// One import reports every problem it can find: type errors in every item of a list (not
+/// only the first), and the checks of meaning on everything that has the right type, with
+/// each item under its own number in the file.
+#[test]
+fn one_import_reports_type_errors_and_meaning_problems_together() {
+    let p = problems("mixed-problems.json");
+    let t = text(&p);
+    for needle in [
+        "seed: expected a whole number",
+        "objectives[1].release_serves.percent",
+        "objectives[3]",
+        "solution[1].at",
+        // Checks of meaning, on the items that read, under their own numbers.
+        "objectives[0].stage: there is no stage \"qa\"",
+        "objectives[4].stage: there is no stage \"nowhere\"",
+        "solution[0].actor: there is no actor \"bob\"",
+        "solution[2].command: there is no stage \"qa\"",
+        "quiz[0].choices",
+    ] {
+        assert!(t.contains(needle), "missing {needle:?} in:\n{t}");
+    }
+    assert!(!t.contains("stand-in"), "nothing about the stand-ins:\n{t}");
+    assert!(!t.contains("More checks"), "nothing waits for a second round here:\n{t}");
+}
+
+/// A wrong setup decides which stages and actors exist, so the checks that depend on it
+/// wait, and the problem list says so instead of guessing.
+#[test]
+fn a_setup_that_cannot_be_read_says_more_checks_follow() {
+    let p = problems("mixed-setup.json");
+    let t = text(&p);
+    assert!(t.contains("setup.stages"), "{t}");
+    assert!(t.contains("More checks"), "{t}");
+    assert!(!t.contains("qa"), "no guess about stages: {t}");
+}

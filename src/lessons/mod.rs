@@ -18,6 +18,7 @@ mod library;
 pub mod objective;
 pub mod parse;
 pub mod progress;
+mod repair;
 pub mod report;
 pub mod share;
 pub mod validate;

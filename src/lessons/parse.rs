@@ -228,15 +228,10 @@ pub fn typed<T: FromJson>(
                 message: first.clone(),
                 expected: None,
             }];
-            if let Value::Object(map) = value {
-                for (name, check) in fields {
-                    if let Some(v) = map.get(*name) {
-                        if let Err(other) = check(v) {
-                            let other = other.inside(name);
-                            if other != e {
-                                problems.push(problem_of(file, &other));
-                            }
-                        }
+            if let Value::Object(_) = value {
+                for other in type_errors(value, fields) {
+                    if other != e {
+                        problems.push(problem_of(file, &other));
                     }
                 }
             } else {
@@ -295,10 +290,34 @@ fn key_path(v: &Value, name: &str, path: &str) -> Option<String> {
 }
 
 /// Checks one top-level field on its own (for reporting several type errors at once).
-pub type FieldCheck = fn(&Value) -> Result<(), json::Error>;
+pub type FieldCheck = fn(&Value) -> Vec<json::Error>;
 
-pub fn check_as<T: FromJson>(v: &Value) -> Result<(), json::Error> {
-    T::from_json(v).map(|_| ())
+pub fn check_as<T: FromJson>(v: &Value) -> Vec<json::Error> {
+    T::from_json(v).err().into_iter().collect()
+}
+
+/// Checks a list item by item, so every wrong item is reported, not only the first.
+pub fn check_items<T: FromJson>(v: &Value) -> Vec<json::Error> {
+    match v {
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, x)| T::from_json(x).err().map(|e| e.at(i)))
+            .collect(),
+        _ => check_as::<Vec<T>>(v),
+    }
+}
+
+/// Every type error of the document's known top-level fields, each at its path.
+pub fn type_errors(value: &Value, fields: &[(&str, FieldCheck)]) -> Vec<json::Error> {
+    let Value::Object(map) = value else {
+        return Vec::new();
+    };
+    fields
+        .iter()
+        .filter_map(|(name, check)| map.get(*name).map(|v| (name, check(v))))
+        .flat_map(|(name, errors)| errors.into_iter().map(move |e| e.inside(name)))
+        .collect()
 }
 
 /// A type error as a problem at its path in the file.

@@ -3,7 +3,7 @@
 
 use super::format::{limits, ScenarioFile, Setup, FORMAT_VERSION};
 use super::objective::{Objective, ReleaseRef};
-use super::parse::{self, check_as, FieldCheck, Problem};
+use super::parse::{self, check_as, check_items, FieldCheck, Problem};
 use crate::json::ToJson;
 use crate::sim::access::{Actor, Permission, Policy, StageScope};
 use crate::sim::change::CommitTraits;
@@ -19,19 +19,19 @@ const FIELDS: &[(&str, FieldCheck)] = &[
     ("id", check_as::<String>),
     ("title", check_as::<String>),
     ("summary", check_as::<String>),
-    ("concepts", check_as::<Vec<super::format::Concept>>),
+    ("concepts", check_items::<super::format::Concept>),
     ("seed", check_as::<u64>),
     ("order", check_as::<u32>),
     ("setup", check_as::<Setup>),
-    ("timeline", check_as::<Vec<super::format::TimelineEntry>>),
-    ("objectives", check_as::<Vec<Objective>>),
-    ("hints", check_as::<Vec<String>>),
+    ("timeline", check_items::<super::format::TimelineEntry>),
+    ("objectives", check_items::<Objective>),
+    ("hints", check_items::<String>),
     ("debrief", check_as::<String>),
     ("debrief_won", check_as::<String>),
     ("debrief_lost", check_as::<String>),
     ("speed", check_as::<Option<u32>>),
-    ("quiz", check_as::<Vec<super::format::QuizQuestion>>),
-    ("solution", check_as::<Vec<LoggedCommand>>),
+    ("quiz", check_items::<super::format::QuizQuestion>),
+    ("solution", check_items::<LoggedCommand>),
     ("mistake", check_as::<Option<super::format::Mistake>>),
     ("check_at", check_as::<Option<u64>>),
 ];
@@ -57,6 +57,8 @@ pub fn read(file: &str, text: &str) -> Result<(ScenarioFile, WorldConfig), Vec<P
         Ok(s) => s,
         Err(mut more) => {
             problems.append(&mut more);
+            // The rest is still checked, so one import reports every problem it can.
+            problems.extend(super::repair::check_the_rest(file, &value, FIELDS));
             return Err(problems);
         }
     };
@@ -70,7 +72,7 @@ pub fn read(file: &str, text: &str) -> Result<(ScenarioFile, WorldConfig), Vec<P
     }
 }
 
-fn build_config(file: &str, s: &ScenarioFile, out: &mut Vec<Problem>) -> WorldConfig {
+pub(super) fn build_config(file: &str, s: &ScenarioFile, out: &mut Vec<Problem>) -> WorldConfig {
     let mut c = WorldConfig::standard();
     let setup = &s.setup;
     if let Some(stages) = &setup.stages {
@@ -243,7 +245,7 @@ impl Checker<'_> {
     }
 }
 
-fn check_scenario(file: &str, s: &ScenarioFile, c: &WorldConfig, out: &mut Vec<Problem>) {
+pub(super) fn check_scenario(file: &str, s: &ScenarioFile, c: &WorldConfig, out: &mut Vec<Problem>) {
     let mut k = Checker { file, out };
     if s.format != FORMAT_VERSION {
         k.say("format", format!("unknown format version {}", s.format))
