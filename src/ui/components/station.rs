@@ -49,7 +49,8 @@ pub fn Station(props: &StationProps) -> Html {
             "draining".to_string()
         } else if let Some(since) = pool.idle_since.filter(|_| pool.idle) {
             let left = (since.0 + u64::from(stage.config.scale_down_delay.0)).saturating_sub(now.0);
-            format!("idle · warm {left} min")
+            // Kept warm for an instant switch back; it is scaled down when this reaches 0.
+            format!("warm {left} min")
         } else if pool.idle {
             "idle".to_string()
         } else {
