@@ -68,9 +68,12 @@ describe('Stagecraft release build', () => {
     const { page, errors, close } = await openApp(env.browser, env.server.url);
     try {
       await shipToProduction(page, 'v1.1.0', { strategy: 'All at once', defect: 'extra error rate', sneaky: true });
+      // The restart's blip pages at once (fast burn); wait for the release itself to serve
+      // and for the symptom alert its errors raise.
+      await runUntil(page, serves, ['Production', 'v1.1.0']);
       await runUntil(page, () => document.querySelector('g[aria-label="Production environment"] .flow.bad'));
       assert.match(await page.locator(station('Production')).textContent(), /users are hurt/);
-      await runUntil(page, () => document.querySelector('.alerts li.bad'));
+      await runUntil(page, () => [...document.querySelectorAll('.alerts li.bad')].some((li) => li.textContent.includes('High error rate')));
       assert.match(await page.getByTestId('announce-assertive').textContent(), /alert|INC-/i);
       await noAxeViolations(page, 'failure');
       await shot(page, 'failure');
@@ -83,7 +86,7 @@ describe('Stagecraft release build', () => {
       await shot(page, 'rollback');
       await runUntil(page, serves, ['Production', 'v1.0.0']);
       await runUntil(page, () => !document.querySelector('g[aria-label="Production environment"] .flow.bad'));
-      assert.match(await page.locator('.timeline').textContent(), /Production rolled back from v1\.1\.0 to v1\.0\.0/);
+      await runUntil(page, () => /Production rolled back from v1\.1\.0 to v1\.0\.0/.test(document.querySelector('.timeline')?.textContent));
       assert.deepEqual(errors, []);
     } finally {
       await close();

@@ -46,7 +46,10 @@ export async function runUntil(page, predicate, arg, timeout = 30_000) {
     const card = page.getByTestId('moment');
     if (await card.isVisible()) {
       await card.getByRole('button', { name: /^(Continue|Do this step)/ }).click();
-    } else {
+    }
+    // Continue resumes only a clock that was playing: a card raised by "Step +1 min"
+    // leaves it paused, so press Play as a person would.
+    if (!(await card.isVisible())) {
       const play = page.getByRole('button', { name: 'Play the simulation' });
       if (await play.isVisible()) await play.click();
     }
