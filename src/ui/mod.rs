@@ -150,7 +150,11 @@ pub fn App() -> Html {
                 <h1>{ "Stagecraft" }</h1>
                 <Clock time_label={time_label.clone()} minute={world.now.0} playing={state.playing} speed={state.speed} auto_pause={state.auto_pause} actors={world.config.actors.clone()}
                     actor={state.actor.clone()} theme={state.theme} presenter={presenter} acting={!phone} on_action={on_action.clone()} />
-                { console::room::console_button(state.console.status, &on_action) }
+                // The console is a trainer's tool for the projector: offered in presenter mode
+                // (or while one is open), so learners' top bar stays short.
+                if presenter || state.console.open_seq > 0 {
+                    { console::room::console_button(state.console.status, &on_action) }
+                }
             </header>
             // Nothing is built, opened or run for the console until the trainer asks for one.
             if state.console.open_seq > 0 {

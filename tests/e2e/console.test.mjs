@@ -131,6 +131,8 @@ describe('The trainer console', () => {
   test('garbage and a second room on the channel are ignored; two consoles make no loop', async () => {
     const { page, errors, close } = await openApp(env.browser, env.server.url, { width: 1366, height: 768 });
     try {
+      // The console is offered in presenter mode.
+      await page.getByRole('button', { name: 'Presenter mode' }).click();
       const { popup, errors: consoleErrors } = await openConsole(page);
       const second = await popup.context().newPage();
       const secondErrors = watch(second);

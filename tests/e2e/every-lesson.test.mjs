@@ -105,6 +105,9 @@ async function act(page, lesson, { actor, command }) {
         // The older "batch" form is no surge and `batch` unavailable at a time.
         const surge = s.rolling.batch !== undefined ? 0 : s.rolling.max_surge ?? '25%';
         const unavailable = s.rolling.batch ?? s.rolling.max_unavailable ?? '25%';
+        // The limits fold into one line ("Limits: …") until opened.
+        const limits = column.locator('details.limits');
+        if (!(await limits.getAttribute('open') !== null)) await limits.locator('summary').click();
         await column.getByLabel('Max surge').fill(String(surge));
         await column.getByLabel('Max unavailable').fill(String(unavailable));
       }

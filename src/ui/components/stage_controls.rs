@@ -109,6 +109,7 @@ pub fn StageControls(props: &StageControlsProps) -> Html {
             _ => None,
         };
         let strategy = form.strategy();
+        let limits_text = rolling_limits(&strategy, stage.config.instances);
         let override_reason = Some(form.skip_reason.trim().to_string()).filter(|r| !r.is_empty());
         let field = |f: fn(&mut StrategyForm, String)| {
             let form = form.clone();
@@ -132,9 +133,13 @@ pub fn StageControls(props: &StageControlsProps) -> Html {
                     </select>
                 </label>
                 if kind == "rolling" {
-                    <label>{ "Max surge" }<input aria-label="Max surge" type="text" inputmode="numeric" value={form.max_surge.clone()} onchange={field(|f, v| f.max_surge = v)} /></label>
-                    <label>{ "Max unavailable" }<input aria-label="Max unavailable" type="text" inputmode="numeric" value={form.max_unavailable.clone()} onchange={field(|f, v| f.max_unavailable = v)} /></label>
-                    <p class="hint" data-testid={format!("rolling-limits-{sid}")}>{ rolling_limits(&strategy, stage.config.instances) }</p>
+                    // One line until opened, so Promote stays in view: Kubernetes' defaults
+                    // suit every lesson, and the line says what they are.
+                    <details class="limits">
+                        <summary>{ format!("Limits: surge {}, unavailable {}", form.max_surge.trim(), form.max_unavailable.trim()) }</summary>
+                        <label>{ "Max surge" }<input aria-label="Max surge" type="text" inputmode="numeric" value={form.max_surge.clone()} onchange={field(|f, v| f.max_surge = v)} /></label>
+                        <label>{ "Max unavailable" }<input aria-label="Max unavailable" type="text" inputmode="numeric" value={form.max_unavailable.clone()} onchange={field(|f, v| f.max_unavailable = v)} /></label>
+                    </details>
                 }
                 if kind == "canary" {
                     <label>{ "Traffic steps (%)" }<input aria-label="Traffic steps (%)" type="text" value={form.steps.clone()} onchange={field(|f, v| f.steps = v)} /></label>
@@ -144,6 +149,9 @@ pub fn StageControls(props: &StageControlsProps) -> Html {
                 }
                 <ActionButton id={format!("promote-{sid}")} class={classes!("primary")} label={format!("Promote to {name}")}
                     why_not={why.map(AttrValue::from)} {not_allowed} onclick={emit(Action::ClickedPromote { to: id.clone(), strategy, override_reason })} />
+                if kind == "rolling" {
+                    <p class="hint" data-testid={format!("rolling-limits-{sid}")}>{ limits_text }</p>
+                }
                 <label>{ "Skip gates because (optional)" }<input aria-label="Skip gates because (optional)" type="text" value={form.skip_reason.clone()} onchange={field(|f, v| f.skip_reason = v)} /></label>
                 <p class="hint">{ strategy_hint(&kind) }</p>
             </fieldset>

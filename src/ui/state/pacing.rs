@@ -195,6 +195,15 @@ fn objective_moment(before: &[ObjectiveStatus], after: &[ObjectiveStatus]) -> Op
     })
 }
 
+/// The strategy as a step names it. Rolling says only "rolling": every lesson's solution also
+/// wins with the limits the form proposes (tests/lessons.rs), so a newcomer need not type any.
+fn strategy_caption(strategy: &crate::sim::Strategy) -> String {
+    match strategy {
+        crate::sim::Strategy::Rolling(_) => "rolling".into(),
+        other => other.label(),
+    }
+}
+
 /// How a solution step reads on its card, and where to find it on screen.
 pub fn demo_caption(world: &World, step: &LoggedCommand) -> (String, String) {
     let who = actor_label(world, &step.actor);
@@ -205,7 +214,7 @@ pub fn demo_caption(world: &World, step: &LoggedCommand) -> (String, String) {
             "In \"Commit a change\", keep \"The lesson's change\" and press Commit change.".to_string(),
         ),
         Command::Promote { release, to, strategy, .. } => (
-            format!("{who} promotes {release} to {} ({}).", stage_name(to), strategy.label()),
+            format!("{who} promotes {release} to {} ({}).", stage_name(to), strategy_caption(strategy)),
             format!("Under {}: choose the strategy, then press Promote to {}.", stage_name(to), stage_name(to)),
         ),
         Command::Approve { release, stage } => (
