@@ -107,10 +107,7 @@ pub fn App() -> Html {
                 }
                 <StageControls snapshot={snapshot.clone()} index={i} actor={actor.clone()} on_action={on_action.clone()} />
                 if !presenter {
-                    <details class="ops">
-                        <summary>{ format!("Operate {name}: flags, config, backups") }</summary>
-                        <StageOps snapshot={snapshot.clone()} index={i} actor={actor.clone()} on_action={on_action.clone()} />
-                    </details>
+                    <StageOps snapshot={snapshot.clone()} index={i} actor={actor.clone()} on_action={on_action.clone()} />
                 }
             </section>
         }

@@ -115,8 +115,36 @@ struct Fields {
     instances: String,
 }
 
+/// "Operate …": a folded panel. Its forms ([`OpsForms`]) are mounted the first time it is
+/// unfolded, and stay mounted (with what was typed) when it folds again: folded, nothing of
+/// them is seen, so the first screen neither runs nor downloads their code (it is in the
+/// wasm's late part). A component rather than a function: binaryen inlines a function
+/// called from one place into its caller, which the first screen runs.
 #[component]
 pub fn StageOps(props: &StageOpsProps) -> Html {
+    let unfolded = use_state(|| false);
+    let ontoggle = {
+        let unfolded = unfolded.clone();
+        Callback::from(move |_: Event| {
+            if !*unfolded {
+                unfolded.set(true);
+            }
+        })
+    };
+    let name = props.snapshot.world.stages[props.index].name();
+    html! {
+        <details class="ops" {ontoggle}>
+            <summary>{ format!("Operate {name}: flags, config, backups") }</summary>
+            if *unfolded {
+                <OpsForms snapshot={props.snapshot.clone()} index={props.index} actor={props.actor.clone()} on_action={props.on_action.clone()} />
+            }
+        </details>
+    }
+}
+
+/// The panel's forms, once it was unfolded.
+#[component]
+fn OpsForms(props: &StageOpsProps) -> Html {
     let fields = use_state(|| Fields {
         hotfix: "Fix the bug".into(),
         flag: "new-checkout".into(),
