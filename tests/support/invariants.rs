@@ -278,10 +278,17 @@ fn check_rolling_and_idle(w: &World, s: &stagecraft::sim::stage::Stage) -> Check
             let desired = s.config.instances.max(1);
             let (surge, _) = plan.resolve(desired);
             let running: usize = s.pools.iter().filter(|p| !p.idle).map(|p| p.instances.len()).sum();
-            // A scale-down during the update shrinks `desired` under what already runs.
-            let before_scale = s.pools.iter().filter(|p| p.release != r.release && !p.idle).map(|p| p.instances.len()).sum::<usize>();
+            // The limit binds what the update *starts*: instances left by a stalled earlier
+            // attempt of the same release (crash-looping, say) may already exceed a smaller
+            // new surge, as leftover pods do in Kubernetes. Nothing may be starting then.
+            let starting = s
+                .pools
+                .iter()
+                .filter(|p| p.release == r.release && !p.idle)
+                .flat_map(|p| &p.instances)
+                .any(|x| matches!(x.health, stagecraft::sim::stage::Health::Starting { .. }));
             ensure(
-                running <= usize::from(desired) + usize::from(surge) || before_scale > usize::from(desired),
+                running <= usize::from(desired) + usize::from(surge) || !starting,
                 ROLLING,
                 || format!("{id}: {running} running, desired {desired} + surge {surge}: {:?}", s.pools),
             )?;
