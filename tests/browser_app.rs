@@ -162,6 +162,15 @@ async fn a_refused_command_is_shown_with_its_reason() {
     let handle = yew::Renderer::<App>::with_root(root.clone()).render();
     yew::scheduler::flush().await;
 
+    // The Operate panel builds its forms when first unfolded (their code is late).
+    let ops = root
+        .query_selector("[aria-label='Production controls'] details.ops")
+        .unwrap()
+        .expect("Production's Operate panel");
+    ops.set_attribute("open", "").unwrap();
+    ops.dispatch_event(&web_sys::Event::new("toggle").unwrap()).unwrap();
+    yew::scheduler::flush().await;
+
     // The release manager may not take backups: the control says so in advance, and the
     // click is still sent so that the engine refuses it and the audit log records it.
     let warning = text_of(&root, "#backup-prod-why");

@@ -50,8 +50,9 @@ export async function runUntil(page, predicate, arg, timeout = 30_000) {
     // Continue resumes only a clock that was playing: a card raised by "Step +1 min"
     // leaves it paused, so press Play as a person would.
     if (!(await card.isVisible())) {
+      // (A dialog that just opened, the debrief say, may cover it: then the wait decides.)
       const play = page.getByRole('button', { name: 'Play the simulation' });
-      if (await play.isVisible()) await play.click();
+      if (await play.isVisible()) await play.click({ timeout: 2000 }).catch(() => {});
     }
     const left = deadline - Date.now();
     if (left <= 0) throw new Error(`runUntil: timed out after ${timeout} ms`);
