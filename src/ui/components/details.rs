@@ -29,7 +29,7 @@ pub fn Details(props: &DetailsProps) -> Html {
             Some(s) => {
                 let mut facts = vec![
                     format!("Running: {}", s.serving().iter().map(|(v, w)| format!("{v} ({w} %)")).collect::<Vec<_>>().join(", ")),
-                    format!("Instances: {} healthy of {}", s.pools.iter().filter(|p| !p.idle).map(|p| p.healthy()).sum::<usize>(), s.config.instances),
+                    format!("Instances: {} healthy ({} desired; a surge or a canary runs beside them)", s.pools.iter().filter(|p| !p.idle).map(|p| p.healthy()).sum::<usize>(), s.config.instances),
                     format!("History: {}", s.history.iter().map(|d| d.release.to_string()).collect::<Vec<_>>().join(" → ")),
                 ];
                 facts.extend(canary_facts(s));

@@ -42,9 +42,9 @@ pub fn Monitoring(props: &MonitoringProps) -> Html {
         let latency = m.latency_slo.as_ref().map(|l| {
             let burn = m.burn(Metric::LatencyBurnRate, BURN_WINDOW);
             html! {
-                <p class={classes!("budget", (burn > 1.0).then_some("warn"))}>
-                    { format!("Latency SLO {:.1} % of requests under {:.0} ms · burn rate {burn:.1}× over the last hour", l.target * 100.0, l.threshold_ms) }
-                </p>
+                <div class={classes!("budget", (burn > 1.0).then_some("warn"))}>
+                    <p>{ format!("Latency SLO {:.1} % of requests under {:.0} ms · burn rate {burn:.1}× over the last hour", l.target * 100.0, l.threshold_ms) }</p>
+                </div>
             }
         });
         html! {
