@@ -48,6 +48,9 @@ describe('The room and its devices', () => {
     const { page, errors, close } = await openApp(env.browser, env.server.url, { width: 375, height: 812 }, undefined, { welcome: true });
     try {
       await page.getByRole('button', { name: /Start the first lesson/ }).click();
+      // The lesson's file arrives by fetch: on a busy machine the free-play form can still
+      // be up for a moment. Commit once the form proposes the lesson's change.
+      await page.getByRole('radio', { name: /The lesson's change/ }).first().waitFor();
       await page.getByRole('button', { name: 'Commit change' }).click();
       const bar = page.getByRole('region', { name: 'Clock and next step' });
       // The bar follows the run: after the commit, the next step is the promotion.
