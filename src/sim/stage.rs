@@ -318,6 +318,15 @@ pub struct GateFailure {
 }
 
 impl Stage {
+    /// When an idle blue-green colour is removed: once it has drained and the stage's
+    /// scale-down delay (its rollback window) has passed. `None` for a serving pool.
+    pub fn scale_down_at(&self, pool: &Pool) -> Option<SimTime> {
+        let delay = u64::from(self.config.scale_down_delay.0).max(DRAIN_MINUTES);
+        pool.idle_since
+            .filter(|_| pool.idle)
+            .map(|since| SimTime(since.0 + delay))
+    }
+
     pub fn name(&self) -> &str {
         &self.config.name
     }

@@ -351,9 +351,8 @@ impl World {
     /// (the stage's scale-down delay) has passed.
     fn scale_down_idle(&mut self, i: usize, events: &mut Vec<Event>) {
         let stage = &self.stages[i];
-        let delay = u64::from(stage.config.scale_down_delay.0).max(super::stage::DRAIN_MINUTES);
         let now = self.now;
-        let due = |p: &super::stage::Pool| p.idle && p.idle_since.is_some_and(|s| now.0 >= s.0 + delay);
+        let due = |p: &super::stage::Pool| stage.scale_down_at(p).is_some_and(|at| now >= at);
         let Some(k) = stage.pools.iter().position(due) else {
             return;
         };

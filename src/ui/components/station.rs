@@ -47,8 +47,8 @@ pub fn Station(props: &StationProps) -> Html {
         let now = world.now;
         let state = if pool.draining(now) {
             "draining".to_string()
-        } else if let Some(since) = pool.idle_since.filter(|_| pool.idle) {
-            let left = (since.0 + u64::from(stage.config.scale_down_delay.0)).saturating_sub(now.0);
+        } else if let Some(at) = stage.scale_down_at(pool) {
+            let left = at.0.saturating_sub(now.0);
             // Kept warm for an instant switch back; it is scaled down when this reaches 0.
             format!("warm {left} min")
         } else if pool.idle {
