@@ -103,7 +103,7 @@ fn the_trainers_actions_cross_the_channel_and_the_consoles_own_do_not() {
 #[test]
 fn chaos_from_the_console_is_applied_as_the_instructor_and_shown_to_the_room() {
     let s = lesson1().reduce(Action::ConsoleChaos { failure: crash_prod(), at: None });
-    let last = s.log.last().expect("logged");
+    let last = s.log.as_slice().last().cloned().expect("logged");
     assert_eq!(last.command, Command::Inject { failure: crash_prod() });
     assert_eq!(last.actor, s.training.instructor());
     let note = s.console.note.as_ref().expect("the room sees a note");

@@ -228,7 +228,7 @@ fn show_me_plays_the_solution_to_a_win_without_recording_it_and_the_attempt_come
     assert_eq!(s.records.get("first-promotion"), None, "a demonstration is not the learner's win");
     let s = s.reduce(Action::ClickedBackToAttempt);
     assert!(s.training.demo.is_none());
-    assert_eq!(*s.log, *attempt_log);
+    assert_eq!(s.log, attempt_log);
     assert_eq!(s.world.now, attempt_now);
 }
 
@@ -240,7 +240,7 @@ fn looking_back_shows_the_world_at_that_minute_and_leaves_now_alone() {
     let s = s.reduce(Action::LookedBack(SimTime(16)));
     let lb = s.look_back.clone().expect("looking back");
     assert_eq!(lb.world.now, SimTime(17));
-    let again = lesson.replay(&s.log.iter().filter(|c| c.at.0 <= 16).cloned().collect::<Vec<_>>(), SimTime(17));
+    let again = lesson.replay(&s.log.as_slice().iter().filter(|c| c.at.0 <= 16).cloned().collect::<Vec<_>>(), SimTime(17));
     assert_eq!(*lb.world, again, "the view is the replayed world at that minute");
     assert_eq!(s.world.now, now, "the live world is untouched");
     let s = s.reduce(Action::PressedStep);
@@ -280,14 +280,14 @@ fn a_link_over_a_session_keeps_it_aside_and_a_bad_link_resumes_it() {
     assert_eq!(notice.restore.as_deref(), Some(saved.as_str()));
     let back = s.reduce(Action::ResumedSavedSession(saved.clone()));
     assert_eq!(back.training.lesson.as_ref().unwrap().id(), "first-promotion");
-    assert_eq!(*back.log, *mine.log);
+    assert_eq!(back.log, mine.log);
     assert!(back.notice.is_none());
 
     let bad = Rc::new(AppState::default()).reduce(Action::OpenedLink { link: "1.garbage".into(), saved: Some(saved) });
     let files = lessons::bundled_files().into_iter().map(|(id, text)| (id.to_string(), text.to_string())).collect();
     let bad = bad.reduce(Action::LessonsArrived(Ok(files)));
     assert_eq!(bad.training.lesson.as_ref().unwrap().id(), "first-promotion", "the saved session is open again");
-    assert_eq!(*bad.log, *mine.log);
+    assert_eq!(bad.log, mine.log);
     let notice = bad.notice.clone().unwrap();
     assert!(notice.problems.iter().any(|p| p.contains("nothing was lost")), "{notice:?}");
 }
@@ -299,14 +299,14 @@ fn the_next_step_follows_the_solution_and_a_refused_attempt_does_not_count() {
         let mut s = start(&id);
         let mut seen = Vec::new();
         for (k, step) in lesson.file.solution.iter().enumerate() {
-            let next = lessons::debrief::next_step(&lesson, &s.world, &s.log);
+            let next = lessons::debrief::next_step(&lesson, &s.world, &s.log.as_slice());
             assert_eq!(next, Some(step), "{id}: before step {k}");
             s = play_until(s, step.at, &mut seen);
             s = s.reduce(Action::ChoseActor(step.actor.clone()));
             let action = action_for(&s, &step.command);
             s = s.reduce(action);
         }
-        assert_eq!(lessons::debrief::next_step(&lesson, &s.world, &s.log), None, "{id}");
+        assert_eq!(lessons::debrief::next_step(&lesson, &s.world, &s.log.as_slice()), None, "{id}");
     }
     // Lesson 1: Dana trying Production is refused, so Mia's promotion is still next.
     let lesson = lessons::load("first-promotion").unwrap();
@@ -316,5 +316,5 @@ fn the_next_step_follows_the_solution_and_a_refused_attempt_does_not_count() {
     let s = s.reduce(Action::ClickedPromote { to: StageId::new("prod"), strategy: stagecraft::sim::Strategy::Rolling(stagecraft::sim::RollingPlan::batch(1)), override_reason: None });
     assert!(s.toast.is_some(), "refused");
     assert_eq!(s.training.verdict(), Verdict::InProgress);
-    assert_eq!(lessons::debrief::next_step(&lesson, &s.world, &s.log), Some(&lesson.file.solution[2]));
+    assert_eq!(lessons::debrief::next_step(&lesson, &s.world, &s.log.as_slice()), Some(&lesson.file.solution[2]));
 }

@@ -80,9 +80,9 @@ fn a_commit_becomes_a_release_in_development_and_is_logged_with_its_time() {
         Some(Version::new(1, 1, 0))
     );
     assert_eq!(s.log.len(), 1);
-    assert_eq!(s.log[0].at.0, 0);
-    assert_eq!(s.log[0].actor, ActorId::new("mia"));
-    assert!(matches!(s.log[0].command, Command::Commit { .. }));
+    assert_eq!(s.log.as_slice()[0].at.0, 0);
+    assert_eq!(s.log.as_slice()[0].actor, ActorId::new("mia"));
+    assert!(matches!(s.log.as_slice()[0].command, Command::Commit { .. }));
     assert!(s.toast.is_none());
 }
 
@@ -150,8 +150,8 @@ fn chaos_acts_as_the_trainer_now_or_scheduled() {
             },
         ],
     );
-    assert!(s.log.iter().all(|c| c.actor == ActorId::new("trainer")));
-    assert!(matches!(s.log[1].command, Command::Schedule { .. }));
+    assert!(s.log.as_slice().iter().all(|c| c.actor == ActorId::new("trainer")));
+    assert!(matches!(s.log.as_slice()[1].command, Command::Schedule { .. }));
     assert_eq!(s.world.scheduled.len(), 1);
     assert!(
         s.announcement.polite.contains("Chaos"),
@@ -271,10 +271,11 @@ fn gates_can_be_skipped_with_a_reason_and_stages_scaled() {
         ],
     );
     assert!(
-        matches!(&s.log[1].command, Command::Promote { gates: stagecraft::sim::GateMode::Override { reason }, .. } if reason == "demo")
+        matches!(&s.log.as_slice()[1].command, Command::Promote { gates: stagecraft::sim::GateMode::Override { reason }, .. } if reason == "demo")
     );
     assert!(s
         .log
+        .as_slice()
         .iter()
         .any(|c| matches!(c.command, Command::Scale { instances: 6, .. })));
 }

@@ -87,7 +87,7 @@ pub fn App() -> Html {
         .progress
         .outcome()
         .map(|o| AttrValue::from(o.at.label(start)));
-    let undo_to = state.log.last().map(|c| AttrValue::from(c.at.label(start)));
+    let undo_to = state.log.last_at().map(|at| AttrValue::from(at.label(start)));
     let actor = state.actor.clone();
     let lesson_change = lesson_change(&state);
     let commit_key = format!("{}-{}", state.training.slug(), lesson_change.as_deref().unwrap_or(""));
@@ -264,7 +264,7 @@ struct NextStep {
 fn next_step(state: &AppState) -> Option<NextStep> {
     use crate::sim::Command;
     let lesson = state.training.lesson.as_ref()?;
-    let step = crate::lessons::debrief::next_step(lesson, &state.world, &state.log)?;
+    let step = crate::lessons::debrief::next_step(lesson, &state.world, &state.log.as_slice())?;
     let (what, how) = state::pacing::demo_caption(&state.world, step);
     let stage = match &step.command {
         Command::Commit { .. } => Some(0),

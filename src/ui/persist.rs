@@ -10,7 +10,7 @@ use yew::prelude::*;
 use super::state::training::{records_to_string, Records};
 use super::state::{Action, Download, Share};
 use crate::lessons::share::{self, ScenarioRef};
-use crate::sim::replay::LoggedCommand;
+use super::state::CommandLog;
 use crate::sim::SimTime;
 
 const SESSION_KEY: &str = "stagecraft.session";
@@ -120,7 +120,7 @@ pub fn use_resume(dispatch: Callback<Action>) {
 pub struct SaveKey {
     pub scenario: Rc<ScenarioRef>,
     pub seed: u64,
-    pub log: Rc<Vec<LoggedCommand>>,
+    pub log: CommandLog,
     pub now: SimTime,
     /// A saved session or link is waiting for the built-in lessons: saving now would
     /// overwrite it with the free play on screen. Not compared: the end of the wait alone
@@ -132,7 +132,7 @@ impl PartialEq for SaveKey {
     fn eq(&self, o: &Self) -> bool {
         Rc::ptr_eq(&self.scenario, &o.scenario)
             && self.seed == o.seed
-            && Rc::ptr_eq(&self.log, &o.log)
+            && self.log.same(&o.log)
             && self.now.0 / 10 == o.now.0 / 10
     }
 }
@@ -153,7 +153,7 @@ pub fn use_autosave(key: SaveKey, dispatch: Callback<Action>) {
         let session = share::SharedSession {
             scenario: (*k.scenario).clone(),
             seed: k.seed,
-            log: (*k.log).clone(),
+            log: k.log.to_vec(),
             now: k.now,
         };
         if let Err(why) = save(SESSION_KEY, &share::session_to_string(&session)) {

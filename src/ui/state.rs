@@ -7,6 +7,7 @@
 pub mod console;
 mod demo;
 pub mod library;
+mod log;
 mod look_back;
 pub mod pacing;
 pub mod training;
@@ -19,6 +20,7 @@ use yew::prelude::*;
 pub use console::{ConsoleLink, LinkStatus, TrainerNote};
 pub use demo::Demo;
 pub use library::{LibraryState, Pending};
+pub use log::CommandLog;
 pub use look_back::LookBack;
 pub use pacing::{Moment, MomentKind};
 pub use training::{Dialog, Download, Notice, QuizAnswer, Records, Share, Training};
@@ -213,7 +215,7 @@ pub struct AppState {
     pub rev: u64,
     pub seed: u64,
     /// Every command the session issued, applied or refused, with the time it was issued.
-    pub log: Rc<Vec<LoggedCommand>>,
+    pub log: CommandLog,
     pub actor: ActorId,
     pub playing: bool,
     pub speed: Speed,
@@ -287,7 +289,7 @@ impl AppState {
             world: Rc::new(world),
             rev: 0,
             seed,
-            log: Rc::new(Vec::new()),
+            log: CommandLog::default(),
             actor,
             playing: false,
             speed: Speed::X4,
@@ -321,7 +323,7 @@ impl AppState {
     /// Applies `command` as `actor`, logs it, and reports events or the refusal.
     fn issue(&mut self, actor: ActorId, command: Command) {
         let world = Rc::make_mut(&mut self.world);
-        Rc::make_mut(&mut self.log).push(LoggedCommand {
+        self.log.push(LoggedCommand {
             at: world.now,
             actor: actor.clone(),
             command: command.clone(),
@@ -411,7 +413,7 @@ impl AppState {
             .training
             .lesson
             .as_ref()
-            .and_then(|l| crate::lessons::debrief::next_step(l, &self.world, &self.log));
+            .and_then(|l| crate::lessons::debrief::next_step(l, &self.world, &self.log.as_slice()));
         let Some(step) = step else { return "lesson-heading".into() };
         match &step.command {
             Command::Commit { .. } => "commit".into(),

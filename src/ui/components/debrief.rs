@@ -12,9 +12,7 @@ use super::picker::section_name;
 use super::Snapshot;
 use crate::lessons::debrief::{run_debrief, RunDebrief};
 use crate::lessons::{QuizQuestion, Verdict};
-use crate::sim::replay::LoggedCommand;
-use std::rc::Rc;
-use crate::ui::state::{Action, QuizAnswer, Training};
+use crate::ui::state::{Action, CommandLog, QuizAnswer, Training};
 
 #[derive(Properties, PartialEq)]
 pub struct DebriefProps {
@@ -22,7 +20,7 @@ pub struct DebriefProps {
     pub training: Training,
     /// The session's seed and log: the debrief replays them (nobody acting, the solution).
     pub seed: u64,
-    pub log: Rc<Vec<LoggedCommand>>,
+    pub log: CommandLog,
     pub on_action: Callback<Action>,
 }
 
@@ -116,8 +114,8 @@ pub fn Debrief(props: &DebriefProps) -> Html {
     // Hooks first, unconditionally; the replays run once per world revision.
     let run = {
         let (lesson, seed, world, log, progress) = (t.lesson.clone(), props.seed, props.snapshot.world.clone(), props.log.clone(), t.progress.clone());
-        use_memo((props.snapshot.rev, props.seed, Rc::as_ptr(&props.log) as usize), move |_| {
-            lesson.map(|l| run_debrief(&l, seed, &world, &log, &progress))
+        use_memo((props.snapshot.rev, props.seed, props.log.key()), move |_| {
+            lesson.map(|l| run_debrief(&l, seed, &world, &log.as_slice(), &progress))
         })
     };
     let Some(lesson) = &t.lesson else {

@@ -15,7 +15,7 @@ use yew::prelude::*;
 use super::protocol::{self, Body, ChannelId, Envelope, Peer, Request, RoomUi};
 use super::state::ConsoleAction;
 use crate::lessons::share::{ScenarioRef, SharedSession};
-use crate::sim::replay::LoggedCommand;
+use crate::ui::state::CommandLog;
 use crate::sim::SimTime;
 use crate::ui::state::{Action, LinkStatus};
 
@@ -88,7 +88,7 @@ fn on_pagehide(end: Rc<End>) -> Option<EventListener> {
 pub struct RoomView {
     pub scenario: Rc<ScenarioRef>,
     pub seed: u64,
-    pub log: Rc<Vec<LoggedCommand>>,
+    pub log: CommandLog,
     pub now: SimTime,
     pub ui: RoomUi,
 }
@@ -101,7 +101,7 @@ impl PartialEq for RoomView {
 
 impl RoomView {
     fn same_session(&self, o: &RoomView) -> bool {
-        Rc::ptr_eq(&self.scenario, &o.scenario) && self.seed == o.seed && Rc::ptr_eq(&self.log, &o.log)
+        Rc::ptr_eq(&self.scenario, &o.scenario) && self.seed == o.seed && self.log.same(&o.log)
     }
 
     fn state(&self) -> Body {
@@ -109,7 +109,7 @@ impl RoomView {
             session: SharedSession {
                 scenario: (*self.scenario).clone(),
                 seed: self.seed,
-                log: (*self.log).clone(),
+                log: self.log.to_vec(),
                 now: self.now,
             },
             ui: self.ui.clone(),

@@ -282,7 +282,7 @@ impl AppState {
             }
             if self.is_idle() {
                 self.idle_noted = true;
-                let step = self.training.lesson.as_ref().and_then(|l| crate::lessons::debrief::next_step(l, &self.world, &self.log));
+                let step = self.training.lesson.as_ref().and_then(|l| crate::lessons::debrief::next_step(l, &self.world, &self.log.as_slice()));
                 let next = match step {
                     Some(step) => {
                         let (what, how) = demo_caption(&self.world, step);
@@ -302,7 +302,7 @@ impl AppState {
     /// clock. While users see errors or an incident is open, the room is not "waiting".
     fn is_idle(&self) -> bool {
         let w = &self.world;
-        let last = self.log.last().map_or(SimTime::ZERO, |c| c.at);
+        let last = self.log.last_at().unwrap_or(SimTime::ZERO);
         let soon = w.scheduled.iter().any(|(at, _)| at.0 <= w.now.0 + IDLE_MINUTES);
         let trouble = w.open_incidents().next().is_some()
             || w.alerts.iter().any(|a| a.is_firing())

@@ -194,7 +194,7 @@ impl AppState {
                 return self.start_demo();
             }
             Action::ClickedUndo => {
-                let mut log = (*self.log).clone();
+                let mut log = self.log.to_vec();
                 let Some(last) = log.pop() else { return false };
                 self.rebuild(log, last.at);
                 self.say(format!("Undone: the last command. Back to {}.", self.time_label()));
@@ -291,7 +291,7 @@ impl AppState {
         }
         self.training
             .progress
-            .observe(&lesson, &self.world, &self.log);
+            .observe(&lesson, &self.world, &self.log.as_slice());
         let after = self.training.progress.verdict();
         if before != Verdict::InProgress || after == Verdict::InProgress {
             return;
@@ -393,7 +393,7 @@ impl AppState {
             ),
         };
         self.world = Rc::new(world);
-        self.log = Rc::new(log);
+        self.log = super::CommandLog::new(log);
         self.training.progress = progress;
         self.rev += 1;
         self.playing = false;
@@ -414,7 +414,7 @@ impl AppState {
         SharedSession {
             scenario: (*self.training.scenario).clone(),
             seed: self.seed,
-            log: (*self.log).clone(),
+            log: self.log.to_vec(),
             now: self.world.now,
         }
     }
@@ -425,7 +425,7 @@ impl AppState {
             Some(l) => report::session_report(&Session::replay(
                 (**l).clone(),
                 self.seed,
-                (*self.log).clone(),
+                self.log.to_vec(),
                 self.world.now,
             )),
             None => report::post_incident(&self.world, None),
