@@ -1,213 +1,120 @@
-//! A tiny, safe, line-based reader for the trainer's guide (Markdown we write ourselves):
-//! headings, paragraphs, bullet and numbered lists, tables, with `**bold**`, `*emphasis*`
-//! and `` `code` `` inside. It produces plain text pieces; the view puts them in text nodes, never HTML.
+//! Markdown (the trainer's guide, docs/TRAINERS-GUIDE.md) to Yew nodes, read by
+//! `pulldown-cmark` (CommonMark with tables). Its events become elements and text nodes,
+//! never an HTML string: raw HTML in the source is shown as text, and a link keeps its
+//! target only when it is a web page, a mail address or a place in the page.
 
-#[derive(Clone, Debug, PartialEq)]
-pub enum Block {
-    Heading {
-        level: u8,
-        text: String,
-    },
-    Paragraph(String),
-    Bullets(Vec<String>),
-    Numbered(Vec<String>),
-    /// The first row is the header.
-    Table(Vec<Vec<String>>),
+use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use yew::prelude::*;
+
+/// An element being built: its tag, its children, and its plain text (tables are named by
+/// their section's heading and their column titles).
+struct Frame<'a> {
+    tag: Option<Tag<'a>>,
+    children: Vec<Html>,
+    text: String,
 }
 
-/// A run of text inside a block.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Inline {
-    Text(String),
-    Strong(String),
-    /// `*emphasis*` (the guide shows it in italics, not as asterisks).
-    Emphasis(String),
-    Code(String),
+impl Frame<'_> {
+    fn new(tag: Option<Tag<'_>>) -> Frame<'_> {
+        Frame { tag, children: Vec::new(), text: String::new() }
+    }
 }
 
-fn numbered_item(line: &str) -> Option<&str> {
-    let (n, rest) = line.split_once(". ")?;
-    (!n.is_empty() && n.chars().all(|c| c.is_ascii_digit())).then_some(rest)
-}
-
-/// Splits `text` into blocks. Continuation lines (indented) join the item or paragraph above.
-pub fn blocks(text: &str) -> Vec<Block> {
-    let mut out: Vec<Block> = Vec::new();
-    let mut open = false; // whether the last block may take a continuation line
-    for raw in text.lines() {
-        let line = raw.trim();
-        if line.is_empty() {
-            open = false;
-            continue;
+/// Whether a link target is safe to follow: http(s), mailto, or relative (no scheme).
+pub fn safe_href(href: &str) -> bool {
+    let h = href.trim().to_ascii_lowercase();
+    match h.split_once(':') {
+        Some((scheme, _)) if !scheme.contains(['/', '?', '#']) => {
+            matches!(scheme, "http" | "https" | "mailto")
         }
-        if let Some(rest) = line.strip_prefix('#') {
-            let level = 1 + rest.chars().take_while(|c| *c == '#').count() as u8;
-            out.push(Block::Heading {
-                level,
-                text: rest.trim_start_matches('#').trim().to_string(),
-            });
-            open = false;
-        } else if line.starts_with('|') {
-            let cells: Vec<String> = line
-                .trim_matches('|')
-                .split('|')
-                .map(|c| c.trim().to_string())
-                .collect();
-            if cells
-                .iter()
-                .all(|c| c.chars().all(|ch| ch == '-' || ch == ':'))
-            {
-                continue;
-            }
-            match out.last_mut() {
-                Some(Block::Table(rows)) if open => rows.push(cells),
-                _ => out.push(Block::Table(vec![cells])),
-            }
-            open = true;
-        } else if let Some(item) = line.strip_prefix("- ") {
-            match out.last_mut() {
-                Some(Block::Bullets(items)) if open => items.push(item.to_string()),
-                _ => out.push(Block::Bullets(vec![item.to_string()])),
-            }
-            open = true;
-        } else if let Some(item) = numbered_item(line) {
-            match out.last_mut() {
-                Some(Block::Numbered(items)) if open => items.push(item.to_string()),
-                _ => out.push(Block::Numbered(vec![item.to_string()])),
-            }
-            open = true;
-        } else {
-            match out.last_mut() {
-                Some(Block::Paragraph(p)) if open => push_line(p, line),
-                Some(Block::Bullets(items) | Block::Numbered(items))
-                    if open && raw.starts_with(' ') =>
+        _ => !h.starts_with("//"),
+    }
+}
+
+/// The document as Yew nodes. Its first-level heading is left out (the dialog's title
+/// stands for it); second-level headings become `h3`, deeper ones `h4`.
+pub fn render(markdown: &str) -> Html {
+    let mut stack = vec![Frame::new(None)];
+    let mut section = String::new();
+    let mut head_cells: Vec<String> = Vec::new();
+    let push = |stack: &mut Vec<Frame>, node: Html, text: &str| {
+        if let Some(top) = stack.last_mut() {
+            top.children.push(node);
+            top.text.push_str(text);
+        }
+    };
+    for event in Parser::new_ext(markdown, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH) {
+        match event {
+            Event::Start(tag) => stack.push(Frame::new(Some(tag))),
+            Event::End(end) => {
+                if stack.len() < 2 {
+                    continue;
+                }
+                let Some(frame) = stack.pop() else { continue };
+                let text = frame.text.clone();
+                if matches!(end, TagEnd::Heading(_)) {
+                    section = text.clone();
+                }
+                if matches!(end, TagEnd::TableCell)
+                    && matches!(stack.last().and_then(|f| f.tag.as_ref()), Some(Tag::TableHead))
                 {
-                    if let Some(last) = items.last_mut() {
-                        push_line(last, line);
-                    }
+                    head_cells.push(text.clone());
                 }
-                _ => out.push(Block::Paragraph(line.to_string())),
+                let in_head = matches!(stack.last().and_then(|f| f.tag.as_ref()), Some(Tag::TableHead));
+                let node = element(frame, &section, &mut head_cells, in_head);
+                push(&mut stack, node, &text);
             }
-            open = true;
+            Event::Text(t) => push(&mut stack, html! { { t.to_string() } }, &t),
+            Event::Code(t) => push(&mut stack, html! { <code>{ t.to_string() }</code> }, &t),
+            // Raw HTML is not trusted: it is shown as the text it is.
+            Event::Html(t) | Event::InlineHtml(t) => push(&mut stack, html! { { t.to_string() } }, &t),
+            Event::SoftBreak => push(&mut stack, html! { { " " } }, " "),
+            Event::HardBreak => push(&mut stack, html! { <br /> }, " "),
+            Event::Rule => push(&mut stack, html! { <hr /> }, ""),
+            _ => {}
         }
     }
-    out
+    let root = stack.into_iter().next().map(|f| f.children).unwrap_or_default();
+    html! { <>{ for root }</> }
 }
 
-fn push_line(to: &mut String, line: &str) {
-    to.push(' ');
-    to.push_str(line);
-}
-
-/// `**bold**` and `` `code` `` runs; unmatched markers stay as text.
-pub fn inline(text: &str) -> Vec<Inline> {
-    let mut out = Vec::new();
-    let mut rest = text;
-    while !rest.is_empty() {
-        let bold = rest.find("**");
-        let code = rest.find('`');
-        // A single `*` that opens emphasis: not half of `**`, and followed by a word.
-        let b = rest.as_bytes();
-        let emph = (0..b.len()).find(|&i| {
-            b[i] == b'*'
-                && b.get(i + 1).is_some_and(|n| *n != b'*' && !n.is_ascii_whitespace())
-                && (i == 0 || b[i - 1] != b'*')
-        });
-        let (at, marker) = [(code, "`"), (bold, "**"), (emph, "*")]
-            .into_iter()
-            .filter_map(|(p, m)| p.map(|p| (p, m)))
-            .min_by_key(|&(p, _)| p)
-            .map_or((usize::MAX, ""), |x| x);
-        if marker.is_empty() {
-            break;
+/// The element for a finished frame.
+fn element(frame: Frame, section: &str, head_cells: &mut Vec<String>, in_head: bool) -> Html {
+    if let Some(Tag::Table(_)) = frame.tag {
+        // Wide tables scroll on phones: focusable, and named by their section and columns
+        // (a region's name must be unique on the page).
+        let label = format!("Table in “{section}”: {}", std::mem::take(head_cells).join(", "));
+        let mut rows = frame.children.into_iter();
+        let head = rows.next().unwrap_or_default();
+        return html! {
+            <div class="table-wrap guide-table" tabindex="0" role="region" aria-label={label}>
+                <table>{ head }<tbody>{ for rows }</tbody></table>
+            </div>
+        };
+    }
+    let inner = html! { <>{ for frame.children }</> };
+    match frame.tag {
+        Some(Tag::Heading { level: HeadingLevel::H1, .. }) => html! {},
+        Some(Tag::Heading { level: HeadingLevel::H2, .. }) => html! { <h3>{ inner }</h3> },
+        Some(Tag::Heading { .. }) => html! { <h4>{ inner }</h4> },
+        Some(Tag::Paragraph) => html! { <p>{ inner }</p> },
+        Some(Tag::Emphasis) => html! { <em>{ inner }</em> },
+        Some(Tag::Strong) => html! { <strong>{ inner }</strong> },
+        Some(Tag::Strikethrough) => html! { <s>{ inner }</s> },
+        Some(Tag::BlockQuote(_)) => html! { <blockquote>{ inner }</blockquote> },
+        Some(Tag::CodeBlock(CodeBlockKind::Fenced(_) | CodeBlockKind::Indented)) => html! { <pre><code>{ inner }</code></pre> },
+        Some(Tag::List(Some(start))) => html! { <ol start={start.to_string()}>{ inner }</ol> },
+        Some(Tag::List(None)) => html! { <ul>{ inner }</ul> },
+        Some(Tag::Item) => html! { <li>{ inner }</li> },
+        Some(Tag::Link { dest_url, title, .. }) if safe_href(&dest_url) => {
+            let title = (!title.is_empty()).then(|| title.to_string());
+            html! { <a href={dest_url.to_string()} {title} target="_blank" rel="noopener noreferrer">{ inner }</a> }
         }
-        let after = &rest[at + marker.len()..];
-        let Some(end) = after.find(marker) else { break };
-        if at > 0 {
-            out.push(Inline::Text(rest[..at].to_string()));
-        }
-        let inner = after[..end].to_string();
-        out.push(match marker {
-            "`" => Inline::Code(inner),
-            "*" => Inline::Emphasis(inner),
-            _ => Inline::Strong(inner),
-        });
-        rest = &after[end + marker.len()..];
-    }
-    if !rest.is_empty() {
-        out.push(Inline::Text(rest.to_string()));
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn emphasis_strong_and_code_never_show_their_markers() {
-        assert_eq!(
-            inline("an *emphasis*, **strong** and `a*b` then 2 * 3"),
-            vec![
-                Inline::Text("an ".into()),
-                Inline::Emphasis("emphasis".into()),
-                Inline::Text(", ".into()),
-                Inline::Strong("strong".into()),
-                Inline::Text(" and ".into()),
-                Inline::Code("a*b".into()),
-                Inline::Text(" then 2 * 3".into()),
-            ]
-        );
-        // The real guide: no marker is left in its text.
-        let guide = include_str!("../../docs/TRAINERS-GUIDE.md");
-        for b in blocks(guide) {
-            let texts: Vec<String> = match b {
-                Block::Heading { text, .. } | Block::Paragraph(text) => vec![text],
-                Block::Bullets(items) | Block::Numbered(items) => items,
-                Block::Table(rows) => rows.concat(),
-            };
-            for t in texts {
-                for run in inline(&t) {
-                    if let Inline::Text(x) = run {
-                        assert!(!x.contains("*") && !x.contains('`'), "raw marker in {x:?} (from {t:?})");
-                    }
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn reads_headings_lists_tables_and_paragraphs() {
-        let md = "# Guide\n\nSome text\ncontinued.\n\n- one\n- two\n  more\n\n1. first\n2. second\n\n| A | B |\n|---|---|\n| x | y |\n";
-        assert_eq!(
-            blocks(md),
-            vec![
-                Block::Heading {
-                    level: 1,
-                    text: "Guide".into()
-                },
-                Block::Paragraph("Some text continued.".into()),
-                Block::Bullets(vec!["one".into(), "two more".into()]),
-                Block::Numbered(vec!["first".into(), "second".into()]),
-                Block::Table(vec![
-                    vec!["A".into(), "B".into()],
-                    vec!["x".into(), "y".into()]
-                ]),
-            ]
-        );
-    }
-
-    #[test]
-    fn inline_markers_become_runs_and_markup_stays_text() {
-        assert_eq!(
-            inline("a **b** `c` <i>d</i> **e"),
-            vec![
-                Inline::Text("a ".into()),
-                Inline::Strong("b".into()),
-                Inline::Text(" ".into()),
-                Inline::Code("c".into()),
-                Inline::Text(" <i>d</i> **e".into())
-            ]
-        );
+        Some(Tag::TableHead) => html! { <thead><tr>{ inner }</tr></thead> },
+        Some(Tag::TableRow) => html! { <tr>{ inner }</tr> },
+        Some(Tag::TableCell) if in_head => html! { <th scope="col">{ inner }</th> },
+        Some(Tag::TableCell) => html! { <td>{ inner }</td> },
+        // An unsafe link keeps its words; anything else keeps its content.
+        _ => inner,
     }
 }
