@@ -100,16 +100,16 @@ if (names.size === 0) {
 
 const clean = (n) => n.replace(/\[[0-9a-f]{16}\]/g, '');
 // A function belongs to the code it was written in: a generic instantiated with our types
-// (`<BTreeMap<StageId, _>>::insert`) counts as BTreeMap, a derived conversion as JSON, a
+// (`<BTreeMap<StageId, _>>::insert`) counts as BTreeMap, serde's derived code as serde, a
 // component's view (`CompStateInner<...::Station>::view`) as that component.
 const OTHER = 'other (core, alloc, std, generics)';
 const GROUPS = [
   ['our components (src/ui/components)', /^(stagecraft::ui::components::)/],
   ['rest of our UI (src/ui)', /^stagecraft::ui::/],
-  ['JSON conversions (src/json, derives)', /^stagecraft::json/],
+  ['JSON (src/lessons/json.rs)', /^stagecraft::lessons::json::/],
   ['lessons (src/lessons)', /^stagecraft::lessons::/],
   ['engine (src/sim)', /^stagecraft::sim::/],
-  ['serde_json and serde', /^serde/],
+  ['serde, serde_json and the derives', /^serde/],
   ['Yew', /^(yew|implicit_clone)/],
   ['BTreeMap / BTreeSet', /^alloc::collections::btree/],
   ['formatting (core::fmt, floats)', /^(core::fmt|core::num::flt2dec|FMT)/],
@@ -120,7 +120,9 @@ function owner(name) {
   // Yew's wrappers around our components and our reducer.
   const ours = name.match(/(?:CompStateInner|HookProvider)<(stagecraft::[a-z_:]+)/i);
   if (ours) return ours[1];
-  if (/ as stagecraft::json::|GenericShunt<.*stagecraft::json/.test(name)) return 'stagecraft::json';
+  // serde's derives: `<stagecraft::sim::X as serde::de::Deserialize>::deserialize` and the
+  // visitors they generate (`<…::__Visitor as serde::de::Visitor>::visit_map`).
+  if (/ as serde(_core)?::|_serde::/.test(name)) return 'serde';
   if (/ as core::fmt::/.test(name)) return 'FMT';
   return name.replace(/^(<|&(mut )?)+/, '');
 }

@@ -21,11 +21,11 @@ fn main() {
         for _ in 0..minutes {
             events += team.step(&mut w);
             if w.now.0 == 30 * MINUTES_PER_DAY {
-                sizes.push(stagecraft::json::to_string(&w).len());
+                sizes.push(stagecraft::lessons::json::to_string(&w).len());
             }
         }
         runs.push(start.elapsed().as_secs_f64());
-        sizes.push(stagecraft::json::to_string(&w).len());
+        sizes.push(stagecraft::lessons::json::to_string(&w).len());
         if seed == 1 {
             let report = w.delivery.report(w.now);
             println!(

@@ -28,7 +28,6 @@ fn main() {
 mod soak {
     use crate::invariants::{check_world, Before, Violation, Watch};
     use rayon::prelude::*;
-    use stagecraft::json::FromJson;
     use stagecraft::lessons::share::{self, ScenarioRef, SharedSession};
     use stagecraft::lessons::{self, Lesson, Session};
     use stagecraft::sim::replay::LoggedCommand;
@@ -354,16 +353,16 @@ mod soak {
             check_world(&session.world)?;
         }
         let world = &session.world;
-        let saved = saved_world.then(|| stagecraft::json::to_string(world));
+        let saved = saved_world.then(|| stagecraft::lessons::json::to_string(world));
         watch.finish(world, saved.as_deref())?;
         // What a share link promises: the log replayed on a fresh world is the same world.
         replays(lesson, seed, session)?;
         // What autosave promises: the saved world reads back, and saves as the same text.
         if let Some(text) = saved {
-            let back = stagecraft::json::parse(&text)
+            let back = serde_json::from_str(&text)
                 .map_err(|e| e.to_string())
-                .and_then(|v| World::from_json(&v).map_err(|e| e.to_string()));
-            let again = back.map(|w| stagecraft::json::to_string(&w));
+                .and_then(|v| stagecraft::lessons::json::from_value::<World>(&v).map_err(|e| e.to_string()));
+            let again = back.map(|w| stagecraft::lessons::json::to_string(&w));
             if again.as_ref() != Ok(&text) {
                 return Err(Violation {
                     invariant: "a saved world reads back as itself",

@@ -2,8 +2,6 @@
 //! drive it (`lessons`), and the Yew app that makes it visible (`ui`).
 //! Imports point one way only: `ui` → `lessons` → `sim`.
 
-pub mod json;
 pub mod lessons;
 pub mod sim;
-pub mod sorted;
 pub mod ui;

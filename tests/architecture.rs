@@ -279,29 +279,7 @@ fn lessons_use_only_the_engine_no_ui_or_browser_crates_and_no_wall_clock() {
     let report = layer_report("lessons", &["ui"]);
     assert!(
         report.is_empty(),
-        "src/lessons may use only crate::sim and crate::json:\n{}",
-        report.join("\n")
-    );
-}
-
-#[test]
-fn the_json_layer_is_a_leaf_under_the_engine() {
-    // The engine's types derive ToJson/FromJson, so `src/json/` sits below `sim`: it may
-    // name no other module of the crate, no browser crate and no clock.
-    let report = layer_report("json", &["sim", "lessons", "ui"]);
-    assert!(
-        report.is_empty(),
-        "src/json must stay a leaf:\n{}",
-        report.join("\n")
-    );
-}
-
-#[test]
-fn the_sorted_collections_are_a_leaf() {
-    let report = layer_report("sorted.rs", &["sim", "lessons", "ui", "json"]);
-    assert!(
-        report.is_empty(),
-        "src/sorted.rs must name no other module:\n{}",
+        "src/lessons may use only crate::sim:\n{}",
         report.join("\n")
     );
 }

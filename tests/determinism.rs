@@ -77,7 +77,7 @@ fn replaying_a_command_log_rebuilds_the_identical_world() {
     w.run_until(SimTime(90));
     let again = replay(quiet_config(), 7, &log, SimTime(90));
     assert_eq!(
-        stagecraft::json::to_string(&again),
-        stagecraft::json::to_string(&w)
+        stagecraft::lessons::json::to_string(&again),
+        stagecraft::lessons::json::to_string(&w)
     );
 }

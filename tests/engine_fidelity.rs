@@ -6,7 +6,6 @@
 mod support;
 
 use stagecraft::sim::command::CanaryPlan;
-use stagecraft::json::FromJson;
 use stagecraft::sim::{Amount, RollingPlan};
 use stagecraft::sim::*;
 use support::*;
@@ -163,10 +162,10 @@ fn kubernetes_default_rolling_limits_round_surge_up_and_unavailable_down_and_hol
 /// Kubernetes spells them (a count, or a percentage in quotes).
 #[test]
 fn rolling_limits_read_kubernetes_int_or_percent_and_the_older_batch_form() {
-    let read = |text: &str| Strategy::from_json(&stagecraft::json::parse(text).unwrap());
+    let read = |text: &str| stagecraft::lessons::json::from_value::<Strategy>(&serde_json::from_str(text).unwrap());
     assert_eq!(read(r#"{"rolling":{"batch":2}}"#).unwrap(), Strategy::Rolling(RollingPlan::batch(2)));
     assert_eq!(RollingPlan::batch(2).resolve(4), (0, 2), "batch: no surge, that many out at a time");
-    assert_eq!(stagecraft::json::to_string(&Strategy::Rolling(RollingPlan::batch(2))), r#"{"rolling":{"batch":2}}"#, "written back as it was");
+    assert_eq!(stagecraft::lessons::json::to_string(&Strategy::Rolling(RollingPlan::batch(2))), r#"{"rolling":{"batch":2}}"#, "written back as it was");
     assert_eq!(
         read(r#"{"rolling":{"max_surge":"25%","max_unavailable":0}}"#).unwrap(),
         rolling(Amount::Percent(25), Amount::Count(0))
@@ -176,7 +175,7 @@ fn rolling_limits_read_kubernetes_int_or_percent_and_the_older_batch_form() {
     assert!(both.contains("not both"), "{both}");
     let bad = read(r#"{"rolling":{"max_surge":"lots"}}"#).unwrap_err().to_string();
     assert!(bad.contains("rolling.max_surge") && bad.contains("percentage"), "{bad}");
-    let written = stagecraft::json::to_string(&rolling(Amount::Percent(25), Amount::Count(0)));
+    let written = stagecraft::lessons::json::to_string(&rolling(Amount::Percent(25), Amount::Count(0)));
     assert_eq!(written, r#"{"rolling":{"max_surge":"25%","max_unavailable":0}}"#);
     let mut w = world();
     let v = commit(&mut w, CommitTraits::default());

@@ -153,7 +153,7 @@ proptest! {
             watch.events(&w, &events).map_err(fail)?;
             invariants::check_world(&w).map_err(fail)?;
         }
-        watch.finish(&w, Some(&stagecraft::json::to_string(&w))).map_err(fail)?;
+        watch.finish(&w, Some(&stagecraft::lessons::json::to_string(&w))).map_err(fail)?;
     }
 }
 
@@ -162,9 +162,8 @@ proptest! {
     /// JSON text and read back, it is the same command.
     #[test]
     fn every_command_round_trips_through_json_text(command in command()) {
-        use stagecraft::json::FromJson;
-        let text = stagecraft::json::to_string(&command);
-        let value = stagecraft::json::parse(&text).unwrap();
-        prop_assert_eq!(Command::from_json(&value).unwrap(), command);
+        let text = stagecraft::lessons::json::to_string(&command);
+        let value = serde_json::from_str(&text).unwrap();
+        prop_assert_eq!(stagecraft::lessons::json::from_value::<Command>(&value).unwrap(), command);
     }
 }

@@ -482,7 +482,7 @@ fn secret_values_never_reach_events_the_audit_log_or_the_saved_world() {
     );
     let everything = format!(
         "{events:?} {} {:?}",
-        stagecraft::json::to_string(&w),
+        stagecraft::lessons::json::to_string(&w),
         w.audit.entries().collect::<Vec<_>>()
     );
     assert!(!everything.contains("hunter2"));
@@ -493,7 +493,7 @@ fn secret_values_never_reach_events_the_audit_log_or_the_saved_world() {
 fn invalid_commands_are_rejected_with_reasons_and_change_nothing_but_the_audit_log() {
     let mut w = world();
     w.run_until(SimTime(3));
-    let snapshot = stagecraft::json::ToJson::to_json(&w);
+    let snapshot = stagecraft::lessons::json::to_value(&w);
     let bad = vec![
         (
             "mia",
@@ -586,7 +586,7 @@ fn invalid_commands_are_rejected_with_reasons_and_change_nothing_but_the_audit_l
         let r = refused(&mut w, actor, command);
         assert!(!r.message.is_empty());
     }
-    let mut after = stagecraft::json::ToJson::to_json(&w);
+    let mut after = stagecraft::lessons::json::to_value(&w);
     let mut before = snapshot;
     for v in [&mut before, &mut after] {
         v.as_object_mut().unwrap().remove("audit");

@@ -136,14 +136,14 @@ fn the_console_follows_the_room_by_replay_and_moves_the_clock_on_without_replayi
     let c = heard(c, "r1", clock_of(&room));
     assert_eq!(c.replays, 1, "a command and the clock moved the console on, no replay");
     assert_eq!(c.world.now, room.world.now);
-    assert_eq!(stagecraft::json::to_string(&*c.world), stagecraft::json::to_string(&*room.world), "the same world");
+    assert_eq!(stagecraft::lessons::json::to_string(&*c.world), stagecraft::lessons::json::to_string(&*room.world), "the same world");
     assert_eq!(c.progress, room.training.progress);
 
     // Undo: the room's log got shorter, so the console replays.
     room = room.reduce(Action::ClickedUndo);
     let c = heard(c, "r1", state_of(&room));
     assert_eq!(c.replays, 2);
-    assert_eq!(stagecraft::json::to_string(&*c.world), stagecraft::json::to_string(&*room.world));
+    assert_eq!(stagecraft::lessons::json::to_string(&*c.world), stagecraft::lessons::json::to_string(&*room.world));
 
     // Out of step (a message was missed): it asks for everything again.
     let room2 = room.clone().reduce(Action::SubmittedCommit { summary: "y".into(), traits: stagecraft::sim::TraitsChoice::Surprise });

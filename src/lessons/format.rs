@@ -1,9 +1,9 @@
-//! The scenario file format (JSON), as plain types deriving `ToJson`/`FromJson`. Every
-//! struct refuses unknown fields; commands and other engine types that do not are checked
-//! separately (see `parse::unknown_keys`). README.md, "Writing a scenario", is the field
+//! The scenario file format (JSON), as plain types deriving serde's `Serialize` and
+//! `Deserialize`. Every struct refuses unknown fields; commands and other engine types that
+//! do not are checked separately (see `parse::unknown_keys`). README.md, "Writing a scenario", is the field
 //! reference.
 
-use crate::json::{FromJson, ToJson};
+use serde::{Deserialize, Serialize};
 use crate::sim::access::{Policy, Role};
 use crate::sim::change::{CommitTraits, GateKind};
 use crate::sim::command::Failure;
@@ -13,14 +13,14 @@ use crate::sim::config::{
 use crate::sim::ids::{ActorId, ConfigKey, StageId, Version};
 use crate::sim::replay::LoggedCommand;
 use crate::sim::time::Minutes;
-use crate::sorted::SortedMap;
+use std::collections::BTreeMap;
 
 /// The only format version this build reads and writes.
 pub const FORMAT_VERSION: u32 = 1;
 
 /// What a lesson teaches: one entry per item of the curriculum (CURRICULUM.md, sections 1–5).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, ToJson, FromJson)]
-#[json(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Concept {
     // 1. The path of a change
     PathOfAChange,
@@ -114,8 +114,8 @@ impl Concept {
 }
 
 /// A whole scenario file.
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
-#[json(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ScenarioFile {
     /// Format version; must be 1.
     pub format: u32,
@@ -127,98 +127,98 @@ pub struct ScenarioFile {
     /// Seed for every random draw (traffic noise, which checks catch what).
     pub seed: u64,
     /// Where this lesson sits in the catalogue (lower first).
-    #[json(default)]
+    #[serde(default)]
     pub order: u32,
-    #[json(default)]
+    #[serde(default)]
     pub setup: Setup,
     /// Failures that happen by themselves at a given minute. They become the engine's
     /// `WorldConfig::timeline`: the world fires them on time, and they are not in the audit
     /// log (nobody issued them).
-    #[json(default)]
+    #[serde(default)]
     pub timeline: Vec<TimelineEntry>,
-    #[json(default)]
+    #[serde(default)]
     pub objectives: Vec<crate::lessons::objective::Objective>,
     /// Hints, from gentle to explicit; the UI reveals them one at a time.
-    #[json(default)]
+    #[serde(default)]
     pub hints: Vec<String>,
     /// What to take away; shown when the lesson is won or lost, so it must hold for any
     /// run (the concept, not an account of what happened).
-    #[json(default)]
+    #[serde(default)]
     pub debrief: String,
     /// Added to the debrief when the lesson was won (say, what the winning path protected).
-    #[json(default)]
+    #[serde(default)]
     pub debrief_won: String,
     /// Added to the debrief when the lesson was lost (what the mistake cost, in general).
-    #[json(default)]
+    #[serde(default)]
     pub debrief_lost: String,
     /// The clock speed the lesson starts at (1, 4, 16 or 64 simulated minutes per real
     /// second); 1 when left out, so a room can talk while it runs.
-    #[json(default)]
+    #[serde(default)]
     pub speed: Option<u32>,
-    #[json(default)]
+    #[serde(default)]
     pub quiz: Vec<QuizQuestion>,
     /// A command script that wins the lesson (replayed by the test suite).
-    #[json(default)]
+    #[serde(default)]
     pub solution: Vec<LoggedCommand>,
     /// The classic way to get it wrong, proven by the test suite to lose the lesson.
-    #[json(default)]
+    #[serde(default)]
     pub mistake: Option<Mistake>,
     /// Minute at which the tests stop replaying the solution and mistake (defaults to the
     /// time limit, or the last command plus 120 minutes).
-    #[json(default)]
+    #[serde(default)]
     pub check_at: Option<u64>,
 }
 
 /// The starting world: the standard pipeline (or an explicit list of stages) with overrides.
-#[derive(Clone, Debug, Default, PartialEq, ToJson, FromJson)]
-#[json(deny_unknown_fields)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Setup {
     /// Replace the standard three stages entirely (ids, gates, traffic, everything).
-    #[json(default)]
+    #[serde(default)]
     pub stages: Option<Vec<StageConfig>>,
     /// Change some fields of some stages, by stage id.
-    #[json(default)]
-    pub stage_overrides: SortedMap<StageId, StageOverride>,
+    #[serde(default)]
+    pub stage_overrides: BTreeMap<StageId, StageOverride>,
     /// Replace the default cast (dana, rui, mia, sam, trainer, eve).
-    #[json(default)]
+    #[serde(default)]
     pub actors: Option<Vec<ActorSpec>>,
     /// Replace the standard least-privilege policy.
-    #[json(default)]
+    #[serde(default)]
     pub policy: Option<Policy>,
     /// Replace the standard production alert rules.
-    #[json(default)]
+    #[serde(default)]
     pub alert_rules: Option<Vec<AlertRule>>,
-    #[json(default)]
+    #[serde(default)]
     pub freezes: Vec<FreezeWindow>,
-    #[json(default)]
+    #[serde(default)]
     pub start_minute_of_day: Option<u32>,
-    #[json(default)]
+    #[serde(default)]
     pub initial_version: Option<Version>,
     /// Hidden traits of the release running at the start (say, a known security hole that
     /// attackers may find while it serves users). Its migration must be `none`.
-    #[json(default)]
+    #[serde(default)]
     pub initial_traits: Option<CommitTraits>,
     /// Hidden traits of the next commits, in order (what "surprise me" will give).
-    #[json(default)]
+    #[serde(default)]
     pub scripted_commits: Vec<CommitTraits>,
-    #[json(default)]
+    #[serde(default)]
     pub error_budget_freeze: Option<bool>,
-    #[json(default)]
+    #[serde(default)]
     pub flaky_test_rate: Option<f64>,
 }
 
 /// Fields of one stage to change; anything left out keeps its value.
-#[derive(Clone, Debug, Default, PartialEq, ToJson, FromJson)]
-#[json(deny_unknown_fields)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct StageOverride {
     pub name: Option<String>,
     pub instances: Option<u8>,
     pub capacity_rpm: Option<f64>,
     /// Settings added or changed (merged into the stage's configuration).
-    #[json(default)]
-    pub config: SortedMap<ConfigKey, String>,
+    #[serde(default)]
+    pub config: BTreeMap<ConfigKey, String>,
     /// Settings removed from the stage's configuration.
-    #[json(default)]
+    #[serde(default)]
     pub remove_config: Vec<ConfigKey>,
     pub secrets: Option<Vec<ConfigKey>>,
     pub gates: Option<Vec<GateKind>>,
@@ -232,8 +232,8 @@ pub struct StageOverride {
     pub scale_down_delay: Option<Minutes>,
 }
 
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
-#[json(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ActorSpec {
     pub id: ActorId,
     pub name: String,
@@ -242,15 +242,15 @@ pub struct ActorSpec {
 
 /// A failure that happens at `at` (minutes since the start), scripted by the scenario: the
 /// engine fires it on time, before anyone's commands of that minute.
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
-#[json(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TimelineEntry {
     pub at: u64,
     pub failure: Failure,
 }
 
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
-#[json(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct QuizQuestion {
     pub question: String,
     pub choices: Vec<String>,
@@ -259,8 +259,8 @@ pub struct QuizQuestion {
     pub explanation: String,
 }
 
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
-#[json(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Mistake {
     pub description: String,
     pub commands: Vec<LoggedCommand>,

@@ -1,7 +1,7 @@
 //! The built-in lessons once read, from wherever their texts came from: compiled in (tests,
 //! native tools) or fetched by the web app when the picker first opens.
 
-use crate::sorted::SortedMap;
+use std::collections::BTreeMap;
 
 use super::{ids, load_builtin, Lesson, LessonSummary, Problem};
 
@@ -20,7 +20,7 @@ impl Library {
         S: AsRef<str>,
         T: AsRef<str>,
     {
-        let mut ordered = SortedMap::new();
+        let mut ordered = BTreeMap::new();
         let mut problems = Vec::new();
         for (id, text) in files {
             let id = id.as_ref();

@@ -1,5 +1,5 @@
 //! Lessons and scenarios: data files that set up the engine, say what to achieve, and
-//! teach. This layer uses `crate::sim` and `crate::json` only; it knows nothing of the UI
+//! teach. This layer uses `crate::sim` (and serde) only; it knows nothing of the UI
 //! or the browser. `tests/architecture.rs` checks that.
 //!
 //! - [`catalog`] lists the built-in lessons; [`load`] reads one; [`load_str`] reads a custom
@@ -14,6 +14,7 @@
 mod builtin;
 pub mod debrief;
 pub mod format;
+pub mod json;
 mod library;
 pub mod objective;
 pub mod parse;
@@ -29,7 +30,7 @@ pub use objective::{Objective, ObjectiveStatus, Status, Verdict};
 pub use parse::{Location, Problem};
 pub use progress::{Outcome, Progress};
 
-use crate::json::{FromJson, ToJson};
+use serde::{Deserialize, Serialize};
 use crate::sim::command::{Command, Failure};
 use crate::sim::config::WorldConfig;
 use crate::sim::event::Event;
@@ -39,7 +40,7 @@ use crate::sim::time::SimTime;
 use crate::sim::world::{Rejection, World};
 
 /// A line in the lesson picker.
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LessonSummary {
     pub id: String,
     pub title: String,

@@ -1,7 +1,7 @@
 //! Objectives: conditions on the engine's state (and the command log) checked every tick.
 //! Each is met, not met yet, or failed (can no longer be met in this run).
 
-use crate::json::{FromJson, ToJson};
+use serde::{Deserialize, Serialize};
 use crate::sim::access::Role;
 use crate::sim::audit::Outcome;
 use crate::sim::change::Defect;
@@ -15,8 +15,8 @@ use crate::sim::world::World;
 use std::fmt;
 
 /// Which release an objective means.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ToJson, FromJson)]
-#[json(try_from = "String", into = "String")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub enum ReleaseRef {
     /// The release running when the scenario starts.
     Initial,
@@ -76,8 +76,8 @@ impl fmt::Display for ReleaseRef {
 }
 
 /// Deployment strategies by name, for `deployed_via`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ToJson, FromJson)]
-#[json(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum StrategyKind {
     AllAtOnce,
     Rolling,
@@ -112,17 +112,17 @@ fn default_percent() -> u8 {
 }
 
 /// One goal or constraint of a lesson.
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
-#[json(rename_all = "snake_case", deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum Objective {
     /// `release` serves at least `percent` % of `stage`, every instance healthy, with an
     /// error rate in the last minute of at most `max_error_rate`.
     ReleaseServes {
         stage: StageId,
         release: ReleaseRef,
-        #[json(default = "default_percent")]
+        #[serde(default = "default_percent")]
         percent: u8,
-        #[json(default)]
+        #[serde(default)]
         max_error_rate: Option<f64>,
     },
     /// `release` never finished deploying to `stage` (fails the moment it does).
@@ -166,9 +166,9 @@ pub enum Objective {
     ErrorRateAtMost {
         stage: StageId,
         max_error_rate: f64,
-        #[json(default)]
+        #[serde(default)]
         from: u64,
-        #[json(default)]
+        #[serde(default)]
         until: Option<u64>,
     },
     /// No attacker exploits a security hole in a release serving real users.
@@ -177,8 +177,8 @@ pub enum Objective {
     TimeLimit { minutes: u64 },
 }
 
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
-#[json(rename_all = "snake_case", tag = "state")]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "state")]
 pub enum Status {
     Met,
     /// A rule to keep (no records lost, no gate skipped, finish in time) that has not been
@@ -191,15 +191,15 @@ pub enum Status {
 }
 
 /// An objective's text and where it stands now.
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ObjectiveStatus {
     pub text: String,
     pub status: Status,
 }
 
 /// Whether the session is won, lost or still running.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ToJson, FromJson)]
-#[json(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Verdict {
     InProgress,
     Won,

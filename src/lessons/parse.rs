@@ -3,12 +3,14 @@
 //! Every problem is collected with its location, so a file can be fixed in one pass.
 
 use super::format::limits;
-use crate::json::{self, FromJson, ToJson, Value};
+use super::json::{self, Value};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Where a problem is: the file, a line and column in it (syntax and type errors), and the
 /// path of the field (semantic errors), such as `objectives[2].stage`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, ToJson, FromJson)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Location {
     pub file: String,
     pub line: Option<usize>,
@@ -17,7 +19,7 @@ pub struct Location {
 }
 
 /// One thing wrong with a file.
-#[derive(Clone, Debug, PartialEq, Eq, ToJson, FromJson)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Problem {
     pub location: Location,
     pub message: String,
@@ -185,28 +187,31 @@ pub fn guard(file: &str, text: &str) -> Result<Vec<Problem>, Vec<Problem>> {
 // A `Problem` is large, but there is at most one per file read: boxing it buys nothing.
 #[allow(clippy::result_large_err)]
 pub fn syntax(file: &str, text: &str) -> Result<Value, Problem> {
-    json::parse(text).map_err(|e| Problem {
-        location: Location {
-            file: file.into(),
-            line: Some(e.line),
-            column: Some(e.column),
-            path: None,
-        },
-        message: format!("this is not valid JSON: {}", e.message),
-        expected: None,
+    serde_json::from_str::<Value>(text).map_err(|e| {
+        let (line, column) = json::syntax_position(&e, text);
+        Problem {
+            location: Location {
+                file: file.into(),
+                line: Some(line),
+                column: Some(column),
+                path: None,
+            },
+            message: format!("this is not valid JSON: {}", json::syntax_message(&e, text)),
+            expected: None,
+        }
     })
 }
 
 /// Reads `value` (parsed from `text`) as `T`. On failure, reports the error at its field
 /// path (an unknown field also at its line and column in `text`), and tries each top-level
 /// field on its own so that problems in other fields are reported too.
-pub fn typed<T: FromJson>(
+pub fn typed<T: DeserializeOwned>(
     file: &str,
     text: &str,
     value: &Value,
     fields: &[(&str, FieldCheck)],
 ) -> Result<T, Vec<Problem>> {
-    match T::from_json(value) {
+    match json::from_value::<T>(value) {
         Ok(t) => Ok(t),
         Err(e) => {
             let first = e.message().to_string();
@@ -292,17 +297,17 @@ fn key_path(v: &Value, name: &str, path: &str) -> Option<String> {
 /// Checks one top-level field on its own (for reporting several type errors at once).
 pub type FieldCheck = fn(&Value) -> Vec<json::Error>;
 
-pub fn check_as<T: FromJson>(v: &Value) -> Vec<json::Error> {
-    T::from_json(v).err().into_iter().collect()
+pub fn check_as<T: DeserializeOwned>(v: &Value) -> Vec<json::Error> {
+    json::from_value::<T>(v).err().into_iter().collect()
 }
 
 /// Checks a list item by item, so every wrong item is reported, not only the first.
-pub fn check_items<T: FromJson>(v: &Value) -> Vec<json::Error> {
+pub fn check_items<T: DeserializeOwned>(v: &Value) -> Vec<json::Error> {
     match v {
         Value::Array(items) => items
             .iter()
             .enumerate()
-            .filter_map(|(i, x)| T::from_json(x).err().map(|e| e.at(i)))
+            .filter_map(|(i, x)| json::from_value::<T>(x).err().map(|e| e.at(i)))
             .collect(),
         _ => check_as::<Vec<T>>(v),
     }
@@ -330,14 +335,14 @@ pub fn problem_of(file: &str, e: &json::Error) -> Problem {
 
 /// Keys present in `original` but dropped when the parsed value is written back: fields the
 /// types do not know (the engine's types that do not refuse unknown fields, such as commands).
-pub fn unknown_keys<T: ToJson>(
+pub fn unknown_keys<T: Serialize>(
     file: &str,
     path: &str,
     original: &Value,
     parsed: &T,
     out: &mut Vec<Problem>,
 ) {
-    diff_keys(file, path, original, &parsed.to_json(), out);
+    diff_keys(file, path, original, &json::to_value(parsed), out);
 }
 
 fn diff_keys(file: &str, path: &str, a: &Value, b: &Value, out: &mut Vec<Problem>) {

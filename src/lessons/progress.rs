@@ -16,20 +16,20 @@
 
 use super::objective::{self, ObjectiveStatus, Status, Verdict};
 use super::Lesson;
-use crate::json::{FromJson, ToJson};
+use serde::{Deserialize, Serialize};
 use crate::sim::replay::LoggedCommand;
 use crate::sim::time::SimTime;
 use crate::sim::world::World;
 
 /// When a lesson was decided, and how.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ToJson, FromJson)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Outcome {
     pub verdict: Verdict,
     pub at: SimTime,
 }
 
 /// What one objective has done so far.
-#[derive(Clone, Debug, Default, PartialEq, ToJson, FromJson)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 struct Memory {
     /// The first failure: when, and why.
     failed: Option<(SimTime, String)>,
@@ -37,7 +37,7 @@ struct Memory {
     met_at: Option<SimTime>,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, ToJson, FromJson)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Progress {
     memory: Vec<Memory>,
     statuses: Vec<ObjectiveStatus>,

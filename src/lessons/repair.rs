@@ -10,7 +10,7 @@
 
 use super::format::ScenarioFile;
 use super::parse::{type_errors, FieldCheck, Problem};
-use crate::json::{FromJson, Number, Value};
+use super::json::{self, Value};
 
 /// Fields the format requires, with the stand-in used while their own value is wrong.
 const REQUIRED: &[&str] = &["format", "id", "title", "summary", "concepts", "seed"];
@@ -65,7 +65,7 @@ pub fn check_the_rest(file: &str, value: &Value, fields: &[(&str, FieldCheck)]) 
             kept.push((field.to_string(), original));
         }
     }
-    let Ok(scenario) = ScenarioFile::from_json(&Value::Object(map)) else {
+    let Ok(scenario) = json::from_value::<ScenarioFile>(&Value::Object(map)) else {
         return vec![wait(file, "the fields above")];
     };
     let mut found = Vec::new();
@@ -104,8 +104,8 @@ fn split(path: &str) -> (&str, Option<usize>) {
 
 fn stand_in(field: &str) -> Value {
     match field {
-        "format" => Value::Number(Number::Unsigned(u64::from(super::format::FORMAT_VERSION))),
-        "seed" => Value::Number(Number::Unsigned(0)),
+        "format" => Value::from(super::format::FORMAT_VERSION),
+        "seed" => Value::from(0u64),
         "concepts" => Value::Array(Vec::new()),
         _ => Value::String("stand-in".into()),
     }

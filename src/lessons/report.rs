@@ -9,7 +9,7 @@ use crate::sim::change::Defect;
 use crate::sim::event::EventKind;
 use crate::sim::stage::CrashReason;
 use crate::sim::world::World;
-use crate::sorted::SortedSet;
+use std::collections::BTreeSet;
 use std::fmt::Write;
 
 /// Markdown text. Text that came from users (commit summaries, reasons) is escaped so it
@@ -291,7 +291,7 @@ fn write_happened(md: &mut String, world: &World, d: &RunDebrief) {
 /// Factors the events point to, each said once, in a blameless voice.
 pub fn contributing_factors(world: &World) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    let mut seen = SortedSet::new();
+    let mut seen = BTreeSet::new();
     let n = |s: &crate::sim::ids::StageId| escape(world.stage(s).map_or(s.as_str(), |x| x.name()));
     let mut add = |key: &str, text: String| {
         if seen.insert(key.to_string()) {

@@ -8,7 +8,8 @@
 
 use super::format::limits;
 use super::parse::{self, Problem};
-use crate::json::{self, FromJson, ToJson};
+use super::json;
+use serde::{Deserialize, Serialize};
 use crate::sim::replay::LoggedCommand;
 use crate::sim::time::SimTime;
 use std::fmt;
@@ -19,8 +20,8 @@ pub const LINK_VERSION: u32 = 1;
 pub const MAX_LINK_CHARS: usize = 6000;
 
 /// Which scenario a session plays.
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
-#[json(rename_all = "snake_case", deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum ScenarioRef {
     /// A built-in lesson, by id.
     Lesson(String),
@@ -29,8 +30,8 @@ pub enum ScenarioRef {
 }
 
 /// Everything needed to rebuild a session exactly.
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
-#[json(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SharedSession {
     pub scenario: ScenarioRef,
     pub seed: u64,
@@ -129,10 +130,10 @@ const SESSION_KIND: &str = "stagecraft-session";
 /// A session file: the same content as a link, as readable JSON, with a kind tag and the
 /// format version beside the session's own fields.
 pub fn session_to_string(session: &SharedSession) -> String {
-    let mut value = session.to_json();
+    let mut value = json::to_value(session);
     if let Some(map) = value.as_object_mut() {
-        map.insert("kind".into(), SESSION_KIND.to_json());
-        map.insert("format".into(), LINK_VERSION.to_json());
+        map.insert("kind".into(), SESSION_KIND.into());
+        map.insert("format".into(), LINK_VERSION.into());
     }
     json::to_string_pretty(&value)
 }
@@ -181,7 +182,7 @@ fn read_session(file: &str, text: &str) -> Result<SharedSession, Vec<Problem>> {
 
 fn read_session_value(file: &str, value: &json::Value) -> Result<SharedSession, Vec<Problem>> {
     let mut problems = Vec::new();
-    let session = SharedSession::from_json(value).map_err(|e| vec![parse::problem_of(file, &e)])?;
+    let session = json::from_value::<SharedSession>(value).map_err(|e| vec![parse::problem_of(file, &e)])?;
     parse::unknown_keys(file, "", value, &session, &mut problems);
     let mut last = 0;
     for (i, e) in session.log.iter().enumerate() {

@@ -4,7 +4,6 @@
 use super::format::{limits, ScenarioFile, Setup, FORMAT_VERSION};
 use super::objective::{Objective, ReleaseRef};
 use super::parse::{self, check_as, check_items, FieldCheck, Problem};
-use crate::json::ToJson;
 use crate::sim::access::{Actor, Permission, Policy, StageScope};
 use crate::sim::change::CommitTraits;
 use crate::sim::change::Migration;
@@ -660,7 +659,7 @@ fn check_traffic(k: &mut Checker, p: &str, t: &TrafficProfile) {
 fn check_traits(k: &mut Checker, p: &str, t: &CommitTraits) {
     for (g, v) in &t.detection {
         k.prob(
-            &format!("{p}.detection.{}", g.to_json().as_str().unwrap_or_default()),
+            &format!("{p}.detection.{}", super::json::to_value(g).as_str().unwrap_or_default()),
             *v,
         );
     }

@@ -2,10 +2,10 @@
 //! can tighten or loosen, and every refusal names the rule that refused.
 
 use super::ids::{ActorId, StageId};
-use crate::json::{FromJson, ToJson};
+use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, ToJson, FromJson)]
-#[json(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Role {
     Developer,
     Reviewer,
@@ -29,8 +29,8 @@ impl Role {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, ToJson, FromJson)]
-#[json(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Permission {
     Commit,
     Deploy,
@@ -61,7 +61,7 @@ impl Permission {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Actor {
     pub id: ActorId,
     pub name: String,
@@ -69,8 +69,8 @@ pub struct Actor {
 }
 
 /// Which stages a grant covers.
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
-#[json(rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum StageScope {
     All,
     Only(Vec<StageId>),
@@ -86,16 +86,16 @@ impl StageScope {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
-#[json(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Grant {
     pub role: Role,
     pub permission: Permission,
     pub stages: StageScope,
 }
 
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
-#[json(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Policy {
     pub grants: Vec<Grant>,
 }
@@ -110,7 +110,7 @@ impl Policy {
     /// The roles that may do `permission` on `stage`, for "who can do this?" messages.
     pub fn roles_for(&self, permission: Permission, stage: Option<&StageId>) -> Vec<Role> {
         // A set orders and dedups without pulling another sort routine into the wasm build.
-        let mut roles = crate::sorted::SortedSet::new();
+        let mut roles = std::collections::BTreeSet::new();
         roles.extend(
             self.grants
                 .iter()

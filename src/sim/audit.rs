@@ -3,21 +3,21 @@
 use super::access::Role;
 use super::ids::ActorId;
 use super::time::SimTime;
-use crate::json::{FromJson, ToJson};
+use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 
 /// Entries kept in memory. Older ones are dropped from the front (counted in `dropped`), so a
 /// year-long run stays bounded while every entry ever written keeps its sequence number.
 pub const AUDIT_CAP: usize = 2000;
 
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
-#[json(rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Outcome {
     Applied,
     Rejected { reason: String },
 }
 
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AuditEntry {
     pub seq: u64,
     pub at: SimTime,
@@ -27,7 +27,7 @@ pub struct AuditEntry {
     pub outcome: Outcome,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, ToJson, FromJson)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct AuditLog {
     entries: VecDeque<AuditEntry>,
     pub total: u64,

@@ -7,7 +7,7 @@ use super::ids::{ActorId, CommitId, Version};
 use super::rollout::{Phase, Purpose, Rollout};
 use super::step::gate_minutes;
 use super::world::{Build, World};
-use crate::sorted::{SortedMap, SortedSet};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Releases kept in memory; older ones no stage can roll back to are forgotten.
 const RELEASE_CAP: usize = 48;
@@ -110,7 +110,7 @@ impl World {
             detected: {
                 // Inserting, not `collect()`: collecting sorts first, and each sorted
                 // type adds its own sort routine to the wasm build.
-                let mut detected = SortedMap::new();
+                let mut detected = BTreeMap::new();
                 detected.extend(build.gates.iter().map(|g| (*g, false)));
                 detected
             },
@@ -164,7 +164,7 @@ impl World {
         if self.releases.len() <= RELEASE_CAP + 16 {
             return;
         }
-        let mut keep: SortedSet<Version> = SortedSet::new();
+        let mut keep: BTreeSet<Version> = BTreeSet::new();
         for s in &self.stages {
             keep.extend(s.pools.iter().map(|p| p.release));
             keep.extend(s.history.iter().map(|d| d.release));

@@ -3,12 +3,12 @@
 use super::ids::{ActorId, CommitId, ConfigKey, Version};
 use super::rng::Pcg32;
 use super::time::SimTime;
-use crate::json::{FromJson, ToJson};
-use crate::sorted::SortedMap;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// What is wrong with a change, if anything. Hidden from the learner until it shows itself.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, ToJson, FromJson)]
-#[json(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Defect {
     None,
     /// The process exits during start-up, so instances never become healthy.
@@ -50,8 +50,8 @@ impl Defect {
 }
 
 /// A database schema change carried by a commit.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, ToJson, FromJson)]
-#[json(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Migration {
     None,
     /// Adds columns or tables; older code keeps working against the new schema.
@@ -61,8 +61,8 @@ pub enum Migration {
 }
 
 /// The kinds of checks a release passes through.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, ToJson, FromJson)]
-#[json(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum GateKind {
     Build,
     UnitTests,
@@ -126,15 +126,15 @@ impl GateKind {
 }
 
 /// The hidden traits of a commit.
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
-#[json(deny_unknown_fields, default)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
 pub struct CommitTraits {
     pub defect: Defect,
     /// The code reads this configuration key at start-up and crashes without it.
     pub requires_config: Option<ConfigKey>,
     pub migration: Migration,
     /// Overrides of the chance that a check catches the defect (0..=1).
-    pub detection: SortedMap<GateKind, f64>,
+    pub detection: BTreeMap<GateKind, f64>,
     /// How much a latency regression adds to each request's time (default 450 ms, about
     /// four times a normal p95; 150 ms makes it about twice as slow).
     pub added_latency_ms: Option<f64>,
@@ -149,7 +149,7 @@ impl Default for CommitTraits {
             defect: Defect::None,
             requires_config: None,
             migration: Migration::None,
-            detection: SortedMap::new(),
+            detection: BTreeMap::new(),
             added_latency_ms: None,
         }
     }
@@ -188,7 +188,7 @@ impl CommitTraits {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Commit {
     pub id: CommitId,
     pub author: ActorId,
@@ -198,7 +198,7 @@ pub struct Commit {
 }
 
 /// A numbered, immutable build of one or more commits.
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Release {
     pub version: Version,
     pub commits: Vec<CommitId>,
@@ -214,8 +214,8 @@ pub struct Release {
     pub hotfix: bool,
     /// Outcome of each check, drawn once: a real defect is caught (or missed) consistently
     /// when a check is re-run; only flaky failures vary between runs.
-    pub detected: SortedMap<GateKind, bool>,
+    pub detected: BTreeMap<GateKind, bool>,
     /// Its security hole has been found and used by an attacker.
-    #[json(default)]
+    #[serde(default)]
     pub exploited: bool,
 }

@@ -4,11 +4,11 @@
 use super::change::CommitTraits;
 use super::ids::{BackupId, ConfigKey, FlagName, StageId, Version};
 use super::time::SimTime;
-use crate::json::{FromJson, ToJson};
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
-#[json(rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Command {
     /// Push a change; CI builds it, runs unit tests and deploys the release to the first stage.
     Commit {
@@ -187,8 +187,8 @@ impl Command {
 
 /// A secret's value. It can be given to the engine but is never printed, serialised into
 /// events, or stored: the engine keeps only the fact that the secret is set.
-#[derive(Clone, PartialEq, ToJson, FromJson)]
-#[json(transparent)]
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
 pub struct SecretValue(pub String);
 
 impl fmt::Debug for SecretValue {
@@ -197,8 +197,8 @@ impl fmt::Debug for SecretValue {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
-#[json(rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum TraitsChoice {
     /// Let the seed decide (or the scenario's script, if it has a next commit ready).
     Surprise,
@@ -206,8 +206,8 @@ pub enum TraitsChoice {
 }
 
 /// Whether a promotion respects its gates.
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
-#[json(rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum GateMode {
     Enforce,
     /// Skip the gates; needs the override permission and is written to the audit log.
@@ -217,8 +217,8 @@ pub enum GateMode {
 }
 
 /// Canary analysis thresholds, checked every minute against the canary's own metrics.
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
-#[json(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CanaryAnalysis {
     pub max_error_rate: f64,
     pub max_p95_ms: f64,
@@ -227,7 +227,7 @@ pub struct CanaryAnalysis {
     /// Also compare the canary with the stable release serving beside it (Kayenta, Argo
     /// Rollouts' comparison analysis): what the release itself changes, not what the load
     /// or an outage does to both.
-    #[json(default)]
+    #[serde(default)]
     pub baseline: Option<BaselineComparison>,
 }
 
@@ -240,8 +240,8 @@ pub struct CanaryAnalysis {
 /// - Latency: the canary fails when its p95 is more than `max_latency_ratio` times the
 ///   stable's.
 /// - Either side with fewer than `min_requests` requests that minute: no verdict.
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
-#[json(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct BaselineComparison {
     pub max_error_increase: f64,
     pub max_latency_ratio: f64,
@@ -304,8 +304,8 @@ impl BaselineComparison {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
-#[json(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CanaryPlan {
     /// Traffic weights in percent, e.g. [10, 25, 50].
     pub steps: Vec<u8>,
@@ -370,36 +370,52 @@ impl fmt::Display for Amount {
     }
 }
 
-impl ToJson for Amount {
-    fn to_json(&self) -> crate::json::Value {
+/// A count as a number, a percentage as text (`"25%"`), like Kubernetes' IntOrString.
+impl Serialize for Amount {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
-            Amount::Count(n) => n.to_json(),
-            Amount::Percent(_) => self.to_string().to_json(),
+            Amount::Count(n) => s.serialize_u8(*n),
+            Amount::Percent(_) => s.collect_str(self),
         }
     }
 }
 
-impl FromJson for Amount {
+impl<'de> Deserialize<'de> for Amount {
     /// A whole number (`1`) or a percentage in text (`"25%"`), like Kubernetes' IntOrString.
-    fn from_json(v: &crate::json::Value) -> Result<Self, crate::json::Error> {
-        if let Some(text) = v.as_str() {
-            return text
-                .trim()
-                .strip_suffix('%')
-                .and_then(|n| n.trim().parse::<u8>().ok())
-                // Over 100 % reads back as written; the engine refuses it with its reason.
-                .map(Amount::Percent)
-                .ok_or_else(|| {
-                    crate::json::Error::invalid_type(v, "a number of instances or a percentage such as \"25%\"")
-                });
-        }
-        u8::from_json(v).map(Amount::Count)
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(AmountVisitor)
+    }
+}
+
+struct AmountVisitor;
+
+impl serde::de::Visitor<'_> for AmountVisitor {
+    type Value = Amount;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a number of instances or a percentage such as \"25%\"")
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<Amount, E> {
+        u8::try_from(n).map(Amount::Count).map_err(|_| {
+            E::invalid_value(serde::de::Unexpected::Unsigned(n), &"a whole number from 0 to 255")
+        })
+    }
+
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Amount, E> {
+        text.trim()
+            .strip_suffix('%')
+            .and_then(|n| n.trim().parse::<u8>().ok())
+            // Over 100 % reads back as written; the engine refuses it with its reason.
+            .map(Amount::Percent)
+            .ok_or_else(|| E::invalid_value(serde::de::Unexpected::Str(text), &self))
     }
 }
 
 /// A rolling update's limits, as in a Kubernetes Deployment: at most `max_surge` instances
 /// above the desired number, and at most `max_unavailable` below it, at any time.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(try_from = "RollingFields")]
 pub enum RollingPlan {
     Limits {
         max_surge: Amount,
@@ -461,25 +477,26 @@ impl RollingPlan {
 }
 
 /// What files and links may say: the limits, or (written before they existed) `batch`.
-#[derive(FromJson)]
-#[json(deny_unknown_fields)]
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RollingFields {
-    #[json(default)]
+    #[serde(default)]
     batch: Option<u8>,
-    #[json(default)]
+    #[serde(default)]
     max_surge: Option<Amount>,
-    #[json(default)]
+    #[serde(default)]
     max_unavailable: Option<Amount>,
 }
 
-impl FromJson for RollingPlan {
-    fn from_json(v: &crate::json::Value) -> Result<Self, crate::json::Error> {
-        let f = RollingFields::from_json(v)?;
+impl TryFrom<RollingFields> for RollingPlan {
+    type Error = &'static str;
+
+    fn try_from(f: RollingFields) -> Result<Self, Self::Error> {
         match (f.batch, f.max_surge, f.max_unavailable) {
             (Some(b), None, None) => Ok(RollingPlan::Batch(b)),
-            (Some(_), _, _) => Err(crate::json::Error::custom(
-                "give either \"batch\" or \"max_surge\"/\"max_unavailable\", not both",
-            )),
+            (Some(_), _, _) => {
+                Err("give either \"batch\" or \"max_surge\"/\"max_unavailable\", not both")
+            }
             (None, surge, unavailable) => {
                 let (s, u) = RollingPlan::default().limits();
                 Ok(RollingPlan::Limits {
@@ -491,27 +508,31 @@ impl FromJson for RollingPlan {
     }
 }
 
-impl ToJson for RollingPlan {
-    fn to_json(&self) -> crate::json::Value {
-        let mut m = crate::json::Map::new();
+/// Written as it was read: `{"batch": n}` or both limits.
+impl Serialize for RollingPlan {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
         match self {
             RollingPlan::Batch(b) => {
-                m.insert("batch".into(), b.to_json());
+                let mut m = s.serialize_struct("RollingPlan", 1)?;
+                m.serialize_field("batch", b)?;
+                m.end()
             }
             RollingPlan::Limits {
                 max_surge,
                 max_unavailable,
             } => {
-                m.insert("max_surge".into(), max_surge.to_json());
-                m.insert("max_unavailable".into(), max_unavailable.to_json());
+                let mut m = s.serialize_struct("RollingPlan", 2)?;
+                m.serialize_field("max_surge", max_surge)?;
+                m.serialize_field("max_unavailable", max_unavailable)?;
+                m.end()
             }
         }
-        crate::json::Value::Object(m)
     }
 }
 
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
-#[json(rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Strategy {
     /// Replace every instance at once; users see downtime while they start.
     AllAtOnce,
@@ -545,8 +566,8 @@ impl Strategy {
 }
 
 /// Failures the instructor can inject.
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
-#[json(rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Failure {
     InstanceCrash {
         stage: StageId,

@@ -6,11 +6,11 @@ use super::change::{CommitTraits, GateKind};
 use super::command::Failure;
 use super::ids::{AlertName, ConfigKey, StageId, Version};
 use super::time::{Minutes, SimTime};
-use crate::json::{FromJson, ToJson};
-use crate::sorted::SortedMap;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ToJson, FromJson)]
-#[json(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum StageKind {
     Development,
     Testing,
@@ -19,8 +19,8 @@ pub enum StageKind {
 }
 
 /// Where a stage's requests come from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ToJson, FromJson)]
-#[json(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum TrafficSource {
     /// Developers poking at it.
     Light,
@@ -30,8 +30,8 @@ pub enum TrafficSource {
     RealUsers,
 }
 
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
-#[json(deny_unknown_fields, default)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
 pub struct TrafficProfile {
     pub source: TrafficSource,
     /// Requests per minute at the busiest hour of the day.
@@ -73,8 +73,8 @@ impl TrafficProfile {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
-#[json(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Slo {
     /// Share of requests that must succeed, e.g. 0.999.
     pub target: f64,
@@ -84,15 +84,15 @@ pub struct Slo {
 
 /// A latency objective: the share of requests that must be faster than `threshold_ms`
 /// (the SRE Workbook's request-based latency SLI, e.g. 99.9 % under 400 ms).
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
-#[json(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct LatencySlo {
     pub threshold_ms: f64,
     pub target: f64,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ToJson, FromJson)]
-#[json(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Metric {
     ErrorRate,
     P95Latency,
@@ -108,8 +108,8 @@ pub enum Metric {
 /// only when the burn rate is over the threshold across the long window (enough budget
 /// spent to matter) *and* the short one (it is still happening), so it neither pages
 /// long after a problem has ended nor misses a sustained one.
-#[derive(Clone, Copy, Debug, PartialEq, ToJson, FromJson)]
-#[json(deny_unknown_fields)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct BurnWindows {
     pub long: Minutes,
     pub short: Minutes,
@@ -146,15 +146,15 @@ impl Metric {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, ToJson, FromJson)]
-#[json(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Severity {
     Warning,
     Critical,
 }
 
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
-#[json(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AlertRule {
     pub name: AlertName,
     pub stage: StageId,
@@ -166,20 +166,20 @@ pub struct AlertRule {
     pub severity: Severity,
     /// For burn rates: the long and short windows that must both be over the threshold.
     /// Without them, the burn rate over the last hour alone (an older, noisier rule).
-    #[json(default)]
+    #[serde(default)]
     pub windows: Option<BurnWindows>,
 }
 
 /// What the platform does by itself when a critical alert fires after a deploy.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ToJson, FromJson)]
-#[json(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum AutoRollback {
     Off,
     OnCriticalAlert,
 }
 
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
-#[json(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct StageConfig {
     pub id: StageId,
     pub name: String,
@@ -187,31 +187,31 @@ pub struct StageConfig {
     pub instances: u8,
     /// Requests per minute one healthy instance can serve before it saturates.
     pub capacity_rpm: f64,
-    pub config: SortedMap<ConfigKey, String>,
+    pub config: BTreeMap<ConfigKey, String>,
     /// Names of secrets that are set (values are never part of the model's output).
-    #[json(default)]
+    #[serde(default)]
     pub secrets: Vec<ConfigKey>,
     /// Checks a release must pass before it may enter this stage.
-    #[json(default)]
+    #[serde(default)]
     pub gates: Vec<GateKind>,
     pub traffic: TrafficProfile,
     /// Whether this stage has a database (with records, a schema and backups).
-    #[json(default)]
+    #[serde(default)]
     pub database: bool,
     /// Take a backup automatically every this many minutes.
-    #[json(default)]
+    #[serde(default)]
     pub backup_every: Option<Minutes>,
     /// A warm standby in a second region that traffic can fail over to.
-    #[json(default)]
+    #[serde(default)]
     pub standby_region: bool,
-    #[json(default = "auto_rollback_off")]
+    #[serde(default = "auto_rollback_off")]
     pub auto_rollback: AutoRollback,
     pub slo: Option<Slo>,
-    #[json(default)]
+    #[serde(default)]
     pub latency_slo: Option<LatencySlo>,
     /// How long the previous blue-green colour stays warm after a switch, for an instant
     /// switch back (Argo Rollouts' `scaleDownDelaySeconds`); then it is removed.
-    #[json(default = "default_scale_down_delay")]
+    #[serde(default = "default_scale_down_delay")]
     pub scale_down_delay: Minutes,
 }
 
@@ -225,8 +225,8 @@ fn auto_rollback_off() -> AutoRollback {
 }
 
 /// A window in which promotions to the given stages are frozen.
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
-#[json(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FreezeWindow {
     pub stage: StageId,
     pub from: SimTime,
@@ -234,38 +234,38 @@ pub struct FreezeWindow {
     pub reason: String,
 }
 
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
-#[json(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct WorldConfig {
     pub stages: Vec<StageConfig>,
     pub actors: Vec<Actor>,
     pub policy: Policy,
     pub alert_rules: Vec<AlertRule>,
-    #[json(default)]
+    #[serde(default)]
     pub freezes: Vec<FreezeWindow>,
     /// Minute of the day at which the simulation starts (540 = 09:00).
     pub start_minute_of_day: u32,
     /// The release already running everywhere when the scenario starts.
     pub initial_version: Version,
     /// Traits for the next commits, in order, before "surprise me" draws take over.
-    #[json(default)]
+    #[serde(default)]
     pub scripted_commits: Vec<CommitTraits>,
     /// Freeze promotions to production while its error budget is spent.
     pub error_budget_freeze: bool,
     /// Chance that any test run fails for no reason (flaky tests), 0..=1.
-    #[json(default = "default_flaky_rate")]
+    #[serde(default = "default_flaky_rate")]
     pub flaky_test_rate: f64,
     /// Failures the scenario itself scripts (a sale-day spike at noon, say). They happen on
     /// time without anyone issuing a command, so they are not in the audit log.
-    #[json(default)]
+    #[serde(default)]
     pub timeline: Vec<TimedFailure>,
     /// Hidden traits of the release running at the start (e.g. a known security hole).
-    #[json(default)]
+    #[serde(default)]
     pub initial_traits: CommitTraits,
 }
 
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
-#[json(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TimedFailure {
     pub at: SimTime,
     pub failure: Failure,
@@ -278,10 +278,10 @@ fn default_flaky_rate() -> f64 {
 impl WorldConfig {
     /// The classic three-stage pipeline used by the sandbox and most lessons.
     pub fn standard() -> WorldConfig {
-        let cfg = |pairs: &[(&str, &str)]| -> SortedMap<ConfigKey, String> {
+        let cfg = |pairs: &[(&str, &str)]| -> BTreeMap<ConfigKey, String> {
             // Extending, not collecting: a collected map sorts first, which adds a sort
             // routine per type to the wasm build.
-            let mut map = SortedMap::new();
+            let mut map = BTreeMap::new();
             map.extend(
                 pairs
                     .iter()

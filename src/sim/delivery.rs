@@ -3,9 +3,9 @@
 
 use super::ids::Version;
 use super::time::{Minutes, SimTime, MINUTES_PER_DAY};
-use crate::json::{FromJson, ToJson};
+use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Debug, Default, PartialEq, ToJson, FromJson)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Delivery {
     pub production_deploys: u64,
     pub failed_deploys: u64,
@@ -19,12 +19,12 @@ pub struct Delivery {
     pub user_minutes_affected: f64,
     pub bad_minutes: u64,
     /// Promotions that skipped their gates (each also in the audit log).
-    #[json(default)]
+    #[serde(default)]
     pub gate_overrides: u64,
 }
 
 /// A summary the UI and debrief show.
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DeliveryReport {
     pub deploys_per_day: f64,
     pub production_deploys: u64,

@@ -177,7 +177,7 @@ pub fn reference_hash(seed: u64, days: u64) -> (u64, u64) {
         }
         count += new as u64;
     }
-    let state = crate::json::to_string(&w);
+    let state = super::replay::canonical_json(&w);
     hash.write(state.as_bytes());
     (hash.0, count)
 }

@@ -8,10 +8,10 @@ use super::ids::{
 };
 use super::stage::CrashReason;
 use super::time::{Minutes, SimTime};
-use crate::json::{FromJson, ToJson};
+use serde::{Deserialize, Serialize};
 
 /// Why an automated decision was taken: the rule, its threshold and the samples that tripped it.
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Explanation {
     pub rule: String,
     pub threshold: String,
@@ -19,14 +19,14 @@ pub struct Explanation {
     pub verdict: String,
 }
 
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Event {
     pub at: SimTime,
     pub kind: EventKind,
 }
 
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
-#[json(rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum EventKind {
     Committed {
         commit: CommitId,

@@ -1,6 +1,6 @@
 //! Identifiers. Each is a newtype so a stage can never be passed where an actor is expected.
 
-use crate::json::{FromJson, ToJson};
+use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::rc::Rc;
 
@@ -9,8 +9,8 @@ macro_rules! name_type {
         $(#[$doc])*
         // A shared string: names are cloned into every event and audit entry, and a
         // reference-counted clone costs no allocation.
-        #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, ToJson, FromJson)]
-        #[json(transparent)]
+        #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(transparent)]
         pub struct $name(Rc<str>);
 
         impl $name {
@@ -52,8 +52,8 @@ name_type!(
 );
 
 /// A commit, numbered in order; shown as a short hex hash.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, ToJson, FromJson)]
-#[json(transparent)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
 pub struct CommitId(pub u32);
 
 impl fmt::Display for CommitId {
@@ -64,8 +64,8 @@ impl fmt::Display for CommitId {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, ToJson, FromJson)]
-#[json(transparent)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
 pub struct BackupId(pub u32);
 
 impl fmt::Display for BackupId {
@@ -74,8 +74,8 @@ impl fmt::Display for BackupId {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, ToJson, FromJson)]
-#[json(transparent)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
 pub struct IncidentId(pub u32);
 
 impl fmt::Display for IncidentId {
@@ -86,8 +86,8 @@ impl fmt::Display for IncidentId {
 
 /// A release version, `v<major>.<minor>.<patch>`. Normal releases bump the minor number;
 /// hotfixes bump the patch number of the release they fix.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, ToJson, FromJson)]
-#[json(try_from = "String", into = "String")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct Version {
     pub major: u16,
     pub minor: u16,
@@ -151,7 +151,7 @@ mod tests {
         assert!(Version::new(1, 4, 1) > v);
         assert!("1.x".parse::<Version>().is_err());
         assert!("".parse::<Version>().is_err());
-        assert_eq!(crate::json::to_string(&v), "\"v1.4.0\"");
+        assert_eq!(crate::sim::replay::canonical_json(&v), "\"v1.4.0\"");
     }
 
     #[test]

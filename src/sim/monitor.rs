@@ -5,7 +5,7 @@ use super::config::{AlertRule, LatencySlo, Metric, Slo};
 use super::ids::{IncidentId, StageId, Version};
 use super::stage::Sample;
 use super::time::{Minutes, SimTime};
-use crate::json::{FromJson, ToJson};
+use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 
 /// Minutes of per-minute metrics kept per stage (12 hours): enough for every chart, bounded.
@@ -15,7 +15,7 @@ pub const BURN_WINDOW: u32 = 60;
 /// Incidents kept in memory.
 pub const INCIDENT_CAP: usize = 50;
 
-#[derive(Clone, Debug, Default, PartialEq, ToJson, FromJson)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct StageMonitor {
     pub series: VecDeque<Sample>,
     /// Running sums over each window the dashboards and alert rules look at, shortest
@@ -33,7 +33,7 @@ pub struct StageMonitor {
 }
 
 /// Requests, errors and slow requests over the last `minutes` minutes.
-#[derive(Clone, Copy, Debug, Default, PartialEq, ToJson, FromJson)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 struct WindowSum {
     minutes: u32,
     requests: u64,
@@ -43,7 +43,7 @@ struct WindowSum {
     pre: u32,
 }
 
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SloState {
     pub slo: Slo,
     pub period_start: SimTime,
@@ -193,15 +193,15 @@ impl StageMonitor {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
-#[json(rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum AlertStatus {
     Ok,
     Pending { since: SimTime },
     Firing { since: SimTime },
 }
 
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AlertState {
     pub rule: AlertRule,
     pub status: AlertStatus,
@@ -215,7 +215,7 @@ impl AlertState {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Incident {
     pub id: IncidentId,
     pub stage: StageId,

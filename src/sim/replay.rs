@@ -8,9 +8,9 @@ use super::event::Event;
 use super::ids::ActorId;
 use super::time::SimTime;
 use super::world::{Rejection, World};
-use crate::json::{FromJson, ToJson};
+use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LoggedCommand {
     pub at: SimTime,
     pub actor: ActorId,
@@ -48,7 +48,17 @@ impl Fnv {
     }
 
     pub fn event(&mut self, event: &Event) {
-        let json = crate::json::to_string(event);
+        let json = canonical_json(event);
         self.write(json.as_bytes());
     }
+}
+
+/// Compact JSON with every object's keys sorted, the form links, saved state and the
+/// determinism hash use. Going through `serde_json::Value` (whose objects are sorted maps)
+/// rather than printing fields in declaration order keeps that text, and so the hash,
+/// exactly as it was written before serde's derives came back.
+pub fn canonical_json<T: Serialize + ?Sized>(t: &T) -> String {
+    serde_json::to_value(t)
+        .expect("the engine's types always serialise")
+        .to_string()
 }

@@ -1,36 +1,59 @@
-//! A portable PCG32 (XSH-RR 64/32) generator. We implement it ourselves so that the exact
-//! bit stream is part of our code: the same seed gives the same numbers on x86_64 and wasm32,
-//! and the state serialises as two plain integers.
+//! The engine's seeded generator: `rand_pcg`'s PCG32 (XSH-RR 64/32), with the sampling the
+//! engine needs built on its 32-bit output only, so the same seed gives the same numbers on
+//! x86_64 and wasm32.
+//!
+//! A saved world holds the generator as `{"inc": …, "state": …}`, the two integers of the
+//! reference implementation, as it did when the generator was our own: sessions saved then
+//! still read, and the determinism hash (which covers the saved world) did not change.
 
-use crate::json::{FromJson, ToJson};
+use rand_core::Rng;
+use serde::{Deserialize, Serialize};
 
-const MULTIPLIER: u64 = 6_364_136_223_846_793_005;
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(into = "Saved", from = "Saved")]
+pub struct Pcg32(rand_pcg::Pcg32);
 
-#[derive(Clone, Debug, PartialEq, Eq, ToJson, FromJson)]
-pub struct Pcg32 {
+/// The generator as saved: the LCG's state and its increment (always odd: the stream
+/// shifted left, plus one).
+#[derive(Clone, Copy, Serialize, Deserialize)]
+struct Saved {
     state: u64,
     inc: u64,
+}
+
+impl From<Pcg32> for Saved {
+    fn from(rng: Pcg32) -> Saved {
+        Saved {
+            state: rng.0.state(),
+            inc: (rng.0.stream() << 1) | 1,
+        }
+    }
+}
+
+impl From<Saved> for Pcg32 {
+    fn from(s: Saved) -> Pcg32 {
+        // `from_state` keeps the state as it is (no seeding step); an even `inc` cannot come
+        // from `new`, and loses its low bit here as the reference's `(stream << 1) | 1` would.
+        Pcg32(rand_pcg::Pcg32::from_state(s.state, s.inc >> 1))
+    }
+}
+
+/// The state, as saved, so a failing assertion shows where two generators differ.
+impl std::fmt::Debug for Pcg32 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let s = Saved::from(self.clone());
+        write!(f, "Pcg32 {{ state: {}, inc: {} }}", s.state, s.inc)
+    }
 }
 
 impl Pcg32 {
     /// Seeds a generator the way the reference `pcg32_srandom_r` does.
     pub fn new(seed: u64, stream: u64) -> Self {
-        let mut rng = Pcg32 {
-            state: 0,
-            inc: (stream << 1) | 1,
-        };
-        rng.next_u32();
-        rng.state = rng.state.wrapping_add(seed);
-        rng.next_u32();
-        rng
+        Pcg32(rand_pcg::Pcg32::new(seed, stream))
     }
 
     pub fn next_u32(&mut self) -> u32 {
-        let old = self.state;
-        self.state = old.wrapping_mul(MULTIPLIER).wrapping_add(self.inc);
-        let xorshifted = (((old >> 18) ^ old) >> 27) as u32;
-        let rot = (old >> 59) as u32;
-        xorshifted.rotate_right(rot)
+        self.0.next_u32()
     }
 
     /// A uniform number in [0, 1) built from 32 bits; exact on every target because it is
@@ -70,6 +93,18 @@ mod tests {
             got,
             vec![0xa15c02b7, 0x7b47f409, 0xba1d3330, 0x83d2f293, 0xbfa4784b, 0xcbed606e]
         );
+    }
+
+    #[test]
+    fn saves_as_state_and_increment_and_reads_back_mid_stream() {
+        let mut rng = Pcg32::new(42, 54);
+        rng.next_u32();
+        // The reference's state after seeding and one draw; the increment is 54 * 2 + 1.
+        let text = serde_json::to_string(&rng).unwrap();
+        assert_eq!(text, r#"{"state":3118741472915405573,"inc":109}"#);
+        let mut back: Pcg32 = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, rng);
+        assert_eq!(back.next_u32(), 0x7b47f409);
     }
 
     #[test]

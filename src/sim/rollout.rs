@@ -6,7 +6,7 @@ use super::command::Strategy;
 use super::event::Explanation;
 use super::ids::{ActorId, Version};
 use super::time::SimTime;
-use crate::json::{FromJson, ToJson};
+use serde::{Deserialize, Serialize};
 
 /// Minutes a deployment step may take to become healthy before it is declared stalled
 /// (Kubernetes calls this the progress deadline).
@@ -14,8 +14,8 @@ pub const PROGRESS_DEADLINE: u32 = 10;
 /// Minutes an instance takes to start.
 pub const START_MINUTES: u32 = 2;
 
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
-#[json(rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum GateStatus {
     Pending,
     Running {
@@ -32,7 +32,7 @@ pub enum GateStatus {
     },
 }
 
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GateRun {
     pub kind: GateKind,
     pub status: GateStatus,
@@ -56,8 +56,8 @@ impl GateRun {
 }
 
 /// Why a rollout exists.
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
-#[json(rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Purpose {
     Promotion,
     /// The first-stage deployment of a freshly built release.
@@ -68,8 +68,8 @@ pub enum Purpose {
     },
 }
 
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
-#[json(rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum DeployProgress {
     /// Every instance replaced together; the old ones are gone, so users wait.
     AllAtOnce {
@@ -99,14 +99,14 @@ pub enum DeployProgress {
     },
 }
 
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
-#[json(rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Phase {
     Gates(Vec<GateRun>),
     Deploying(DeployProgress),
 }
 
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Rollout {
     pub release: Version,
     pub from: Option<Version>,

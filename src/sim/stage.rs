@@ -7,16 +7,16 @@ use super::ids::{BackupId, ConfigKey, FlagName, Version};
 use super::monitor::StageMonitor;
 use super::rollout::Rollout;
 use super::time::SimTime;
-use crate::json::{FromJson, ToJson};
-use crate::sorted::{SortedMap, SortedSet};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// How many past deployments a stage remembers for rollback.
 pub const HISTORY_CAP: usize = 12;
 /// How many backups are kept (oldest dropped first).
 pub const BACKUP_CAP: usize = 8;
 
-#[derive(Clone, Debug, PartialEq, Eq, ToJson, FromJson)]
-#[json(rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum CrashReason {
     Defect,
     MissingConfig(ConfigKey),
@@ -43,8 +43,8 @@ impl CrashReason {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
-#[json(rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Health {
     Starting {
         ready_at: SimTime,
@@ -61,7 +61,7 @@ pub enum Health {
     },
 }
 
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Instance {
     pub health: Health,
     /// Share of the memory limit in use, 0..=1.
@@ -75,7 +75,7 @@ impl Instance {
 }
 
 /// A set of instances running one release, with the share of traffic the router sends it.
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Pool {
     pub release: Version,
     pub instances: Vec<Instance>,
@@ -85,27 +85,27 @@ pub struct Pool {
     pub idle: bool,
     /// When this colour stopped taking new requests (a blue-green switch): it drains the
     /// requests in flight, then waits out the scale-down delay.
-    #[json(default)]
+    #[serde(default)]
     pub idle_since: Option<SimTime>,
     /// This pool's own error rate and p95 latency in the last minute (for canary analysis).
     pub error_rate: f64,
     pub p95_ms: f64,
     /// The release's traits the per-minute simulation needs, copied once (releases never
     /// change) so the hot path does not look the release up every minute.
-    #[json(default)]
+    #[serde(default)]
     pub traits: PoolTraits,
     /// Healthy instances, counted once per minute by the traffic model (scratch, not state).
-    #[json(skip)]
+    #[serde(skip)]
     pub(crate) healthy_now: usize,
 }
 
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PoolTraits {
     pub defect: Defect,
     pub requires_config: Option<ConfigKey>,
     pub schema: u32,
     /// What a latency regression adds to each request, in ms.
-    #[json(default)]
+    #[serde(default)]
     pub added_latency_ms: f64,
 }
 
@@ -157,7 +157,7 @@ impl Pool {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Database {
     pub schema: u32,
     /// `migrations[i]` took the schema from version i+1 to i+2.
@@ -171,9 +171,9 @@ pub struct Database {
     /// When the disk was lost (for the recovery time).
     pub lost_at: Option<SimTime>,
     /// Restores from backup completed, and when the last one finished.
-    #[json(default)]
+    #[serde(default)]
     pub restores: u32,
-    #[json(default)]
+    #[serde(default)]
     pub last_restore_at: Option<SimTime>,
 }
 
@@ -208,7 +208,7 @@ impl Database {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Backup {
     pub id: BackupId,
     pub taken_at: SimTime,
@@ -218,7 +218,7 @@ pub struct Backup {
     pub corrupted: u64,
 }
 
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Restore {
     pub backup: BackupId,
     pub started_at: SimTime,
@@ -226,7 +226,7 @@ pub struct Restore {
 }
 
 /// Failures currently affecting the stage.
-#[derive(Clone, Debug, Default, PartialEq, ToJson, FromJson)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Faults {
     pub dependency_until: Option<SimTime>,
     pub database_until: Option<SimTime>,
@@ -237,20 +237,20 @@ pub struct Faults {
     pub failed_over: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Deployment {
     pub release: Version,
     pub at: SimTime,
 }
 
 /// One minute of a stage's metrics.
-#[derive(Clone, Copy, Debug, Default, PartialEq, ToJson, FromJson)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Sample {
     pub at: SimTime,
     pub requests: u32,
     pub errors: u32,
     /// Requests slower than the stage's latency objective (0 without one).
-    #[json(default)]
+    #[serde(default)]
     pub slow: u32,
     pub p95_ms: f64,
     pub memory: f64,
@@ -282,16 +282,16 @@ impl Sample {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Stage {
     pub config: StageConfig,
     pub pools: Vec<Pool>,
     pub history: Vec<Deployment>,
-    pub settings: SortedMap<ConfigKey, String>,
-    pub secrets: SortedSet<ConfigKey>,
-    pub flags: SortedMap<FlagName, u8>,
+    pub settings: BTreeMap<ConfigKey, String>,
+    pub secrets: BTreeSet<ConfigKey>,
+    pub flags: BTreeMap<FlagName, u8>,
     /// Releases whose new code path is behind a flag here (dark launches).
-    pub dark: SortedMap<Version, FlagName>,
+    pub dark: BTreeMap<Version, FlagName>,
     pub database: Option<Database>,
     pub backups: Vec<Backup>,
     pub last_backup_at: SimTime,
@@ -304,11 +304,11 @@ pub struct Stage {
     pub last: Sample,
     /// The most recent failed check into this stage, kept after the rollout ends so the
     /// diagram can still show which gate failed and why.
-    #[json(default)]
+    #[serde(default)]
     pub last_gate_failure: Option<GateFailure>,
 }
 
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GateFailure {
     pub release: Version,
     pub gate: super::change::GateKind,

@@ -1,7 +1,7 @@
 //! Simulated time. The engine counts whole minutes from the start of a scenario and never
 //! looks at a wall clock, so a run can be replayed at any speed with the same result.
 
-use crate::json::{FromJson, ToJson};
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 pub const MINUTES_PER_HOUR: u64 = 60;
@@ -9,13 +9,13 @@ pub const MINUTES_PER_DAY: u64 = 24 * 60;
 
 /// A point in simulated time: minutes since the scenario started (day 1, 00:00 plus the
 /// scenario's start offset, see [`SimTime::clock`]).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, ToJson, FromJson)]
-#[json(transparent)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
 pub struct SimTime(pub u64);
 
 /// A span of simulated time in minutes.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, ToJson, FromJson)]
-#[json(transparent)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
 pub struct Minutes(pub u32);
 
 impl SimTime {

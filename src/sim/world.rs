@@ -13,15 +13,15 @@ use super::rng::Pcg32;
 use super::stage::{Database, Faults, Health, Instance, Pool, Sample, Stage};
 use super::time::SimTime;
 use super::traffic;
-use crate::json::{FromJson, ToJson};
-use crate::sorted::{SortedMap, SortedSet};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
 use std::collections::VecDeque;
 
 /// Events kept for the timeline (older ones are dropped; the audit log is separate).
 pub const RECENT_CAP: usize = 500;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ToJson, FromJson)]
-#[json(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum RejectionKind {
     Unauthorized,
     NotFound,
@@ -32,7 +32,7 @@ pub enum RejectionKind {
 }
 
 /// Why a command was refused. The world is unchanged apart from the audit log.
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Rejection {
     pub kind: RejectionKind,
     pub message: String,
@@ -57,7 +57,7 @@ impl std::fmt::Display for Rejection {
 }
 
 /// A CI build of one commit, before it becomes a release.
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Build {
     pub commit: Commit,
     pub hotfix_of: Option<Version>,
@@ -66,7 +66,7 @@ pub struct Build {
     pub step_ends_at: SimTime,
 }
 
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct World {
     pub config: WorldConfig,
     pub seed: u64,
@@ -74,7 +74,7 @@ pub struct World {
     pub(crate) noise: Pcg32,
     pub(crate) draws: Pcg32,
     pub stages: Vec<Stage>,
-    pub releases: SortedMap<Version, Release>,
+    pub releases: BTreeMap<Version, Release>,
     pub builds: Vec<Build>,
     pub commits_made: u32,
     pub(crate) scripted_used: u32,
@@ -108,7 +108,7 @@ impl World {
             traits: config.initial_traits.clone(),
             schema: 1,
             hotfix: false,
-            detected: SortedMap::new(),
+            detected: BTreeMap::new(),
             exploited: false,
         };
         let mut stages: Vec<Stage> = config
@@ -138,7 +138,7 @@ impl World {
             noise: Pcg32::new(seed, 1),
             draws: Pcg32::new(seed, 2),
             stages,
-            releases: SortedMap::from([(v, initial)]),
+            releases: BTreeMap::from([(v, initial)]),
             builds: Vec::new(),
             commits_made: 0,
             scripted_used: 0,
@@ -406,12 +406,12 @@ fn new_stage(config: &StageConfig, release: &Release) -> Stage {
         settings: config.config.clone(),
         secrets: {
             // Inserting, not `collect()`, which sorts first (see `release_build`).
-            let mut secrets = SortedSet::new();
+            let mut secrets = BTreeSet::new();
             secrets.extend(config.secrets.iter().cloned());
             secrets
         },
-        flags: SortedMap::new(),
-        dark: SortedMap::new(),
+        flags: BTreeMap::new(),
+        dark: BTreeMap::new(),
         database,
         backups: Vec::new(),
         last_backup_at: SimTime::ZERO,

@@ -277,7 +277,7 @@ pub fn drift(world: &World, i: usize) -> Option<Drift> {
     let prev = world.stages.get(i.checked_sub(1)?)?;
     let stage = &world.stages[i];
     let keys = |s: &Stage| {
-        let mut set = crate::sorted::SortedSet::new();
+        let mut set = std::collections::BTreeSet::new();
         set.extend(s.settings.keys().chain(s.secrets.iter()).cloned());
         set
     };

@@ -179,7 +179,7 @@ impl Watch {
     pub fn events(&mut self, w: &World, events: &[Event]) -> Check {
         // An injected intruder's attempt is a command of its own, audited like any other.
         self.commands += intruder_attempts(events);
-        let text = stagecraft::json::to_string(&events);
+        let text = stagecraft::lessons::json::to_string(&events);
         ensure(
             !text.contains("SECRET-"),
             "no secret value in events",

@@ -1,7 +1,7 @@
 //! Configuration matrix: every key against every environment. Secrets show as ••••; a key
 //! missing where others have it is marked in words, not only colour.
 
-use crate::sorted::SortedSet;
+use std::collections::BTreeSet;
 
 use yew::prelude::*;
 
@@ -17,7 +17,7 @@ pub struct ConfigMatrixProps {
 pub fn ConfigMatrix(props: &ConfigMatrixProps) -> Html {
     let world = &props.snapshot.world;
     // Extending, not collecting: a collected set sorts first and adds a sort routine to the build.
-    let mut keys: SortedSet<&ConfigKey> = SortedSet::new();
+    let mut keys: BTreeSet<&ConfigKey> = BTreeSet::new();
     keys.extend(
         world
             .stages

@@ -3,7 +3,7 @@
 //! lessons arrive with the picker's first opening (see `state/library.rs`): until then it
 //! says they are loading, and if they cannot be fetched it says why and offers to retry.
 
-use crate::sorted::SortedMap;
+use std::collections::BTreeMap;
 
 use yew::prelude::*;
 
@@ -15,7 +15,7 @@ use crate::ui::state::{Action, LibraryState};
 #[derive(Properties, PartialEq)]
 pub struct PickerProps {
     pub library: LibraryState,
-    pub records: std::rc::Rc<SortedMap<String, Verdict>>,
+    pub records: std::rc::Rc<BTreeMap<String, Verdict>>,
     pub on_action: Callback<Action>,
 }
 

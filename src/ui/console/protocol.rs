@@ -9,7 +9,8 @@
 
 use std::rc::Rc;
 
-use crate::json::{self, FromJson, ToJson};
+use crate::lessons::json;
+use serde::{Deserialize, Serialize};
 use crate::lessons::share::SharedSession;
 use crate::sim::{ActorId, Explanation, Failure, SimTime, StageId, Version};
 use crate::ui::state::{Action, Moment, MomentKind, Speed, Theme};
@@ -22,16 +23,16 @@ pub const MAX_MESSAGE_BYTES: usize = 2 * 1024 * 1024;
 
 /// One message on the channel: who sent it (each side listens to the other kind only, so
 /// a room never answers a room and nothing echoes) and what it says.
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
-#[json(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Envelope {
     pub v: u32,
     pub from: Peer,
     pub body: Body,
 }
 
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
-#[json(rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Peer {
     /// A room window, by a random id chosen when it opened the channel.
     Room(String),
@@ -39,8 +40,8 @@ pub enum Peer {
     Console(String),
 }
 
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
-#[json(rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Body {
     /// Room → consoles: the whole session, after a command (or when a console asked).
     State { session: SharedSession, ui: RoomUi },
@@ -58,8 +59,8 @@ pub enum Body {
 }
 
 /// What the room's screen shows beyond the world itself.
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
-#[json(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RoomUi {
     pub playing: bool,
     /// 1, 4, 16 or 64.
@@ -79,8 +80,8 @@ pub struct RoomUi {
 }
 
 /// The moment card the room's clock stopped for.
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
-#[json(deny_unknown_fields)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct MomentNote {
     pub id: u64,
     /// "event", "objective", "idle" or "demo".
@@ -93,8 +94,8 @@ pub struct MomentNote {
 }
 
 /// What a console may ask the room to do: the trainer's side of the room's actions.
-#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
-#[json(rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Request {
     TogglePlay,
     Step,
@@ -246,13 +247,17 @@ pub fn decode(text: &str) -> Result<Envelope, String> {
     if text.len() > MAX_MESSAGE_BYTES {
         return Err(format!("a message of {} bytes is more than this app ever sends", text.len()));
     }
-    let value = json::parse(text).map_err(|e| format!("not JSON: {e}"))?;
-    let version = value.get("v").and_then(|v| u32::from_json(v).ok());
+    let value: json::Value = serde_json::from_str(text)
+        .map_err(|e| {
+            let why = json::syntax_message(&e, text);
+            format!("not JSON: {why} at line {} column {}", e.line(), e.column())
+        })?;
+    let version = value.get("v").and_then(|v| json::from_value::<u32>(v).ok());
     if version != Some(PROTOCOL) {
         return Err(match version {
             Some(v) => format!("a message from another version of Stagecraft (protocol {v}; this one speaks {PROTOCOL}); reload both windows"),
             None => "not a Stagecraft console message".into(),
         });
     }
-    Envelope::from_json(&value).map_err(|e| e.to_string())
+    json::from_value::<Envelope>(&value).map_err(|e| e.to_string())
 }

@@ -3,7 +3,7 @@
 //! log), share links, session and scenario files, and what storage gave back. Every bad
 //! input becomes a [`Notice`] and leaves the current session exactly as it was.
 
-use crate::sorted::SortedMap;
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use super::{Action, AppState, Speed, TRAINER};
@@ -98,10 +98,10 @@ impl Training {
 }
 
 /// Won / lost per built-in lesson id.
-pub type Records = Rc<SortedMap<String, Verdict>>;
+pub type Records = Rc<BTreeMap<String, Verdict>>;
 
 /// `id=won` lines, as stored.
-pub fn records_to_string(records: &SortedMap<String, Verdict>) -> String {
+pub fn records_to_string(records: &BTreeMap<String, Verdict>) -> String {
     records
         .iter()
         .map(|(id, v)| format!("{id}={}\n", if *v == Verdict::Won { "won" } else { "lost" }))
@@ -109,9 +109,9 @@ pub fn records_to_string(records: &SortedMap<String, Verdict>) -> String {
 }
 
 /// Reads what [`records_to_string`] wrote; anything else is skipped.
-pub fn records_from_str(text: &str) -> SortedMap<String, Verdict> {
+pub fn records_from_str(text: &str) -> BTreeMap<String, Verdict> {
     // Extending, not collecting: a collected map sorts first and adds a sort routine to the build.
-    let mut records = SortedMap::new();
+    let mut records = BTreeMap::new();
     records.extend(text.lines().filter_map(|l| {
         let (id, v) = l.split_once('=')?;
         let v = match v {
