@@ -333,3 +333,22 @@ proptest::proptest! {
         proptest::prop_assert_eq!(json_reads(&text).map(f64::to_bits), want, "{}", text);
     }
 }
+
+/// The autosave writes only what is new (`SessionText`): its text is, byte for byte, the
+/// compact form of the session file, built whole or a command at a time, and reads back.
+#[test]
+fn the_autosave_text_built_a_command_at_a_time_is_the_session_file_in_compact_form() {
+    let s = sample_session();
+    assert!(s.log.len() >= 2, "the sample has commands to add one by one");
+    let whole: Value = serde_json::from_str(&share::session_to_string(&s)).unwrap();
+    let mut text = share::SessionText::new(&s.scenario, s.seed);
+    for n in 0..=s.log.len() {
+        text.extend(&s.log[..n]);
+        assert_eq!(text.written(), n);
+    }
+    assert_eq!(text.text(s.now), whole.to_string());
+    assert_eq!(share::session_from_str("autosave", &text.text(s.now)).unwrap(), s);
+    // Extending again with the same commands writes nothing twice.
+    text.extend(&s.log);
+    assert_eq!(text.text(s.now), whole.to_string());
+}

@@ -138,6 +138,57 @@ pub fn session_to_string(session: &SharedSession) -> String {
     json::to_string_pretty(&value)
 }
 
+/// A session file's text built a command at a time, for the autosave: the scenario, the
+/// seed and every command already written are kept as text, so saving after one more
+/// command (or a few more minutes) serialises only what is new. The text is the compact
+/// form of what [`session_to_string`] writes (keys sorted, as everywhere), and reads back
+/// with [`session_from_str`].
+#[derive(Clone, Debug, Default)]
+pub struct SessionText {
+    /// `"scenario":…,"seed":…` (after `now` in key order).
+    tail: String,
+    /// The commands written so far, comma-separated.
+    log: String,
+    written: usize,
+}
+
+impl SessionText {
+    pub fn new(scenario: &ScenarioRef, seed: u64) -> SessionText {
+        let tail = format!(
+            "\"scenario\":{},\"seed\":{}",
+            json::to_string(scenario),
+            json::to_string(&seed)
+        );
+        SessionText { tail, log: String::new(), written: 0 }
+    }
+
+    /// How many commands are written.
+    pub fn written(&self) -> usize {
+        self.written
+    }
+
+    /// Writes the commands after those already written (`log` starts with them).
+    pub fn extend(&mut self, log: &[LoggedCommand]) {
+        for command in log.get(self.written..).unwrap_or_default() {
+            if !self.log.is_empty() {
+                self.log.push(',');
+            }
+            self.log.push_str(&json::to_string(command));
+        }
+        self.written = self.written.max(log.len());
+    }
+
+    /// The whole file's text at minute `now`.
+    pub fn text(&self, now: SimTime) -> String {
+        format!(
+            "{{\"format\":{LINK_VERSION},\"kind\":\"{SESSION_KIND}\",\"log\":[{}],\"now\":{},{}}}",
+            self.log,
+            json::to_string(&now),
+            self.tail
+        )
+    }
+}
+
 /// Reads a session file, with the same limits and reports as scenario files.
 pub fn session_from_str(file: &str, text: &str) -> Result<SharedSession, Vec<Problem>> {
     let mut problems = parse::guard(file, text)?;

@@ -142,26 +142,45 @@ impl PartialEq for SaveKey {
 /// session is still being resumed), and not while a session waits for the lessons: until
 /// the learner's own first change, the stored session stays what it was, so a resume that
 /// failed (offline) works after a reload.
+///
+/// Only what is new is serialised: the scenario, the seed and the commands already saved
+/// are kept as text (`share::SessionText`) while the log grows; an undo, a reset or another
+/// session starts the text again.
 #[hook]
 pub fn use_autosave(key: SaveKey, dispatch: Callback<Action>) {
     let reported = use_mut_ref(|| false);
     let mounted = use_mut_ref(|| false);
+    let written = use_mut_ref(|| None::<Written>);
     use_effect_with(key, move |k| {
         if !std::mem::replace(&mut *mounted.borrow_mut(), true) || k.waiting {
             return;
         }
-        let session = share::SharedSession {
-            scenario: (*k.scenario).clone(),
-            seed: k.seed,
-            log: k.log.to_vec(),
-            now: k.now,
+        let mut written = written.borrow_mut();
+        let text = match &mut *written {
+            Some(w) if Rc::ptr_eq(&w.scenario, &k.scenario) && w.seed == k.seed && k.log.extends(&w.log) => w,
+            _ => written.insert(Written {
+                scenario: k.scenario.clone(),
+                seed: k.seed,
+                log: CommandLog::default(),
+                text: share::SessionText::new(&k.scenario, k.seed),
+            }),
         };
-        if let Err(why) = save(SESSION_KEY, &share::session_to_string(&session)) {
+        text.text.extend(&k.log.as_slice());
+        text.log = k.log.clone();
+        if let Err(why) = save(SESSION_KEY, &text.text.text(k.now)) {
             if !std::mem::replace(&mut *reported.borrow_mut(), true) {
                 dispatch.emit(Action::StorageFailed(why));
             }
         }
     });
+}
+
+/// The autosave's text so far, and which session and commands it holds.
+struct Written {
+    scenario: Rc<ScenarioRef>,
+    seed: u64,
+    log: CommandLog,
+    text: share::SessionText,
 }
 
 /// Stores won / lost per lesson whenever it changes (not the first, empty, value).

@@ -66,6 +66,13 @@ impl CommandLog {
         Rc::ptr_eq(&self.buffer, &other.buffer) && self.len == other.len
     }
 
+    /// Whether this view holds every command of `earlier` and maybe more after them (it
+    /// shares `earlier`'s buffer and is at least as long), so what was done with `earlier`'s
+    /// commands (the autosave's text of them) still holds.
+    pub fn extends(&self, earlier: &CommandLog) -> bool {
+        Rc::ptr_eq(&self.buffer, &earlier.buffer) && self.len >= earlier.len
+    }
+
     /// A cheap key for memoising on the log (buffer address, length).
     pub fn key(&self) -> (usize, usize) {
         (Rc::as_ptr(&self.buffer) as *const () as usize, self.len)
