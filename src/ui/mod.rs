@@ -45,7 +45,15 @@ use components::Snapshot;
 /// The root component.
 #[component]
 pub fn App() -> Html {
-    let state = use_reducer(|| AppState::opening(persist::is_first_visit()));
+    // Read once, for the reducer's first state; in server-side rendering the build says.
+    #[cfg(not(target_arch = "wasm32"))]
+    let first_visit = {
+        let view = use_context::<hooks::ServerView>();
+        move || view.is_some_and(|v| v.first_visit)
+    };
+    #[cfg(target_arch = "wasm32")]
+    let first_visit = persist::is_first_visit;
+    let state = use_reducer(move || AppState::opening(first_visit()));
     let dispatcher = state.dispatcher();
     let on_action: Callback<Action> = (*use_memo((), move |_| dispatcher.to_callback())).clone();
     hooks::use_clock(state.playing, state.speed, on_action.clone());
