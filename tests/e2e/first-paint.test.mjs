@@ -1,6 +1,6 @@
 // End-to-end: the release build paints the first screen from its HTML before the wasm has
 // arrived (tools/first-screen.mjs puts the app's own server-side render in index.html), and
-// the wasm's render then replaces it without anything moving. The wasm is held back by the
+// the wasm then hydrates it, without anything moving. The wasm is held back by the
 // test until the painted screen has been measured; screenshots of both go to
 // tests/e2e/artifacts/first-paint-*.png.
 import { describe, test } from 'node:test';
@@ -61,7 +61,7 @@ describe('first paint from the HTML, before the wasm', () => {
   const env = serveAndLaunch(dist, artifacts);
 
   for (const [name, viewport] of [['1366', { width: 1366, height: 768 }], ['375', { width: 375, height: 812 }]]) {
-    test(`first visit at ${name} px: the welcome over the app, then the wasm's render in the same place`, async () => {
+    test(`first visit at ${name} px: the welcome over the app, then the wasm hydrates it in place`, async () => {
       const { page, errors, letIn, close } = await openHeld(env.browser, env.server.url, viewport);
       try {
         await page.waitForSelector(PAINTED, { state: 'attached' });
@@ -76,10 +76,13 @@ describe('first paint from the HTML, before the wasm', () => {
         const before = await boxes(page, [...LANDMARKS, ...WELCOME]);
         for (const [sel, box] of Object.entries(before)) assert.ok(box, `${sel} is in the painted screen`);
 
+        // The wasm hydrates the painted elements rather than drawing new ones.
+        await page.evaluate(() => { document.querySelector('#welcome-heading').paintedFromHtml = true; });
         letIn();
         await page.waitForSelector(APP_RUNNING);
         await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
         await page.screenshot({ path: join(artifacts, `first-paint-${name}-wasm.png`) });
+        assert.equal(await page.evaluate(() => document.querySelector('#welcome-heading').paintedFromHtml), true, 'the same element');
         assert.deepEqual(await boxes(page, [...LANDMARKS, ...WELCOME]), before, 'nothing moved when the wasm took over');
         assert.deepEqual(await page.evaluate(() => window.__shifts), [], 'no layout shift');
         // The wasm's dialog is live: its close button has the focus, and closing works.
@@ -117,15 +120,18 @@ describe('first paint from the HTML, before the wasm', () => {
     }
   });
 
-  test('a saved session or a shared link waits for the wasm rather than paint another screen', async () => {
+  test('a saved session or a shared link says Loading in the stored theme rather than paint another screen', async () => {
     const session = readFileSync(join(here, '..', 'fixtures', 'first-promotion.session.json'), 'utf8');
     const link = readFileSync(join(here, '..', 'fixtures', 'first-promotion.link'), 'utf8').trim();
-    for (const [stored, path] of [[{ 'stagecraft.session': session }, '/'], [{}, `/#s=${link}`]]) {
+    const light = { 'stagecraft.display': 'light' };
+    for (const [stored, path] of [[{ 'stagecraft.session': session, ...light }, '/'], [light, `/#s=${link}`]]) {
       const { page, errors, letIn, close } = await openHeld(env.browser, env.server.url, { width: 1366, height: 768 }, stored, path);
       try {
         await page.waitForLoadState('domcontentloaded');
         assert.equal(await page.locator('#app > .app').count(), 0, `${path}: no painted screen`);
         assert.match(await page.locator('#app').textContent(), /Loading Stagecraft/);
+        // In the stored theme.
+        assert.equal(await page.locator('#app > .loading').evaluate((e) => getComputedStyle(e).backgroundColor), 'rgb(246, 248, 250)');
         letIn();
         await page.waitForSelector(APP_RUNNING);
         assert.deepEqual(errors, []);

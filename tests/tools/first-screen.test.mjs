@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { withTemplates } from '../../tools/first-screen.mjs';
 
-const PAGE = '<body>\n    <div id="app"><p class="loading">Loading</p></div>\n</body>';
+const PAGE = '<body>\n    <div id="app"></div>\n</body>';
 
 test('one template per layout goes before #app, in order, with its media query escaped', () => {
   const html = withTemplates(PAGE, [
@@ -14,7 +14,7 @@ test('one template per layout goes before #app, in order, with its media query e
     html,
     '<body>\n    <template data-first-screen="phone" data-media="(max-width: 830px) and (max-width: 600px)"><div class="app">p</div></template>\n    ' +
       '<template data-first-screen="wide" data-media=""><div class="app">w</div></template>\n    ' +
-      '<div id="app"><p class="loading">Loading</p></div>\n</body>',
+      '<div id="app"></div>\n</body>',
   );
   assert.match(withTemplates(PAGE, [{ name: 'x', media: 'a"b&c', html: '' }]), /data-media="a&quot;b&amp;c"/);
 });
