@@ -3,11 +3,11 @@
 //
 // The HTML is rendered by the app itself: `cargo run --example first_screen` renders the
 // App component with Yew's server-side rendering, once per layout the app picks by media
-// query (wide, narrow, phone). Each goes into the page as a <template data-media="...">
+// query (phone, narrow, wide). Each goes into the page as a <template data-media="...">
 // before #app; the inline script after #app (index.html) copies the first whose media
-// match into #app before the first paint, and the wasm later replaces it with its own
-// render of the same state. Also strips the stylesheet's comments (they are for its
-// readers, not for every visitor's first load) and updates the integrity hashes.
+// match into #app before the first paint, and the wasm, fetched once that screen is
+// painted, hydrates it (src/ui/mod.rs). Also strips the stylesheet's comments (they are
+// for its readers, not for every visitor's first load) and updates the integrity hashes.
 //
 // Debug builds (`trunk serve`) are left as they are: the page says "Loading Stagecraft…"
 // until the wasm runs.
@@ -60,6 +60,22 @@ export function withTemplates(html, layouts) {
   return html.replace(APP, templates + APP);
 }
 
+/**
+ * Trunk's start script, changed to fetch the wasm only once the first screen is on the
+ * screen: the wasm (~400 KB gzip) would otherwise share a slow link with the stylesheet the
+ * first paint waits for, and could even run before that paint. Trunk's preload of the wasm
+ * goes for the same reason.
+ */
+export function startAfterFirstPaint(html) {
+  const start = /\nconst wasm = await init\(/;
+  const preload = /<link rel="preload" href="[^"]*_bg\.wasm"[^>]*>/;
+  if (!start.test(html) || !preload.test(html)) fail("trunk's start script is not shaped as expected (was trunk upgraded?)");
+  return html
+    .replace(preload, '')
+    .replace(start, '\n// After the first paint (tools/first-screen.mjs).\n' +
+      'await new Promise((painted) => requestAnimationFrame(() => setTimeout(painted)));\nconst wasm = await init(');
+}
+
 function main() {
   if (process.env.TRUNK_PROFILE !== 'release') {
     console.log('tools/first-screen: debug build, the page paints when the wasm runs');
@@ -75,7 +91,7 @@ function main() {
   writeFileSync(join(staging, cssName), css);
 
   const layouts = renderFirstScreen();
-  const page = withTemplates(readFileSync(join(staging, 'index.html'), 'utf8'), layouts).replace(
+  const page = startAfterFirstPaint(withTemplates(readFileSync(join(staging, 'index.html'), 'utf8'), layouts)).replace(
     /<link\b[^>]*>/g,
     (tag) => (tag.includes(`/${cssName}"`) ? tag.replace(/integrity="[^"]*"/, `integrity="${sri(css)}"`) : tag),
   );

@@ -1,7 +1,7 @@
 // Unit tests for tools/first-screen.mjs: how the rendered layouts go into index.html.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { withTemplates } from '../../tools/first-screen.mjs';
+import { startAfterFirstPaint, withTemplates } from '../../tools/first-screen.mjs';
 
 const PAGE = '<body>\n    <div id="app"></div>\n</body>';
 
@@ -17,4 +17,16 @@ test('one template per layout goes before #app, in order, with its media query e
       '<div id="app"></div>\n</body>',
   );
   assert.match(withTemplates(PAGE, [{ name: 'x', media: 'a"b&c', html: '' }]), /data-media="a&quot;b&amp;c"/);
+});
+
+test("trunk's start script waits for the first paint, and the wasm is not preloaded", () => {
+  const page = `<script type="module">
+import init, * as bindings from '/stagecraft-1.js';
+const wasm = await init({ module_or_path: '/stagecraft-1_bg.wasm' });
+</script>
+  <link rel="modulepreload" href="/stagecraft-1.js"><link rel="preload" href="/stagecraft-1_bg.wasm" crossorigin="anonymous" as="fetch" type="application/wasm"></head>`;
+  const out = startAfterFirstPaint(page);
+  assert.doesNotMatch(out, /rel="preload"/);
+  assert.match(out, /<link rel="modulepreload" href="\/stagecraft-1.js">/);
+  assert.match(out, /await new Promise\(\(painted\) => requestAnimationFrame\(\(\) => setTimeout\(painted\)\)\);\nconst wasm = await init\(/);
 });
