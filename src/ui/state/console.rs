@@ -38,9 +38,6 @@ pub struct ConsoleLink {
 
 impl AppState {
     /// Handles the console's actions; `false` when nothing changed.
-    // Out of line: the root reducer runs on the first screen, and code inlined into it
-    // would ship in the first part of the wasm (tools/split keeps whole functions).
-    #[inline(never)]
     pub(super) fn reduce_console(&mut self, action: Action) -> bool {
         match action {
             Action::OpenedConsole => {

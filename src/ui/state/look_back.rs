@@ -24,9 +24,6 @@ impl PartialEq for LookBack {
 impl AppState {
     /// Shows the world right after minute `at` (the minute an event happened in). Looking
     /// at the present, or the future, is just "now".
-    // Out of line: the root reducer runs on the first screen, and code inlined into it
-    // would ship in the first part of the wasm (tools/split keeps whole functions).
-    #[inline(never)]
     pub(super) fn look_back(&mut self, at: SimTime) {
         let until = SimTime(at.0 + 1);
         if until >= self.world.now {
