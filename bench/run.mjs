@@ -162,7 +162,7 @@ console.log(`  app (release build)   ${ms(app)}   (min ${ms(Math.min(...runs.app
 console.log(`  empty page baseline   ${ms(empty)}   (min ${ms(Math.min(...runs.empty)).trim()}, max ${ms(Math.max(...runs.empty)).trim()})`);
 console.log(`  ratio app / empty     ${(app / empty).toFixed(2).padStart(7)} x`);
 console.log(`  budget: <= 1.5 x empty + 150 ms = ${limit.toFixed(1)} ms -> ${timeOk ? 'OK' : 'OVER BUDGET'}`);
-console.log(`  app running           ${ms(median(runs.running))}   (the wasm's render replaced the painted screen; min ${ms(Math.min(...runs.running)).trim()}, max ${ms(Math.max(...runs.running)).trim()})`);
+console.log(`  app running           ${ms(median(runs.running))}   (the wasm took over the painted screen; min ${ms(Math.min(...runs.running)).trim()}, max ${ms(Math.max(...runs.running)).trim()})`);
 
 const outDir = join(root, 'bench', 'results');
 mkdirSync(outDir, { recursive: true });
