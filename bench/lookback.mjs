@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launch } from '../tests/e2e/browser.mjs';
 import { serve } from '../tests/e2e/server.mjs';
-import { leaveWelcome } from '../tests/e2e/flows.mjs';
+import { APP_RUNNING, leaveWelcome } from '../tests/e2e/flows.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const LOOKS = Number(process.env.BENCH_LOOKS ?? 15);
@@ -22,7 +22,7 @@ let status = 0;
 try {
   const page = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
   await page.goto(server.url + '/');
-  await page.waitForSelector('[data-testid=pipeline]');
+  await page.waitForSelector(APP_RUNNING);
   await leaveWelcome(page);
   await page.getByRole('button', { name: 'Choose a lesson' }).click();
   await page.getByRole('button', { name: 'Start: An alert catches a slow memory leak' }).click();

@@ -169,10 +169,15 @@ pub fn use_display_prefs(theme: Theme, presenter: bool, dispatch: Callback<Actio
 
 /// Whether the viewport matches the CSS media `query`, kept up to date as the window is
 /// resized or a phone turns. Read once before the first render in the browser, so a phone
-/// never draws the wide layout first; always false in server-side rendering.
+/// never draws the wide layout first. In server-side rendering, true for the queries the
+/// [`ServerView`] names (none without one).
 #[hook]
 pub fn use_media(query: &'static str) -> bool {
-    let matches = use_state_eq(|| media_list(query).is_some_and(|l| l.matches()));
+    #[cfg(not(target_arch = "wasm32"))]
+    let assumed = use_context::<ServerView>().is_some_and(|v| v.media.contains(&query));
+    #[cfg(target_arch = "wasm32")]
+    let assumed = false;
+    let matches = use_state_eq(|| assumed || media_list(query).is_some_and(|l| l.matches()));
     {
         let matches = matches.clone();
         use_effect_with(query, move |&query| {
@@ -185,6 +190,18 @@ pub fn use_media(query: &'static str) -> bool {
         });
     }
     *matches
+}
+
+/// What server-side rendering cannot ask a browser: which media queries match and whether
+/// this is a first visit. The release build renders the first screen once per layout with
+/// it (`examples/first_screen.rs`), so each HTML variant is what the app itself draws at
+/// that size. Never provided in the browser.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct ServerView {
+    /// The media queries that match, e.g. [`crate::ui::components::strip::PHONE_QUERY`].
+    pub media: Vec<&'static str>,
+    /// Render the first visit's screen (the welcome dialog).
+    pub first_visit: bool,
 }
 
 fn media_list(query: &str) -> Option<web_sys::MediaQueryList> {

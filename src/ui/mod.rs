@@ -45,7 +45,15 @@ use components::Snapshot;
 /// The root component.
 #[component]
 pub fn App() -> Html {
-    let state = use_reducer(|| AppState::opening(persist::is_first_visit()));
+    // Read once, for the reducer's first state; in server-side rendering the build says.
+    #[cfg(not(target_arch = "wasm32"))]
+    let first_visit = {
+        let view = use_context::<hooks::ServerView>();
+        move || view.is_some_and(|v| v.first_visit)
+    };
+    #[cfg(target_arch = "wasm32")]
+    let first_visit = persist::is_first_visit;
+    let state = use_reducer(move || AppState::opening(first_visit()));
     let dispatcher = state.dispatcher();
     let on_action: Callback<Action> = (*use_memo((), move |_| dispatcher.to_callback())).clone();
     hooks::use_clock(state.playing, state.speed, on_action.clone());
@@ -316,7 +324,8 @@ fn dialog(state: &AppState, snapshot: &Snapshot, on_action: &Callback<Action>) -
 pub const ROOT_ID: &str = "app";
 
 /// Entry point used by `src/main.rs`: installs the panic hook, then mounts [`App`] on
-/// `#app` (or `<body>` if the page has no such element).
+/// `#app` (or `<body>` if the page has no such element), hydrating the first screen the
+/// page painted from its HTML if there is one.
 pub fn start() {
     install_panic_hook();
     let root = web_sys::window()
@@ -327,7 +336,26 @@ pub fn start() {
         return console::start(root, channel);
     }
     match root {
-        Some(root) => yew::Renderer::<App>::with_root(root).render(),
-        None => yew::Renderer::<App>::new().render(),
-    };
+        Some(root) => match painted_first_screen(&root) {
+            // The page shows the first screen from its HTML (index.html's script): take it
+            // over in place, so nothing is drawn twice or moves, then let it be used.
+            Some(screen) => {
+                yew::Renderer::<App>::with_root(root).hydrate();
+                let _ = screen.remove_attribute("inert");
+            }
+            None => {
+                yew::Renderer::<App>::with_root(root).render();
+            }
+        },
+        None => {
+            yew::Renderer::<App>::new().render();
+        }
+    }
+}
+
+/// The first screen that the release build's page painted from its HTML before the wasm
+/// ran (`tools/first-screen.mjs`): inert until the app hydrates it.
+fn painted_first_screen(root: &web_sys::Element) -> Option<web_sys::Element> {
+    root.first_element_child()
+        .filter(|e| e.has_attribute("inert") && e.get_attribute("class").is_some_and(|c| c.split_whitespace().any(|c| c == "app")))
 }

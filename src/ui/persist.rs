@@ -62,10 +62,10 @@ fn open_link(link: &str, dispatch: &Callback<Action>) {
     }
 }
 
-/// A first visit: no link in the address and nothing stored (the keys late.js calls
-/// STORED_AT_START). Read before the first render, so the welcome is in the first screen
-/// rather than a second render (which would pull the re-render code into the first part of
-/// the wasm). Never in server-side rendering.
+/// A first visit: no link in the address and nothing stored (index.html's script reads
+/// the same keys to choose the first screen it paints). Read before the first render, so
+/// the welcome is in the first screen, as in the painted HTML the app hydrates. Never in
+/// server-side rendering (a `hooks::ServerView` says there).
 pub fn is_first_visit() -> bool {
     if !cfg!(target_arch = "wasm32") || link_in_address().is_some() {
         return false;

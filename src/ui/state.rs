@@ -595,8 +595,6 @@ impl Reducible for AppState {
                 s.help_open = false;
                 s.dialog = None;
             }
-            // Here rather than with the lessons: leaving the first visit's welcome is part of
-            // the first screen, which must not need the lesson code (see tools/split).
             Action::ClosedDialog => s.dialog = None,
             library @ (Action::LessonsArrived(_) | Action::RetriedLessons) => {
                 s.reduce_library(library);

@@ -10,6 +10,8 @@ import { serve } from './server.mjs';
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 export const PIPELINE = '[data-testid=pipeline]';
+/** The app as the wasm drew it: the first screen painted from the HTML is inert until then. */
+export const APP_RUNNING = '#app > .app:not([inert])';
 export const station = (name) => `g[role=group][aria-label="${name} environment"]`;
 
 /** A fresh page (reduced motion, so screenshots are stable) recording errors.
@@ -24,6 +26,7 @@ export async function openApp(browser, url, viewport = { width: 1280, height: 80
   page.on('pageerror', (err) => errors.push(String(err)));
   page.on('response', (res) => res.status() >= 400 && errors.push(`HTTP ${res.status()} ${res.url()}`));
   await page.goto(url + '/');
+  await page.waitForSelector(APP_RUNNING, { timeout: 15_000 });
   await page.waitForSelector(PIPELINE, { state: 'visible', timeout: 15_000 });
   if (!welcome) await leaveWelcome(page);
   return { page, errors, close: () => context.close() };

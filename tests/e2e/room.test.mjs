@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { commit, enabled, noAxeViolations, openApp, promote, runUntil, serveAndLaunch } from './flows.mjs';
+import { APP_RUNNING, commit, enabled, noAxeViolations, openApp, promote, runUntil, serveAndLaunch } from './flows.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = process.env.STAGECRAFT_DIST ?? join(here, '..', '..', 'dist');
@@ -120,6 +120,7 @@ describe('The room and its devices', () => {
       const other = await env.browser.newContext();
       const o = await other.newPage();
       await o.goto(env.server.url + '/');
+      await o.waitForSelector(APP_RUNNING);
       await o.getByRole('button', { name: 'Free play: explore on my own' }).click();
       await o.getByRole('button', { name: 'Commit change' }).click();
       await o.getByRole('button', { name: 'Copy link' }).click();

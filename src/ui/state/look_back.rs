@@ -24,8 +24,8 @@ impl PartialEq for LookBack {
 impl AppState {
     /// Shows the world right after minute `at` (the minute an event happened in). Looking
     /// at the present, or the future, is just "now".
-    // Out of line: the root reducer runs on the first screen, and code inlined into it
-    // would ship in the first part of the wasm (tools/split keeps whole functions).
+    // Out of line: with these functions inlined where they are called the wasm was
+    // 5.5 KB gzip larger (2026-11-30).
     #[inline(never)]
     pub(super) fn look_back(&mut self, at: SimTime) {
         let until = SimTime(at.0 + 1);
