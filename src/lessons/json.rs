@@ -89,13 +89,6 @@ pub fn from_value<T: DeserializeOwned>(v: &Value) -> Result<T, Error> {
 }
 
 impl Error {
-    pub fn custom(message: impl fmt::Display) -> Self {
-        Error {
-            message: message.to_string(),
-            path: Vec::new(),
-        }
-    }
-
     /// The same error, one object key further out.
     pub fn inside(mut self, key: &str) -> Self {
         self.path.insert(0, Segment::Key(key.to_string()));
