@@ -41,9 +41,6 @@ pub fn channel_in_address() -> Option<ChannelId> {
 }
 
 /// Mounts the console instead of the app.
-// Out of line: with these functions inlined where they are called the wasm was
-// 5.5 KB gzip larger (2026-11-30).
-#[inline(never)]
 pub fn start(root: Option<web_sys::Element>, channel: ChannelId) {
     let props = ConsoleAppProps { channel };
     match root {

@@ -38,9 +38,6 @@ pub struct ConsoleLink {
 
 impl AppState {
     /// Handles the console's actions; `false` when nothing changed.
-    // Out of line: with these functions inlined where they are called the wasm was
-    // 5.5 KB gzip larger (2026-11-30).
-    #[inline(never)]
     pub(super) fn reduce_console(&mut self, action: Action) -> bool {
         match action {
             Action::OpenedConsole => {

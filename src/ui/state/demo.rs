@@ -26,9 +26,6 @@ impl PartialEq for Demo {
 
 impl AppState {
     /// Starts the lesson again from minute 0 and plays its solution, step by step.
-    // Out of line: with these functions inlined where they are called the wasm was
-    // 5.5 KB gzip larger (2026-11-30).
-    #[inline(never)]
     pub(super) fn start_demo(&mut self) -> bool {
         let Some(lesson) = self.training.lesson.clone() else { return false };
         if lesson.file.solution.is_empty() {
@@ -59,9 +56,6 @@ impl AppState {
     }
 
     /// Leaves the demonstration and brings the learner's attempt back exactly as it was.
-    // Out of line: with these functions inlined where they are called the wasm was
-    // 5.5 KB gzip larger (2026-11-30).
-    #[inline(never)]
     pub(super) fn back_to_attempt(&mut self) -> bool {
         let Some(demo) = self.training.demo.take() else { return false };
         let attempt = (*demo.attempt).clone();
@@ -98,9 +92,6 @@ impl AppState {
     }
 
     /// Applies solution step `step` as its actor (Continue on its card).
-    // Out of line: with these functions inlined where they are called the wasm was
-    // 5.5 KB gzip larger (2026-11-30).
-    #[inline(never)]
     pub(super) fn apply_demo_step(&mut self, step: usize) {
         let Some(lesson) = self.training.lesson.clone() else { return };
         let Some(entry) = lesson.file.solution.get(step).cloned() else { return };

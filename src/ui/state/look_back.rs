@@ -24,9 +24,6 @@ impl PartialEq for LookBack {
 impl AppState {
     /// Shows the world right after minute `at` (the minute an event happened in). Looking
     /// at the present, or the future, is just "now".
-    // Out of line: with these functions inlined where they are called the wasm was
-    // 5.5 KB gzip larger (2026-11-30).
-    #[inline(never)]
     pub(super) fn look_back(&mut self, at: SimTime) {
         let until = SimTime(at.0 + 1);
         if until >= self.world.now {

@@ -235,9 +235,6 @@ pub fn demo_caption(world: &World, step: &LoggedCommand) -> (String, String) {
 
 impl AppState {
     /// The minutes a clock tick asks for, one at a time, stopping at the first moment.
-    // Out of line: with these functions inlined where they are called the wasm was
-    // 5.5 KB gzip larger (2026-11-30).
-    #[inline(never)]
     pub(super) fn run_minutes(&mut self, minutes: u32, resume: bool) -> Vec<Event> {
         let mut all = Vec::new();
         for _ in 0..minutes {
@@ -322,9 +319,6 @@ impl AppState {
 
     /// Continue: closes the card; a "Show me" step is applied first, and the clock runs
     /// again if it was running when the moment came.
-    // Out of line: with these functions inlined where they are called the wasm was
-    // 5.5 KB gzip larger (2026-11-30).
-    #[inline(never)]
     pub(super) fn continue_after_moment(&mut self) {
         let Some(m) = self.moment.take() else { return };
         if let MomentKind::Demo { step, .. } = m.kind {
