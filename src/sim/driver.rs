@@ -61,7 +61,7 @@ impl BusyTeam {
             let ready = w.stages[i - 1].rollout.is_none() && w.stages[i - 1].runs_healthy(release);
             if !ready
                 || w.now.0 < self.retry_at[i]
-                || (i == last && w.open_incidents().next().is_some())
+                || (i == last && w.open_count > 0)
             {
                 continue;
             }
@@ -87,7 +87,10 @@ impl BusyTeam {
         }
         // On call: roll production back to its previous release when an incident is open.
         let prod = &w.stages[last];
-        if prod.rollout.is_none() && w.open_incidents().any(|inc| inc.mitigated_at.is_none()) {
+        if prod.rollout.is_none()
+            && w.open_count > 0
+            && w.open_incidents().any(|inc| inc.mitigated_at.is_none())
+        {
             let current = prod.current();
             if let Some(target) = prod
                 .history

@@ -351,6 +351,9 @@ impl World {
     /// (the stage's scale-down delay) has passed.
     fn scale_down_idle(&mut self, i: usize, events: &mut Vec<Event>) {
         let stage = &self.stages[i];
+        if !stage.pools.iter().any(|p| p.idle) {
+            return;
+        }
         let now = self.now;
         let due = |p: &super::stage::Pool| stage.scale_down_at(p).is_some_and(|at| now >= at);
         let Some(k) = stage.pools.iter().position(due) else {

@@ -251,15 +251,18 @@ impl World {
                 ));
             }
         }
-        let mut needed = vec![permission_for(command)];
-        if let Command::Promote {
-            gates: GateMode::Override { .. },
-            ..
-        } = command
-        {
-            needed.push(Permission::OverrideGates);
-        }
-        for permission in needed {
+        let overriding = matches!(
+            command,
+            Command::Promote {
+                gates: GateMode::Override { .. },
+                ..
+            }
+        );
+        let needed = [
+            Some(permission_for(command)),
+            overriding.then_some(Permission::OverrideGates),
+        ];
+        for permission in needed.into_iter().flatten() {
             if !self.config.policy.allows(role, permission, stage) {
                 let place = stage
                     .map(|s| format!(" in {}", self.stage(s).map_or(s.as_str(), |st| st.name())))
