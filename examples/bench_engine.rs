@@ -65,6 +65,9 @@ fn main() {
         "  serialised world after 30 days / after 365 days: {} / {} bytes (bounded state)",
         sizes[0], sizes[1]
     );
-    println!("  saved world after the year, seeds 1-5: {}", hashes.join(" "));
+    println!(
+        "  saved world after the year, seeds 1-5: {}",
+        hashes.join(" ")
+    );
     println!("  budget: ≤ 60 ms natively");
 }

@@ -23,7 +23,10 @@ impl World {
                 self.alerts[a].rule.for_minutes,
             );
             let has_traffic = stage.last.requests > 0 || metric == Metric::Memory;
-            let windows = self.alerts[a].rule.windows.filter(|_| metric.is_burn_rate());
+            let windows = self.alerts[a]
+                .rule
+                .windows
+                .filter(|_| metric.is_burn_rate());
             // The value over the long window (or of the last minute); pure, so it is read
             // only when needed: a burn-rate alert's short window usually settles it first.
             let value = || match windows {
@@ -210,9 +213,10 @@ impl World {
             let stage = &inc.stage;
             // Burn rates look back over a window, so they stay high after users stop being
             // hurt; mitigation is about users, so it is judged on the fast signals only.
-            let firing = self.alerts.iter().any(|a| {
-                a.is_firing() && !a.rule.metric.is_burn_rate() && a.rule.stage == *stage
-            });
+            let firing = self
+                .alerts
+                .iter()
+                .any(|a| a.is_firing() && !a.rule.metric.is_burn_rate() && a.rule.stage == *stage);
             let healthy_now = !firing
                 && self.stage_index(stage).is_some_and(|i| {
                     let last = &self.stages[i].last;

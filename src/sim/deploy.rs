@@ -76,10 +76,13 @@ impl World {
             match gate.status.clone() {
                 GateStatus::Pending if gate.kind == GateKind::ManualApproval => {
                     gate.status = GateStatus::AwaitingApproval;
-                    self.emit(events, EventKind::ApprovalRequested {
+                    self.emit(
+                        events,
+                        EventKind::ApprovalRequested {
                             release,
                             stage: self.stages[i].config.id.clone(),
-                        });
+                        },
+                    );
                     return true;
                 }
                 GateStatus::Pending => {
@@ -310,12 +313,18 @@ impl World {
         });
         match strategy {
             None => {
-                let pool = Pool::with_traits(release, traits, self.starting_instances(usize::from(n)), 0);
+                let pool =
+                    Pool::with_traits(release, traits, self.starting_instances(usize::from(n)), 0);
                 self.stages[i].pools.push(pool);
                 DeployProgress::Surge { since: now }
             }
             Some(Strategy::AllAtOnce) => {
-                let pool = Pool::with_traits(release, traits, self.starting_instances(usize::from(n)), 100);
+                let pool = Pool::with_traits(
+                    release,
+                    traits,
+                    self.starting_instances(usize::from(n)),
+                    100,
+                );
                 self.stages[i].pools = vec![pool];
                 DeployProgress::AllAtOnce { since: now }
             }
@@ -334,12 +343,14 @@ impl World {
                 );
                 // The new code arrives beside the old (surge), behind a flag that is off: no
                 // instance is taken out, so nobody notices, which is the point of a dark launch.
-                let pool = Pool::with_traits(release, traits, self.starting_instances(usize::from(n)), 0);
+                let pool =
+                    Pool::with_traits(release, traits, self.starting_instances(usize::from(n)), 0);
                 self.stages[i].pools.push(pool);
                 DeployProgress::Surge { since: now }
             }
             Some(Strategy::BlueGreen) => {
-                let pool = Pool::with_traits(release, traits, self.starting_instances(usize::from(n)), 0);
+                let pool =
+                    Pool::with_traits(release, traits, self.starting_instances(usize::from(n)), 0);
                 self.stages[i].pools.push(pool);
                 DeployProgress::BlueGreen {
                     since: now,
@@ -348,7 +359,12 @@ impl World {
             }
             Some(Strategy::Canary(plan)) => {
                 let first = plan.steps.first().copied().unwrap_or(10);
-                let pool = Pool::with_traits(release, traits, self.starting_instances(canary_size(n, first)), 0);
+                let pool = Pool::with_traits(
+                    release,
+                    traits,
+                    self.starting_instances(canary_size(n, first)),
+                    0,
+                );
                 self.stages[i].pools.push(pool);
                 DeployProgress::Canary {
                     step: 0,

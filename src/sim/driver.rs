@@ -59,10 +59,7 @@ impl BusyTeam {
                 continue;
             };
             let ready = w.stages[i - 1].rollout.is_none() && w.stages[i - 1].runs_healthy(release);
-            if !ready
-                || w.now.0 < self.retry_at[i]
-                || (i == last && w.open_count > 0)
-            {
+            if !ready || w.now.0 < self.retry_at[i] || (i == last && w.open_count > 0) {
                 continue;
             }
             let id = w.stages[i].config.id.clone();
@@ -110,7 +107,7 @@ impl BusyTeam {
                 );
             }
         }
-        n + w.tick().len()
+        n + w.tick_counted()
     }
 }
 

@@ -97,7 +97,7 @@ pub fn simulate_minute(
     // One pass over the instances: health counts and memory, used by routing and below,
     // with the totals over the serving (non-idle) pools that routing divides by.
     let mut memory: f64 = 0.0;
-    let (mut healthy_total, mut count_total) = (0, 0);
+    let (mut healthy_total, mut count_total, mut serving) = (0, 0, 0);
     for pool in stage.pools.iter_mut() {
         let mut healthy = 0;
         for i in &pool.instances {
@@ -108,10 +108,11 @@ pub fn simulate_minute(
         if !pool.idle {
             healthy_total += healthy;
             count_total += pool.instances.len();
+            serving += 1;
         }
     }
     if !fixed_weights {
-        route_by_health(stage, healthy_total, count_total);
+        route_by_health(stage, serving, healthy_total, count_total);
     }
 
     let faults = &stage.faults;
@@ -237,9 +238,21 @@ pub fn simulate_minute(
 }
 
 /// Spreads traffic over the pools in proportion to their healthy instances, as a load
-/// balancer with health checks does. Idle blue-green colours get nothing. The totals are
-/// over the non-idle pools: their healthy instances, and all their instances.
-fn route_by_health(stage: &mut Stage, healthy_total: usize, count_total: usize) {
+/// balancer with health checks does. Idle blue-green colours get nothing. The counts are
+/// over the non-idle pools: how many there are, their healthy instances, all their instances.
+fn route_by_health(stage: &mut Stage, serving: usize, healthy_total: usize, count_total: usize) {
+    if serving <= 1 {
+        // Most minutes one pool serves: it gets everything (nothing if it has no instance
+        // at all), which is what the shares below work out, with two divisions.
+        for pool in stage.pools.iter_mut() {
+            pool.weight = if !pool.idle && count_total > 0 {
+                100
+            } else {
+                0
+            };
+        }
+        return;
+    }
     let mut assigned = 0u32;
     let mut largest = None;
     for (i, pool) in stage.pools.iter_mut().enumerate() {
