@@ -23,14 +23,21 @@ impl World {
                 self.alerts[a].rule.for_minutes,
             );
             let has_traffic = stage.last.requests > 0 || metric == Metric::Memory;
-            let (value, confirmed) = match self.alerts[a].rule.windows {
-                Some(w) if metric.is_burn_rate() => (
-                    stage.monitor.burn(metric, w.long.0),
-                    stage.monitor.burn(metric, w.short.0) > threshold,
-                ),
-                _ => (stage.monitor.value(metric, &stage.last), true),
+            let windows = self.alerts[a]
+                .rule
+                .windows
+                .filter(|_| metric.is_burn_rate());
+            // The value over the long window (or of the last minute); pure, so it is read
+            // only when needed: a burn-rate alert's short window usually settles it first.
+            let value = || match windows {
+                Some(w) => stage.monitor.burn(metric, w.long.0),
+                None => stage.monitor.value(metric, &stage.last),
             };
-            let breach = has_traffic && value > threshold && confirmed;
+            let confirmed = || match windows {
+                Some(w) => stage.monitor.burn(metric, w.short.0) > threshold,
+                None => true,
+            };
+            let breach = has_traffic && confirmed() && value() > threshold;
             let status = self.alerts[a].status.clone();
             // Steady states cost nothing; only transitions build messages.
             match (breach, &status) {
@@ -47,6 +54,7 @@ impl World {
                     AlertStatus::Pending { since: now }
                 }
                 (true, AlertStatus::Ok | AlertStatus::Pending { .. }) => {
+                    let value = value();
                     let samples = match rule.windows {
                         Some(w) if rule.metric.is_burn_rate() => [w.long, w.short]
                             .iter()
@@ -202,20 +210,27 @@ impl World {
                 continue;
             }
             left -= 1;
-            let stage = inc.stage.clone();
+            let stage = &inc.stage;
             // Burn rates look back over a window, so they stay high after users stop being
             // hurt; mitigation is about users, so it is judged on the fast signals only.
-            let firing = self.alerts.iter().any(|a| {
-                a.rule.stage == stage && a.is_firing() && !a.rule.metric.is_burn_rate()
-            });
-            let i = self.stage_index(&stage);
-            let healthy_now = i.is_some_and(|i| {
-                let last = &self.stages[i].last;
-                !last.is_bad() && !last.is_slow()
-            }) && !firing;
+            let firing = self
+                .alerts
+                .iter()
+                .any(|a| a.is_firing() && !a.rule.metric.is_burn_rate() && a.rule.stage == *stage);
+            let healthy_now = !firing
+                && self.stage_index(stage).is_some_and(|i| {
+                    let last = &self.stages[i].last;
+                    !last.is_bad() && !last.is_slow()
+                });
+            // Most minutes of an open incident change nothing: its stage is cloned for an
+            // event only.
+            if !healthy_now {
+                continue;
+            }
+            let stage = stage.clone();
             let inc = &mut self.incidents[k];
             match inc.mitigated_at {
-                None if healthy_now => {
+                None => {
                     inc.mitigated_at = Some(now);
                     let ttr = now.since(inc.impact_started_at);
                     let id = inc.id;
@@ -229,7 +244,7 @@ impl World {
                         },
                     );
                 }
-                Some(m) if healthy_now && now.since(m).0 >= QUIET_BEFORE_RESOLVED => {
+                Some(m) if now.since(m).0 >= QUIET_BEFORE_RESOLVED => {
                     inc.resolved_at = Some(now);
                     let id = inc.id;
                     self.open_count -= 1;

@@ -176,16 +176,13 @@ impl World {
             );
         }
         keep.extend(self.builds.iter().filter_map(|b| b.hotfix_of));
-        // `releases` is sorted by version, so this is already oldest first.
-        let removable: Vec<Version> = self
-            .releases
-            .keys()
-            .filter(|v| !keep.contains(v))
-            .copied()
-            .collect();
-        let excess = self.releases.len() - RELEASE_CAP;
-        for v in removable.into_iter().take(excess) {
-            self.releases.remove(&v);
-        }
+        // `releases` is visited by version, oldest first: the oldest unreferenced go, in
+        // one pass (removing them one by one moved the rest of the map each time).
+        let mut excess = self.releases.len() - RELEASE_CAP;
+        self.releases.retain(|v, _| {
+            let drop = excess > 0 && !keep.contains(v);
+            excess -= usize::from(drop);
+            !drop
+        });
     }
 }

@@ -557,8 +557,16 @@ impl Strategy {
             }
             Strategy::BlueGreen => "blue-green".into(),
             Strategy::Canary(plan) => {
-                let steps: Vec<String> = plan.steps.iter().map(|s| format!("{s}%")).collect();
-                format!("canary {}", steps.join(" → "))
+                // "canary 10% → 50%", written into one string.
+                use std::fmt::Write as _;
+                let mut label = String::from("canary ");
+                for (k, s) in plan.steps.iter().enumerate() {
+                    if k > 0 {
+                        label.push_str(" → ");
+                    }
+                    let _ = write!(label, "{s}%"); // writing to a String cannot fail
+                }
+                label
             }
             Strategy::DarkLaunch { flag } => format!("dark launch behind {flag}"),
         }

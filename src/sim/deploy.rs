@@ -6,7 +6,7 @@ use super::command::Strategy;
 use super::event::{Event, EventKind, Explanation};
 use super::ids::Version;
 use super::rollout::{DeployProgress, GateStatus, Phase, Rollout};
-use super::stage::{Pool, Stage};
+use super::stage::{Pool, PoolTraits, Stage};
 use super::step::gate_minutes;
 use super::time::Minutes;
 use super::world::World;
@@ -51,9 +51,9 @@ impl World {
 
     /// Runs the gates one after another. Returns false once the rollout is over.
     fn progress_gates(&mut self, i: usize, rollout: &mut Rollout, events: &mut Vec<Event>) -> bool {
-        let stage = self.stages[i].config.id.clone();
+        // Most minutes a gate is still running or waiting for approval: the stage's id is
+        // cloned, and the release looked up, only when something happens.
         let release = rollout.release;
-        let expedited = self.releases.get(&release).is_some_and(|r| r.hotfix);
         loop {
             let Phase::Gates(gates) = &mut rollout.phase else {
                 return true;
@@ -76,10 +76,17 @@ impl World {
             match gate.status.clone() {
                 GateStatus::Pending if gate.kind == GateKind::ManualApproval => {
                     gate.status = GateStatus::AwaitingApproval;
-                    self.emit(events, EventKind::ApprovalRequested { release, stage });
+                    self.emit(
+                        events,
+                        EventKind::ApprovalRequested {
+                            release,
+                            stage: self.stages[i].config.id.clone(),
+                        },
+                    );
                     return true;
                 }
                 GateStatus::Pending => {
+                    let expedited = self.releases.get(&release).is_some_and(|r| r.hotfix);
                     let ends_at = self.now.plus(Minutes(gate_minutes(gate.kind, expedited)));
                     gate.status = GateStatus::Running {
                         started_at: self.now,
@@ -90,7 +97,7 @@ impl World {
                         events,
                         EventKind::GateStarted {
                             release,
-                            stage: stage.clone(),
+                            stage: self.stages[i].config.id.clone(),
                             gate: kind,
                         },
                     );
@@ -111,7 +118,7 @@ impl World {
                                 events,
                                 EventKind::GatePassed {
                                     release,
-                                    stage: stage.clone(),
+                                    stage: self.stages[i].config.id.clone(),
                                     gate: kind,
                                 },
                             );
@@ -128,7 +135,7 @@ impl World {
                                 events,
                                 EventKind::GateFailed {
                                     release,
-                                    stage,
+                                    stage: self.stages[i].config.id.clone(),
                                     gate: kind,
                                     flaky,
                                     explanation,
@@ -291,7 +298,9 @@ impl World {
             },
         );
         self.migrate(i, release, events);
-        let Some(facts) = self.releases.get(&release).cloned() else {
+        // Only the traits a pool carries: cloning the whole release (its commits, authors
+        // and summary) for every deploy and rollback was a measurable share of a busy year.
+        let Some(traits) = self.releases.get(&release).map(PoolTraits::of) else {
             return DeployProgress::Surge { since: now };
         };
         let stage = &mut self.stages[i];
@@ -304,16 +313,22 @@ impl World {
         });
         match strategy {
             None => {
-                let pool = Pool::new(&facts, self.starting_instances(usize::from(n)), 0);
+                let pool =
+                    Pool::with_traits(release, traits, self.starting_instances(usize::from(n)), 0);
                 self.stages[i].pools.push(pool);
                 DeployProgress::Surge { since: now }
             }
             Some(Strategy::AllAtOnce) => {
-                let pool = Pool::new(&facts, self.starting_instances(usize::from(n)), 100);
+                let pool = Pool::with_traits(
+                    release,
+                    traits,
+                    self.starting_instances(usize::from(n)),
+                    100,
+                );
                 self.stages[i].pools = vec![pool];
                 DeployProgress::AllAtOnce { since: now }
             }
-            Some(Strategy::Rolling(plan)) => self.begin_rolling(i, &facts, &plan),
+            Some(Strategy::Rolling(plan)) => self.begin_rolling(i, release, traits, &plan),
             Some(Strategy::DarkLaunch { flag }) => {
                 let stage = &mut self.stages[i];
                 stage.dark.insert(release, flag.clone());
@@ -328,12 +343,14 @@ impl World {
                 );
                 // The new code arrives beside the old (surge), behind a flag that is off: no
                 // instance is taken out, so nobody notices, which is the point of a dark launch.
-                let pool = Pool::new(&facts, self.starting_instances(usize::from(n)), 0);
+                let pool =
+                    Pool::with_traits(release, traits, self.starting_instances(usize::from(n)), 0);
                 self.stages[i].pools.push(pool);
                 DeployProgress::Surge { since: now }
             }
             Some(Strategy::BlueGreen) => {
-                let pool = Pool::new(&facts, self.starting_instances(usize::from(n)), 0);
+                let pool =
+                    Pool::with_traits(release, traits, self.starting_instances(usize::from(n)), 0);
                 self.stages[i].pools.push(pool);
                 DeployProgress::BlueGreen {
                     since: now,
@@ -342,7 +359,12 @@ impl World {
             }
             Some(Strategy::Canary(plan)) => {
                 let first = plan.steps.first().copied().unwrap_or(10);
-                let pool = Pool::new(&facts, self.starting_instances(canary_size(n, first)), 0);
+                let pool = Pool::with_traits(
+                    release,
+                    traits,
+                    self.starting_instances(canary_size(n, first)),
+                    0,
+                );
                 self.stages[i].pools.push(pool);
                 DeployProgress::Canary {
                     step: 0,
@@ -357,12 +379,14 @@ impl World {
     fn begin_rolling(
         &mut self,
         i: usize,
-        facts: &super::change::Release,
+        release: Version,
+        traits: PoolTraits,
         plan: &super::command::RollingPlan,
     ) -> DeployProgress {
-        let release = facts.version;
         if pool_of(&self.stages[i], release).is_none() {
-            self.stages[i].pools.push(Pool::new(facts, Vec::new(), 0));
+            self.stages[i]
+                .pools
+                .push(Pool::with_traits(release, traits, Vec::new(), 0));
         }
         let moved = self.roll(i, release, plan);
         DeployProgress::Rolling {

@@ -59,10 +59,7 @@ impl BusyTeam {
                 continue;
             };
             let ready = w.stages[i - 1].rollout.is_none() && w.stages[i - 1].runs_healthy(release);
-            if !ready
-                || w.now.0 < self.retry_at[i]
-                || (i == last && w.open_incidents().next().is_some())
-            {
+            if !ready || w.now.0 < self.retry_at[i] || (i == last && w.open_count > 0) {
                 continue;
             }
             let id = w.stages[i].config.id.clone();
@@ -87,7 +84,10 @@ impl BusyTeam {
         }
         // On call: roll production back to its previous release when an incident is open.
         let prod = &w.stages[last];
-        if prod.rollout.is_none() && w.open_incidents().any(|inc| inc.mitigated_at.is_none()) {
+        if prod.rollout.is_none()
+            && w.open_count > 0
+            && w.open_incidents().any(|inc| inc.mitigated_at.is_none())
+        {
             let current = prod.current();
             if let Some(target) = prod
                 .history
@@ -107,7 +107,7 @@ impl BusyTeam {
                 );
             }
         }
-        n + w.tick().len()
+        n + w.tick_counted()
     }
 }
 

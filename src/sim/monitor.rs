@@ -108,7 +108,12 @@ impl StageMonitor {
     /// Records one minute. Running sums keep every window O(1) per tick.
     pub fn push(&mut self, sample: Sample) {
         let len = self.series.len();
-        let (pre_requests, pre_errors) = self.prehistory_minute();
+        // The healthy past leaves the windows only in a run's first hours: worked out then.
+        let (pre_requests, pre_errors) = if self.windows.iter().any(|w| w.pre > 0) {
+            self.prehistory_minute()
+        } else {
+            (0, 0)
+        };
         for w in self.windows.iter_mut() {
             w.requests += u64::from(sample.requests);
             w.errors += u64::from(sample.errors);

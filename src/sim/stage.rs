@@ -109,6 +109,21 @@ pub struct PoolTraits {
     pub added_latency_ms: f64,
 }
 
+impl PoolTraits {
+    /// What the per-minute simulation needs of `release`.
+    pub fn of(release: &Release) -> PoolTraits {
+        PoolTraits {
+            defect: release.traits.defect,
+            requires_config: release.traits.requires_config.clone(),
+            schema: release.schema,
+            added_latency_ms: release
+                .traits
+                .added_latency_ms
+                .unwrap_or(super::change::DEFAULT_ADDED_LATENCY_MS),
+        }
+    }
+}
+
 impl Default for PoolTraits {
     fn default() -> Self {
         PoolTraits {
@@ -130,17 +145,18 @@ impl Pool {
     }
 
     pub fn new(release: &Release, instances: Vec<Instance>, weight: u8) -> Pool {
-        let traits = PoolTraits {
-            defect: release.traits.defect,
-            requires_config: release.traits.requires_config.clone(),
-            schema: release.schema,
-            added_latency_ms: release
-                .traits
-                .added_latency_ms
-                .unwrap_or(super::change::DEFAULT_ADDED_LATENCY_MS),
-        };
+        Pool::with_traits(release.version, PoolTraits::of(release), instances, weight)
+    }
+
+    /// A pool of `release`, whose traits were read from it already.
+    pub fn with_traits(
+        release: Version,
+        traits: PoolTraits,
+        instances: Vec<Instance>,
+        weight: u8,
+    ) -> Pool {
         Pool {
-            release: release.version,
+            release,
             instances,
             weight,
             idle: false,

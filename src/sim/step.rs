@@ -158,10 +158,13 @@ impl World {
                 .requires_config
                 .as_ref()
                 .filter(|k| !stage.settings.contains_key(*k) && !stage.secrets.contains(*k));
-            let start_failure = if t.defect == Defect::CrashOnStart {
-                Some(CrashReason::Defect)
-            } else {
-                missing.map(|k| CrashReason::MissingConfig(k.clone()))
+            // Whether a start fails, and why; the reason (which may hold the missing
+            // setting's name) is built only when an instance actually starts.
+            let crash_on_start = t.defect == Defect::CrashOnStart;
+            let start_fails = crash_on_start || missing.is_some();
+            let start_failure = || match missing {
+                Some(k) if !crash_on_start => CrashReason::MissingConfig(k.clone()),
+                _ => CrashReason::Defect,
             };
             let leak = if t.defect == Defect::MemoryLeak {
                 0.004
@@ -178,24 +181,20 @@ impl World {
                     {
                         let was_restart = matches!(inst.health, Health::Restarting { .. });
                         inst.memory = 0.3;
-                        match &start_failure {
-                            Some(reason) => {
-                                crashed.push((pool.release, reason.clone()));
-                                inst.health = Health::CrashLooping {
-                                    reason: reason.clone(),
-                                };
-                            }
-                            None => {
-                                inst.health = Health::Healthy;
-                                if was_restart {
-                                    recovered += 1;
-                                }
+                        if start_fails {
+                            let reason = start_failure();
+                            crashed.push((pool.release, reason.clone()));
+                            inst.health = Health::CrashLooping { reason };
+                        } else {
+                            inst.health = Health::Healthy;
+                            if was_restart {
+                                recovered += 1;
                             }
                         }
                     }
                     Health::CrashLooping {
                         reason: CrashReason::MissingConfig(_),
-                    } if start_failure.is_none() => {
+                    } if !start_fails => {
                         // The missing setting was added: the next restart succeeds.
                         inst.health = Health::Starting {
                             ready_at: now.plus(Minutes(START_MINUTES)),
@@ -351,6 +350,9 @@ impl World {
     /// (the stage's scale-down delay) has passed.
     fn scale_down_idle(&mut self, i: usize, events: &mut Vec<Event>) {
         let stage = &self.stages[i];
+        if !stage.pools.iter().any(|p| p.idle) {
+            return;
+        }
         let now = self.now;
         let due = |p: &super::stage::Pool| stage.scale_down_at(p).is_some_and(|at| now >= at);
         let Some(k) = stage.pools.iter().position(due) else {

@@ -94,8 +94,10 @@ pub fn simulate_minute(
         rate(&stage.config.traffic, minute_of_day) * spike * rng.between(0.95, 1.05);
     let error_noise = rng.between(0.85, 1.15);
     let latency_noise = rng.between(0.95, 1.05);
-    // One pass over the instances: health counts and memory, used by routing and below.
+    // One pass over the instances: health counts and memory, used by routing and below,
+    // with the totals over the serving (non-idle) pools that routing divides by.
     let mut memory: f64 = 0.0;
+    let (mut healthy_total, mut count_total, mut serving) = (0, 0, 0);
     for pool in stage.pools.iter_mut() {
         let mut healthy = 0;
         for i in &pool.instances {
@@ -103,9 +105,14 @@ pub fn simulate_minute(
             healthy += usize::from(i.is_healthy());
         }
         pool.healthy_now = healthy;
+        if !pool.idle {
+            healthy_total += healthy;
+            count_total += pool.instances.len();
+            serving += 1;
+        }
     }
     if !fixed_weights {
-        route_by_health(stage);
+        route_by_health(stage, serving, healthy_total, count_total);
     }
 
     let faults = &stage.faults;
@@ -125,6 +132,8 @@ pub fn simulate_minute(
     let latency_threshold = stage.config.latency_slo.as_ref().map(|l| l.threshold_ms);
     let mut weighted_latency = 0.0;
     let capacity = stage.config.capacity_rpm.max(1.0);
+    // Whether any serving pool has a healthy instance (no write lands otherwise).
+    let mut any_healthy = false;
     for pool in stage.pools.iter_mut() {
         if pool.weight == 0 {
             pool.error_rate = 0.0;
@@ -133,6 +142,7 @@ pub fn simulate_minute(
         }
         let req = requests_total * f64::from(pool.weight) * 0.01;
         let healthy = pool.healthy_now;
+        any_healthy |= healthy > 0;
         let (err, latency) = if healthy == 0 {
             (1.0, TIMEOUT_MS)
         } else {
@@ -204,10 +214,6 @@ pub fn simulate_minute(
         errors * error_noise
     };
     let errors_whole = ((noisy + 0.5) as u32).min(requests_whole);
-    let any_healthy = stage
-        .pools
-        .iter()
-        .any(|p| p.weight > 0 && p.healthy_now > 0);
     let writes = if any_healthy && !db_down && !unreachable {
         (requests * WRITE_SHARE) as u64
     } else {
@@ -232,20 +238,21 @@ pub fn simulate_minute(
 }
 
 /// Spreads traffic over the pools in proportion to their healthy instances, as a load
-/// balancer with health checks does. Idle blue-green colours get nothing.
-fn route_by_health(stage: &mut Stage) {
-    let healthy_total: usize = stage
-        .pools
-        .iter()
-        .filter(|p| !p.idle)
-        .map(|p| p.healthy_now)
-        .sum();
-    let count_total: usize = stage
-        .pools
-        .iter()
-        .filter(|p| !p.idle)
-        .map(|p| p.instances.len())
-        .sum();
+/// balancer with health checks does. Idle blue-green colours get nothing. The counts are
+/// over the non-idle pools: how many there are, their healthy instances, all their instances.
+fn route_by_health(stage: &mut Stage, serving: usize, healthy_total: usize, count_total: usize) {
+    if serving <= 1 {
+        // Most minutes one pool serves: it gets everything (nothing if it has no instance
+        // at all), which is what the shares below work out, with two divisions.
+        for pool in stage.pools.iter_mut() {
+            pool.weight = if !pool.idle && count_total > 0 {
+                100
+            } else {
+                0
+            };
+        }
+        return;
+    }
     let mut assigned = 0u32;
     let mut largest = None;
     for (i, pool) in stage.pools.iter_mut().enumerate() {

@@ -251,15 +251,18 @@ impl World {
                 ));
             }
         }
-        let mut needed = vec![permission_for(command)];
-        if let Command::Promote {
-            gates: GateMode::Override { .. },
-            ..
-        } = command
-        {
-            needed.push(Permission::OverrideGates);
-        }
-        for permission in needed {
+        let overriding = matches!(
+            command,
+            Command::Promote {
+                gates: GateMode::Override { .. },
+                ..
+            }
+        );
+        let needed = [
+            Some(permission_for(command)),
+            overriding.then_some(Permission::OverrideGates),
+        ];
+        for permission in needed.into_iter().flatten() {
             if !self.config.policy.allows(role, permission, stage) {
                 let place = stage
                     .map(|s| format!(" in {}", self.stage(s).map_or(s.as_str(), |st| st.name())))
@@ -295,6 +298,18 @@ impl World {
         self.remember(events)
     }
 
+    /// Advances the clock by one minute, like `tick`, for a caller that reads what happened
+    /// from `recent` or only counts it (the scripted team): the events move into the
+    /// timeline instead of being copied there. Returns how many there were.
+    pub fn tick_counted(&mut self) -> usize {
+        let events = self.step();
+        let n = events.len();
+        self.event_count += n as u64;
+        self.recent.extend(events);
+        self.trim_recent();
+        n
+    }
+
     /// Ticks until `until` (inclusive of the last minute), returning every event.
     pub fn run_until(&mut self, until: SimTime) -> Vec<Event> {
         let mut all = Vec::new();
@@ -313,10 +328,14 @@ impl World {
         for e in &events {
             self.recent.push_back(e.clone());
         }
+        self.trim_recent();
+        events
+    }
+
+    fn trim_recent(&mut self) {
         while self.recent.len() > RECENT_CAP {
             self.recent.pop_front();
         }
-        events
     }
 
     /// How many of the scenario's scripted commits are still to come. While one is, a
