@@ -159,6 +159,12 @@ pub enum Action {
     },
     OpenedDebrief,
     OpenedGuide,
+    /// "What are the odds?": the strategy lab opens (and asks for the built-in lessons, which
+    /// it offers as scenarios).
+    OpenedLab,
+    /// One run the lab chose (an arm and a seed, as a session), opened in the simulator at
+    /// the moment the session names, with the clock paused.
+    OpenedLabRun(crate::lessons::share::SharedSession),
     ClosedDialog,
     ClickedUndo,
     ClickedReset,

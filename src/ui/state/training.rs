@@ -21,6 +21,7 @@ pub enum Dialog {
     Debrief,
     Guide,
     Welcome,
+    Lab,
 }
 
 /// The lesson the welcome starts.
@@ -189,6 +190,15 @@ impl AppState {
             },
             Action::OpenedDebrief => self.dialog = Some(Dialog::Debrief),
             Action::OpenedGuide => self.dialog = Some(Dialog::Guide),
+            Action::OpenedLab => {
+                self.dialog = Some(Dialog::Lab);
+                self.want_library();
+            }
+            Action::OpenedLabRun(session) => {
+                self.dialog = None;
+                self.open_or_wait(session, "This run from the lab could not be opened. Your current session is unchanged.".into());
+                self.say("The lab's run is open, paused at its start: press Play to watch it.".into());
+            }
             // A demonstration has no undo of its own: both start it again from minute 0.
             Action::ClickedUndo | Action::ClickedReset if self.training.demo.is_some() => {
                 return self.start_demo();
