@@ -72,8 +72,8 @@ fn no_value_reason(measure: Measure) -> &'static str {
 #[derive(Properties, PartialEq)]
 pub struct HistogramProps {
     pub comparison: MeasureComparison,
-    /// Each arm's worst run of this measure, by seed.
-    pub worst: [Option<u64>; 2],
+    /// Each arm's worst run of this measure: seed and value.
+    pub worst: [Option<(u64, f64)>; 2],
     /// Each arm's policy name, for the legend and the text.
     pub names: [AttrValue; 2],
     pub on_lab: Callback<LabAction>,
@@ -131,10 +131,10 @@ pub fn Histogram(props: &HistogramProps) -> Html {
     });
     let ticks = if h.edges.is_empty() { Vec::new() } else { vec![lo, (lo + hi) / 2.0, hi] };
     let worst = ARMS.into_iter().enumerate().filter_map(|(a, arm)| {
-        let seed = props.worst[a]?;
+        let (seed, value) = props.worst[a]?;
         Some(html! {
-            <button type="button" class={classes!("lab-open", format!("lab-{}", arm_key(arm)))} onclick={open(arm, seed)}>
-                { format!("Open {arm}'s worst run (seed {seed})") }
+            <button type="button" class={classes!("lab-open", format!("lab-{}", arm_key(arm)))} onclick={open(arm, seed)} data-value={value.to_string()}>
+                { format!("Open {arm}'s worst run (seed {seed}: {})", format_value(m, value)) }
             </button>
         })
     });

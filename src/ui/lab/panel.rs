@@ -119,22 +119,25 @@ fn setup(state: &LabState, props: &LabPanelProps, on_lab: &Callback<LabAction>, 
     };
     html! {
         <div class="lab-setup">
-            <label for="lab-scenario">{ "Scenario" }
+            <div class="lab-field">
+                <label for="lab-scenario">{ "Scenario" }</label>
                 <select id="lab-scenario" disabled={running} onchange={on_lab.reform(|e: Event| LabAction::ChoseScenario(value_of(&e)))}>
                     if let Some(label) = current { { option(ScenarioPick::Current, label) } }
                     { option(ScenarioPick::FreePlay, "Free play (the standard pipeline)".into()) }
                     { lessons }
                 </select>
-            </label>
-            <label for="lab-runs">{ "Runs per policy" }
+            </div>
+            <div class="lab-field">
+                <label for="lab-runs">{ "Runs per policy" }</label>
                 <input id="lab-runs" type="text" inputmode="numeric" value={state.runs.clone()} disabled={running}
                     onchange={on_lab.reform(|e: Event| LabAction::EditedRuns(value_of(&e)))} />
-            </label>
-            <label for="lab-period">{ "Each run lasts" }
+            </div>
+            <div class="lab-field">
+                <label for="lab-period">{ "Each run lasts" }</label>
                 <select id="lab-period" disabled={running} onchange={on_lab.reform(|e: Event| LabAction::ChosePeriod(value_of(&e)))}>
                     { for PERIODS.iter().map(|d| html! { <option value={d.to_string()} selected={*d == state.period_days}>{ period_label(*d) }</option> }) }
                 </select>
-            </label>
+            </div>
         </div>
     }
 }

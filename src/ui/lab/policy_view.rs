@@ -27,12 +27,14 @@ pub fn PolicyView(props: &PolicyViewProps) -> Html {
     let on = &props.on_lab;
     let number = |field: NumberField, what: &str, hint: &str| {
         let input_id = id(what);
+        let hint_id = format!("{input_id}-hint");
         let change = on.reform(move |e: Event| LabAction::EditedNumber { arm, field, text: value_of(&e) });
         html! {
-            <label for={input_id.clone()}>{ field.label() }
-                <input id={input_id} type="text" inputmode="numeric" value={f.number(field).to_string()} disabled={props.locked} onchange={change} />
-                if !hint.is_empty() { <span class="hint">{ hint.to_string() }</span> }
-            </label>
+            <div class="lab-field">
+                <label for={input_id.clone()}>{ field.label() }</label>
+                <input id={input_id} type="text" inputmode="numeric" value={f.number(field).to_string()} disabled={props.locked} onchange={change} aria-describedby={hint_id.clone()} />
+                <span class="hint" id={hint_id}>{ hint.to_string() }</span>
+            </div>
         }
     };
     let presets = Policy::presets();
@@ -55,20 +57,23 @@ pub fn PolicyView(props: &PolicyViewProps) -> Html {
     html! {
         <fieldset class={classes!("lab-policy", format!("arm-{}", super::arm_key(arm)))} aria-labelledby={id("legend")}>
             <legend id={id("legend")}><span class="arm-badge" aria-hidden="true">{ arm.to_string() }</span>{ format!("Policy {arm}") }</legend>
-            <label for={id("preset")}>{ "Start from" }
+            <div class="lab-field">
+                <label for={id("preset")}>{ "Start from" }</label>
                 <select id={id("preset")} onchange={choose_preset} disabled={props.locked}>
                     <option value="" selected={preset.is_empty()} disabled=true>{ "Your own settings" }</option>
                     { for presets.iter().map(|(key, p)| html! { <option value={*key} selected={*key == preset}>{ p.name.clone() }</option> }) }
                 </select>
-            </label>
-            <label for={id("name")}>{ "Name" }
+            </div>
+            <div class="lab-field">
+                <label for={id("name")}>{ "Name" }</label>
                 <input id={id("name")} type="text" value={f.name.clone()} disabled={props.locked} onchange={rename} />
-            </label>
-            <label for={id("strategy")}>{ "Deployment to production" }
+            </div>
+            <div class="lab-field">
+                <label for={id("strategy")}>{ "Deployment to production" }</label>
                 <select id={id("strategy")} onchange={choose_strategy} disabled={props.locked}>
                     { for StrategyKind::ALL.iter().map(|k| html! { <option value={k.key()} selected={*k == f.strategy}>{ k.label() }</option> }) }
                 </select>
-            </label>
+            </div>
             if f.strategy == StrategyKind::Rolling {
                 { number(NumberField::MaxSurge, "surge", "0–100") }
                 { number(NumberField::MaxUnavailable, "unavailable", "0–100") }
@@ -85,23 +90,25 @@ pub fn PolicyView(props: &PolicyViewProps) -> Html {
                 <legend>{ "Checks that run" }</legend>
                 { for Gate::ALL.into_iter().map(gate) }
             </fieldset>
-            <label for={id("alerts")}>{ "Alert rules" }
+            <div class="lab-field">
+                <label for={id("alerts")}>{ "Alert rules" }</label>
                 <select id={id("alerts")} onchange={choose_alerts} disabled={props.locked}>
                     { for ALERTS.iter().map(|(a, key, label)| html! { <option value={*key} selected={*a == f.alerts}>{ *label }</option> }) }
                 </select>
-            </label>
+            </div>
             <label class="check" for={id("rollback")}>
                 <input id={id("rollback")} type="checkbox" checked={f.automatic_rollback} disabled={props.locked} onchange={on.reform(move |_| LabAction::ToggledRollback { arm })} />
                 { "Automatic rollback on a critical alert" }
             </label>
             { number(NumberField::CommitsPerRelease, "batch", "1–100") }
             { number(NumberField::CommitsPerDay, "per-day", "1–288") }
-            <label for={id("hours")}>{ "Team hours" }
+            <div class="lab-field">
+                <label for={id("hours")}>{ "Team hours" }</label>
                 <select id={id("hours")} onchange={choose_hours} disabled={props.locked}>
                     <option value="office" selected={f.hours == Hours::Office}>{ "Office hours (09:00–17:00)" }</option>
                     <option value="around" selected={f.hours == Hours::AroundTheClock}>{ "Around the clock" }</option>
                 </select>
-            </label>
+            </div>
             { number(NumberField::ReviewMinutes, "review", "0–1440") }
             { number(NumberField::ResponseMinutes, "response", "0–1440") }
         </fieldset>

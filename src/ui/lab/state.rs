@@ -118,8 +118,8 @@ pub struct LabState {
     pub prepared: Option<SharedPrepared>,
     pub outcomes: [Rc<Vec<RunOutcome>>; 2],
     pub comparison: Option<Rc<Comparison>>,
-    /// Each measure's worst run per arm (by seed), in the comparison's order.
-    pub worst: Rc<Vec<[Option<u64>; 2]>>,
+    /// Each measure's worst run per arm (seed and value), in the comparison's order.
+    pub worst: Rc<Vec<[Option<(u64, f64)>; 2]>>,
     pub open: Option<OpenRun>,
 }
 
@@ -288,14 +288,14 @@ impl LabState {
     }
 }
 
-/// The seed of the run with the worst value of `measure` (fewest deploys; most of the
-/// rest), the lowest seed among equals.
-fn worst(measure: Measure, runs: &[RunOutcome]) -> Option<u64> {
+/// The run with the worst value of `measure` (fewest deploys; most of the rest), the
+/// lowest seed among equals, as `(seed, value)`.
+fn worst(measure: Measure, runs: &[RunOutcome]) -> Option<(u64, f64)> {
     let worse_is_lower = measure == Measure::DeploysPerDay;
+    let badness = |v: f64| if worse_is_lower { -v } else { v };
     runs.iter()
-        .filter_map(|r| measure.value(r).map(|v| (if worse_is_lower { -v } else { v }, r.seed)))
-        .max_by(|x, y| x.0.total_cmp(&y.0).then(y.1.cmp(&x.1)))
-        .map(|(_, seed)| seed)
+        .filter_map(|r| measure.value(r).map(|v| (r.seed, v)))
+        .max_by(|x, y| badness(x.1).total_cmp(&badness(y.1)).then(y.0.cmp(&x.0)))
 }
 
 impl Reducible for LabState {
