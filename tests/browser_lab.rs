@@ -10,7 +10,8 @@
 
 use gloo_worker::{Bincode, Codec};
 use stagecraft::lab::{Experiment, Policy, RunOutcome, ScenarioChoice};
-use stagecraft::ui::lab::worker::Answer;
+use stagecraft::ui::lab::form::{LabSpec, PolicyForm};
+use stagecraft::ui::lab::worker::{Answer, Job};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -57,4 +58,23 @@ fn an_outcome_crosses_from_a_worker_unchanged() {
         Answer::Outcomes(runs) => assert_eq!(runs, vec![outcome]),
         other => panic!("expected outcomes, got {other:?}"),
     }
+}
+
+#[wasm_bindgen_test]
+fn a_worker_builds_the_pages_experiment() {
+    // What the page sends (the forms as typed), through the codec, builds the same
+    // experiment on the other side.
+    let spec = LabSpec {
+        scenario: ScenarioChoice::FreePlay,
+        forms: [PolicyForm::preset("rolling"), PolicyForm::preset("cautious")],
+        runs: 300,
+        period_minutes: 24 * 60,
+    };
+    let job: Job = Bincode::decode(Bincode::encode(Job::Prepare { spec: spec.clone(), builtin: Vec::new() }));
+    let Job::Prepare { spec: there, .. } = job else { panic!("expected Prepare") };
+    let mut expected = Experiment::new(ScenarioChoice::FreePlay, Policy::rolling(), Policy::cautious());
+    expected.runs = 300;
+    expected.period_minutes = 24 * 60;
+    assert_eq!(there.experiment(), Ok(expected.clone()));
+    assert_eq!(spec.experiment(), Ok(expected));
 }

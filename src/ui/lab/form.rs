@@ -3,10 +3,13 @@
 //! as the policy's own choices. [`PolicyForm::policy`] reads it back and checks it with the
 //! core's own rules (`Policy::check`).
 
-use crate::lab::{AlertChoice, Gate, Hours, Policy, StrategyChoice};
+use serde::{Deserialize, Serialize};
+
+use super::{arm_index, ARMS};
+use crate::lab::{AlertChoice, Experiment, Gate, Hours, Policy, ScenarioChoice, StrategyChoice};
 
 /// Which strategy the form shows settings for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum StrategyKind {
     AllAtOnce,
     Rolling,
@@ -88,9 +91,10 @@ impl NumberField {
 }
 
 /// One side of the comparison, as edited.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PolicyForm {
-    /// The preset it started from (`None` once loaded from a file).
+    /// The preset it started from (`None` once edited).
+    #[serde(skip)]
     pub preset: Option<&'static str>,
     pub name: String,
     pub strategy: StrategyKind,
@@ -238,5 +242,40 @@ impl PolicyForm {
         } else {
             Err(checked)
         }
+    }
+}
+
+/// Everything that decides a run, as the page read it: the scenario, both forms and the
+/// numbers. The page and each worker build the experiment from it with the same code
+/// ([`LabSpec::experiment`]). It crosses to the workers with gloo-worker's codec
+/// (bincode); the core's `Experiment` cannot (its strategies are an internally tagged
+/// enum, which bincode cannot read back), and sending it as JSON would put serde_json in
+/// the page's first download.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LabSpec {
+    pub scenario: ScenarioChoice,
+    pub forms: [PolicyForm; 2],
+    pub runs: u32,
+    pub period_minutes: u32,
+}
+
+impl LabSpec {
+    /// The experiment, or every problem with the policies in words.
+    pub fn experiment(&self) -> Result<Experiment, Vec<String>> {
+        let mut problems = Vec::new();
+        let mut policies = Vec::new();
+        for arm in ARMS {
+            match self.forms[arm_index(arm)].policy() {
+                Ok(p) => policies.push(p),
+                Err(bad) => problems.extend(bad.into_iter().map(|b| format!("Policy {arm}: {b}"))),
+            }
+        }
+        let (Some(b), Some(a), true) = (policies.pop(), policies.pop(), problems.is_empty()) else {
+            return Err(problems);
+        };
+        let mut e = Experiment::new(self.scenario.clone(), a, b);
+        e.runs = self.runs;
+        e.period_minutes = self.period_minutes;
+        Ok(e)
     }
 }

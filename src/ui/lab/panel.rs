@@ -143,14 +143,19 @@ fn setup(state: &LabState, props: &LabPanelProps, on_lab: &Callback<LabAction>, 
 }
 
 fn run_bar(state: &LabState, on_lab: &Callback<LabAction>, context: Rc<LabContext>) -> Html {
+    let progress = match &state.phase {
+        Phase::Running { done, total, workers, .. } if *workers > 0 => format!(
+            "Running: {} of {} runs done, on {workers} worker(s).",
+            thousands(*done),
+            thousands(*total)
+        ),
+        Phase::Running { total, .. } => format!("Starting the workers for {} runs…", thousands(*total)),
+        _ => String::new(),
+    };
+    // Said once per change of phase: the progress itself would be read out batch by batch.
     let status = match &state.phase {
         Phase::Idle => String::new(),
-        Phase::Running { done, total, workers, .. } => format!(
-            "Running: {} of {} runs done, on {} worker(s).",
-            thousands(*done),
-            thousands(*total),
-            workers.max(&1)
-        ),
+        Phase::Running { total, .. } => format!("The lab is running {} runs.", thousands(*total)),
         Phase::Finished { total, workers, elapsed_ms } => format!(
             "Done: {} runs in {:.1} s on {} worker(s). The results are below.",
             thousands(*total),
@@ -172,10 +177,11 @@ fn run_bar(state: &LabState, on_lab: &Callback<LabAction>, context: Rc<LabContex
             if let Phase::Running { .. } = state.phase {
                 <progress id="lab-progress" max={total.to_string()} value={done.to_string()} aria-label="Runs done" />
                 <button type="button" class="danger" onclick={on_lab.reform(|_| LabAction::ClickedCancel)}>{ "Cancel" }</button>
+                <p class="lab-progress-text" data-testid="lab-progress">{ progress }</p>
             } else {
                 <button type="button" class="primary" id="lab-start" onclick={on_lab.reform(move |_| LabAction::ClickedRun(context.clone()))}>{ "Run both policies" }</button>
             }
-            <p class="lab-status" role="status" data-testid="lab-status">{ status }</p>
+            <p class={classes!("lab-status", state.running().then_some("live"))} role="status" data-testid="lab-status">{ status }</p>
         </div>
     }
 }

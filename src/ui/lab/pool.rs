@@ -11,6 +11,7 @@ use std::rc::{Rc, Weak};
 use gloo_worker::{Spawnable, WorkerBridge};
 use yew::prelude::*;
 
+use super::form::LabSpec;
 use super::worker::{Answer, Job, LabWorker, BATCH};
 use super::ARMS;
 use crate::lab::RunOutcome;
@@ -25,8 +26,8 @@ pub const MAX_WORKERS: usize = 8;
 #[derive(Clone, Debug, PartialEq)]
 pub struct RunRequest {
     pub seq: u64,
-    /// The experiment as the worker reads it (JSON).
-    pub experiment: Rc<str>,
+    /// What the workers build the experiment from.
+    pub spec: Rc<LabSpec>,
     /// The built-in lesson it runs, as `(id, text)` (the web app fetches lessons rather than
     /// carrying them; the worker has none of its own).
     pub builtin: Rc<Vec<(String, String)>>,
@@ -93,7 +94,7 @@ impl Pool {
             let bridge = LabWorker::spawner()
                 .callback(move |answer| answered(&weak, i, answer, &on_event))
                 .spawn(WORKER_PATH);
-            bridge.send(Job::Prepare { experiment: request.experiment.to_string(), builtin: (*request.builtin).clone() });
+            bridge.send(Job::Prepare { spec: (*request.spec).clone(), builtin: (*request.builtin).clone() });
             let mut inner = inner.borrow_mut();
             if let Some(job) = inner.queue.pop_front() {
                 bridge.send(job);

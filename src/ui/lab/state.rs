@@ -8,10 +8,10 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::form::{NumberField, PolicyForm, StrategyKind, ALERTS};
+use super::form::{LabSpec, NumberField, PolicyForm, StrategyKind, ALERTS};
 use super::pool::{PoolEvent, RunRequest};
-use super::{arm_index, ARMS};
-use crate::lab::{compare, Arm, Comparison, Experiment, Gate, Hours, Prepared, RunOutcome, ScenarioChoice};
+use super::arm_index;
+use crate::lab::{compare, Arm, Comparison, Gate, Hours, Prepared, RunOutcome, ScenarioChoice};
 use crate::lab::stats::Measure;
 use crate::lab::{DEFAULT_RUNS, MAX_RUNS};
 use crate::lessons::share::{ScenarioRef, SharedSession};
@@ -164,9 +164,9 @@ impl LabState {
         form
     }
 
-    /// The experiment the form describes, with the built-in lesson text it needs, or every
-    /// problem in words.
-    fn experiment(&self, context: &LabContext) -> Result<(Experiment, Vec<(String, String)>), Vec<String>> {
+    /// What the form describes, with the built-in lesson text it needs, or every problem
+    /// in words.
+    fn spec(&self, context: &LabContext) -> Result<(LabSpec, Vec<(String, String)>), Vec<String>> {
         let mut problems = Vec::new();
         let runs = match self.runs.trim().replace([',', ' ', '_'], "").parse::<u32>() {
             Ok(n) if (1..=MAX_RUNS).contains(&n) => n,
@@ -175,13 +175,6 @@ impl LabState {
                 0
             }
         };
-        let mut policies = Vec::new();
-        for arm in ARMS {
-            match self.forms[arm_index(arm)].policy() {
-                Ok(p) => policies.push(p),
-                Err(bad) => problems.extend(bad.into_iter().map(|b| format!("Policy {arm}: {b}"))),
-            }
-        }
         let (scenario, builtin) = match self.scenario_choice(context) {
             Ok(s) => s,
             Err(why) => {
@@ -189,15 +182,20 @@ impl LabState {
                 (ScenarioChoice::FreePlay, Vec::new())
             }
         };
-        if !problems.is_empty() {
-            return Err(problems);
+        let spec = LabSpec {
+            scenario,
+            forms: self.forms.clone(),
+            runs,
+            period_minutes: self.period_days * MINUTES_PER_DAY as u32,
+        };
+        if let Err(bad) = spec.experiment() {
+            problems.extend(bad);
         }
-        let b = policies.pop().expect("both policies read");
-        let a = policies.pop().expect("both policies read");
-        let mut e = Experiment::new(scenario, a, b);
-        e.runs = runs;
-        e.period_minutes = self.period_days * MINUTES_PER_DAY as u32;
-        Ok((e, builtin))
+        if problems.is_empty() {
+            Ok((spec, builtin))
+        } else {
+            Err(problems)
+        }
     }
 
     fn scenario_choice(&self, context: &LabContext) -> Result<(ScenarioChoice, Vec<(String, String)>), String> {
@@ -225,13 +223,14 @@ impl LabState {
     }
 
     fn start(&mut self, context: &LabContext) {
-        let (experiment, builtin) = match self.experiment(context) {
+        let (spec, builtin) = match self.spec(context) {
             Ok(x) => x,
             Err(problems) => {
                 self.problems = problems;
                 return;
             }
         };
+        let Ok(experiment) = spec.experiment() else { return };
         let texts: Vec<(&str, &str)> = builtin.iter().map(|(i, t)| (i.as_str(), t.as_str())).collect();
         // Prepared here as well as in each worker: a refusal is said at once, before any
         // worker starts, and a chosen run is opened from it later.
@@ -250,7 +249,7 @@ impl LabState {
         let total = experiment.runs * 2;
         let request = RunRequest {
             seq: self.seq,
-            experiment: serde_json::to_string(&experiment).expect("an experiment is plain data").into(),
+            spec: Rc::new(spec),
             builtin: Rc::new(builtin),
             first: experiment.first_seed,
             runs: u64::from(experiment.runs),

@@ -7,7 +7,8 @@
 use gloo_worker::{HandlerId, Registrable, Worker, WorkerScope};
 use serde::{Deserialize, Serialize};
 
-use crate::lab::{Arm, Experiment, Prepared, RunOutcome};
+use super::form::LabSpec;
+use crate::lab::{Arm, Prepared, RunOutcome};
 
 /// Runs per message: each answer costs the page a few microseconds to take in, and 25 runs
 /// of a simulated week keep a worker busy for a fraction of a second.
@@ -16,9 +17,8 @@ pub const BATCH: u64 = 25;
 /// What the page asks a worker to do.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum Job {
-    /// The experiment as JSON text (its policies' strategies are tagged by `kind`, which
-    /// only a self-describing format carries), and the built-in lesson it names, if any.
-    Prepare { experiment: String, builtin: Vec<(String, String)> },
+    /// What decides the experiment (see `LabSpec`), and the built-in lesson it names, if any.
+    Prepare { spec: LabSpec, builtin: Vec<(String, String)> },
     /// Run seeds `from..to` of one arm.
     Run { arm: Arm, from: u64, to: u64 },
 }
@@ -51,7 +51,7 @@ impl Worker for LabWorker {
 
     fn received(&mut self, scope: &WorkerScope<Self>, job: Job, id: HandlerId) {
         let answer = match job {
-            Job::Prepare { experiment, builtin } => match prepare(&experiment, &builtin) {
+            Job::Prepare { spec, builtin } => match prepare(&spec, &builtin) {
                 Ok(p) => {
                     self.prepared = Some(p);
                     Answer::Ready
@@ -67,8 +67,8 @@ impl Worker for LabWorker {
     }
 }
 
-fn prepare(experiment: &str, builtin: &[(String, String)]) -> Result<Prepared, String> {
-    let experiment: Experiment = serde_json::from_str(experiment).map_err(|e| format!("The lab's worker could not read the experiment: {e}"))?;
+fn prepare(spec: &LabSpec, builtin: &[(String, String)]) -> Result<Prepared, String> {
+    let experiment = spec.experiment().map_err(|bad| bad.join("; "))?;
     let texts: Vec<(&str, &str)> = builtin.iter().map(|(i, t)| (i.as_str(), t.as_str())).collect();
     experiment.prepare_with(&texts).map_err(|e| e.to_string())
 }
