@@ -24,7 +24,9 @@ use serde::{Deserialize, Serialize};
 /// team is as good as its weakest key). The bounds:
 /// - deploys per day: ≥ 1 elite, ≥ 1/7 high, > 0 medium, none low;
 /// - median lead time: < 1 day elite, < 1 week high, < 30 days medium, else low;
-/// - change failure rate: ≤ 5 % elite, ≤ 10 % high, ≤ 15 % medium, else low;
+/// - change failure rate (the report gives one typical value per cluster, not a range, so
+///   the bounds lie halfway between them): ≤ 7.5 % elite, ≤ 12.5 % high, ≤ 39.5 % medium,
+///   else low;
 /// - median time to restore: < 1 hour elite, < 1 day high, < 1 week medium, else low.
 ///
 /// A measure with no value (no deploy, no incident) does not lower the cluster.
@@ -85,11 +87,11 @@ impl DoraCluster {
             }
         });
         let failures = change_failure_rate.map_or(C::Elite, |r| {
-            if r <= 0.05 {
+            if r <= 0.075 {
                 C::Elite
-            } else if r <= 0.10 {
+            } else if r <= 0.125 {
                 C::High
-            } else if r <= 0.15 {
+            } else if r <= 0.395 {
                 C::Medium
             } else {
                 C::Low

@@ -1,8 +1,12 @@
 //! The lab's scripted team: `sim::driver::BusyTeam` made configurable by a [`Policy`]. Each
 //! minute, before the clock moves, it commits on its cadence, approves after its review
 //! time, switches a ready blue-green deployment, promotes what is ready (production only
-//! once a batch has gathered), and has on-call roll production back when an incident is
-//! left open. It only issues ordinary commands, and writes each one (applied or refused)
+//! once a batch has gathered, and not while an incident waits for on-call), and has
+//! on-call answer an incident left open: first a rollback to the previous release; if that
+//! does not help (a destructive migration breaks the old release too, say), a hotfix of the
+//! newest release, which the pipeline carries forward (hotfixes pass an error-budget freeze
+//! and do not wait for a batch). One answer of each kind per incident, so the team never
+//! rolls back and forth. It only issues ordinary commands, and writes each one (applied or refused)
 //! to a log, so `sim::replay::replay` rebuilds the run exactly.
 //!
 //! `BusyTeam` itself stays as it is: the determinism hash is computed with it.
@@ -11,7 +15,8 @@ use super::policy::{Hours, Policy};
 use crate::sim::access::Role;
 use crate::sim::command::{Command, GateMode, RollingPlan, Strategy, TraitsChoice};
 use crate::sim::event::Event;
-use crate::sim::ids::ActorId;
+use crate::sim::config::Severity;
+use crate::sim::ids::{ActorId, IncidentId, StageId, Version};
 use crate::sim::replay::LoggedCommand;
 use crate::sim::rollout::{DeployProgress, Phase};
 use crate::sim::time::{SimTime, MINUTES_PER_DAY};
@@ -19,7 +24,8 @@ use crate::sim::world::World;
 
 /// Office hours: 09:00 to 17:00.
 const OFFICE: (u64, u64) = (9 * 60, 17 * 60);
-/// After a refused promotion (a freeze, say) the team waits an hour before asking again.
+/// After a refused promotion (a freeze, say) the team waits an hour before asking again
+/// for the same release; a newer one (a hotfix) is tried at once.
 const RETRY_MINUTES: u64 = 60;
 
 /// The jobs the team does, each done by whoever in the cast may (looked up once).
@@ -41,11 +47,37 @@ pub struct ScriptedTeam {
     review_minutes: u64,
     response_minutes: u64,
     commits: u64,
-    retry_at: Vec<u64>,
+    /// Per stage: the release last refused there, and when to try it again.
+    refused: Vec<Option<(Version, u64)>>,
     /// When each stage's current approval request was first seen.
     approval_seen: Vec<Option<u64>>,
     who: Vec<(Job, Option<ActorId>)>,
+    /// How on-call has answered each recent incident, and when.
+    answers: Vec<Answered>,
+    /// Since when a hotfix is on its way to production: the team stops the line (no new
+    /// commits, only hotfixes promoted) so newer releases cannot overtake it.
+    hotfix_since: Option<u64>,
 }
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Answer {
+    RolledBack,
+    HotFixed,
+}
+
+/// What on-call did about an incident, for which production release, and when.
+struct Answered {
+    incident: IncidentId,
+    release: Option<Version>,
+    answer: Answer,
+    at: u64,
+}
+
+/// Answers remembered; older incidents are long resolved (the engine keeps 50).
+const ANSWERS_CAP: usize = 64;
+/// After three answers the incident is left to the pipeline (a scripted outage that no
+/// release fixes would otherwise be answered all week).
+const MAX_ANSWERS: usize = 3;
 
 impl ScriptedTeam {
     pub fn new(policy: &Policy) -> ScriptedTeam {
@@ -61,9 +93,11 @@ impl ScriptedTeam {
             review_minutes: u64::from(policy.review_minutes),
             response_minutes: u64::from(policy.on_call_response_minutes),
             commits: 0,
-            retry_at: Vec::new(),
+            refused: Vec::new(),
             approval_seen: Vec::new(),
             who: Vec::new(),
+            answers: Vec::new(),
+            hotfix_since: None,
         }
     }
 
@@ -89,11 +123,14 @@ impl ScriptedTeam {
         seen: &mut dyn FnMut(&World, &Event),
     ) {
         let stages = w.stages.len();
-        self.retry_at.resize(stages, 0);
+        self.refused.resize(stages, None);
         self.approval_seen.resize(stages, None);
         let now = w.now.0;
         let working = self.working(w);
-        if working.is_some_and(|t| t % self.every == 0) {
+        self.follow_hotfix(w, log, seen);
+        // An incident's hotfix is reviewed and promoted at any hour, as on-call would.
+        let on_duty = working.is_some() || self.hotfix_since.is_some();
+        if self.hotfix_since.is_none() && working.is_some_and(|t| t % self.every == 0) {
             self.commits += 1;
             let summary = format!("change {}", self.commits);
             self.act(w, Job::Commit, log, seen, |_| Command::Commit {
@@ -111,7 +148,7 @@ impl ScriptedTeam {
                 );
                 if r.awaiting_approval() {
                     let seen_at = *self.approval_seen[i].get_or_insert(now);
-                    if working.is_some() && now >= seen_at + self.review_minutes {
+                    if on_duty && now >= seen_at + self.review_minutes {
                         let stage = w.stages[i].config.id.clone();
                         self.act(w, Job::Approve(i), log, seen, |_| Command::Approve {
                             release,
@@ -127,17 +164,31 @@ impl ScriptedTeam {
                 continue;
             }
             self.approval_seen[i] = None;
-            if working.is_none() || now < self.retry_at[i] {
+            if !on_duty {
                 continue;
             }
             let Some(release) = w.promotable(i) else {
                 continue;
             };
+            if self.refused[i].is_some_and(|(v, until)| v == release && now < until) {
+                continue;
+            }
+            // A check that found a real defect finds it again: that release goes no further.
+            // A flaky failure is simply run again.
+            let caught = w.stages[i]
+                .last_gate_failure
+                .as_ref()
+                .is_some_and(|f| f.release == release && !f.flaky);
+            let hotfix = w.releases.get(&release).is_some_and(|r| r.hotfix);
+            if caught || (self.hotfix_since.is_some() && !hotfix) {
+                continue;
+            }
             let ready = w.stages[i - 1].rollout.is_none() && w.stages[i - 1].runs_healthy(release);
             if !ready
                 || (i == last
-                    && (w.open_incidents().next().is_some()
-                        || self.pending_commits(w, i, release) < self.commits_per_release))
+                    && (self.incident_waiting(w)
+                        || (self.pending_commits(w, i, release) < self.commits_per_release
+                            && !hotfix)))
             {
                 continue;
             }
@@ -154,7 +205,7 @@ impl ScriptedTeam {
                 gates: GateMode::Enforce,
             });
             if !applied {
-                self.retry_at[i] = now + RETRY_MINUTES;
+                self.refused[i] = Some((release, now + RETRY_MINUTES));
             }
         }
         self.on_call(w, log, seen);
@@ -163,38 +214,144 @@ impl ScriptedTeam {
         }
     }
 
-    /// On call: once an incident has been open `response_minutes` without being
-    /// mitigated, roll production back to the release before the current one.
+    /// On-call's answers to one incident so far.
+    fn answers_to(&self, incident: IncidentId) -> impl Iterator<Item = &Answered> {
+        self.answers.iter().filter(move |a| a.incident == incident)
+    }
+
+    /// An open incident that on-call has not answered yet: production waits for them.
+    fn incident_waiting(&self, w: &World) -> bool {
+        w.open_incidents()
+            .any(|inc| self.answers_to(inc.id).next().is_none())
+    }
+
+    /// On call. An incident needs an answer while users are hurt: not yet mitigated, or
+    /// a critical alert firing again on its stage (the engine folds a new breakage into
+    /// an incident that is mitigated but not yet resolved). `response_minutes` after the
+    /// page, on-call rolls production back to the newest earlier release it ran; if
+    /// production has changed since the page (the platform rolled back by itself) or the
+    /// rollback did not help, the answer is a hotfix of the newest release. Each answer
+    /// is for the release then in production, at most [`MAX_ANSWERS`] per incident.
     fn on_call(
         &mut self,
         w: &mut World,
         log: &mut Option<&mut Vec<LoggedCommand>>,
         seen: &mut dyn FnMut(&World, &Event),
     ) {
-        let now = w.now;
+        let now = w.now.0;
         let prod = w.production();
-        let paged = w.open_incidents().any(|inc| {
-            inc.mitigated_at.is_none() && now.0 >= inc.detected_at.0 + self.response_minutes
-        });
-        if prod.rollout.is_some() || !paged {
+        if prod.rollout.is_some() || self.hotfix_since.is_some() {
             return;
         }
         let current = prod.current();
-        let Some(to) = prod
-            .history
-            .iter()
-            .rev()
-            .map(|d| d.release)
-            .find(|v| Some(*v) != current)
-        else {
+        let last_change = prod.history.last().map(|d| d.at);
+        let alarming = |stage: &StageId| {
+            w.alerts.iter().any(|a| {
+                a.is_firing() && a.rule.severity == Severity::Critical && a.rule.stage == *stage
+            })
+        };
+        let due = w.open_incidents().find_map(|inc| {
+            let hurting = inc.mitigated_at.is_none() || alarming(&inc.stage);
+            let count = self.answers_to(inc.id).count();
+            let latest = self.answers_to(inc.id).last();
+            let waited = now >= latest.map_or(inc.detected_at.0, |a| a.at) + self.response_minutes;
+            let answered_now = latest.is_some_and(|a| a.release == current);
+            let hotfixed_now = answered_now && latest.is_some_and(|a| a.answer == Answer::HotFixed);
+            if !hurting || !waited || count >= MAX_ANSWERS || hotfixed_now {
+                return None;
+            }
+            let changed = last_change.is_some_and(|at| at >= inc.detected_at);
+            let step = if changed || answered_now {
+                Answer::HotFixed
+            } else {
+                Answer::RolledBack
+            };
+            Some((inc.id, step))
+        });
+        let Some((incident, mut step)) = due else {
             return;
         };
-        let stage = prod.config.id.clone();
-        self.act(w, Job::Rollback, log, seen, |_| Command::Rollback { stage, to });
+        if step == Answer::RolledBack {
+            let target = prod
+                .history
+                .iter()
+                .rev()
+                .map(|d| d.release)
+                .find(|v| current.is_some_and(|c| *v < c));
+            match target {
+                Some(to) => {
+                    let stage = prod.config.id.clone();
+                    self.act(w, Job::Rollback, log, seen, |_| Command::Rollback { stage, to });
+                }
+                None => step = Answer::HotFixed,
+            }
+        }
+        if step == Answer::HotFixed && self.hotfix(w, log, seen) {
+            self.hotfix_since = Some(now);
+        }
+        if self.answers.len() == ANSWERS_CAP {
+            self.answers.remove(0);
+        }
+        self.answers.push(Answered {
+            incident,
+            release: current,
+            answer: step,
+            at: now,
+        });
+    }
+
+    /// Builds a fix of the newest release (its defects removed, its schema kept).
+    fn hotfix(
+        &mut self,
+        w: &mut World,
+        log: &mut Option<&mut Vec<LoggedCommand>>,
+        seen: &mut dyn FnMut(&World, &Event),
+    ) -> bool {
+        let newest = w.releases.iter().rev().find(|(_, r)| !r.hotfix);
+        let Some(base) = newest.map(|(v, _)| *v) else {
+            return false;
+        };
+        self.act(w, Job::Commit, log, seen, |_| Command::Hotfix {
+            base,
+            summary: format!("fix {base}"),
+        })
+    }
+
+    /// Ends the stop-the-line once the hotfix serves production (or no incident waits for
+    /// it any more); builds it again if a build that was already running displaced it from
+    /// the first stage before it moved on.
+    fn follow_hotfix(
+        &mut self,
+        w: &mut World,
+        log: &mut Option<&mut Vec<LoggedCommand>>,
+        seen: &mut dyn FnMut(&World, &Event),
+    ) {
+        let Some(since) = self.hotfix_since else {
+            return;
+        };
+        let fresh = |v: Option<Version>| {
+            v.and_then(|v| w.releases.get(&v))
+                .is_some_and(|r| r.hotfix && r.built_at.0 >= since)
+        };
+        let last = w.stages.len() - 1;
+        let waiting = w
+            .open_incidents()
+            .any(|inc| self.answers_to(inc.id).any(|a| a.answer == Answer::HotFixed));
+        if fresh(w.stages[last].current()) || !waiting {
+            self.hotfix_since = None;
+            return;
+        }
+        let in_flight = w.builds.iter().any(|b| b.hotfix_of.is_some())
+            || w.stages.iter().any(|s| {
+                fresh(s.current()) || fresh(s.rollout.as_ref().map(|r| r.release))
+            });
+        if !in_flight {
+            self.hotfix(w, log, seen);
+        }
     }
 
     /// Commits in `release` that stage `i` does not run yet (the batch it would carry).
-    fn pending_commits(&self, w: &World, i: usize, release: crate::sim::ids::Version) -> u64 {
+    fn pending_commits(&self, w: &World, i: usize, release: Version) -> u64 {
         let newest = |v| {
             w.releases
                 .get(&v)
