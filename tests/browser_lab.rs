@@ -70,7 +70,7 @@ fn a_worker_builds_the_pages_experiment() {
         runs: 300,
         period_minutes: 24 * 60,
     };
-    let job: Job = Bincode::decode(Bincode::encode(Job::Prepare { spec: spec.clone(), builtin: Vec::new() }));
+    let job: Job = Bincode::decode(Bincode::encode(Job::Prepare { spec: Box::new(spec.clone()), builtin: Vec::new() }));
     let Job::Prepare { spec: there, .. } = job else { panic!("expected Prepare") };
     let mut expected = Experiment::new(ScenarioChoice::FreePlay, Policy::rolling(), Policy::cautious());
     expected.runs = 300;

@@ -245,6 +245,10 @@ impl PolicyForm {
     }
 }
 
+/// Built-in lessons as `(id, text)`: the web app fetches them, so it hands the workers
+/// the one a run needs.
+pub type LessonTexts = Vec<(String, String)>;
+
 /// Everything that decides a run, as the page read it: the scenario, both forms and the
 /// numbers. The page and each worker build the experiment from it with the same code
 /// ([`LabSpec::experiment`]). It crosses to the workers with gloo-worker's codec

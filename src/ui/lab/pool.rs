@@ -11,7 +11,7 @@ use std::rc::{Rc, Weak};
 use gloo_worker::{Spawnable, WorkerBridge};
 use yew::prelude::*;
 
-use super::form::LabSpec;
+use super::form::{LabSpec, LessonTexts};
 use super::worker::{Answer, Job, LabWorker, BATCH};
 use super::ARMS;
 use crate::lab::RunOutcome;
@@ -30,7 +30,7 @@ pub struct RunRequest {
     pub spec: Rc<LabSpec>,
     /// The built-in lesson it runs, as `(id, text)` (the web app fetches lessons rather than
     /// carrying them; the worker has none of its own).
-    pub builtin: Rc<Vec<(String, String)>>,
+    pub builtin: Rc<LessonTexts>,
     /// Seeds `first..first + runs` of each arm.
     pub first: u64,
     pub runs: u64,
@@ -94,7 +94,7 @@ impl Pool {
             let bridge = LabWorker::spawner()
                 .callback(move |answer| answered(&weak, i, answer, &on_event))
                 .spawn(WORKER_PATH);
-            bridge.send(Job::Prepare { spec: (*request.spec).clone(), builtin: (*request.builtin).clone() });
+            bridge.send(Job::Prepare { spec: Box::new((*request.spec).clone()), builtin: (*request.builtin).clone() });
             let mut inner = inner.borrow_mut();
             if let Some(job) = inner.queue.pop_front() {
                 bridge.send(job);

@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::form::{LabSpec, NumberField, PolicyForm, StrategyKind, ALERTS};
+use super::form::{LabSpec, LessonTexts, NumberField, PolicyForm, StrategyKind, ALERTS};
 use super::pool::{PoolEvent, RunRequest};
 use super::arm_index;
 use crate::lab::{compare, Arm, Comparison, Gate, Hours, Prepared, RunOutcome, ScenarioChoice};
@@ -66,6 +66,9 @@ pub enum Phase {
     Cancelled { done: u32, total: u32 },
 }
 
+/// One measure's worst run for A and for B: `(seed, value)`.
+pub type Worst = [Option<(u64, f64)>; 2];
+
 /// A prepared experiment, compared by pointer (it never changes once prepared).
 #[derive(Clone, Debug)]
 pub struct SharedPrepared(pub Rc<Prepared>);
@@ -118,8 +121,8 @@ pub struct LabState {
     pub prepared: Option<SharedPrepared>,
     pub outcomes: [Rc<Vec<RunOutcome>>; 2],
     pub comparison: Option<Rc<Comparison>>,
-    /// Each measure's worst run per arm (seed and value), in the comparison's order.
-    pub worst: Rc<Vec<[Option<(u64, f64)>; 2]>>,
+    /// Each measure's worst run per arm, in the comparison's order.
+    pub worst: Rc<Vec<Worst>>,
     pub open: Option<OpenRun>,
 }
 
@@ -166,7 +169,7 @@ impl LabState {
 
     /// What the form describes, with the built-in lesson text it needs, or every problem
     /// in words.
-    fn spec(&self, context: &LabContext) -> Result<(LabSpec, Vec<(String, String)>), Vec<String>> {
+    fn spec(&self, context: &LabContext) -> Result<(LabSpec, LessonTexts), Vec<String>> {
         let mut problems = Vec::new();
         let runs = match self.runs.trim().replace([',', ' ', '_'], "").parse::<u32>() {
             Ok(n) if (1..=MAX_RUNS).contains(&n) => n,
@@ -198,8 +201,8 @@ impl LabState {
         }
     }
 
-    fn scenario_choice(&self, context: &LabContext) -> Result<(ScenarioChoice, Vec<(String, String)>), String> {
-        let lesson = |id: &str| -> Result<(ScenarioChoice, Vec<(String, String)>), String> {
+    fn scenario_choice(&self, context: &LabContext) -> Result<(ScenarioChoice, LessonTexts), String> {
+        let lesson = |id: &str| -> Result<(ScenarioChoice, LessonTexts), String> {
             if id == FREE_PLAY_ID {
                 return Ok((ScenarioChoice::FreePlay, Vec::new()));
             }

@@ -7,7 +7,7 @@
 use gloo_worker::{HandlerId, Registrable, Worker, WorkerScope};
 use serde::{Deserialize, Serialize};
 
-use super::form::LabSpec;
+use super::form::{LabSpec, LessonTexts};
 use crate::lab::{Arm, Prepared, RunOutcome};
 
 /// Runs per message: each answer costs the page a few microseconds to take in, and 25 runs
@@ -18,7 +18,7 @@ pub const BATCH: u64 = 25;
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum Job {
     /// What decides the experiment (see `LabSpec`), and the built-in lesson it names, if any.
-    Prepare { spec: LabSpec, builtin: Vec<(String, String)> },
+    Prepare { spec: Box<LabSpec>, builtin: LessonTexts },
     /// Run seeds `from..to` of one arm.
     Run { arm: Arm, from: u64, to: u64 },
 }
