@@ -31,6 +31,13 @@ fn median(measure: Measure, runs: &[RunOutcome]) -> f64 {
     percentile(&v, 50)
 }
 
+/// The median of `measure` for each arm over `seeds`.
+fn medians(e: &Experiment, measure: Measure, seeds: std::ops::RangeInclusive<u64>) -> (f64, f64) {
+    let p = e.prepare().unwrap();
+    let (a, b) = (runs(&p, Arm::A, seeds.clone()), runs(&p, Arm::B, seeds));
+    (median(measure, &a), median(measure, &b))
+}
+
 /// The cautious preset with only what `change` alters, so a comparison isolates one practice.
 fn cautious_but(change: impl FnOnce(&mut Policy)) -> Policy {
     let mut p = Policy::cautious();
@@ -78,12 +85,7 @@ fn a_canary_with_analysis_and_automatic_rollback_hurts_fewer_users_than_all_at_o
         all_at_once,
         DAY,
     );
-    let p = e.prepare().unwrap();
-    let (a, b) = (runs(&p, Arm::A, 1..=9), runs(&p, Arm::B, 1..=9));
-    let (ma, mb) = (
-        median(Measure::UserMinutesAffected, &a),
-        median(Measure::UserMinutesAffected, &b),
-    );
+    let (ma, mb) = medians(&e, Measure::UserMinutesAffected, 1..=9);
     assert!(
         ma * 5.0 < mb,
         "canary median user-minutes {ma} should be far below all at once's {mb}"
@@ -107,12 +109,7 @@ fn canary_analysis_pulls_a_bad_release_back_sooner_than_alerts_and_automatic_rol
         blind,
         DAY,
     );
-    let p = e.prepare().unwrap();
-    let (a, b) = (runs(&p, Arm::A, 1..=9), runs(&p, Arm::B, 1..=9));
-    let (ma, mb) = (
-        median(Measure::UserMinutesAffected, &a),
-        median(Measure::UserMinutesAffected, &b),
-    );
+    let (ma, mb) = medians(&e, Measure::UserMinutesAffected, 1..=9);
     assert!(
         ma * 2.0 < mb,
         "with analysis {ma} user-minutes, without {mb}"
@@ -127,12 +124,7 @@ fn bigger_batches_mean_fewer_production_deploys() {
         Policy::release_train(),
         3 * DAY,
     );
-    let p = e.prepare().unwrap();
-    let (a, b) = (runs(&p, Arm::A, 1..=6), runs(&p, Arm::B, 1..=6));
-    let (ma, mb) = (
-        median(Measure::DeploysPerDay, &a),
-        median(Measure::DeploysPerDay, &b),
-    );
+    let (ma, mb) = medians(&e, Measure::DeploysPerDay, 1..=6);
     assert!(mb < ma, "ten commits per release: {mb}/day, one: {ma}/day");
 }
 
@@ -140,11 +132,10 @@ fn bigger_batches_mean_fewer_production_deploys() {
 fn skipping_the_gates_shortens_lead_time() {
     let no_gates = cautious_but(|p| p.skip_gates = Gate::ALL.to_vec());
     let e = experiment(ScenarioChoice::FreePlay, Policy::cautious(), no_gates, DAY);
-    let p = e.prepare().unwrap();
-    let (a, b) = (runs(&p, Arm::A, 1..=5), runs(&p, Arm::B, 1..=5));
-    let (ma, mb) = (median(Measure::LeadTime, &a), median(Measure::LeadTime, &b));
+    let (ma, mb) = medians(&e, Measure::LeadTime, 1..=5);
     assert!(mb < ma, "without gates {mb} min, with them {ma} min");
     // The gates are really gone from the configuration the run used.
+    let p = e.prepare().unwrap();
     let prod = p.lesson(Arm::B).config.stages.last().unwrap();
     assert!(prod.gates.is_empty(), "{:?}", prod.gates);
 }
