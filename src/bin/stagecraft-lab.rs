@@ -137,7 +137,9 @@ Exit status: 0 on success, 2 for bad input (with a message), 1 if a file cannot 
                     format = match value()?.as_str() {
                         "csv" => Format::Csv,
                         "jsonl" => Format::Jsonl,
-                        other => return Err(format!("--format must be csv or jsonl, not \"{other}\"")),
+                        other => {
+                            return Err(format!("--format must be csv or jsonl, not \"{other}\""))
+                        }
                     }
                 }
                 "--out" => out = Some(value()?),
@@ -163,7 +165,6 @@ Exit status: 0 on success, 2 for bad input (with a message), 1 if a file cannot 
         })))
     }
 
-
     fn number<T: std::str::FromStr>(flag: &str, text: &str) -> Result<T, String> {
         text.parse()
             .map_err(|_| format!("{flag} needs a whole number, 0 or more, not \"{text}\""))
@@ -176,9 +177,9 @@ Exit status: 0 on success, 2 for bad input (with a message), 1 if a file cannot 
             Some((i, 'm')) => (&text[..i], 1),
             _ => (text, 1),
         };
-        let n: u32 = digits
-            .parse()
-            .map_err(|_| format!("--period takes a duration like 7d, 12h or 90m, not \"{text}\""))?;
+        let n: u32 = digits.parse().map_err(|_| {
+            format!("--period takes a duration like 7d, 12h or 90m, not \"{text}\"")
+        })?;
         n.checked_mul(unit)
             .ok_or_else(|| format!("--period {text} is too long"))
     }
@@ -204,7 +205,10 @@ Exit status: 0 on success, 2 for bad input (with a message), 1 if a file cannot 
     fn preset(name: &str) -> Result<Policy, String> {
         Policy::preset(name).ok_or_else(|| {
             let names: Vec<_> = Policy::presets().into_iter().map(|(n, _)| n).collect();
-            format!("there is no policy preset \"{name}\"; use @FILE or one of: {}", names.join(", "))
+            format!(
+                "there is no policy preset \"{name}\"; use @FILE or one of: {}",
+                names.join(", ")
+            )
         })
     }
 
@@ -342,7 +346,11 @@ Exit status: 0 on success, 2 for bad input (with a message), 1 if a file cannot 
                     Measure::DeploysPerDay => format!("{v:.2}"),
                     _ => format!("{v:.0}"),
                 };
-                let note = if without > 0 { format!(" ({without} none)") } else { String::new() };
+                let note = if without > 0 {
+                    format!(" ({without} none)")
+                } else {
+                    String::new()
+                };
                 format!("{} [{} – {}]{note}", f(x.median), f(x.p5), f(x.p95))
             }
         };
@@ -354,7 +362,10 @@ Exit status: 0 on success, 2 for bad input (with a message), 1 if a file cannot 
                 cell(&m.b.spread, m.b.without_value, m.measure),
             );
         }
-        s += &format!("\n{:<30} {:>30} {:>30}\n", "DORA cluster (share of runs)", "A", "B");
+        s += &format!(
+            "\n{:<30} {:>30} {:>30}\n",
+            "DORA cluster (share of runs)", "A", "B"
+        );
         for c in DoraCluster::ALL {
             s += &format!(
                 "{:<30} {:>29.1}% {:>29.1}%\n",

@@ -21,8 +21,8 @@ pub use outcome::{DoraCluster, RunOutcome};
 pub use policy::{AlertChoice, Gate, Hours, Policy, StrategyChoice};
 pub use stats::{compare, Comparison};
 
-use crate::lessons::share::{ScenarioRef, SharedSession};
 use crate::lessons::format::StageOverride;
+use crate::lessons::share::{ScenarioRef, SharedSession};
 use crate::lessons::{self, Lesson, ScenarioFile};
 use crate::sim::config::{standard_alerts, AutoRollback};
 use crate::sim::ids::StageId;
@@ -50,6 +50,10 @@ pub enum ScenarioChoice {
 pub enum Arm {
     A,
     B,
+}
+
+impl Arm {
+    pub const ALL: [Arm; 2] = [Arm::A, Arm::B];
 }
 
 impl fmt::Display for Arm {
@@ -161,7 +165,8 @@ impl Experiment {
         let messages = |p: Vec<lessons::Problem>| p.iter().map(|x| x.to_string()).collect();
         let (base, builtin_id) = match &self.scenario {
             ScenarioChoice::FreePlay => (
-                lessons::load(lessons::FREE_PLAY_ID).map_err(|p| LabError::Scenario(messages(p)))?,
+                lessons::load(lessons::FREE_PLAY_ID)
+                    .map_err(|p| LabError::Scenario(messages(p)))?,
                 Some(lessons::FREE_PLAY_ID.to_string()),
             ),
             ScenarioChoice::Lesson(id) => {
@@ -180,7 +185,8 @@ impl Experiment {
                 None,
             ),
         };
-        let arm = |arm: Arm, policy: &Policy| PreparedArm::new(&base, builtin_id.as_deref(), arm, policy);
+        let arm =
+            |arm: Arm, policy: &Policy| PreparedArm::new(&base, builtin_id.as_deref(), arm, policy);
         Ok(Prepared {
             a: arm(Arm::A, &self.a)?,
             b: arm(Arm::B, &self.b)?,
@@ -226,9 +232,8 @@ impl PreparedArm {
         }
         let file = with_policy(base, policy);
         let text = crate::json::to_string(&file);
-        let lesson = lessons::load_str("scenario with the policy applied", &text).map_err(|p| {
-            refused(p.iter().map(|x| x.to_string()).collect())
-        })?;
+        let lesson = lessons::load_str("scenario with the policy applied", &text)
+            .map_err(|p| refused(p.iter().map(|x| x.to_string()).collect()))?;
         let scenario = match builtin_id {
             Some(id) if lesson.config == base.config => ScenarioRef::Lesson(id.to_string()),
             _ => ScenarioRef::Custom(text),

@@ -64,50 +64,25 @@ impl DoraCluster {
         time_to_restore_minutes: Option<u32>,
     ) -> DoraCluster {
         use DoraCluster as C;
-        let hour = 60;
         let day = MINUTES_PER_DAY as u32;
-        let frequency = if deploys_per_day >= 1.0 {
-            C::Elite
-        } else if deploys_per_day * 7.0 >= 1.0 {
-            C::High
-        } else if deploys_per_day > 0.0 {
-            C::Medium
-        } else {
-            C::Low
+        // The first three clusters, best first, with the bound each must stay within.
+        let tier = |within: [bool; 3]| match within.iter().position(|w| *w) {
+            Some(0) => C::Elite,
+            Some(1) => C::High,
+            Some(_) => C::Medium,
+            None => C::Low,
         };
-        let lead = lead_time_minutes.map_or(C::Elite, |m| {
-            if m < day {
-                C::Elite
-            } else if m < 7 * day {
-                C::High
-            } else if m < 30 * day {
-                C::Medium
-            } else {
-                C::Low
-            }
-        });
-        let failures = change_failure_rate.map_or(C::Elite, |r| {
-            if r <= 0.075 {
-                C::Elite
-            } else if r <= 0.125 {
-                C::High
-            } else if r <= 0.395 {
-                C::Medium
-            } else {
-                C::Low
-            }
-        });
-        let restore = time_to_restore_minutes.map_or(C::Elite, |m| {
-            if m < hour {
-                C::Elite
-            } else if m < day {
-                C::High
-            } else if m < 7 * day {
-                C::Medium
-            } else {
-                C::Low
-            }
-        });
+        let minutes =
+            |m: Option<u32>, bounds: [u32; 3]| m.map_or(C::Elite, |m| tier(bounds.map(|b| m < b)));
+        let frequency = tier([
+            deploys_per_day >= 1.0,
+            deploys_per_day * 7.0 >= 1.0,
+            deploys_per_day > 0.0,
+        ]);
+        let lead = minutes(lead_time_minutes, [day, 7 * day, 30 * day]);
+        let failures =
+            change_failure_rate.map_or(C::Elite, |r| tier([0.075, 0.125, 0.395].map(|b| r <= b)));
+        let restore = minutes(time_to_restore_minutes, [60, day, 7 * day]);
         frequency.max(lead).max(failures).max(restore)
     }
 }

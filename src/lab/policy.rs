@@ -301,7 +301,12 @@ impl Policy {
                 bad.push(format!("{field} must be between {lo} and {hi} (it is {v})"));
             }
         };
-        range("commits_per_day", self.commits_per_day, 1, MAX_COMMITS_PER_DAY);
+        range(
+            "commits_per_day",
+            self.commits_per_day,
+            1,
+            MAX_COMMITS_PER_DAY,
+        );
         range(
             "commits_per_release",
             self.commits_per_release,
@@ -328,7 +333,12 @@ impl Policy {
                 pause_minutes,
                 ..
             } => {
-                range("strategy.pause_minutes", *pause_minutes, 1, MAX_WAIT_MINUTES);
+                range(
+                    "strategy.pause_minutes",
+                    *pause_minutes,
+                    1,
+                    MAX_WAIT_MINUTES,
+                );
                 if steps.is_empty() || steps.len() > MAX_CANARY_STEPS {
                     bad.push(format!(
                         "strategy.steps must list 1 to {MAX_CANARY_STEPS} traffic weights (it lists {})",

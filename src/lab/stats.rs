@@ -205,8 +205,16 @@ fn summarise(sorted: &[(f64, u64)], total: usize) -> Summary {
 
 fn compare_measure(measure: Measure, a: &[RunOutcome], b: &[RunOutcome]) -> MeasureComparison {
     let (va, vb) = (sorted_values(measure, a), sorted_values(measure, b));
-    let lo = [va.first(), vb.first()].into_iter().flatten().map(|x| x.0).fold(f64::INFINITY, f64::min);
-    let hi = [va.last(), vb.last()].into_iter().flatten().map(|x| x.0).fold(f64::NEG_INFINITY, f64::max);
+    let lo = [va.first(), vb.first()]
+        .into_iter()
+        .flatten()
+        .map(|x| x.0)
+        .fold(f64::INFINITY, f64::min);
+    let hi = [va.last(), vb.last()]
+        .into_iter()
+        .flatten()
+        .map(|x| x.0)
+        .fold(f64::NEG_INFINITY, f64::max);
     let histogram = if lo > hi {
         Histogram {
             edges: Vec::new(),

@@ -14,8 +14,8 @@
 use super::policy::{Hours, Policy};
 use crate::sim::access::Role;
 use crate::sim::command::{Command, GateMode, RollingPlan, Strategy, TraitsChoice};
-use crate::sim::event::Event;
 use crate::sim::config::Severity;
+use crate::sim::event::Event;
 use crate::sim::ids::{ActorId, IncidentId, StageId, Version};
 use crate::sim::replay::LoggedCommand;
 use crate::sim::rollout::{DeployProgress, Phase};
@@ -281,7 +281,10 @@ impl ScriptedTeam {
             match target {
                 Some(to) => {
                     let stage = prod.config.id.clone();
-                    self.act(w, Job::Rollback, log, seen, |_| Command::Rollback { stage, to });
+                    self.act(w, Job::Rollback, log, seen, |_| Command::Rollback {
+                        stage,
+                        to,
+                    });
                 }
                 None => step = Answer::HotFixed,
             }
@@ -334,17 +337,18 @@ impl ScriptedTeam {
                 .is_some_and(|r| r.hotfix && r.built_at.0 >= since)
         };
         let last = w.stages.len() - 1;
-        let waiting = w
-            .open_incidents()
-            .any(|inc| self.answers_to(inc.id).any(|a| a.answer == Answer::HotFixed));
+        let waiting = w.open_incidents().any(|inc| {
+            self.answers_to(inc.id)
+                .any(|a| a.answer == Answer::HotFixed)
+        });
         if fresh(w.stages[last].current()) || !waiting {
             self.hotfix_since = None;
             return;
         }
         let in_flight = w.builds.iter().any(|b| b.hotfix_of.is_some())
-            || w.stages.iter().any(|s| {
-                fresh(s.current()) || fresh(s.rollout.as_ref().map(|r| r.release))
-            });
+            || w.stages
+                .iter()
+                .any(|s| fresh(s.current()) || fresh(s.rollout.as_ref().map(|r| r.release)));
         if !in_flight {
             self.hotfix(w, log, seen);
         }
