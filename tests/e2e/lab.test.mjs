@@ -31,7 +31,7 @@ function watchWorkers(page) {
 const watchLongTasks = (page) => page.evaluate(() => {
   window.__labLongTasks = [];
   new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) window.__labLongTasks.push(Math.round(e.duration));
+    for (const e of list.getEntries()) window.__labLongTasks.push([e.startTime, Math.round(e.duration)]);
   }).observe({ type: 'longtask' });
 });
 
@@ -63,10 +63,15 @@ describe('The strategy lab', () => {
       await lab.getByRole('button', { name: 'Run both policies' }).click();
       await page.waitForFunction(() => Number(document.querySelector('#lab-progress')?.value) > 0);
       assert.equal(await phase(page), 'running');
+      // axe-core runs on the page's main thread: its own long task is not the lab's.
+      const axeFrom = await page.evaluate(() => performance.now());
       await noAxeViolations(page, 'lab (running)');
+      const axeTo = await page.evaluate(() => performance.now());
       await shot(page, 'lab-running-1366');
       await page.waitForFunction(() => document.querySelector('[data-testid=lab-run]')?.dataset.phase === 'finished', null, { timeout: 120_000 });
-      const longTasks = await page.evaluate(() => window.__labLongTasks);
+      const longTasks = (await page.evaluate(() => window.__labLongTasks))
+        .filter(([start, duration]) => start + duration < axeFrom || start > axeTo)
+        .map(([, duration]) => duration);
       assert.ok(workers.started >= 1, 'the runs went to web workers');
       assert.match(await page.getByTestId('lab-status').textContent(), /Done: 400 runs in [\d.]+ s on \d+ worker/);
       // Both arms drawn on every chart, and written out as text.
@@ -84,12 +89,12 @@ describe('The strategy lab', () => {
       await results.getByRole('heading', { name: /Results/ }).scrollIntoViewIfNeeded();
       await shot(page, 'lab-results-1366');
       // The page does little per batch (a CPU profile of a run shows about 100 ms of wasm on the
-      // main thread over 4 s). On a machine with more runnable threads than cores the OS
-      // preempts the main thread mid-task, and Chromium counts that wait as a long task: then
-      // the figure is said, not asserted.
+      // main thread over 4 s). On a machine with several runnable threads per core the OS
+      // preempts the main thread mid-task, and Chromium counts that wait as a long task: past
+      // 4 per core (5 other builds beside this one) the figure is said, not asserted.
       const load = loadavg()[0] / cpus().length;
       t.diagnostic(`main-thread long tasks while the lab ran: [${longTasks}] (load ${load.toFixed(1)} per core)`);
-      if (load <= 1) assert.deepEqual(longTasks, [], 'no main-thread task of 50 ms or more while the lab ran');
+      if (load <= 4) assert.deepEqual(longTasks, [], 'no main-thread task of 50 ms or more while the lab ran');
       // The workers are done and closed themselves.
       await waitFor(() => workers.closed === workers.started, 'every worker closes once the run is done');
 
