@@ -1,8 +1,9 @@
 //! Architecture rules, checked on the source text.
 //!
-//! `src/sim` is the engine and `src/lessons` the data layer above it: both pure. Neither may import the browser or UI
-//! crates (yew, web-sys, gloo, wasm-bindgen, js-sys) nor read the wall clock. Imports point
-//! `ui` → `lessons` → `sim` only.
+//! `src/sim` is the engine, `src/lessons` the data layer above it and `src/lab` the strategy
+//! lab above that: all pure. None may import the browser or UI crates (yew, web-sys, gloo,
+//! wasm-bindgen, js-sys) nor read the wall clock. Imports point
+//! `ui` → `lab` → `lessons` → `sim` only.
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::fs;
@@ -188,7 +189,7 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 #[test]
 fn sim_is_pure_no_ui_or_browser_crates_and_no_wall_clock() {
     // Below the engine there is only the JSON layer: it may not name lessons or ui.
-    let report = layer_report("sim", &["lessons", "ui"]);
+    let report = layer_report("sim", &["lab", "lessons", "ui"]);
     assert!(
         report.is_empty(),
         "src/sim must stay pure (no yew/web_sys/gloo/wasm_bindgen/js_sys, no wall clock, no lessons or ui):\n{}",
@@ -276,10 +277,22 @@ fn layer_report(dir: &str, modules: &[&str]) -> Vec<String> {
 #[test]
 fn lessons_use_only_the_engine_no_ui_or_browser_crates_and_no_wall_clock() {
     // Imports point ui -> lessons -> sim: nothing here may name the ui module.
-    let report = layer_report("lessons", &["ui"]);
+    let report = layer_report("lessons", &["lab", "ui"]);
     assert!(
         report.is_empty(),
         "src/lessons may use only crate::sim:\n{}",
+        report.join("\n")
+    );
+}
+
+#[test]
+fn the_lab_uses_lessons_and_the_engine_no_ui_browser_crates_or_wall_clock() {
+    // Between lessons and the UI: the UI (and its web workers) call the lab, never the
+    // other way; the command line's threads and timing live in src/bin, not here.
+    let report = layer_report("lab", &["ui"]);
+    assert!(
+        report.is_empty(),
+        "src/lab may use crate::lessons and crate::sim only:\n{}",
         report.join("\n")
     );
 }

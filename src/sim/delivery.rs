@@ -53,6 +53,12 @@ impl Delivery {
         }
     }
 
+    /// The sum of every production deploy's lead time, in minutes (the strategy lab reads
+    /// how it grows to find each deploy's own lead time).
+    pub fn lead_time_total(&self) -> u64 {
+        self.lead_time_total
+    }
+
     pub fn restored(&mut self, duration: Minutes) {
         self.restores += 1;
         self.restore_total += u64::from(duration.0);

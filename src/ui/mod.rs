@@ -8,6 +8,7 @@ pub mod components;
 pub mod console;
 pub(crate) mod fetch;
 pub mod hooks;
+pub mod lab;
 pub mod labels;
 pub mod markdown;
 mod panic;
@@ -304,7 +305,7 @@ fn phone_objectives(state: &AppState) -> Html {
     }
 }
 
-/// The open dialog, if any: the lesson picker, the debrief or the trainer's guide.
+/// The open dialog, if any: the lesson picker, the debrief, the trainer's guide or the lab.
 fn dialog(state: &AppState, snapshot: &Snapshot, on_action: &Callback<Action>) -> Html {
     match state.dialog {
         Some(state::Dialog::Picker) => {
@@ -315,6 +316,9 @@ fn dialog(state: &AppState, snapshot: &Snapshot, on_action: &Callback<Action>) -
         }
         Some(state::Dialog::Guide) => html! { <Guide on_action={on_action.clone()} /> },
         Some(state::Dialog::Welcome) => html! { <components::welcome::Welcome on_action={on_action.clone()} /> },
+        Some(state::Dialog::Lab) => html! {
+            <lab::LabPanel library={state.library.clone()} current={state.training.scenario.clone()} on_action={on_action.clone()} />
+        },
         None => html! {},
     }
 }

@@ -161,6 +161,13 @@ pub enum Action {
     },
     OpenedDebrief,
     OpenedGuide,
+    /// "What are the odds?": the strategy lab opens (and asks for the built-in lessons, which
+    /// it offers as scenarios).
+    OpenedLab,
+    /// One run the lab chose (an arm and a seed, as a session: the scenario with that
+    /// policy, the seed, the scripted team's commands), opened in the simulator where the run
+    /// ended, with the clock paused.
+    OpenedLabRun(crate::lessons::share::SharedSession),
     ClosedDialog,
     ClickedUndo,
     ClickedReset,

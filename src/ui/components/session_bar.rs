@@ -1,6 +1,6 @@
 //! The training session: undo and reset, a share link (or a session file when the link
-//! would be too long), session files in and out, a custom scenario, the report and the
-//! trainer's guide.
+//! would be too long), session files in and out, a custom scenario, the report, the
+//! trainer's guide and the strategy lab.
 
 use yew::prelude::*;
 
@@ -59,6 +59,7 @@ pub fn SessionBar(props: &SessionBarProps) -> Html {
                 <button type="button" onclick={emit(Action::ClickedDownloadSession)}>{ "Download session file" }</button>
                 <button type="button" onclick={emit(Action::ClickedExportReport)}>{ "Export report (Markdown)" }</button>
                 <button type="button" id="open-guide" onclick={emit(Action::OpenedGuide)}>{ "Trainer's guide" }</button>
+                <button type="button" id="open-lab" onclick={emit(Action::OpenedLab)} title="The strategy lab: two policies over many seeds, as distributions">{ "What are the odds?" }</button>
             </div>
             <div class="files">
                 <FilePicker id="open-session" label="Open a session file" on_action={props.on_action.clone()}

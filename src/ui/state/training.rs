@@ -21,6 +21,7 @@ pub enum Dialog {
     Debrief,
     Guide,
     Welcome,
+    Lab,
 }
 
 /// The lesson the welcome starts.
@@ -189,6 +190,18 @@ impl AppState {
             },
             Action::OpenedDebrief => self.dialog = Some(Dialog::Debrief),
             Action::OpenedGuide => self.dialog = Some(Dialog::Guide),
+            Action::OpenedLab => {
+                self.dialog = Some(Dialog::Lab);
+                self.want_library();
+            }
+            Action::OpenedLabRun(session) => {
+                self.dialog = None;
+                let seed = session.seed;
+                self.open_or_wait(session, "This run from the lab could not be opened. Your current session is unchanged.".into());
+                // The team's commands are the session's log, so the run opens where it ended;
+                // the timeline walks back through it.
+                self.say(format!("The lab's run with seed {seed} is open as it ended, paused. Click an event in the timeline to see the pipeline as it was then."));
+            }
             // A demonstration has no undo of its own: both start it again from minute 0.
             Action::ClickedUndo | Action::ClickedReset if self.training.demo.is_some() => {
                 return self.start_demo();

@@ -1,0 +1,134 @@
+//! The lab's workers, owned by a hook: while the lab's state asks for a run, one web worker
+//! per core (`navigator.hardwareConcurrency`, at most [`MAX_WORKERS`]) runs it, a batch of
+//! seeds at a time. When the request goes away (the run finished, was cancelled, or the lab
+//! closed), the hook drops the workers' bridges: each worker finishes the batch in hand, its
+//! answer is ignored, and it closes itself (gloo's `Destroy`).
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::rc::{Rc, Weak};
+
+use gloo_worker::{Spawnable, WorkerBridge};
+use yew::prelude::*;
+
+use super::form::{LabSpec, LessonTexts};
+use super::worker::{Answer, Job, LabWorker, BATCH};
+use super::ARMS;
+use crate::lab::RunOutcome;
+
+/// Where trunk puts the worker's JS (index.html: `data-target-path="lab"`); gloo loads
+/// `lab_worker_bg.wasm` beside it.
+pub const WORKER_PATH: &str = "lab/lab_worker.js";
+/// More workers than this would only share the same cores.
+pub const MAX_WORKERS: usize = 8;
+
+/// A run the lab's state asks for; a new `seq` is a new run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RunRequest {
+    pub seq: u64,
+    /// What the workers build the experiment from.
+    pub spec: Rc<LabSpec>,
+    /// The built-in lesson it runs, as `(id, text)` (the web app fetches lessons rather than
+    /// carrying them; the worker has none of its own).
+    pub builtin: Rc<LessonTexts>,
+    /// Seeds `first..first + runs` of each arm.
+    pub first: u64,
+    pub runs: u64,
+}
+
+/// What the workers report, for the lab's reducer.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PoolEvent {
+    /// One batch: `workers` were running, `elapsed_ms` after the run started.
+    Outcomes { seq: u64, outcomes: Rc<Vec<RunOutcome>>, workers: usize, elapsed_ms: f64 },
+    Refused { seq: u64, why: String },
+}
+
+/// Runs `request` in web workers while it is `Some`; reports through `on_event`.
+#[hook]
+pub fn use_lab_workers(request: Option<RunRequest>, on_event: Callback<PoolEvent>) {
+    use_effect_with(request, move |request| {
+        let pool = request.as_ref().map(|r| Pool::start(r, on_event));
+        move || drop(pool)
+    });
+}
+
+/// How many workers: one per core the browser reports, at least one.
+pub fn worker_count() -> usize {
+    let cores = web_sys::window().map_or(1.0, |w| w.navigator().hardware_concurrency());
+    // `as` saturates: a missing or odd figure becomes 0, hence the `max`.
+    (cores as usize).clamp(1, MAX_WORKERS)
+}
+
+struct Inner {
+    seq: u64,
+    /// `performance.now()` when the run started: the lab says how long it took.
+    started: f64,
+    queue: VecDeque<Job>,
+    bridges: Vec<WorkerBridge<LabWorker>>,
+}
+
+/// Held only to be dropped: dropping it drops the bridges, which closes the workers.
+struct Pool {
+    _workers: Rc<RefCell<Inner>>,
+}
+
+impl Pool {
+    fn start(request: &RunRequest, on_event: Callback<PoolEvent>) -> Pool {
+        let end = request.first + request.runs;
+        // Both arms, batch by batch: partial results (and a cancelled run) stay balanced.
+        let mut queue = VecDeque::new();
+        let mut from = request.first;
+        while from < end {
+            let to = (from + BATCH).min(end);
+            for arm in ARMS {
+                queue.push_back(Job::Run { arm, from, to });
+            }
+            from = to;
+        }
+        let workers = worker_count().min(queue.len()).max(1);
+        let inner = Rc::new(RefCell::new(Inner { seq: request.seq, started: now_ms(), queue, bridges: Vec::with_capacity(workers) }));
+        for i in 0..workers {
+            let weak = Rc::downgrade(&inner);
+            let on_event = on_event.clone();
+            let bridge = LabWorker::spawner()
+                .callback(move |answer| answered(&weak, i, answer, &on_event))
+                .spawn(WORKER_PATH);
+            bridge.send(Job::Prepare { spec: Box::new((*request.spec).clone()), builtin: (*request.builtin).clone() });
+            let mut inner = inner.borrow_mut();
+            if let Some(job) = inner.queue.pop_front() {
+                bridge.send(job);
+            }
+            inner.bridges.push(bridge);
+        }
+        Pool { _workers: inner }
+    }
+}
+
+/// A worker answered: give it the next batch, then report. The borrow ends before the
+/// report, because reporting may re-render the lab and drop this very pool.
+fn answered(pool: &Weak<RefCell<Inner>>, worker: usize, answer: Answer, on_event: &Callback<PoolEvent>) {
+    let Some(pool) = pool.upgrade() else { return };
+    let (seq, workers, elapsed_ms) = {
+        let mut inner = pool.borrow_mut();
+        if matches!(answer, Answer::Refused(_)) {
+            inner.queue.clear();
+        } else if matches!(answer, Answer::Outcomes { .. }) {
+            if let Some(job) = inner.queue.pop_front() {
+                inner.bridges[worker].send(job);
+            }
+        }
+        (inner.seq, inner.bridges.len(), now_ms() - inner.started)
+    };
+    match answer {
+        Answer::Ready => {}
+        Answer::Refused(why) => on_event.emit(PoolEvent::Refused { seq, why }),
+        Answer::Outcomes(outcomes) => {
+            on_event.emit(PoolEvent::Outcomes { seq, outcomes: Rc::new(outcomes), workers, elapsed_ms })
+        }
+    }
+}
+
+fn now_ms() -> f64 {
+    web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
+}

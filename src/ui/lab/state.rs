@@ -1,0 +1,381 @@
+//! The lab's own root reducer ([`LabState`], one per open lab): the scenario, both policies
+//! as edited, the run's progress and its results. It never touches a worker or a timer:
+//! it asks for a run by holding a [`RunRequest`], which the pool hook (`pool.rs`) carries
+//! out, and it asks the app to open a run by holding an [`OpenRun`], which the panel's
+//! effect passes on as `Action::OpenedLabRun`.
+
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use super::form::{LabSpec, LessonTexts, NumberField, PolicyForm, StrategyKind, ALERTS};
+use super::pool::{PoolEvent, RunRequest};
+use super::arm_index;
+use crate::lab::{compare, Arm, Comparison, Gate, Hours, Prepared, RunOutcome, ScenarioChoice};
+use crate::lab::stats::Measure;
+use crate::lab::{DEFAULT_RUNS, MAX_RUNS};
+use crate::lessons::share::{ScenarioRef, SharedSession};
+use crate::lessons::FREE_PLAY_ID;
+use crate::sim::time::MINUTES_PER_DAY;
+use crate::ui::state::LibraryState;
+
+/// The periods offered, in simulated days (the engine schedules within 30 days).
+pub const PERIODS: [u32; 4] = [1, 7, 14, 30];
+
+/// Which scenario the lab runs, as chosen in its form.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ScenarioPick {
+    /// The scenario of the session open in the simulator (a lesson or an imported file).
+    Current,
+    FreePlay,
+    Lesson(String),
+}
+
+impl ScenarioPick {
+    pub fn key(&self) -> String {
+        match self {
+            ScenarioPick::Current => "current".into(),
+            ScenarioPick::FreePlay => "free-play".into(),
+            ScenarioPick::Lesson(id) => format!("lesson:{id}"),
+        }
+    }
+
+    pub fn from_key(key: &str) -> ScenarioPick {
+        match key {
+            "current" => ScenarioPick::Current,
+            _ => match key.strip_prefix("lesson:") {
+                Some(id) => ScenarioPick::Lesson(id.to_string()),
+                None => ScenarioPick::FreePlay,
+            },
+        }
+    }
+}
+
+/// What the run needs from the app: the built-in lessons and the session's scenario.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LabContext {
+    pub library: LibraryState,
+    pub current: Rc<ScenarioRef>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Phase {
+    Idle,
+    Running { request: RunRequest, done: u32, total: u32, workers: usize, elapsed_ms: f64 },
+    Finished { total: u32, workers: usize, elapsed_ms: f64 },
+    Cancelled { done: u32, total: u32 },
+}
+
+/// One measure's worst run for A and for B: `(seed, value)`.
+pub type Worst = [Option<(u64, f64)>; 2];
+
+/// A prepared experiment, compared by pointer (it never changes once prepared).
+#[derive(Clone, Debug)]
+pub struct SharedPrepared(pub Rc<Prepared>);
+
+impl PartialEq for SharedPrepared {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &o.0)
+    }
+}
+
+/// A run for the app to open (`seq` changes for every request).
+#[derive(Clone, Debug, PartialEq)]
+pub struct OpenRun {
+    pub seq: u64,
+    pub session: SharedSession,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum LabAction {
+    ChoseScenario(String),
+    EditedRuns(String),
+    ChosePeriod(String),
+    ChosePreset { arm: Arm, key: String },
+    Renamed { arm: Arm, name: String },
+    ChoseStrategy { arm: Arm, key: String },
+    EditedNumber { arm: Arm, field: NumberField, text: String },
+    ToggledAnalysis { arm: Arm },
+    ToggledGate { arm: Arm, gate: Gate },
+    ChoseAlerts { arm: Arm, key: String },
+    ToggledRollback { arm: Arm },
+    ChoseHours { arm: Arm, around_the_clock: bool },
+    ClickedRun(Rc<LabContext>),
+    ClickedCancel,
+    /// What the workers reported (through the pool hook).
+    Workers(PoolEvent),
+    ClickedOpenRun { arm: Arm, seed: u64 },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct LabState {
+    pub scenario: ScenarioPick,
+    pub forms: [PolicyForm; 2],
+    pub runs: String,
+    pub period_days: u32,
+    /// Why the last Run was refused, every problem in words.
+    pub problems: Vec<String>,
+    pub phase: Phase,
+    pub seq: u64,
+    /// The running or last experiment, prepared here too: it opens a chosen run.
+    pub prepared: Option<SharedPrepared>,
+    pub outcomes: [Rc<Vec<RunOutcome>>; 2],
+    pub comparison: Option<Rc<Comparison>>,
+    /// Each measure's worst run per arm, in the comparison's order.
+    pub worst: Rc<Vec<Worst>>,
+    pub open: Option<OpenRun>,
+}
+
+impl LabState {
+    /// The lab opens on the question it was made for: all at once against a canary.
+    pub fn new(current: &ScenarioRef) -> LabState {
+        let scenario = match current {
+            ScenarioRef::Lesson(id) if id == FREE_PLAY_ID => ScenarioPick::FreePlay,
+            _ => ScenarioPick::Current,
+        };
+        LabState {
+            scenario,
+            forms: [PolicyForm::preset("fast"), PolicyForm::preset("cautious")],
+            runs: DEFAULT_RUNS.to_string(),
+            period_days: 7,
+            problems: Vec::new(),
+            phase: Phase::Idle,
+            seq: 0,
+            prepared: None,
+            outcomes: [Rc::default(), Rc::default()],
+            comparison: None,
+            worst: Rc::default(),
+            open: None,
+        }
+    }
+
+    pub fn request(&self) -> Option<RunRequest> {
+        match &self.phase {
+            Phase::Running { request, .. } => Some(request.clone()),
+            _ => None,
+        }
+    }
+
+    pub fn running(&self) -> bool {
+        matches!(self.phase, Phase::Running { .. })
+    }
+
+    fn form(&mut self, arm: Arm) -> &mut PolicyForm {
+        let form = &mut self.forms[arm_index(arm)];
+        // Any edit makes it the user's own policy.
+        form.preset = None;
+        form
+    }
+
+    /// What the form describes, with the built-in lesson text it needs, or every problem
+    /// in words.
+    fn spec(&self, context: &LabContext) -> Result<(LabSpec, LessonTexts), Vec<String>> {
+        let mut problems = Vec::new();
+        let runs = match self.runs.trim().replace([',', ' ', '_'], "").parse::<u32>() {
+            Ok(n) if (1..=MAX_RUNS).contains(&n) => n,
+            _ => {
+                problems.push(format!("Runs: expected a whole number from 1 to {MAX_RUNS}, found “{}”", self.runs.trim()));
+                0
+            }
+        };
+        let (scenario, builtin) = match self.scenario_choice(context) {
+            Ok(s) => s,
+            Err(why) => {
+                problems.push(why);
+                (ScenarioChoice::FreePlay, Vec::new())
+            }
+        };
+        let spec = LabSpec {
+            scenario,
+            forms: self.forms.clone(),
+            runs,
+            period_minutes: self.period_days * MINUTES_PER_DAY as u32,
+        };
+        if let Err(bad) = spec.experiment() {
+            problems.extend(bad);
+        }
+        if problems.is_empty() {
+            Ok((spec, builtin))
+        } else {
+            Err(problems)
+        }
+    }
+
+    fn scenario_choice(&self, context: &LabContext) -> Result<(ScenarioChoice, LessonTexts), String> {
+        let lesson = |id: &str| -> Result<(ScenarioChoice, LessonTexts), String> {
+            if id == FREE_PLAY_ID {
+                return Ok((ScenarioChoice::FreePlay, Vec::new()));
+            }
+            let Some(library) = context.library.library() else {
+                return Err("Scenario: the built-in lessons are still loading; try again in a moment.".into());
+            };
+            let Some(l) = library.get(id) else {
+                return Err(format!("Scenario: there is no built-in lesson “{id}”."));
+            };
+            // The web app fetched the lesson and keeps it read; the workers get it as text.
+            Ok((ScenarioChoice::Lesson(id.to_string()), vec![(id.to_string(), crate::lessons::json::to_string(&l.file))]))
+        };
+        match &self.scenario {
+            ScenarioPick::FreePlay => Ok((ScenarioChoice::FreePlay, Vec::new())),
+            ScenarioPick::Lesson(id) => lesson(id),
+            ScenarioPick::Current => match &*context.current {
+                ScenarioRef::Lesson(id) => lesson(id),
+                ScenarioRef::Custom(text) => Ok((ScenarioChoice::Imported(text.clone()), Vec::new())),
+            },
+        }
+    }
+
+    fn start(&mut self, context: &LabContext) {
+        let (spec, builtin) = match self.spec(context) {
+            Ok(x) => x,
+            Err(problems) => {
+                self.problems = problems;
+                return;
+            }
+        };
+        let Ok(experiment) = spec.experiment() else { return };
+        let texts: Vec<(&str, &str)> = builtin.iter().map(|(i, t)| (i.as_str(), t.as_str())).collect();
+        // Prepared here as well as in each worker: a refusal is said at once, before any
+        // worker starts, and a chosen run is opened from it later.
+        let prepared = match experiment.prepare_with(&texts) {
+            Ok(p) => p,
+            Err(e) => {
+                self.problems = vec![e.to_string()];
+                return;
+            }
+        };
+        self.problems.clear();
+        self.seq += 1;
+        self.prepared = Some(SharedPrepared(Rc::new(prepared)));
+        self.outcomes = [Rc::default(), Rc::default()];
+        self.comparison = None;
+        let total = experiment.runs * 2;
+        let request = RunRequest {
+            seq: self.seq,
+            spec: Rc::new(spec),
+            builtin: Rc::new(builtin),
+            first: experiment.first_seed,
+            runs: u64::from(experiment.runs),
+        };
+        self.phase = Phase::Running { request, done: 0, total, workers: 0, elapsed_ms: 0.0 };
+    }
+
+    fn take(&mut self, event: PoolEvent) {
+        let Phase::Running { request, done, total, workers, elapsed_ms } = &mut self.phase else { return };
+        match event {
+            PoolEvent::Outcomes { seq, outcomes, workers: w, elapsed_ms: ms } if seq == request.seq => {
+                *done += outcomes.len() as u32;
+                *workers = w;
+                *elapsed_ms = ms;
+                for o in outcomes.iter() {
+                    Rc::make_mut(&mut self.outcomes[arm_index(o.arm)]).push(o.clone());
+                }
+                if *done >= *total {
+                    self.phase = Phase::Finished { total: *total, workers: w, elapsed_ms: ms };
+                    self.compare();
+                }
+            }
+            PoolEvent::Refused { seq, why } if seq == request.seq => {
+                self.problems = vec![why];
+                self.phase = Phase::Idle;
+            }
+            _ => {}
+        }
+    }
+
+    fn compare(&mut self) {
+        let comparison = compare(&self.outcomes[0], &self.outcomes[1]);
+        self.worst = Rc::new(comparison.measures.iter().map(|m| [worst(m.measure, &self.outcomes[0]), worst(m.measure, &self.outcomes[1])]).collect());
+        self.comparison = Some(Rc::new(comparison));
+    }
+}
+
+/// The run with the worst value of `measure` (fewest deploys; most of the rest), the
+/// lowest seed among equals, as `(seed, value)`.
+fn worst(measure: Measure, runs: &[RunOutcome]) -> Option<(u64, f64)> {
+    let worse_is_lower = measure == Measure::DeploysPerDay;
+    let badness = |v: f64| if worse_is_lower { -v } else { v };
+    runs.iter()
+        .filter_map(|r| measure.value(r).map(|v| (r.seed, v)))
+        .max_by(|x, y| badness(x.1).total_cmp(&badness(y.1)).then(y.0.cmp(&x.0)))
+}
+
+impl Reducible for LabState {
+    type Action = LabAction;
+
+    fn reduce(self: Rc<Self>, action: LabAction) -> Rc<Self> {
+        // Settings stay as they are while a run goes (the run uses what was there).
+        let editing = !matches!(
+            action,
+            LabAction::ClickedCancel | LabAction::Workers(_) | LabAction::ClickedOpenRun { .. }
+        );
+        if editing && self.running() {
+            return self;
+        }
+        let mut s = (*self).clone();
+        match action {
+            LabAction::ChoseScenario(key) => s.scenario = ScenarioPick::from_key(&key),
+            LabAction::EditedRuns(text) => s.runs = text,
+            LabAction::ChosePeriod(days) => match days.parse::<u32>() {
+                Ok(d) if PERIODS.contains(&d) => s.period_days = d,
+                _ => return self,
+            },
+            LabAction::ChosePreset { arm, key } => match crate::lab::Policy::presets().into_iter().find(|(k, _)| *k == key) {
+                Some((k, _)) => s.forms[arm_index(arm)] = PolicyForm::preset(k),
+                None => return self,
+            },
+            LabAction::Renamed { arm, name } => s.form(arm).name = name,
+            LabAction::ChoseStrategy { arm, key } => match StrategyKind::from_key(&key) {
+                Some(k) => s.form(arm).strategy = k,
+                None => return self,
+            },
+            LabAction::EditedNumber { arm, field, text } => s.form(arm).set_number(field, text),
+            LabAction::ToggledAnalysis { arm } => {
+                let f = s.form(arm);
+                f.analysis = !f.analysis;
+            }
+            LabAction::ToggledGate { arm, gate } => {
+                let f = s.form(arm);
+                match f.skip_gates.iter().position(|g| *g == gate) {
+                    Some(i) => {
+                        f.skip_gates.remove(i);
+                    }
+                    None => {
+                        f.skip_gates.push(gate);
+                        f.skip_gates.sort();
+                    }
+                }
+            }
+            LabAction::ChoseAlerts { arm, key } => match ALERTS.iter().find(|(_, k, _)| *k == key) {
+                Some((a, _, _)) => s.form(arm).alerts = *a,
+                None => return self,
+            },
+            LabAction::ToggledRollback { arm } => {
+                let f = s.form(arm);
+                f.automatic_rollback = !f.automatic_rollback;
+            }
+            LabAction::ChoseHours { arm, around_the_clock } => {
+                s.form(arm).hours = if around_the_clock { Hours::AroundTheClock } else { Hours::Office };
+            }
+            LabAction::ClickedRun(context) => s.start(&context),
+            LabAction::ClickedCancel => match s.phase {
+                Phase::Running { done, total, .. } => {
+                    s.phase = Phase::Cancelled { done, total };
+                    // What finished is still worth a look: the results say how many runs.
+                    if done > 0 {
+                        s.compare();
+                    }
+                }
+                _ => return self,
+            },
+            LabAction::Workers(event) => s.take(event),
+            LabAction::ClickedOpenRun { arm, seed } => {
+                let Some(p) = &s.prepared else { return self };
+                let session = p.0.session_for(arm, seed);
+                let seq = s.open.as_ref().map_or(1, |o| o.seq + 1);
+                s.open = Some(OpenRun { seq, session });
+            }
+        }
+        Rc::new(s)
+    }
+}

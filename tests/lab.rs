@@ -1,0 +1,484 @@
+//! The strategy lab: determinism, the real-world shapes its runs must show, the DORA rule,
+//! the statistics, "open this run" sessions, and the command line end to end.
+#![cfg(not(target_arch = "wasm32"))]
+
+use stagecraft::lab::stats::{percentile, Measure};
+use stagecraft::lab::{
+    compare, AlertChoice, Arm, DoraCluster, Experiment, Gate, LabError, Policy, Prepared,
+    RunOutcome, ScenarioChoice, StrategyChoice,
+};
+use stagecraft::lessons::{self, share};
+use std::process::Command;
+
+const DAY: u32 = 24 * 60;
+
+fn experiment(scenario: ScenarioChoice, a: Policy, b: Policy, period: u32) -> Experiment {
+    let mut e = Experiment::new(scenario, a, b);
+    e.period_minutes = period;
+    e
+}
+
+fn runs(p: &Prepared, arm: Arm, seeds: std::ops::RangeInclusive<u64>) -> Vec<RunOutcome> {
+    seeds.map(|s| p.run_one(arm, s)).collect()
+}
+
+fn median(measure: Measure, runs: &[RunOutcome]) -> f64 {
+    let mut v: Vec<(f64, u64)> = runs
+        .iter()
+        .filter_map(|r| measure.value(r).map(|x| (x, r.seed)))
+        .collect();
+    v.sort_by(|x, y| x.0.total_cmp(&y.0));
+    percentile(&v, 50)
+}
+
+/// The median of `measure` for each arm over `seeds`.
+fn medians(e: &Experiment, measure: Measure, seeds: std::ops::RangeInclusive<u64>) -> (f64, f64) {
+    let p = e.prepare().unwrap();
+    let (a, b) = (runs(&p, Arm::A, seeds.clone()), runs(&p, Arm::B, seeds));
+    (median(measure, &a), median(measure, &b))
+}
+
+/// The cautious preset with only what `change` alters, so a comparison isolates one practice.
+fn cautious_but(change: impl FnOnce(&mut Policy)) -> Policy {
+    let mut p = Policy::cautious();
+    change(&mut p);
+    p
+}
+
+#[test]
+fn the_same_seed_gives_the_same_outcome_every_time_and_in_any_preparation() {
+    let e = experiment(
+        ScenarioChoice::FreePlay,
+        Policy::cautious(),
+        Policy::fast_and_loose(),
+        2 * DAY,
+    );
+    let (p1, p2) = (e.prepare().unwrap(), e.prepare().unwrap());
+    for seed in [1, 7, 42] {
+        for arm in [Arm::A, Arm::B] {
+            let first = p1.run_one(arm, seed);
+            assert_eq!(first, p1.run_one(arm, seed));
+            assert_eq!(first, p2.run_one(arm, seed));
+            assert_eq!(first, e.run_one(arm, seed).unwrap());
+        }
+    }
+    assert_ne!(
+        p1.run_one(Arm::A, 1),
+        p1.run_one(Arm::A, 2),
+        "seeds must matter"
+    );
+}
+
+#[test]
+fn a_canary_with_analysis_and_automatic_rollback_hurts_fewer_users_than_all_at_once_on_the_same_defect(
+) {
+    // The lesson's first change carries an error-rate defect no gate catches. The canary
+    // shows it to 10 % of users and its analysis pulls it back; all at once gives it to
+    // everyone (and drops every request while the instances restart) until on-call acts.
+    let all_at_once = cautious_but(|p| {
+        p.strategy = StrategyChoice::AllAtOnce;
+        p.automatic_rollback = false;
+    });
+    let e = experiment(
+        ScenarioChoice::Lesson("canary-catches-regression".into()),
+        Policy::cautious(),
+        all_at_once,
+        DAY,
+    );
+    let (ma, mb) = medians(&e, Measure::UserMinutesAffected, 1..=9);
+    assert!(
+        ma * 5.0 < mb,
+        "canary median user-minutes {ma} should be far below all at once's {mb}"
+    );
+}
+
+#[test]
+fn canary_analysis_pulls_a_bad_release_back_sooner_than_alerts_and_automatic_rollback_alone() {
+    // Both canaries roll back automatically on a critical alert; only one judges the
+    // canary's own metrics every minute, which catches the defect at 10 % of the traffic.
+    let blind = cautious_but(|p| {
+        p.strategy = StrategyChoice::Canary {
+            steps: vec![10, 25, 50],
+            pause_minutes: 10,
+            analysis: false,
+        };
+    });
+    let e = experiment(
+        ScenarioChoice::Lesson("canary-catches-regression".into()),
+        Policy::cautious(),
+        blind,
+        DAY,
+    );
+    let (ma, mb) = medians(&e, Measure::UserMinutesAffected, 1..=9);
+    assert!(
+        ma * 2.0 < mb,
+        "with analysis {ma} user-minutes, without {mb}"
+    );
+}
+
+#[test]
+fn bigger_batches_mean_fewer_production_deploys() {
+    let e = experiment(
+        ScenarioChoice::FreePlay,
+        Policy::cautious(),
+        Policy::release_train(),
+        3 * DAY,
+    );
+    let (ma, mb) = medians(&e, Measure::DeploysPerDay, 1..=6);
+    assert!(mb < ma, "ten commits per release: {mb}/day, one: {ma}/day");
+}
+
+#[test]
+fn skipping_the_gates_shortens_lead_time() {
+    let no_gates = cautious_but(|p| p.skip_gates = Gate::ALL.to_vec());
+    let e = experiment(ScenarioChoice::FreePlay, Policy::cautious(), no_gates, DAY);
+    let (ma, mb) = medians(&e, Measure::LeadTime, 1..=5);
+    assert!(mb < ma, "without gates {mb} min, with them {ma} min");
+    // The gates are really gone from the configuration the run used.
+    let p = e.prepare().unwrap();
+    let prod = p.lesson(Arm::B).config.stages.last().unwrap();
+    assert!(prod.gates.is_empty(), "{:?}", prod.gates);
+}
+
+#[test]
+fn without_alert_rules_no_incident_opens_and_nothing_is_restored() {
+    let silent = cautious_but(|p| {
+        p.alerts = AlertChoice::None;
+        p.strategy = StrategyChoice::AllAtOnce;
+    });
+    let e = experiment(
+        ScenarioChoice::Lesson("canary-catches-regression".into()),
+        Policy::cautious(),
+        silent,
+        DAY,
+    );
+    let p = e.prepare().unwrap();
+    for r in runs(&p, Arm::B, 1..=3) {
+        assert_eq!(r.incidents, 0, "{r:?}");
+        assert_eq!(r.median_time_to_restore_minutes, None, "{r:?}");
+        assert!(r.failed_requests > 0, "the defect still hurts users: {r:?}");
+    }
+}
+
+#[test]
+fn dora_clusters_follow_the_2023_report_worst_key_decides() {
+    use DoraCluster as C;
+    let elite = |f, l, c, r| C::classify(f, l, c, r);
+    assert_eq!(elite(3.0, Some(120), Some(0.05), Some(30)), C::Elite);
+    assert_eq!(elite(3.0, Some(120), Some(0.075), Some(59)), C::Elite);
+    assert_eq!(
+        elite(3.0, Some(120), Some(0.05), Some(60)),
+        C::High,
+        "an hour to restore is not elite"
+    );
+    assert_eq!(
+        elite(0.5, Some(120), Some(0.05), Some(30)),
+        C::High,
+        "deploys every other day"
+    );
+    assert_eq!(
+        elite(3.0, Some(DAY), Some(0.05), Some(30)),
+        C::High,
+        "a day of lead time"
+    );
+    assert_eq!(elite(3.0, Some(120), Some(0.10), None), C::High);
+    assert_eq!(elite(3.0, Some(120), Some(0.15), None), C::Medium);
+    assert_eq!(
+        elite(0.1, Some(120), None, None),
+        C::Medium,
+        "less than weekly"
+    );
+    assert_eq!(elite(3.0, Some(7 * DAY), None, None), C::Medium);
+    assert_eq!(elite(3.0, Some(120), Some(0.40), None), C::Low);
+    assert_eq!(elite(3.0, Some(30 * DAY), None, None), C::Low);
+    assert_eq!(elite(3.0, None, None, Some(7 * DAY)), C::Low);
+    assert_eq!(elite(0.0, None, None, None), C::Low, "nothing deployed");
+}
+
+#[test]
+fn summaries_use_nearest_rank_percentiles_and_histograms_share_edges() {
+    let run = |arm, seed: u64, x: f64| RunOutcome {
+        arm,
+        seed,
+        production_deploys: 1,
+        deploys_per_day: x,
+        change_failure_rate: None,
+        median_time_to_restore_minutes: None,
+        median_lead_time_minutes: Some(seed as u32),
+        failed_requests: seed,
+        user_minutes_affected: x,
+        incidents: 0,
+        cluster: if seed % 2 == 0 {
+            DoraCluster::Elite
+        } else {
+            DoraCluster::Low
+        },
+    };
+    // A: 1..=20, B: 11..=30 (given in reverse: order must not matter).
+    let a: Vec<_> = (1..=20).map(|s| run(Arm::A, s, s as f64)).collect();
+    let b: Vec<_> = (11..=30).rev().map(|s| run(Arm::B, s, s as f64)).collect();
+    let c = compare(&a, &b);
+    let m = c
+        .measures
+        .iter()
+        .find(|m| m.measure == Measure::DeploysPerDay)
+        .unwrap();
+    let sa = m.a.spread.as_ref().unwrap();
+    // Nearest rank over 20 values: p5 is rank 1, the median rank 10, p95 rank 19.
+    assert_eq!(
+        (sa.min, sa.p5, sa.median, sa.p95, sa.max),
+        (1.0, 1.0, 10.0, 19.0, 20.0)
+    );
+    let sb = m.b.spread.as_ref().unwrap();
+    assert_eq!((sb.p5, sb.median, sb.p95), (11.0, 20.0, 29.0));
+    let h = &m.histogram;
+    assert_eq!(h.edges.len(), h.a.len() + 1);
+    assert_eq!(h.a.len(), h.b.len());
+    assert_eq!((h.edges[0], *h.edges.last().unwrap()), (1.0, 30.0));
+    assert_eq!(h.a.iter().map(|b| b.count).sum::<u32>(), 20);
+    assert_eq!(h.b.iter().map(|b| b.count).sum::<u32>(), 20);
+    // Every bucket's seed is one of its own runs, and its middle one.
+    for (i, bucket) in h.a.iter().enumerate() {
+        if let Some(seed) = bucket.seed {
+            let x = seed as f64;
+            assert!(
+                x >= h.edges[i] && x <= h.edges[i + 1],
+                "seed {seed} outside bucket {i}"
+            );
+        } else {
+            assert_eq!(bucket.count, 0);
+        }
+    }
+    // No run has a change failure rate: no spread, every run counted as without a value.
+    let cfr = c
+        .measures
+        .iter()
+        .find(|m| m.measure == Measure::ChangeFailureRate)
+        .unwrap();
+    assert_eq!((cfr.a.spread.clone(), cfr.a.without_value), (None, 20));
+    assert_eq!((c.clusters_a.elite, c.clusters_a.low), (10, 10));
+    assert_eq!(c.clusters_a.share(DoraCluster::Elite), 0.5);
+    // Seven values: the ranks are ⌈0.35⌉ = 1, ⌈3.5⌉ = 4 and ⌈6.65⌉ = 7.
+    let seven: Vec<(f64, u64)> = (1..=7).map(|s| (s as f64, s)).collect();
+    assert_eq!(
+        (
+            percentile(&seven, 5),
+            percentile(&seven, 50),
+            percentile(&seven, 95)
+        ),
+        (1.0, 4.0, 7.0)
+    );
+    let mut reversed = a.clone();
+    reversed.reverse();
+    assert_eq!(
+        compare(&reversed, &b),
+        c,
+        "the order of the runs must not matter"
+    );
+}
+
+/// Rebuilds the world a session describes, as the simulator does when it opens one.
+fn replay(session: &share::SharedSession) -> stagecraft::sim::world::World {
+    let lesson = match &session.scenario {
+        share::ScenarioRef::Lesson(id) => lessons::load(id).unwrap(),
+        share::ScenarioRef::Custom(text) => lessons::load_str("session", text).unwrap(),
+    };
+    lesson.replay_with_seed(session.seed, &session.log, session.now)
+}
+
+#[test]
+fn the_session_for_a_run_replays_that_exact_run() {
+    // A: the scenario as it is (standard alerts only, no automatic rollback, all gates).
+    let plain = cautious_but(|p| {
+        p.alerts = AlertChoice::Scenario;
+        p.automatic_rollback = false;
+    });
+    let e = experiment(
+        ScenarioChoice::Lesson("canary-catches-regression".into()),
+        plain,
+        Policy::fast_and_loose(),
+        DAY,
+    );
+    let p = e.prepare().unwrap();
+    for (arm, seed) in [(Arm::A, 3), (Arm::B, 5)] {
+        let session = p.session_for(arm, seed);
+        let (world, outcome) = p.run(arm, seed, None);
+        assert!(!session.log.is_empty());
+        let replayed = replay(&session);
+        assert_eq!(
+            stagecraft::lessons::json::to_string(&replayed),
+            stagecraft::lessons::json::to_string(&world),
+            "arm {arm}, seed {seed}: the replayed world differs"
+        );
+        assert_eq!(replayed.delivery.failed_requests, outcome.failed_requests);
+        // As a session file (a week's log is too long for a link), it reads back whole.
+        let file = share::session_to_string(&session);
+        assert_eq!(share::session_from_str("run.json", &file).unwrap(), session);
+    }
+    // A policy that changes nothing in the configuration names the lesson itself; one
+    // that does carries the scenario with its overrides.
+    assert_eq!(
+        p.session_for(Arm::A, 1).scenario,
+        share::ScenarioRef::Lesson("canary-catches-regression".into())
+    );
+    assert!(matches!(
+        p.session_for(Arm::B, 1).scenario,
+        share::ScenarioRef::Custom(_)
+    ));
+}
+
+#[test]
+fn a_policy_with_a_bad_value_is_refused_with_a_clear_message() {
+    let bad = cautious_but(|p| {
+        p.strategy = StrategyChoice::Canary {
+            steps: vec![50, 10],
+            pause_minutes: 10,
+            analysis: true,
+        };
+        p.commits_per_day = 0;
+    });
+    let e = experiment(ScenarioChoice::FreePlay, Policy::cautious(), bad, DAY);
+    let err = e.prepare().unwrap_err();
+    let LabError::Policy { arm, problems } = &err else {
+        panic!("{err:?}");
+    };
+    assert_eq!(*arm, Arm::B);
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    let text = err.to_string();
+    assert!(text.starts_with("Policy B cannot run"), "{text}");
+    assert!(
+        text.contains("commits_per_day must be between 1 and 288 (it is 0)"),
+        "{text}"
+    );
+    assert!(text.contains("strategy.steps must rise"), "{text}");
+    // From JSON: unknown fields are refused with their place.
+    let json = r#"{"name": "x", "strategy": {"kind": "all_at_once"}, "alerts": "standard",
+        "automatic_rollback": true, "commits_per_release": 1, "commits_per_day": 5,
+        "hours": "office", "review_minutes": 0, "on_call_response_minutes": 5, "colour": 1}"#;
+    let err = Policy::from_json(json).unwrap_err();
+    assert!(
+        err.contains("unknown field `colour`") && err.contains("line 3"),
+        "{err}"
+    );
+    let e = experiment(
+        ScenarioChoice::Lesson("no-such-lesson".into()),
+        Policy::cautious(),
+        Policy::cautious(),
+        DAY,
+    );
+    assert!(matches!(e.prepare(), Err(LabError::Scenario(_))));
+}
+
+// The command line, end to end.
+
+fn lab(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_stagecraft-lab"))
+        .args(args)
+        .output()
+        .expect("the stagecraft-lab binary runs")
+}
+
+/// Fixtures shared with the browser's test (tests/browser_lab.rs on the lab UI's branch):
+/// the same runs computed in Chromium must equal these lines. `(file, scenario, period)`;
+/// both are cautious against fast, 8 seeds from 1.
+const FIXTURES: &[(&str, &str, &str)] = &[
+    (
+        "tests/fixtures/lab_canary-catches-regression.jsonl",
+        "canary-catches-regression",
+        "1d",
+    ),
+    ("tests/fixtures/lab_free_play.jsonl", "free-play", "7d"),
+];
+
+fn fixture_args<'a>(scenario: &'a str, period: &'a str) -> Vec<&'a str> {
+    vec![
+        "--scenario",
+        scenario,
+        "--policy-a",
+        "cautious",
+        "--policy-b",
+        "fast",
+        "--runs",
+        "8",
+        "--period",
+        period,
+        "--format",
+        "jsonl",
+    ]
+}
+
+#[test]
+fn the_command_lines_json_lines_equal_the_library_and_the_shared_fixtures() {
+    let dir = std::env::temp_dir().join(format!("stagecraft-lab-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (fixture, scenario, period) in FIXTURES {
+        let out = |threads: &str| {
+            let path = dir.join(format!("{scenario}-{threads}.jsonl"));
+            let path = path.to_str().unwrap();
+            let mut args = fixture_args(scenario, period);
+            args.extend(["--threads", threads, "--out", path]);
+            let o = lab(&args);
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+            let summary = String::from_utf8(o.stdout).unwrap();
+            assert!(summary.contains("DORA cluster"), "{summary}");
+            std::fs::read_to_string(path).unwrap()
+        };
+        let one = out("1");
+        assert_eq!(one, out("2"), "results must not depend on the thread count");
+        let expected = std::fs::read_to_string(fixture).unwrap();
+        assert_eq!(
+            one,
+            expected,
+            "the runs changed; if on purpose, regenerate with `cargo run --release --bin stagecraft-lab -- {} --out {fixture}`",
+            fixture_args(scenario, period).join(" ")
+        );
+    }
+    // The command line writes what the library computes, sorted by arm, then seed.
+    let e = experiment(
+        ScenarioChoice::Lesson("canary-catches-regression".into()),
+        Policy::cautious(),
+        Policy::fast_and_loose(),
+        DAY,
+    );
+    let p = e.prepare().unwrap();
+    let direct: Vec<RunOutcome> = Arm::ALL
+        .into_iter()
+        .flat_map(|arm| (1..=8).map(move |s| (arm, s)))
+        .map(|(arm, s)| p.run_one(arm, s))
+        .collect();
+    let text = std::fs::read_to_string(FIXTURES[0].0).unwrap();
+    let read: Vec<RunOutcome> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(read, direct);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn the_command_line_refuses_bad_input_with_a_message_and_status_2() {
+    for (args, says) in [
+        (vec!["--period", "soon"], "--period takes a duration"),
+        (
+            vec!["--policy-a", "reckless"],
+            "there is no policy preset \"reckless\"",
+        ),
+        (
+            vec!["--scenario", "nowhere"],
+            "there is no scenario \"nowhere\"",
+        ),
+        (vec!["--format", "xml"], "--format must be csv or jsonl"),
+        (vec!["--runs", "0"], "runs must be between 1"),
+        (vec!["--period", "31d"], "the period must be between"),
+        (vec!["--colour"], "unknown option \"--colour\""),
+        (vec!["--runs"], "--runs needs a value"),
+    ] {
+        let o = lab(&args);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
+    let help = lab(&["--help"]);
+    assert!(help.status.success());
+    assert!(String::from_utf8_lossy(&help.stdout).contains("--policy-a NAME|@FILE"));
+}

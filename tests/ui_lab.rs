@@ -1,0 +1,113 @@
+#![cfg(not(target_arch = "wasm32"))]
+//! The strategy lab's own reducer (`ui::lab::state`), natively: a refused run says why and
+//! asks for no worker; a run asks for one and takes its answers in any order; Cancel keeps
+//! what arrived; a chosen run becomes the session of that exact seed. The workers are
+//! stood in for by `Prepared::run_one`, which is what they call.
+
+use std::rc::Rc;
+
+use stagecraft::lab::Arm;
+use stagecraft::lessons::share::ScenarioRef;
+use stagecraft::lessons::FREE_PLAY_ID;
+use stagecraft::ui::lab::form::NumberField;
+use stagecraft::ui::lab::pool::PoolEvent;
+use stagecraft::ui::lab::state::{LabAction, LabContext, LabState, Phase};
+use stagecraft::ui::state::LibraryState;
+use yew::Reducible;
+
+fn free_play() -> ScenarioRef {
+    ScenarioRef::Lesson(FREE_PLAY_ID.into())
+}
+
+/// The app as it opens: free play, the built-in lessons not fetched yet.
+fn context() -> Rc<LabContext> {
+    Rc::new(LabContext { library: LibraryState::NotLoaded, current: Rc::new(free_play()) })
+}
+
+fn lab() -> Rc<LabState> {
+    let s = Rc::new(LabState::new(&free_play()));
+    let s = s.reduce(LabAction::EditedRuns("6".into()));
+    s.reduce(LabAction::ChosePeriod("1".into()))
+}
+
+/// What the workers would answer for `arm`, seeds `from..to`.
+fn batch(s: &LabState, arm: Arm, from: u64, to: u64) -> LabAction {
+    let prepared = s.prepared.clone().expect("a running lab has its experiment");
+    LabAction::Workers(PoolEvent::Outcomes {
+        seq: s.seq,
+        outcomes: Rc::new((from..to).map(|seed| prepared.0.run_one(arm, seed)).collect()),
+        workers: 2,
+        elapsed_ms: 10.0,
+    })
+}
+
+#[test]
+fn a_value_out_of_range_is_refused_in_words_and_no_run_is_asked_for() {
+    let s = lab().reduce(LabAction::EditedNumber { arm: Arm::A, field: NumberField::CommitsPerRelease, text: "500".into() });
+    let s = s.reduce(LabAction::EditedNumber { arm: Arm::B, field: NumberField::CommitsPerDay, text: "lots".into() });
+    let s = s.reduce(LabAction::ClickedRun(context()));
+    assert_eq!(s.phase, Phase::Idle);
+    assert!(s.request().is_none());
+    assert_eq!(
+        s.problems,
+        vec![
+            "Policy A: commits_per_release must be between 1 and 100 (it is 500)".to_string(),
+            "Policy B: Commits per day: expected a whole number, 0 or more, found “lots”".to_string(),
+        ]
+    );
+}
+
+#[test]
+fn a_run_asks_for_workers_takes_batches_in_any_order_then_compares() {
+    let s = lab().reduce(LabAction::ClickedRun(context()));
+    let request = s.request().expect("a run asks for workers");
+    assert_eq!((request.first, request.runs), (1, 6));
+    // Settings are locked while it runs.
+    let same = s.clone().reduce(LabAction::EditedRuns("9".into()));
+    assert!(Rc::ptr_eq(&s, &same));
+    let s = s.clone().reduce(batch(&s, Arm::B, 4, 7));
+    let s = s.clone().reduce(batch(&s, Arm::A, 1, 7));
+    assert!(matches!(s.phase, Phase::Running { done: 9, total: 12, .. }));
+    assert!(s.comparison.is_none());
+    let s = s.clone().reduce(batch(&s, Arm::B, 1, 4));
+    assert!(matches!(s.phase, Phase::Finished { total: 12, workers: 2, .. }));
+    assert!(s.request().is_none(), "a finished run lets its workers go");
+    let c = s.comparison.as_ref().expect("compared");
+    assert_eq!(c.clusters_a.total(), 6);
+    assert_eq!(c.clusters_b.total(), 6);
+    assert_eq!(s.worst.len(), c.measures.len());
+}
+
+#[test]
+fn cancel_keeps_what_arrived_and_a_late_answer_is_ignored() {
+    let s = lab().reduce(LabAction::ClickedRun(context()));
+    let late = batch(&s, Arm::B, 1, 4);
+    let s = s.clone().reduce(batch(&s, Arm::A, 1, 4));
+    let s = s.reduce(LabAction::ClickedCancel);
+    assert_eq!(s.phase, Phase::Cancelled { done: 3, total: 12 });
+    assert!(s.request().is_none(), "Cancel lets the workers go");
+    assert_eq!(s.comparison.as_ref().map(|c| c.clusters_a.total()), Some(3));
+    let after = s.clone().reduce(late);
+    assert_eq!(after.phase, Phase::Cancelled { done: 3, total: 12 });
+}
+
+#[test]
+fn a_chosen_run_is_that_seeds_session() {
+    let s = lab().reduce(LabAction::ClickedRun(context()));
+    let s = s.clone().reduce(batch(&s, Arm::A, 1, 7));
+    let s = s.clone().reduce(batch(&s, Arm::B, 1, 7));
+    let s = s.reduce(LabAction::ClickedOpenRun { arm: Arm::B, seed: 5 });
+    let open = s.open.as_ref().expect("a run to open");
+    let expected = s.prepared.as_ref().unwrap().0.session_for(Arm::B, 5);
+    assert_eq!(open.session, expected);
+    assert_eq!(open.session.seed, 5);
+    assert_eq!(open.session.now.0, 24 * 60, "the session ends where the run ended");
+}
+
+#[test]
+fn a_lesson_waits_for_the_library() {
+    let s = lab().reduce(LabAction::ChoseScenario("lesson:canary-catches-regression".into()));
+    let s = s.reduce(LabAction::ClickedRun(context()));
+    assert_eq!(s.problems, vec!["Scenario: the built-in lessons are still loading; try again in a moment.".to_string()]);
+    assert!(s.request().is_none());
+}
