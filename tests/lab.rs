@@ -60,6 +60,7 @@ fn the_same_seed_gives_the_same_outcome_every_time_and_in_any_preparation() {
             assert_eq!(first, p1.run_one(arm, seed));
             assert_eq!(first, p2.run_one(arm, seed));
             assert_eq!(first, e.run_one(arm, seed).unwrap());
+            assert_eq!(first, stagecraft::lab::run_one(&e, arm, seed).unwrap());
         }
     }
     assert_ne!(

@@ -345,6 +345,11 @@ impl Prepared {
     }
 }
 
+/// One run of `experiment`, preparing it first (see [`Experiment::run_one`]).
+pub fn run_one(experiment: &Experiment, arm: Arm, seed: u64) -> Result<RunOutcome, LabError> {
+    experiment.run_one(arm, seed)
+}
+
 /// See [`Prepared::session_for`].
 pub fn session_for(prepared: &Prepared, arm: Arm, seed: u64) -> SharedSession {
     prepared.session_for(arm, seed)

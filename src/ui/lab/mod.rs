@@ -6,8 +6,8 @@
 //! from that exact run in the simulator.
 //!
 //! None of this runs on the app's first screen: the panel is mounted only when the lab
-//! opens, so the release build's split (tools/split) leaves its code in the late part, and
-//! the runs' engine work lives in the worker's own wasm (`dist/lab/`).
+//! opens, and the runs' engine work lives in the worker's own wasm (`dist/lab/`), fetched
+//! only when a run starts.
 
 pub mod chart;
 pub mod form;
