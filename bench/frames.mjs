@@ -19,7 +19,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launch } from '../tests/e2e/browser.mjs';
 import { serve } from '../tests/e2e/server.mjs';
-import { leaveWelcome } from '../tests/e2e/flows.mjs';
+import { APP_RUNNING, leaveWelcome } from '../tests/e2e/flows.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SECONDS = Number(process.env.BENCH_FRAME_SECONDS ?? 60);
@@ -95,7 +95,7 @@ try {
   const cdp = await context.newCDPSession(page);
   await page.addInitScript(PROBE);
   await page.goto(server.url + '/');
-  await page.waitForSelector('[data-testid=pipeline]');
+  await page.waitForSelector(APP_RUNNING);
   await page.waitForFunction(() => window.__wasm);
   await sleep(1000);
   await leaveWelcome(page);

@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launch } from '../tests/e2e/browser.mjs';
 import { serve } from '../tests/e2e/server.mjs';
-import { leaveWelcome } from '../tests/e2e/flows.mjs';
+import { APP_RUNNING, leaveWelcome } from '../tests/e2e/flows.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const RUNS = Number(process.env.BENCH_LAB_RUNS ?? 1000);
@@ -23,7 +23,7 @@ let status = 0;
 try {
   const page = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
   await page.goto(server.url + '/');
-  await page.waitForSelector('[data-testid=pipeline]');
+  await page.waitForSelector(APP_RUNNING);
   await leaveWelcome(page);
   await page.getByRole('button', { name: 'What are the odds?' }).click();
   const runs = page.getByLabel('Runs per policy');

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cpus, loadavg } from 'node:os';
-import { noAxeViolations, openApp, serveAndLaunch } from './flows.mjs';
+import { APP_RUNNING, noAxeViolations, openApp, serveAndLaunch } from './flows.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = process.env.STAGECRAFT_DIST ?? join(here, '..', '..', 'dist');
@@ -38,7 +38,7 @@ const watchLongTasks = (page) => page.evaluate(() => {
 export async function openLab(page) {
   // The wasm has taken over the painted first screen (it is inert until then), so the
   // long tasks measured from here are the lab's, not the app's start.
-  await page.waitForFunction(() => document.querySelector('#app > .app:not([inert])'));
+  await page.waitForSelector(APP_RUNNING);
   await page.getByRole('button', { name: 'What are the odds?' }).click();
   const lab = page.getByRole('dialog', { name: /What are the odds\?/ });
   await lab.waitFor();
