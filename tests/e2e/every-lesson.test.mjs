@@ -50,8 +50,10 @@ async function advanceTo(page, at, seen) {
           || document.querySelector('[data-testid=moment], [role=dialog]'),
         at - 20,
       );
+      // A card can stop the clock between the look and the click (the button becomes Play):
+      // then there is nothing to pause, and the loop's next turn deals with the card.
       const pause = page.getByRole('button', { name: 'Pause the simulation' });
-      if (await pause.isVisible()) await pause.click();
+      if (await pause.isVisible()) await pause.click({ timeout: 2000 }).catch(() => {});
     } else {
       await page.getByRole('button', { name: 'Step +1 min' }).click();
     }
