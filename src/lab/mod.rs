@@ -12,11 +12,13 @@
 //! - [`outcome`]: [`RunOutcome`] and the [`DoraCluster`] rule.
 //! - [`stats`]: distributions and shared-axis histograms ([`compare`]).
 
+pub mod lesson;
 pub mod outcome;
 pub mod policy;
 pub mod stats;
 pub mod team;
 
+pub use lesson::LabLesson;
 pub use outcome::{DoraCluster, RunOutcome};
 pub use policy::{AlertChoice, Gate, Hours, Policy, StrategyChoice};
 pub use stats::{compare, Comparison};

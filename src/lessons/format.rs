@@ -167,6 +167,12 @@ pub struct ScenarioFile {
     /// time limit, or the last command plus 120 minutes).
     #[serde(default)]
     pub check_at: Option<u64>,
+    /// A lab lesson: its question is answered in the strategy lab from many runs, not by
+    /// objectives in one world. The lab layer gives the block its meaning
+    /// (`crate::lab::lesson::LabLesson`; this layer cannot know policies), so here it is
+    /// carried as JSON; the lab reads and checks it when the lesson starts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lab: Option<serde_json::Value>,
 }
 
 /// The starting world: the standard pipeline (or an explicit list of stages) with overrides.

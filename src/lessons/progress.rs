@@ -106,6 +106,20 @@ impl Progress {
         &self.statuses
     }
 
+    /// Decides a lesson judged outside any world (a lab lesson's answer, read from many
+    /// runs): `status` becomes its one objective. As with a world's verdict, the first
+    /// decision stands.
+    pub fn decide(&mut self, status: ObjectiveStatus, at: SimTime) {
+        if self.outcome.is_some() {
+            return;
+        }
+        let verdict = objective::verdict(std::slice::from_ref(&status));
+        self.statuses = vec![status];
+        if verdict != Verdict::InProgress {
+            self.outcome = Some(Outcome { verdict, at });
+        }
+    }
+
     /// Where each objective stood at the last [`Progress::observe`].
     pub fn statuses(&self) -> &[ObjectiveStatus] {
         &self.statuses

@@ -33,6 +33,7 @@ const FIELDS: &[(&str, FieldCheck)] = &[
     ("solution", check_items::<LoggedCommand>),
     ("mistake", check_as::<Option<super::format::Mistake>>),
     ("check_at", check_as::<Option<u64>>),
+    ("lab", check_as::<Option<serde_json::Value>>),
 ];
 
 /// Reads and validates a scenario file. Either everything is right, or every problem found

@@ -317,7 +317,8 @@ fn dialog(state: &AppState, snapshot: &Snapshot, on_action: &Callback<Action>) -
         Some(state::Dialog::Guide) => html! { <Guide on_action={on_action.clone()} /> },
         Some(state::Dialog::Welcome) => html! { <components::welcome::Welcome on_action={on_action.clone()} /> },
         Some(state::Dialog::Lab) => html! {
-            <lab::LabPanel library={state.library.clone()} current={state.training.scenario.clone()} on_action={on_action.clone()} />
+            <lab::LabPanel library={state.library.clone()} current={state.training.scenario.clone()} on_action={on_action.clone()}
+                lesson={state.training.lab.clone()} answered={state.training.lab_answer} />
         },
         None => html! {},
     }

@@ -6,6 +6,7 @@
 
 pub mod console;
 mod demo;
+pub mod lab_lesson;
 pub mod library;
 mod log;
 mod look_back;
@@ -19,6 +20,7 @@ use yew::prelude::*;
 
 pub use console::{ConsoleLink, LinkStatus, TrainerNote};
 pub use demo::Demo;
+pub use lab_lesson::LabAnswer;
 pub use library::{LibraryState, Pending};
 pub use log::CommandLog;
 pub use look_back::LookBack;
@@ -168,6 +170,12 @@ pub enum Action {
     /// policy, the seed, the scripted team's commands), opened in the simulator where the run
     /// ended, with the clock paused.
     OpenedLabRun(crate::lessons::share::SharedSession),
+    /// A lab lesson's question answered in the lab, with the verdict read from the runs
+    /// the lab showed (`crate::lab::LabLesson::verdict`).
+    AnsweredLabQuestion {
+        choice: usize,
+        verdict: crate::lessons::Verdict,
+    },
     ClosedDialog,
     ClickedUndo,
     ClickedReset,

@@ -11,7 +11,8 @@ use super::lesson_panel::objective_item;
 use super::picker::section_name;
 use super::Snapshot;
 use crate::lessons::debrief::{run_debrief, RunDebrief};
-use crate::lessons::{QuizQuestion, Verdict};
+use crate::lab::LabLesson;
+use crate::lessons::{QuizQuestion, ScenarioFile, Verdict};
 use crate::ui::state::{Action, CommandLog, QuizAnswer, Training};
 
 #[derive(Properties, PartialEq)]
@@ -108,16 +109,64 @@ fn question(i: usize, q: &QuizQuestion, a: &QuizAnswer, on: &Callback<Action>) -
     }
 }
 
+/// The debrief of a lab lesson: the answer given, what the runs showed, what it teaches.
+fn lab_debrief(t: &Training, f: &ScenarioFile, lab: &LabLesson, on: &Callback<Action>) -> Html {
+    let emit = |a: Action| on.reform(move |_: MouseEvent| a.clone());
+    let verdict = t.verdict();
+    let headline = match verdict {
+        Verdict::Won => "You won this lesson: your answer holds over every run of both policies.",
+        Verdict::Lost => "This lesson was lost: the answer chosen does not hold over the runs. Try again (reset) and answer from the spread.",
+        Verdict::InProgress => "The question is not answered yet: the lab has it, after the runs.",
+    };
+    let chosen = t.lab_answer.and_then(|a| lab.choices.get(a.choice));
+    let concepts = f.concepts.iter().map(|c| html! { <li>{ format!("{} (section {}: {})", c.label(), c.section(), section_name(c.section())) }</li> });
+    html! {
+        <Dialog id="debrief" title={format!("Debrief: {}", f.title)} close_label="Close debrief" on_close={on.reform(|_| Action::ClosedDialog)}>
+            <p class={classes!("verdict", match verdict { Verdict::Won => "won", Verdict::Lost => "lost", Verdict::InProgress => "" })}>{ headline }</p>
+            <section aria-labelledby="debrief-objectives">
+                <h3 id="debrief-objectives">{ "Objectives" }</h3>
+                <ul class="objectives">{ for t.progress.statuses().iter().map(|s| objective_item(s, verdict != Verdict::InProgress)) }</ul>
+                if let Some(c) = chosen {
+                    <p data-testid="lab-debrief-answer"><strong>{ "Your answer: " }</strong>{ c.text.clone() }</p>
+                }
+                <p><strong>{ "What the runs showed: " }</strong>{ lab.explanation.clone() }</p>
+            </section>
+            <section aria-labelledby="debrief-teaches">
+                <h3 id="debrief-teaches">{ "What this teaches" }</h3>
+                <p>{ f.debrief.clone() }</p>
+                <p>{ match verdict { Verdict::Won => f.debrief_won.clone(), Verdict::Lost => f.debrief_lost.clone(), Verdict::InProgress => String::new() } }</p>
+                <ul class="concepts">{ for concepts }</ul>
+            </section>
+            if !f.quiz.is_empty() {
+                <section aria-labelledby="debrief-quiz">
+                    <h3 id="debrief-quiz">{ "Quiz" }</h3>
+                    { for f.quiz.iter().zip(&t.quiz).enumerate().map(|(i, (q, a))| question(i, q, a, on)) }
+                </section>
+            }
+            <div class="button-row">
+                <button type="button" class="primary" onclick={emit(Action::OpenedLab)}>{ "Open the lab again" }</button>
+                <button type="button" onclick={emit(Action::ClickedReset)}>{ "Try again (reset)" }</button>
+                <button type="button" onclick={emit(Action::OpenedLessonPicker)}>{ "Choose another lesson" }</button>
+            </div>
+        </Dialog>
+    }
+}
+
 #[component]
 pub fn Debrief(props: &DebriefProps) -> Html {
     let t = &props.training;
     // Hooks first, unconditionally; the replays run once per world revision.
     let run = {
         let (lesson, seed, world, log, progress) = (t.lesson.clone(), props.seed, props.snapshot.world.clone(), props.log.clone(), t.progress.clone());
+        let lab = t.lab.is_some();
         use_memo((props.snapshot.rev, props.seed, props.log.key()), move |_| {
-            lesson.map(|l| run_debrief(&l, seed, &world, &log.as_slice(), &progress))
+            // A lab lesson happened in the lab, not in this world: nothing to replay.
+            lesson.filter(|_| !lab).map(|l| run_debrief(&l, seed, &world, &log.as_slice(), &progress))
         })
     };
+    if let (Some(lesson), Some(lab)) = (&t.lesson, &t.lab) {
+        return lab_debrief(t, &lesson.file, lab, &props.on_action);
+    }
     let Some(lesson) = &t.lesson else {
         return html! {};
     };

@@ -98,11 +98,23 @@ pub fn LessonPanel(props: &LessonPanelProps) -> Html {
                 </p>
             }
             <p>{ f.summary.clone() }</p>
+            if let (Some(lab), true) = (&t.lab, t.progress.statuses().is_empty()) {
+                // A lab lesson's one objective, until its answer decides it.
+                <h3 id="objectives-heading">{ "Objectives" }</h3>
+                <ul class="objectives" aria-labelledby="objectives-heading" data-testid="objectives">
+                    { objective_item(&ObjectiveStatus { text: lab.objective(), status: Status::NotYet }, false) }
+                </ul>
+            }
             if !t.progress.statuses().is_empty() {
                 <h3 id="objectives-heading">{ "Objectives" }</h3>
                 <ul class="objectives" aria-labelledby="objectives-heading" data-testid="objectives">
                     { for t.progress.statuses().iter().map(|s| objective_item(s, verdict != Verdict::InProgress)) }
                 </ul>
+            }
+            if let (Some(_), Verdict::InProgress) = (&t.lab, verdict) {
+                <p class="next-step" data-testid="next-step"><strong>{ "Next step: " }</strong>{ "open the strategy lab: it is set up for this lesson and says what to do." }
+                    <button type="button" class="primary" onclick={emit(Action::OpenedLab)}>{ "Open the lab" }</button>
+                </p>
             }
             if let (Some((what, how)), Verdict::InProgress, false) = (&props.next_step, verdict, demo) {
                 <p class="next-step" data-testid="next-step"><strong>{ "Next step: " }</strong>{ what.clone() }<span class="how">{ format!(" {how}") }</span></p>

@@ -11,6 +11,7 @@
 
 pub mod chart;
 pub mod form;
+pub mod lesson_view;
 pub mod panel;
 pub mod policy_view;
 pub mod pool;

@@ -11,12 +11,13 @@ use super::policy_view::PolicyView;
 use super::pool::use_lab_workers;
 use super::state::{LabAction, LabContext, LabState, Phase, ScenarioPick, PERIODS};
 use super::{arm_key, ARMS};
-use crate::lab::{Comparison, DoraCluster};
+use super::lesson_view;
+use crate::lab::{Comparison, DoraCluster, LabLesson};
 use crate::lessons::share::ScenarioRef;
 use crate::lessons::FREE_PLAY_ID;
 use crate::ui::components::dialog::Dialog;
 use crate::ui::components::value_of;
-use crate::ui::state::{Action, LibraryState};
+use crate::ui::state::{Action, LabAnswer, LibraryState};
 
 #[derive(Properties, PartialEq)]
 pub struct LabPanelProps {
@@ -24,10 +25,16 @@ pub struct LabPanelProps {
     /// The scenario of the session open in the simulator.
     pub current: Rc<ScenarioRef>,
     pub on_action: Callback<Action>,
+    /// A lab lesson being played: the lab opens set up for it.
+    #[prop_or_default]
+    pub lesson: Option<Rc<LabLesson>>,
+    /// Its answer, if the session has one already.
+    #[prop_or_default]
+    pub answered: Option<LabAnswer>,
 }
 
 /// "1,000"
-fn thousands(n: u32) -> String {
+pub fn thousands(n: u32) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
@@ -51,7 +58,11 @@ fn period_label(days: u32) -> String {
 #[component]
 pub fn LabPanel(props: &LabPanelProps) -> Html {
     let current = props.current.clone();
-    let state = use_reducer(move || LabState::new(&current));
+    let (lesson, answered) = (props.lesson.clone(), props.answered.map(|a| (a.choice, a.verdict)));
+    let state = use_reducer(move || match lesson {
+        Some(lab) => LabState::for_lesson(&current, lab, answered),
+        None => LabState::new(&current),
+    });
     let dispatcher = state.dispatcher();
     let on_lab: Callback<LabAction> = (*use_memo((), move |_| dispatcher.to_callback())).clone();
     let on_event = {
@@ -69,12 +80,39 @@ pub fn LabPanel(props: &LabPanelProps) -> Html {
             }
         });
     }
+    {
+        // A checked answer goes to the app once, which records the lesson's verdict.
+        let on_action = props.on_action.clone();
+        let out = state.answer_out;
+        use_effect_with(out.map(|o| o.0), move |_| {
+            if let Some((_, choice, verdict)) = out {
+                on_action.emit(Action::AnsweredLabQuestion { choice, verdict });
+            }
+        });
+    }
     let context = Rc::new(LabContext { library: props.library.clone(), current: props.current.clone() });
     let running = state.running();
     let close = props.on_action.reform(|_| Action::ClosedDialog);
     let names: [AttrValue; 2] = [state.forms[0].name.clone().into(), state.forms[1].name.clone().into()];
     html! {
         <Dialog id="lab" title="What are the odds? The strategy lab" close_label="Close the lab" on_close={close} class="lab-dialog">
+            if let Some(l) = &state.lesson {
+                { lesson_view::steps(&state, l) }
+                { run_bar(&state, &on_lab, context) }
+                { lesson_view::answer_area(&state, l, &names, &on_lab, &props.on_action) }
+                if let (Some(c), true) = (&state.comparison, l.full) {
+                    { results(c, &state, names.clone(), &on_lab) }
+                }
+                <details class="lab-lesson-settings">
+                    <summary>{ "The lesson's settings: scenario, runs and the two policies (fixed by the lesson)" }</summary>
+                    { setup(&state, props, &on_lab, true) }
+                    <div class="lab-policies">
+                        { for ARMS.into_iter().map(|arm| html! {
+                            <PolicyView {arm} form={state.forms[super::arm_index(arm)].clone()} locked={true} on_lab={on_lab.clone()} />
+                        }) }
+                    </div>
+                </details>
+            } else {
             <p class="hint">{ "One run is one roll of the dice: a canary can look pointless on a lucky seed. Here the same scenario runs many times under two policies, each seed with its own dice, and the results show the spread: medians, 5th and 95th percentiles, and the worst runs, each one click away in the simulator." }</p>
             { setup(&state, props, &on_lab, running) }
             <div class="lab-policies">
@@ -91,6 +129,7 @@ pub fn LabPanel(props: &LabPanelProps) -> Html {
             { run_bar(&state, &on_lab, context) }
             if let Some(c) = &state.comparison {
                 { results(c, &state, names, &on_lab) }
+            }
             }
         </Dialog>
     }
@@ -179,7 +218,7 @@ fn run_bar(state: &LabState, on_lab: &Callback<LabAction>, context: Rc<LabContex
                 <button type="button" class="danger" onclick={on_lab.reform(|_| LabAction::ClickedCancel)}>{ "Cancel" }</button>
                 <p class="lab-progress-text" data-testid="lab-progress">{ progress }</p>
             } else {
-                <button type="button" class="primary" id="lab-start" onclick={on_lab.reform(move |_| LabAction::ClickedRun(context.clone()))}>{ "Run both policies" }</button>
+                <button type="button" class="primary" id="lab-start" onclick={on_lab.reform(move |_| LabAction::ClickedRun(context.clone()))}>{ state.lesson.as_ref().map_or_else(|| "Run both policies".to_string(), lesson_view::run_label) }</button>
             }
             <p class={classes!("lab-status", state.running().then_some("live"))} role="status" data-testid="lab-status">{ status }</p>
         </div>

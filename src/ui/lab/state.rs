@@ -11,7 +11,8 @@ use yew::prelude::*;
 use super::form::{LabSpec, LessonTexts, NumberField, PolicyForm, StrategyKind, ALERTS};
 use super::pool::{PoolEvent, RunRequest};
 use super::arm_index;
-use crate::lab::{compare, Arm, Comparison, Gate, Hours, Prepared, RunOutcome, ScenarioChoice};
+use crate::lab::{compare, Arm, Comparison, Gate, Hours, LabLesson, Prepared, RunOutcome, ScenarioChoice};
+use crate::lessons::Verdict;
 use crate::lab::stats::Measure;
 use crate::lab::{DEFAULT_RUNS, MAX_RUNS};
 use crate::lessons::share::{ScenarioRef, SharedSession};
@@ -105,6 +106,44 @@ pub enum LabAction {
     /// What the workers reported (through the pool hook).
     Workers(PoolEvent),
     ClickedOpenRun { arm: Arm, seed: u64 },
+    /// A lab lesson's question: a choice picked, then checked.
+    ChoseAnswer(usize),
+    CheckedAnswer,
+}
+
+/// A lab lesson played in the lab: first one week of each policy, then all the runs, then
+/// the question.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LessonRun {
+    pub lab: Rc<LabLesson>,
+    /// The run going now (or last) is all the runs, not the first week.
+    pub full: bool,
+    /// The first week's two runs, A then B, once run.
+    pub looked: Option<Rc<[RunOutcome; 2]>>,
+    /// All the runs are in (the question can be answered).
+    pub all_done: bool,
+    pub chosen: Option<usize>,
+    /// The checked answer, from this lab or from earlier in the session.
+    pub answered: Option<(usize, Verdict)>,
+}
+
+impl LessonRun {
+    pub fn step(&self) -> LessonStep {
+        match (&self.looked, self.all_done, self.answered) {
+            (_, _, Some(_)) => LessonStep::Answered,
+            (None, _, None) => LessonStep::FirstLook,
+            (Some(_), false, None) => LessonStep::AllRuns,
+            (Some(_), true, None) => LessonStep::Question,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LessonStep {
+    FirstLook,
+    AllRuns,
+    Question,
+    Answered,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -124,6 +163,10 @@ pub struct LabState {
     /// Each measure's worst run per arm, in the comparison's order.
     pub worst: Rc<Vec<Worst>>,
     pub open: Option<OpenRun>,
+    /// A lab lesson being played here, if any: the settings are the lesson's.
+    pub lesson: Option<LessonRun>,
+    /// An answer for the app to record (`seq`, choice, verdict), once per check.
+    pub answer_out: Option<(u64, usize, Verdict)>,
 }
 
 impl LabState {
@@ -146,7 +189,27 @@ impl LabState {
             comparison: None,
             worst: Rc::default(),
             open: None,
+            lesson: None,
+            answer_out: None,
         }
+    }
+
+    /// The lab set up for a lab lesson: its policies, runs and period, locked.
+    pub fn for_lesson(current: &ScenarioRef, lab: Rc<LabLesson>, answered: Option<(usize, Verdict)>) -> LabState {
+        let mut s = LabState::new(current);
+        s.scenario = match &lab.scenario {
+            ScenarioChoice::Lesson(id) => ScenarioPick::Lesson(id.clone()),
+            _ => ScenarioPick::FreePlay,
+        };
+        for arm in [Arm::A, Arm::B] {
+            if let Some(key) = lab.preset_key(arm) {
+                s.forms[arm_index(arm)] = PolicyForm::preset(key);
+            }
+        }
+        s.runs = lab.runs.to_string();
+        s.period_days = lab.period_minutes / MINUTES_PER_DAY as u32;
+        s.lesson = Some(LessonRun { lab, full: false, looked: None, all_done: false, chosen: answered.map(|a| a.0), answered });
+        s
     }
 
     pub fn request(&self) -> Option<RunRequest> {
@@ -226,6 +289,10 @@ impl LabState {
     }
 
     fn start(&mut self, context: &LabContext) {
+        if let Some(l) = &mut self.lesson {
+            // The first week, then every run; after that the button runs them all again.
+            l.full = l.looked.is_some();
+        }
         let (spec, builtin) = match self.spec(context) {
             Ok(x) => x,
             Err(problems) => {
@@ -233,7 +300,14 @@ impl LabState {
                 return;
             }
         };
-        let Ok(experiment) = spec.experiment() else { return };
+        let Ok(mut experiment) = spec.experiment() else { return };
+        if let Some(l) = &self.lesson {
+            let e = if l.full { l.lab.experiment() } else { l.lab.first_look() };
+            experiment.runs = e.runs;
+            experiment.first_seed = e.first_seed;
+            experiment.period_minutes = e.period_minutes;
+        }
+        let spec = LabSpec { runs: experiment.runs, ..spec };
         let texts: Vec<(&str, &str)> = builtin.iter().map(|(i, t)| (i.as_str(), t.as_str())).collect();
         // Prepared here as well as in each worker: a refusal is said at once, before any
         // worker starts, and a chosen run is opened from it later.
@@ -272,6 +346,7 @@ impl LabState {
                 }
                 if *done >= *total {
                     self.phase = Phase::Finished { total: *total, workers: w, elapsed_ms: ms };
+                    self.finished_lesson_run();
                     self.compare();
                 }
             }
@@ -280,6 +355,17 @@ impl LabState {
                 self.phase = Phase::Idle;
             }
             _ => {}
+        }
+    }
+
+    /// A lab lesson's first week is kept aside (it is shown as two runs, not as charts);
+    /// all the runs open the question.
+    fn finished_lesson_run(&mut self) {
+        let Some(l) = &mut self.lesson else { return };
+        if l.full {
+            l.all_done = true;
+        } else if let (Some(a), Some(b)) = (self.outcomes[0].first(), self.outcomes[1].first()) {
+            l.looked = Some(Rc::new([a.clone(), b.clone()]));
         }
     }
 
@@ -309,7 +395,13 @@ impl Reducible for LabState {
             action,
             LabAction::ClickedCancel | LabAction::Workers(_) | LabAction::ClickedOpenRun { .. }
         );
+        let answering = matches!(action, LabAction::ChoseAnswer(_) | LabAction::CheckedAnswer);
         if editing && self.running() {
+            return self;
+        }
+        // A lesson's settings are the lesson's: only running, cancelling, opening a run and
+        // answering do anything.
+        if self.lesson.is_some() && editing && !answering && !matches!(action, LabAction::ClickedRun(_)) {
             return self;
         }
         let mut s = (*self).clone();
@@ -369,6 +461,18 @@ impl Reducible for LabState {
                 _ => return self,
             },
             LabAction::Workers(event) => s.take(event),
+            LabAction::ChoseAnswer(choice) => match &mut s.lesson {
+                Some(l) if l.answered.is_none() && choice < l.lab.choices.len() => l.chosen = Some(choice),
+                _ => return self,
+            },
+            LabAction::CheckedAnswer => {
+                let (Some(l), Some(c)) = (&mut s.lesson, &s.comparison) else { return self };
+                let (Some(choice), None, true) = (l.chosen, l.answered, l.all_done) else { return self };
+                let verdict = l.lab.verdict(choice, c);
+                l.answered = Some((choice, verdict));
+                let seq = s.answer_out.map_or(1, |a| a.0 + 1);
+                s.answer_out = Some((seq, choice, verdict));
+            }
             LabAction::ClickedOpenRun { arm, seed } => {
                 let Some(p) = &s.prepared else { return self };
                 let session = p.0.session_for(arm, seed);

@@ -6,7 +6,9 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
+use super::lab_lesson::{lab_of, LabAnswer};
 use super::{Action, AppState, Speed, TRAINER};
+use crate::lab::LabLesson;
 use crate::lessons::share::{self, ScenarioRef, SharedSession};
 use crate::lessons::{self, report, Lesson, Problem, Progress, Session, Verdict};
 use crate::sim::replay::{self, LoggedCommand};
@@ -44,6 +46,9 @@ pub struct Training {
     pub quiz: Vec<QuizAnswer>,
     /// "Show me" is playing the reference solution (the attempt waits aside).
     pub demo: Option<super::Demo>,
+    /// A lab lesson's question (answered in the strategy lab, not in this world).
+    pub lab: Option<Rc<LabLesson>>,
+    pub lab_answer: Option<LabAnswer>,
 }
 
 impl Default for Training {
@@ -55,6 +60,8 @@ impl Default for Training {
             hints_shown: 0,
             quiz: Vec::new(),
             demo: None,
+            lab: None,
+            lab_answer: None,
         }
     }
 }
@@ -74,6 +81,12 @@ impl PartialEq for Training {
             && self.hints_shown == o.hints_shown
             && self.quiz == o.quiz
             && self.demo == o.demo
+            && match (&self.lab, &o.lab) {
+                (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+                (None, None) => true,
+                _ => false,
+            }
+            && self.lab_answer == o.lab_answer
     }
 }
 
@@ -166,7 +179,7 @@ impl AppState {
                 self.dialog = Some(Dialog::Picker);
                 self.want_library();
             }
-            Action::PickedLesson(id) => match self.builtin(&id) {
+            Action::PickedLesson(id) => match self.builtin(&id).and_then(|l| lab_of(&l).map(|_| l)) {
                 Ok(l) => {
                     let seed = l.seed();
                     self.start(Rc::new(l), ScenarioRef::Lesson(id), seed, Vec::new(), SimTime::ZERO);
@@ -189,6 +202,7 @@ impl AppState {
                 _ => return false,
             },
             Action::OpenedDebrief => self.dialog = Some(Dialog::Debrief),
+            Action::AnsweredLabQuestion { choice, verdict } => return self.answered_lab(choice, verdict),
             Action::OpenedGuide => self.dialog = Some(Dialog::Guide),
             Action::OpenedLab => {
                 self.dialog = Some(Dialog::Lab);
@@ -213,7 +227,12 @@ impl AppState {
                 self.say(format!("Undone: the last command. Back to {}.", self.time_label()));
             }
             Action::ClickedReset => {
+                // A lab lesson's answer goes too: its run starts again from the question.
+                self.training.lab_answer = None;
                 self.rebuild(Vec::new(), SimTime::ZERO);
+                if self.training.lab.is_some() {
+                    self.dialog = Some(Dialog::Lab);
+                }
                 self.say("Reset: the same start, the same seed.".into());
             }
             Action::ClickedCopyLink => {
@@ -235,7 +254,7 @@ impl AppState {
                 Ok(s) => self.open_or_wait(s, format!("{name} could not be opened. Your current session is unchanged.")),
                 Err(p) => self.problems(&format!("{name} is not a valid session file. Your current session is unchanged."), &p),
             },
-            Action::ChoseScenarioFile { name, text } => match lessons::load_str(&name, &text) {
+            Action::ChoseScenarioFile { name, text } => match lessons::load_str(&name, &text).and_then(|l| lab_of(&l).map(|_| l)) {
                 Ok(l) => {
                     let seed = l.seed();
                     self.start(Rc::new(l), ScenarioRef::Custom(text), seed, Vec::new(), SimTime::ZERO);
@@ -298,6 +317,9 @@ impl AppState {
         let Some(lesson) = self.training.lesson.clone() else {
             return;
         };
+        if self.training.lab.is_some() {
+            return; // decided by its answer in the lab (`answered_lab`), not by this world
+        }
         let before = self.training.progress.verdict();
         if before == Verdict::Won {
             return;
@@ -351,6 +373,8 @@ impl AppState {
         // The console window stays connected across lessons, links and Show me.
         self.console = kept.console;
         let quiz = vec![QuizAnswer::default(); lesson.file.quiz.len()];
+        // Checked by every caller before it starts the lesson (`lab_of`).
+        let lab = lab_of(&lesson).ok().flatten();
         self.training = Training {
             progress: lesson.progress(),
             lesson: Some(lesson),
@@ -358,8 +382,15 @@ impl AppState {
             hints_shown: 0,
             quiz,
             demo: None,
+            lab,
+            lab_answer: None,
         };
         self.rebuild(log, now);
+        // A lab lesson happens in the lab: it opens on the lesson's first step.
+        if self.training.lab.is_some() {
+            self.playing = false;
+            self.dialog = Some(Dialog::Lab);
+        }
         // A session that was already decided (a link, a file) opens on its debrief.
         if self.training.verdict() != Verdict::InProgress {
             self.dialog = Some(Dialog::Debrief);
@@ -367,7 +398,7 @@ impl AppState {
         }
     }
 
-    fn record(&mut self) {
+    pub(super) fn record(&mut self) {
         if self.training.demo.is_some() {
             return;
         }
@@ -387,6 +418,7 @@ impl AppState {
             ScenarioRef::Lesson(id) => self.builtin(id)?,
             ScenarioRef::Custom(text) => lessons::load_str("custom scenario", text)?,
         };
+        lab_of(&lesson)?;
         self.start(Rc::new(lesson), s.scenario, s.seed, s.log, s.now);
         Ok(())
     }
@@ -472,7 +504,7 @@ impl AppState {
         });
     }
 
-    fn say(&mut self, text: String) {
+    pub(super) fn say(&mut self, text: String) {
         self.announcement.seq += 1;
         self.announcement.polite = text;
     }
