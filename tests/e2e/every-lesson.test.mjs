@@ -21,6 +21,9 @@ const lessonsDir = join(here, '..', '..', 'static', 'lessons');
 const lessons = readdirSync(lessonsDir)
   .filter((f) => f.endsWith('.json') && f !== 'sandbox.json')
   .map((f) => JSON.parse(readFileSync(join(lessonsDir, f), 'utf8')))
+  // A lab lesson is answered in the strategy lab, not played in the simulator:
+  // tests/e2e/lab-lesson.test.mjs plays it.
+  .filter((l) => !l.lab)
   .sort((a, b) => a.order - b.order);
 const only = process.env.LESSON;
 
