@@ -111,3 +111,49 @@ fn a_lesson_waits_for_the_library() {
     assert_eq!(s.problems, vec!["Scenario: the built-in lessons are still loading; try again in a moment.".to_string()]);
     assert!(s.request().is_none());
 }
+
+/// A lab lesson in the lab: its settings are locked; the first run is the first week, the
+/// next one every run; the answer's verdict is read from the comparison on screen and
+/// handed to the app once.
+#[test]
+fn a_lab_lesson_walks_one_week_then_every_run_then_the_question() {
+    use stagecraft::lab::LabLesson;
+    use stagecraft::ui::lab::state::LessonStep;
+    let lesson = stagecraft::lessons::load("is-a-canary-worth-it").unwrap();
+    let mut lab = LabLesson::read(&lesson.file).unwrap().expect("a lab lesson");
+    // Six one-day runs stand in for a thousand weeks.
+    (lab.runs, lab.period_minutes) = (6, 24 * 60);
+    let lab = Rc::new(lab);
+    let s = Rc::new(LabState::for_lesson(&free_play(), lab.clone(), None));
+    assert_eq!((s.forms[0].preset, s.forms[1].preset), (Some("fast"), Some("cautious")));
+    let same = s.clone().reduce(LabAction::ChosePreset { arm: Arm::A, key: "cautious".into() });
+    assert!(Rc::ptr_eq(&s, &same), "the lesson's policies are locked");
+    let same = s.clone().reduce(LabAction::EditedRuns("9".into()));
+    assert!(Rc::ptr_eq(&s, &same), "so are its runs");
+    assert_eq!(s.lesson.as_ref().unwrap().step(), LessonStep::FirstLook);
+
+    let s = s.reduce(LabAction::ClickedRun(context()));
+    let request = s.request().expect("the first week runs in the workers too");
+    assert_eq!((request.first, request.runs), (lab.first_look_seed, 1));
+    let seed = lab.first_look_seed;
+    let s = s.clone().reduce(batch(&s, Arm::A, seed, seed + 1));
+    let s = s.clone().reduce(batch(&s, Arm::B, seed, seed + 1));
+    let l = s.lesson.as_ref().unwrap();
+    assert_eq!(l.step(), LessonStep::AllRuns);
+    assert_eq!(l.looked.as_ref().unwrap()[0].seed, seed);
+    let too_early = s.clone().reduce(LabAction::ChoseAnswer(lab.answer)).reduce(LabAction::CheckedAnswer);
+    assert!(too_early.answer_out.is_none(), "no answer from one week");
+
+    let s = s.reduce(LabAction::ClickedRun(context()));
+    let request = s.request().unwrap();
+    assert_eq!((request.first, request.runs), (1, 6));
+    let s = s.clone().reduce(batch(&s, Arm::A, 1, 7));
+    let s = s.clone().reduce(batch(&s, Arm::B, 1, 7));
+    assert_eq!(s.lesson.as_ref().unwrap().step(), LessonStep::Question);
+    let expected = lab.verdict(lab.mistake, s.comparison.as_ref().unwrap());
+    let s = s.reduce(LabAction::ChoseAnswer(lab.mistake)).reduce(LabAction::CheckedAnswer);
+    assert_eq!(s.answer_out, Some((1, lab.mistake, expected)));
+    assert_eq!(s.lesson.as_ref().unwrap().step(), LessonStep::Answered);
+    let same = s.clone().reduce(LabAction::ChoseAnswer(lab.answer)).reduce(LabAction::CheckedAnswer);
+    assert_eq!(same.answer_out, s.answer_out, "the first answer stands");
+}

@@ -120,3 +120,45 @@ fn a_broken_lesson_file_is_reported_and_the_others_stay_available() {
         notice.problems
     );
 }
+
+/// A lab lesson opens the lab with the clock stopped; its answer (the verdict the lab read
+/// from its runs) decides it once, as its one objective, and is remembered; Try again
+/// forgets it and opens the lab again. A lesson file whose lab block is wrong never starts.
+#[test]
+fn a_lab_lesson_opens_the_lab_and_its_answer_decides_it_once() {
+    use stagecraft::lessons::{Status, Verdict};
+    let s = Rc::new(AppState::default())
+        .reduce(Action::OpenedLessonPicker)
+        .reduce(Action::LessonsArrived(Ok(files())))
+        .reduce(Action::PickedLesson("is-a-canary-worth-it".into()));
+    assert_eq!(playing(&s), Some("is-a-canary-worth-it"));
+    assert_eq!(s.dialog, Some(Dialog::Lab));
+    assert!(!s.playing);
+    assert!(s.training.lab.is_some());
+    assert_eq!(s.training.verdict(), Verdict::InProgress);
+    // Its world's minutes decide nothing.
+    let s = s.reduce(Action::PressedStep);
+    assert_eq!(s.training.verdict(), Verdict::InProgress);
+    let s = s.reduce(Action::AnsweredLabQuestion { choice: 0, verdict: Verdict::Lost });
+    assert_eq!(s.training.verdict(), Verdict::Lost);
+    let statuses = s.training.progress.statuses();
+    assert_eq!(statuses.len(), 1);
+    assert!(matches!(&statuses[0].status, Status::Failed { reason } if reason.contains("does not hold over the 1000 runs")), "{statuses:?}");
+    assert_eq!(s.records.get("is-a-canary-worth-it"), Some(&Verdict::Lost));
+    let same = s.clone().reduce(Action::AnsweredLabQuestion { choice: 1, verdict: Verdict::Won });
+    assert_eq!(same.training.verdict(), Verdict::Lost, "the first answer stands");
+    let s = s.reduce(Action::ClickedReset);
+    assert_eq!(s.training.verdict(), Verdict::InProgress);
+    assert!(s.training.lab_answer.is_none());
+    assert_eq!(s.dialog, Some(Dialog::Lab));
+    let s = s.reduce(Action::AnsweredLabQuestion { choice: 1, verdict: Verdict::Won });
+    assert_eq!(s.records.get("is-a-canary-worth-it"), Some(&Verdict::Won));
+
+    let mut text: serde_json::Value = serde_json::from_str(lessons::bundled_files().into_iter().find(|(id, _)| *id == "is-a-canary-worth-it").unwrap().1).unwrap();
+    text["lab"]["b"] = "careful".into();
+    let before = s.training.lesson.clone();
+    let s = s.reduce(Action::ChoseScenarioFile { name: "mine.json".into(), text: text.to_string() });
+    assert!(Rc::ptr_eq(before.as_ref().unwrap(), s.training.lesson.as_ref().unwrap()), "the session is unchanged");
+    let notice = s.notice.as_ref().expect("said");
+    assert!(notice.problems.iter().any(|p| p.contains("no policy preset “careful”")), "{notice:?}");
+}

@@ -218,7 +218,7 @@ fn run_bar(state: &LabState, on_lab: &Callback<LabAction>, context: Rc<LabContex
                 <button type="button" class="danger" onclick={on_lab.reform(|_| LabAction::ClickedCancel)}>{ "Cancel" }</button>
                 <p class="lab-progress-text" data-testid="lab-progress">{ progress }</p>
             } else {
-                <button type="button" class="primary" id="lab-start" onclick={on_lab.reform(move |_| LabAction::ClickedRun(context.clone()))}>{ state.lesson.as_ref().map_or_else(|| "Run both policies".to_string(), lesson_view::run_label) }</button>
+                <button type="button" class={classes!(state.lesson.as_ref().is_none_or(|l| l.step() != super::state::LessonStep::Question && l.step() != super::state::LessonStep::Answered).then_some("primary"))} id="lab-start" onclick={on_lab.reform(move |_| LabAction::ClickedRun(context.clone()))}>{ state.lesson.as_ref().map_or_else(|| "Run both policies".to_string(), lesson_view::run_label) }</button>
             }
             <p class={classes!("lab-status", state.running().then_some("live"))} role="status" data-testid="lab-status">{ status }</p>
         </div>
