@@ -13,6 +13,7 @@
 
 use super::policy::{Hours, Policy};
 use crate::sim::access::Role;
+use crate::sim::change::MigrationPractice;
 use crate::sim::command::{Command, GateMode, RollingPlan, Strategy, TraitsChoice};
 use crate::sim::config::Severity;
 use crate::sim::event::Event;
@@ -47,6 +48,7 @@ pub struct ScriptedTeam {
     review_minutes: u64,
     response_minutes: u64,
     commits: u64,
+    migrations: MigrationPractice,
     /// Per stage: the release last refused there, and when to try it again.
     refused: Vec<Option<(Version, u64)>>,
     /// When each stage's current approval request was first seen.
@@ -93,6 +95,7 @@ impl ScriptedTeam {
             review_minutes: u64::from(policy.review_minutes),
             response_minutes: u64::from(policy.on_call_response_minutes),
             commits: 0,
+            migrations: policy.migrations,
             refused: Vec::new(),
             approval_seen: Vec::new(),
             who: Vec::new(),
@@ -133,9 +136,10 @@ impl ScriptedTeam {
         if self.hotfix_since.is_none() && working.is_some_and(|t| t % self.every == 0) {
             self.commits += 1;
             let summary = format!("change {}", self.commits);
+            let migrations = self.migrations;
             self.act(w, Job::Commit, log, seen, |_| Command::Commit {
                 summary,
-                traits: TraitsChoice::Surprise,
+                traits: TraitsChoice::Practised { migrations },
             });
         }
         let last = stages - 1;

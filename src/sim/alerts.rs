@@ -261,10 +261,20 @@ impl World {
         }
     }
 
-    /// With automatic rollback on, a critical alert sends the stage back to the previous
-    /// release in its history, and the explanation says which alert did it.
+    /// With automatic rollback on, a critical alert undoes the newest change to the stage,
+    /// and the explanation says which alert did it. A deployment still in progress is that
+    /// change: it is aborted as Argo Rollouts aborts a rollout (the new release's pods go and
+    /// all traffic returns to the stable release at once, when stable still runs at full
+    /// size beside it, as during a canary, a surge or before a blue-green switch), or, once
+    /// stable's instances are gone (all at once, a rolling update), by rolling back to the
+    /// release the deployment replaced, as `kubectl rollout undo` does. Stable itself is
+    /// never rolled back for a change that has not finished. With no deployment in progress
+    /// the stage goes back to the previous release in its history.
     fn maybe_auto_rollback(&mut self, i: usize, alert: Explanation, events: &mut Vec<Event>) {
         if self.stages[i].config.auto_rollback != AutoRollback::OnCriticalAlert {
+            return;
+        }
+        if self.auto_abort_deployment(i, &alert, events) {
             return;
         }
         let stage = &self.stages[i];
@@ -313,5 +323,71 @@ impl World {
             Some(explanation),
             events,
         );
+    }
+
+    /// The first half of [`World::maybe_auto_rollback`]: aborts a promotion still deploying,
+    /// if there is one (`true` then).
+    fn auto_abort_deployment(
+        &mut self,
+        i: usize,
+        alert: &Explanation,
+        events: &mut Vec<Event>,
+    ) -> bool {
+        use super::rollout::{DeployProgress, Phase, Purpose};
+        let Some(ro) = self.stages[i].rollout.as_ref() else {
+            return false;
+        };
+        if ro.purpose != Purpose::Promotion {
+            return false;
+        }
+        let stable_serves = match &ro.phase {
+            Phase::Gates(_) => return false,
+            Phase::Deploying(
+                DeployProgress::Surge { .. }
+                | DeployProgress::BlueGreen { .. }
+                | DeployProgress::Canary { .. },
+            ) => true,
+            Phase::Deploying(_) => false,
+        };
+        let (release, from) = (ro.release, ro.from.filter(|f| *f != ro.release));
+        if !stable_serves && from.is_none() {
+            // Nothing ran there before: nothing to go back to.
+            return false;
+        }
+        self.stages[i].rollout = None;
+        let back_on = from.map_or("the stable release".into(), |v| v.to_string());
+        let explanation = Explanation {
+            verdict: if stable_serves {
+                format!("Automatic abort of {release}: all traffic is back on {back_on}.")
+            } else {
+                format!("Automatic abort of {release}: rolling back to {back_on}.")
+            },
+            ..alert.clone()
+        };
+        if i + 1 == self.stages.len() {
+            self.delivery.change_failed(release);
+        }
+        let id = self.stages[i].config.id.clone();
+        self.emit(
+            events,
+            EventKind::RolloutAborted {
+                release,
+                stage: id,
+                automatic: true,
+                explanation: Some(explanation.clone()),
+            },
+        );
+        if stable_serves {
+            self.remove_pool(i, release);
+        } else if let Some(to) = from {
+            self.start_rollback(
+                i,
+                to,
+                &ActorId::new("autopilot"),
+                Some(explanation),
+                events,
+            );
+        }
+        true
     }
 }

@@ -567,6 +567,11 @@ impl World {
                 t
             }
             TraitsChoice::Surprise => self.next_traits(),
+            TraitsChoice::Practised { migrations } => {
+                let mut t = self.next_traits();
+                t.migration = migrations.written(t.migration);
+                t
+            }
         };
         Ok(self.start_build(actor, summary, traits, None))
     }

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{arm_index, ARMS};
 use crate::lab::{AlertChoice, Experiment, Gate, Hours, Policy, ScenarioChoice, StrategyChoice};
+use crate::sim::MigrationPractice;
 
 /// Which strategy the form shows settings for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -111,6 +112,9 @@ pub struct PolicyForm {
     pub hours: Hours,
     pub review_minutes: String,
     pub response_minutes: String,
+    /// Kept from the preset or policy it started from (no control for it yet).
+    #[serde(default)]
+    pub migrations: MigrationPractice,
 }
 
 impl PolicyForm {
@@ -156,6 +160,7 @@ impl PolicyForm {
             hours: p.hours,
             review_minutes: p.review_minutes.to_string(),
             response_minutes: p.on_call_response_minutes.to_string(),
+            migrations: p.migrations,
         }
     }
 
@@ -232,6 +237,7 @@ impl PolicyForm {
             hours: self.hours,
             review_minutes: whole(NumberField::ReviewMinutes, &self.review_minutes),
             on_call_response_minutes: whole(NumberField::ResponseMinutes, &self.response_minutes),
+            migrations: self.migrations,
         };
         if !bad.is_empty() {
             return Err(bad);
