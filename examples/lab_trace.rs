@@ -23,13 +23,28 @@ fn main() {
     let mut world = prepared.lesson(Arm::A).world_with_seed(seed);
     let mut team = ScriptedTeam::new(&policy);
     let mut lines = Vec::new();
+    let mut hidden_before = None;
     while world.now < prepared.until() {
         team.step(&mut world, &mut None, &mut |w, e| {
-            let text = w.describe(e);
+            let mut text = w.describe(e);
+            if let stagecraft::sim::event::EventKind::Committed { .. } = &e.kind {
+                let hidden = w.hidden_in_trunk.as_ref().map(|h| h.defect.label());
+                text.push_str(&format!(" [hidden in trunk: {hidden:?}]"));
+            }
+            if let stagecraft::sim::event::EventKind::ReleaseBuilt { release, .. } = &e.kind {
+                let defect = w.releases.get(release).map(|r| r.traits.defect.label());
+                let hidden = w.hidden_in_trunk.as_ref().map(|h| h.defect.label());
+                text.push_str(&format!(" [defect: {defect:?}; hidden in trunk: {hidden:?}]"));
+            }
             if text.contains(&filter) {
                 lines.push(format!("{:>5} {text}", e.at.0));
             }
         });
+        let hidden_now = world.hidden_in_trunk.as_ref().map(|h| h.defect.label());
+        if hidden_now != hidden_before {
+            lines.push(format!("{:>5}   hidden in trunk now {hidden_now:?}", world.now.0 - 1));
+            hidden_before = hidden_now;
+        }
         // Production's minutes with more than 1 % of requests failing.
         let last = &world.production().last;
         if u64::from(last.errors) * 100 > u64::from(last.requests) {

@@ -198,6 +198,15 @@ pub struct Policy {
     /// expand/contract.
     #[serde(default)]
     pub migrations: MigrationPractice,
+    /// The SRE Workbook's error-budget policy: ordinary promotions to production stop
+    /// while its error budget is spent (hotfixes still go). A team with no gates has no
+    /// such policy either. Policy files without the field keep the freeze.
+    #[serde(default = "keeps_freeze")]
+    pub error_budget_freeze: bool,
+}
+
+fn keeps_freeze() -> bool {
+    true
 }
 
 /// Limits a policy must stay within (the engine's own limits, or what a week can hold).
@@ -225,6 +234,7 @@ impl Policy {
             review_minutes: 15,
             on_call_response_minutes: 15,
             migrations: MigrationPractice::ExpandContract,
+            error_budget_freeze: true,
         }
     }
 
@@ -238,6 +248,10 @@ impl Policy {
             // Every instance restarts on the new release at once, so no old code reads the
             // new schema while it deploys; the cost shows only when a rollback is needed.
             migrations: MigrationPractice::InPlace,
+            // No gate of any kind, so no error-budget policy either: a spent budget does
+            // not stop its deploys (with it, a week of all-at-once deploys stopped after
+            // the first day's boot outages, and the team looked safe for deploying less).
+            error_budget_freeze: false,
             ..Policy::cautious()
         }
     }

@@ -231,7 +231,9 @@ impl ScriptedTeam {
 
     /// On call. An incident needs an answer while users are hurt: not yet mitigated, or
     /// a critical alert firing again on its stage (the engine folds a new breakage into
-    /// an incident that is mitigated but not yet resolved). `response_minutes` after the
+    /// an incident that is mitigated but not yet resolved), or while the change it was
+    /// blamed on still serves production (restarts mitigated it, the fault stays), or
+    /// while the fault recurs (a second incident blamed on a change within a day). `response_minutes` after the
     /// page, on-call rolls production back to the newest earlier release it ran; if
     /// production has changed since the page (the platform rolled back by itself) or the
     /// rollback did not help, the answer is a hotfix of the newest release. Each answer
@@ -254,8 +256,27 @@ impl ScriptedTeam {
                 a.is_firing() && a.rule.severity == Severity::Critical && a.rule.stage == *stage
             })
         };
+        // A change the incident was blamed on that still serves production is still a fault
+        // there, even when restarts mitigated the incident (a memory leak crashes again).
+        let serving = prod.serving();
+        let still_serves =
+            |v: Option<Version>| v.is_some_and(|v| serving.iter().any(|(s, _)| *s == v));
+        // A second incident blamed on a change within a day says the rollbacks did not
+        // remove the fault (earlier releases carry it too): on-call fixes forward.
+        let recurring = |inc: &crate::sim::monitor::Incident| {
+            inc.failed_change.is_some()
+                && w.incidents.iter().any(|o| {
+                    o.stage == inc.stage
+                        && o.failed_change.is_some()
+                        && o.detected_at < inc.detected_at
+                        && inc.detected_at.0 - o.detected_at.0 <= MINUTES_PER_DAY
+                })
+        };
         let due = w.open_incidents().find_map(|inc| {
-            let hurting = inc.mitigated_at.is_none() || alarming(&inc.stage);
+            let hurting = inc.mitigated_at.is_none()
+                || alarming(&inc.stage)
+                || still_serves(inc.failed_change)
+                || recurring(inc);
             let count = self.answers_to(inc.id).count();
             let latest = self.answers_to(inc.id).last();
             let waited = now >= latest.map_or(inc.detected_at.0, |a| a.at) + self.response_minutes;

@@ -153,6 +153,7 @@ impl World {
             mitigated_at: None,
             resolved_at: None,
             release,
+            failed_change: None,
         });
         self.open_count += 1;
         if self.incidents.len() > INCIDENT_CAP
@@ -176,11 +177,22 @@ impl World {
                 .map(|r| r.release);
             if !faulty.is_empty() {
                 if let Some(v) = deploying {
-                    self.delivery.change_failed(v);
+                    self.change_failed(v);
                 }
             }
+            let shows: Vec<_> = faulty
+                .iter()
+                .copied()
+                .filter(|v| self.fault_shows(i, *v))
+                .collect();
+            let blamed = deploying
+                .filter(|_| !shows.is_empty())
+                .or(shows.first().copied());
             for v in faulty {
-                self.delivery.change_failed(v);
+                self.change_failed(v);
+            }
+            if let Some(inc) = self.incidents.back_mut().filter(|x| x.id == id) {
+                inc.failed_change = blamed;
             }
         }
         self.emit(
@@ -269,7 +281,7 @@ impl World {
     /// stable's instances are gone (all at once, a rolling update), by rolling back to the
     /// release the deployment replaced, as `kubectl rollout undo` does. Stable itself is
     /// never rolled back for a change that has not finished. With no deployment in progress
-    /// the stage goes back to the previous release in its history.
+    /// the stage goes back to the newest earlier release in its history.
     fn maybe_auto_rollback(&mut self, i: usize, alert: Explanation, events: &mut Vec<Event>) {
         if self.stages[i].config.auto_rollback != AutoRollback::OnCriticalAlert {
             return;
@@ -288,12 +300,15 @@ impl World {
         {
             return;
         }
+        // The newest release older than the current one, as `kubectl rollout undo` would
+        // pick after a forward deploy: never a newer release production was just rolled back
+        // from (that would flip between two releases, each rolled back in turn).
         let Some(target) = stage
             .history
             .iter()
             .rev()
             .map(|d| d.release)
-            .find(|v| *v != current)
+            .find(|v| *v < current)
         else {
             return;
         };
@@ -365,7 +380,7 @@ impl World {
             ..alert.clone()
         };
         if i + 1 == self.stages.len() {
-            self.delivery.change_failed(release);
+            self.change_failed(release);
         }
         let id = self.stages[i].config.id.clone();
         self.emit(

@@ -115,6 +115,12 @@ pub struct PolicyForm {
     /// Kept from the preset or policy it started from (no control for it yet).
     #[serde(default)]
     pub migrations: MigrationPractice,
+    #[serde(default = "keeps_freeze")]
+    pub error_budget_freeze: bool,
+}
+
+fn keeps_freeze() -> bool {
+    true
 }
 
 impl PolicyForm {
@@ -161,6 +167,7 @@ impl PolicyForm {
             review_minutes: p.review_minutes.to_string(),
             response_minutes: p.on_call_response_minutes.to_string(),
             migrations: p.migrations,
+            error_budget_freeze: p.error_budget_freeze,
         }
     }
 
@@ -238,6 +245,7 @@ impl PolicyForm {
             review_minutes: whole(NumberField::ReviewMinutes, &self.review_minutes),
             on_call_response_minutes: whole(NumberField::ResponseMinutes, &self.response_minutes),
             migrations: self.migrations,
+            error_budget_freeze: self.error_budget_freeze,
         };
         if !bad.is_empty() {
             return Err(bad);
