@@ -280,3 +280,131 @@ fn argo_rollouts_blue_green_keeps_the_old_colour_for_the_scale_down_delay_then_r
         assert_eq!(prod(&w).serving(), vec![(old, 100)], "seed {seed}: switched back at once");
     }
 }
+
+/// A world whose platform rolls production back on a critical alert, with a symptom rule
+/// that pages when more than 1 % of production's requests fail for a minute (so a canary's
+/// share of a bad release's errors pages while analysis is kept out of it).
+fn world_with_auto_rollback(seed: u64) -> World {
+    use stagecraft::sim::config::{AlertRule, AutoRollback, Metric, Severity};
+    let mut c = quiet_config();
+    let last = c.stages.len() - 1;
+    c.stages[last].auto_rollback = AutoRollback::OnCriticalAlert;
+    let stage = c.stages[last].id.clone();
+    c.alert_rules.push(AlertRule {
+        name: stagecraft::sim::ids::AlertName::new("Errors over 1 %"),
+        stage,
+        metric: Metric::ErrorRate,
+        threshold: 0.01,
+        for_minutes: 1,
+        severity: Severity::Critical,
+        windows: None,
+    });
+    World::new(c, seed)
+}
+
+/// A canary whose analysis never fails: only alerts and the platform can stop it.
+fn canary_without_analysis() -> Strategy {
+    Strategy::Canary(CanaryPlan {
+        analysis: CanaryAnalysis {
+            max_error_rate: 1.0,
+            max_p95_ms: f64::MAX,
+            failure_limit: u32::MAX,
+            baseline: None,
+        },
+        ..CanaryPlan::default()
+    })
+}
+
+/// Argo Rollouts: aborting a canary scales it down and sends 100 % of the traffic back to
+/// the stable ReplicaSet, which kept its full size throughout; stable itself is not rolled
+/// back. So the platform's abort on a critical alert leaves the stable release serving
+/// everything within a minute, at the baseline's error rate.
+#[test]
+fn argo_rollouts_abort_returns_all_traffic_to_stable_within_a_minute() {
+    for seed in SEEDS {
+        let mut w = world_with_auto_rollback(seed);
+        let stable = commit(&mut w, CommitTraits::default());
+        // Beside the old instances, so no minute of downtime pages first.
+        ship(&mut w, stable, rolling(Amount::Count(1), Amount::Count(0)));
+        wait_prod_idle(&mut w, 60);
+        w.run_until(SimTime(w.now.0 + 30));
+        assert_eq!(prod(&w).serving(), vec![(stable, 100)], "seed {seed}: stable shipped");
+        let bad = commit(&mut w, sneaky(Defect::ErrorRate));
+        let mut events = ship(&mut w, bad, canary_without_analysis());
+        events.extend(run_until(&mut w, 120, |w| prod(w).rollout.is_none()));
+        let aborted = events
+            .iter()
+            .find(|e| matches!(&e.kind, EventKind::RolloutAborted { release, automatic: true, .. } if *release == bad))
+            .unwrap_or_else(|| panic!("seed {seed}: the platform aborted the canary"));
+        let paged = events
+            .iter()
+            .find(|e| matches!(&e.kind, EventKind::AlertFired { .. }))
+            .expect("an alert paged");
+        assert_eq!(aborted.at, paged.at, "seed {seed}: aborted in the minute of the page");
+        assert_eq!(prod(&w).serving(), vec![(stable, 100)], "seed {seed}: all traffic on stable");
+        assert_eq!(prod(&w).current(), Some(stable), "seed {seed}: stable was not rolled back");
+        assert!(
+            !has(&events, |k| matches!(k, EventKind::RolledBack { .. })),
+            "seed {seed}: no rollback of the stable release"
+        );
+        w.tick();
+        assert!(
+            prod(&w).last.error_rate() < 0.005,
+            "seed {seed}: the minute after the abort, errors {:.3}",
+            prod(&w).last.error_rate()
+        );
+    }
+}
+
+/// A scripted world whose first commit drops a column (a destructive migration), written
+/// the way `practice` says, shipped with a canary after a clean release; returns the
+/// stable release's highest error rate while the canary ran.
+fn stable_errors_during_a_schema_canary(seed: u64, practice: MigrationPractice) -> f64 {
+    let mut c = quiet_config();
+    c.scripted_commits = vec![
+        CommitTraits::default(),
+        CommitTraits { migration: Migration::Destructive, ..CommitTraits::default() },
+    ];
+    let mut w = World::new(c, seed);
+    let next = |w: &mut World| {
+        let before = w.releases.len();
+        ok(w, "dana", Command::Commit {
+            summary: "change".into(),
+            traits: TraitsChoice::Practised { migrations: practice },
+        });
+        run_until(w, 60, |w| {
+            w.releases.len() > before && w.stage(&st("dev")).unwrap().rollout.is_none()
+        });
+        *w.releases.keys().last().unwrap()
+    };
+    let stable = next(&mut w);
+    ship(&mut w, stable, rolling(Amount::Count(1), Amount::Count(0)));
+    wait_prod_idle(&mut w, 60);
+    let migrating = next(&mut w);
+    ship(&mut w, migrating, canary_without_analysis());
+    let mut worst: f64 = 0.0;
+    for _ in 0..60 {
+        w.tick();
+        if let Some(p) = prod(&w).pools.iter().find(|p| p.release == stable && p.weight > 0) {
+            worst = worst.max(p.error_rate);
+        }
+        if prod(&w).rollout.is_none() {
+            break;
+        }
+    }
+    worst
+}
+
+/// Expand/contract (parallel change): a column is dropped only in a later release, once no
+/// running code reads it, so the stable release keeps working while a canary migrates the
+/// database. Written in place, the same change breaks the stable release at once: the
+/// reason teams that canary write their migrations expand/contract.
+#[test]
+fn expand_contract_migrations_keep_the_stable_release_working_during_a_canary() {
+    for seed in SEEDS {
+        let expand = stable_errors_during_a_schema_canary(seed, MigrationPractice::ExpandContract);
+        let in_place = stable_errors_during_a_schema_canary(seed, MigrationPractice::InPlace);
+        assert!(expand < 0.01, "seed {seed}: stable's errors with expand/contract {expand:.3}");
+        assert!(in_place > 0.5, "seed {seed}: stable's errors with an in-place drop {in_place:.3}");
+    }
+}

@@ -249,7 +249,8 @@ impl PreparedArm {
 }
 
 /// The scenario file with the policy's platform settings as overrides: production's alert
-/// rules and automatic rollback, and the skipped gates removed from every stage.
+/// rules and automatic rollback, the error-budget freeze, and the skipped gates removed
+/// from every stage.
 fn with_policy(base: &Lesson, policy: &Policy) -> ScenarioFile {
     let mut file = base.file.clone();
     let stages = &base.config.stages;
@@ -266,6 +267,9 @@ fn with_policy(base: &Lesson, policy: &Policy) -> ScenarioFile {
     };
     if prod.auto_rollback != rollback {
         override_of(&mut file, &prod.id).auto_rollback = Some(rollback);
+    }
+    if base.config.error_budget_freeze != policy.error_budget_freeze {
+        file.setup.error_budget_freeze = Some(policy.error_budget_freeze);
     }
     let skipped: Vec<_> = policy.skip_gates.iter().map(|g| g.kind()).collect();
     for stage in stages {
@@ -325,7 +329,7 @@ impl Prepared {
         let mut team = team::ScriptedTeam::new(&side.policy);
         let mut observer = outcome::Observer::default();
         while world.now < self.until {
-            team.step(&mut world, &mut log, &mut |_, e| observer.event(e));
+            team.step(&mut world, &mut log, &mut |w, e| observer.event(w, e));
             observer.after_minute(&world);
         }
         let outcome = observer.outcome(&world, arm, seed);

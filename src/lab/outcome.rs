@@ -97,7 +97,8 @@ pub struct RunOutcome {
     pub deploys_per_day: f64,
     /// Failed changes over production deploys; `None` when nothing was deployed.
     pub change_failure_rate: Option<f64>,
-    /// Median over incidents of impact start → mitigation; `None` with no incident mitigated.
+    /// Median over incidents a production change caused (DORA's failed deployment recovery
+    /// time) of impact start → mitigation; `None` with no such incident mitigated.
     pub median_time_to_restore_minutes: Option<u32>,
     /// Median over production deploys of first commit → deploy start.
     pub median_lead_time_minutes: Option<u32>,
@@ -119,12 +120,28 @@ pub(crate) struct Observer {
 }
 
 impl Observer {
-    pub(crate) fn event(&mut self, e: &Event) {
+    /// Counts incidents, and the restore time of those a production change caused: the
+    /// DORA report's failed deployment recovery time (2023; "time to restore service"
+    /// before), from the first minute users were hurt to the first minute they were served
+    /// correctly again. An incident no change caused (the minute of downtime every
+    /// all-at-once deploy costs while instances boot, a scripted outage) is user harm,
+    /// counted in failed requests, but no failed deployment to recover from.
+    pub(crate) fn event(&mut self, w: &World, e: &Event) {
         match &e.kind {
             EventKind::IncidentOpened { .. } => self.incidents += 1,
             EventKind::IncidentMitigated {
-                time_to_restore, ..
-            } => self.restores.push(time_to_restore.0),
+                incident,
+                time_to_restore,
+                ..
+            } => {
+                let from_a_change = w
+                    .incidents
+                    .iter()
+                    .any(|x| x.id == *incident && x.failed_change.is_some());
+                if from_a_change {
+                    self.restores.push(time_to_restore.0);
+                }
+            }
             _ => {}
         }
     }

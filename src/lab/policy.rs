@@ -3,7 +3,7 @@
 //! team works. A policy becomes scenario overrides (what the platform does) plus the
 //! scripted team's habits (what the people do), so a run can be replayed from a share link.
 
-use crate::sim::change::GateKind;
+use crate::sim::change::{GateKind, MigrationPractice};
 use crate::sim::command::{
     Amount, BaselineComparison, CanaryAnalysis, CanaryPlan, RollingPlan, Strategy,
 };
@@ -192,6 +192,21 @@ pub struct Policy {
     pub review_minutes: u32,
     /// How long on-call takes, after an incident opens, to roll production back by hand.
     pub on_call_response_minutes: u32,
+    /// How the team writes schema changes. Teams that run old and new code side by side
+    /// (canary, rolling, blue-green) write them expand/contract, or the old release breaks
+    /// the moment the new one migrates the database; policy files without the field get
+    /// expand/contract.
+    #[serde(default)]
+    pub migrations: MigrationPractice,
+    /// The SRE Workbook's error-budget policy: ordinary promotions to production stop
+    /// while its error budget is spent (hotfixes still go). A team with no gates has no
+    /// such policy either. Policy files without the field keep the freeze.
+    #[serde(default = "keeps_freeze")]
+    pub error_budget_freeze: bool,
+}
+
+fn keeps_freeze() -> bool {
+    true
 }
 
 /// Limits a policy must stay within (the engine's own limits, or what a week can hold).
@@ -218,6 +233,8 @@ impl Policy {
             hours: Hours::Office,
             review_minutes: 15,
             on_call_response_minutes: 15,
+            migrations: MigrationPractice::ExpandContract,
+            error_budget_freeze: true,
         }
     }
 
@@ -228,6 +245,13 @@ impl Policy {
             strategy: StrategyChoice::AllAtOnce,
             skip_gates: Gate::ALL.to_vec(),
             automatic_rollback: false,
+            // Every instance restarts on the new release at once, so no old code reads the
+            // new schema while it deploys; the cost shows only when a rollback is needed.
+            migrations: MigrationPractice::InPlace,
+            // No gate of any kind, so no error-budget policy either: a spent budget does
+            // not stop its deploys (with it, a week of all-at-once deploys stopped after
+            // the first day's boot outages, and the team looked safe for deploying less).
+            error_budget_freeze: false,
             ..Policy::cautious()
         }
     }

@@ -13,6 +13,7 @@
 
 use super::policy::{Hours, Policy};
 use crate::sim::access::Role;
+use crate::sim::change::MigrationPractice;
 use crate::sim::command::{Command, GateMode, RollingPlan, Strategy, TraitsChoice};
 use crate::sim::config::Severity;
 use crate::sim::event::Event;
@@ -47,6 +48,7 @@ pub struct ScriptedTeam {
     review_minutes: u64,
     response_minutes: u64,
     commits: u64,
+    migrations: MigrationPractice,
     /// Per stage: the release last refused there, and when to try it again.
     refused: Vec<Option<(Version, u64)>>,
     /// When each stage's current approval request was first seen.
@@ -93,6 +95,7 @@ impl ScriptedTeam {
             review_minutes: u64::from(policy.review_minutes),
             response_minutes: u64::from(policy.on_call_response_minutes),
             commits: 0,
+            migrations: policy.migrations,
             refused: Vec::new(),
             approval_seen: Vec::new(),
             who: Vec::new(),
@@ -133,9 +136,10 @@ impl ScriptedTeam {
         if self.hotfix_since.is_none() && working.is_some_and(|t| t % self.every == 0) {
             self.commits += 1;
             let summary = format!("change {}", self.commits);
+            let migrations = self.migrations;
             self.act(w, Job::Commit, log, seen, |_| Command::Commit {
                 summary,
-                traits: TraitsChoice::Surprise,
+                traits: TraitsChoice::Practised { migrations },
             });
         }
         let last = stages - 1;
@@ -227,7 +231,9 @@ impl ScriptedTeam {
 
     /// On call. An incident needs an answer while users are hurt: not yet mitigated, or
     /// a critical alert firing again on its stage (the engine folds a new breakage into
-    /// an incident that is mitigated but not yet resolved). `response_minutes` after the
+    /// an incident that is mitigated but not yet resolved), or while the change it was
+    /// blamed on still serves production (restarts mitigated it, the fault stays), or
+    /// while the fault recurs (a second incident blamed on a change within a day). `response_minutes` after the
     /// page, on-call rolls production back to the newest earlier release it ran; if
     /// production has changed since the page (the platform rolled back by itself) or the
     /// rollback did not help, the answer is a hotfix of the newest release. Each answer
@@ -250,8 +256,27 @@ impl ScriptedTeam {
                 a.is_firing() && a.rule.severity == Severity::Critical && a.rule.stage == *stage
             })
         };
+        // A change the incident was blamed on that still serves production is still a fault
+        // there, even when restarts mitigated the incident (a memory leak crashes again).
+        let serving = prod.serving();
+        let still_serves =
+            |v: Option<Version>| v.is_some_and(|v| serving.iter().any(|(s, _)| *s == v));
+        // A second incident blamed on a change within a day says the rollbacks did not
+        // remove the fault (earlier releases carry it too): on-call fixes forward.
+        let recurring = |inc: &crate::sim::monitor::Incident| {
+            inc.failed_change.is_some()
+                && w.incidents.iter().any(|o| {
+                    o.stage == inc.stage
+                        && o.failed_change.is_some()
+                        && o.detected_at < inc.detected_at
+                        && inc.detected_at.0 - o.detected_at.0 <= MINUTES_PER_DAY
+                })
+        };
         let due = w.open_incidents().find_map(|inc| {
-            let hurting = inc.mitigated_at.is_none() || alarming(&inc.stage);
+            let hurting = inc.mitigated_at.is_none()
+                || alarming(&inc.stage)
+                || still_serves(inc.failed_change)
+                || recurring(inc);
             let count = self.answers_to(inc.id).count();
             let latest = self.answers_to(inc.id).last();
             let waited = now >= latest.map_or(inc.detected_at.0, |a| a.at) + self.response_minutes;

@@ -153,6 +153,7 @@ impl World {
             mitigated_at: None,
             resolved_at: None,
             release,
+            failed_change: None,
         });
         self.open_count += 1;
         if self.incidents.len() > INCIDENT_CAP
@@ -176,11 +177,22 @@ impl World {
                 .map(|r| r.release);
             if !faulty.is_empty() {
                 if let Some(v) = deploying {
-                    self.delivery.change_failed(v);
+                    self.change_failed(v);
                 }
             }
+            let shows: Vec<_> = faulty
+                .iter()
+                .copied()
+                .filter(|v| self.fault_shows(i, *v))
+                .collect();
+            let blamed = deploying
+                .filter(|_| !shows.is_empty())
+                .or(shows.first().copied());
             for v in faulty {
-                self.delivery.change_failed(v);
+                self.change_failed(v);
+            }
+            if let Some(inc) = self.incidents.back_mut().filter(|x| x.id == id) {
+                inc.failed_change = blamed;
             }
         }
         self.emit(
@@ -261,10 +273,20 @@ impl World {
         }
     }
 
-    /// With automatic rollback on, a critical alert sends the stage back to the previous
-    /// release in its history, and the explanation says which alert did it.
+    /// With automatic rollback on, a critical alert undoes the newest change to the stage,
+    /// and the explanation says which alert did it. A deployment still in progress is that
+    /// change: it is aborted as Argo Rollouts aborts a rollout (the new release's pods go and
+    /// all traffic returns to the stable release at once, when stable still runs at full
+    /// size beside it, as during a canary, a surge or before a blue-green switch), or, once
+    /// stable's instances are gone (all at once, a rolling update), by rolling back to the
+    /// release the deployment replaced, as `kubectl rollout undo` does. Stable itself is
+    /// never rolled back for a change that has not finished. With no deployment in progress
+    /// the stage goes back to the newest earlier release in its history.
     fn maybe_auto_rollback(&mut self, i: usize, alert: Explanation, events: &mut Vec<Event>) {
         if self.stages[i].config.auto_rollback != AutoRollback::OnCriticalAlert {
+            return;
+        }
+        if self.auto_abort_deployment(i, &alert, events) {
             return;
         }
         let stage = &self.stages[i];
@@ -278,12 +300,15 @@ impl World {
         {
             return;
         }
+        // The newest release older than the current one, as `kubectl rollout undo` would
+        // pick after a forward deploy: never a newer release production was just rolled back
+        // from (that would flip between two releases, each rolled back in turn).
         let Some(target) = stage
             .history
             .iter()
             .rev()
             .map(|d| d.release)
-            .find(|v| *v != current)
+            .find(|v| *v < current)
         else {
             return;
         };
@@ -313,5 +338,71 @@ impl World {
             Some(explanation),
             events,
         );
+    }
+
+    /// The first half of [`World::maybe_auto_rollback`]: aborts a promotion still deploying,
+    /// if there is one (`true` then).
+    fn auto_abort_deployment(
+        &mut self,
+        i: usize,
+        alert: &Explanation,
+        events: &mut Vec<Event>,
+    ) -> bool {
+        use super::rollout::{DeployProgress, Phase, Purpose};
+        let Some(ro) = self.stages[i].rollout.as_ref() else {
+            return false;
+        };
+        if ro.purpose != Purpose::Promotion {
+            return false;
+        }
+        let stable_serves = match &ro.phase {
+            Phase::Gates(_) => return false,
+            Phase::Deploying(
+                DeployProgress::Surge { .. }
+                | DeployProgress::BlueGreen { .. }
+                | DeployProgress::Canary { .. },
+            ) => true,
+            Phase::Deploying(_) => false,
+        };
+        let (release, from) = (ro.release, ro.from.filter(|f| *f != ro.release));
+        if !stable_serves && from.is_none() {
+            // Nothing ran there before: nothing to go back to.
+            return false;
+        }
+        self.stages[i].rollout = None;
+        let back_on = from.map_or("the stable release".into(), |v| v.to_string());
+        let explanation = Explanation {
+            verdict: if stable_serves {
+                format!("Automatic abort of {release}: all traffic is back on {back_on}.")
+            } else {
+                format!("Automatic abort of {release}: rolling back to {back_on}.")
+            },
+            ..alert.clone()
+        };
+        if i + 1 == self.stages.len() {
+            self.change_failed(release);
+        }
+        let id = self.stages[i].config.id.clone();
+        self.emit(
+            events,
+            EventKind::RolloutAborted {
+                release,
+                stage: id,
+                automatic: true,
+                explanation: Some(explanation.clone()),
+            },
+        );
+        if stable_serves {
+            self.remove_pool(i, release);
+        } else if let Some(to) = from {
+            self.start_rollback(
+                i,
+                to,
+                &ActorId::new("autopilot"),
+                Some(explanation),
+                events,
+            );
+        }
+        true
     }
 }

@@ -60,6 +60,33 @@ pub enum Migration {
     Destructive,
 }
 
+/// How a team writes the schema changes its commits need.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MigrationPractice {
+    /// As the change needs it: a column dropped or rewritten in the same release that stops
+    /// reading it, so the release before it cannot read the new schema.
+    InPlace,
+    /// Expand/contract (parallel change): the release adds the new shape beside the old and
+    /// keeps both working; removing the old shape is a later, separate change, made once no
+    /// running release reads it. So every migration a release brings is backward compatible
+    /// (`Migration::Additive`), and the release before it keeps working during a canary,
+    /// a rolling update or after a rollback. The contract step itself is not modelled: by
+    /// then no release that needs the old shape runs anywhere.
+    #[default]
+    ExpandContract,
+}
+
+impl MigrationPractice {
+    /// The migration a commit carries once written this way.
+    pub fn written(self, drawn: Migration) -> Migration {
+        match (self, drawn) {
+            (MigrationPractice::ExpandContract, Migration::Destructive) => Migration::Additive,
+            (_, m) => m,
+        }
+    }
+}
+
 /// The kinds of checks a release passes through.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -1,7 +1,7 @@
 //! Commands: what someone asks the world to do. Imperative names; each is checked against
 //! the state and the access policy, then applied (producing events) or rejected with a reason.
 
-use super::change::CommitTraits;
+use super::change::{CommitTraits, MigrationPractice};
 use super::ids::{BackupId, ConfigKey, FlagName, StageId, Version};
 use super::time::SimTime;
 use serde::{Deserialize, Serialize};
@@ -203,6 +203,11 @@ pub enum TraitsChoice {
     /// Let the seed decide (or the scenario's script, if it has a next commit ready).
     Surprise,
     Exactly(CommitTraits),
+    /// As `Surprise` (the same draw from the seed, or the script's next commit), written
+    /// the way the team writes migrations: with expand/contract a destructive schema change
+    /// ships as a backward-compatible expand step. The strategy lab's scripted team commits
+    /// this way, so both policies of an experiment draw the same changes.
+    Practised { migrations: MigrationPractice },
 }
 
 /// Whether a promotion respects its gates.

@@ -438,7 +438,7 @@ impl World {
         self.stages[i].record_deployment(to, self.now);
         if i + 1 == self.stages.len() {
             if let Some(f) = from {
-                self.delivery.change_failed(f);
+                self.change_failed(f);
             }
         }
         self.emit(
@@ -567,6 +567,30 @@ impl World {
                 t
             }
             TraitsChoice::Surprise => self.next_traits(),
+            TraitsChoice::Practised { migrations } => {
+                let mut t = self.next_traits();
+                t.migration = migrations.written(t.migration);
+                // Built from trunk, the release also holds every earlier commit: a defect
+                // nobody has found yet is in it too (one defect shows per release: a commit
+                // with its own keeps that one, and the hidden one waits for the next).
+                match (&self.hidden_in_trunk, t.defect) {
+                    (Some(hidden), super::change::Defect::None) => {
+                        t.defect = hidden.defect;
+                        t.added_latency_ms = hidden.added_latency_ms;
+                        t.detection = hidden.detection.clone();
+                    }
+                    (None, d) if d != super::change::Defect::None => {
+                        self.hidden_in_trunk = Some(CommitTraits {
+                            defect: d,
+                            added_latency_ms: t.added_latency_ms,
+                            detection: t.detection.clone(),
+                            ..CommitTraits::default()
+                        });
+                    }
+                    _ => {}
+                }
+                t
+            }
         };
         Ok(self.start_build(actor, summary, traits, None))
     }

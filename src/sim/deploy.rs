@@ -124,6 +124,11 @@ impl World {
                             );
                         }
                         Some((flaky, explanation)) => {
+                            if !flaky {
+                                if let Some(d) = self.releases.get(&release).map(|r| r.traits.defect) {
+                                    self.defect_found(d);
+                                }
+                            }
                             self.stages[i].last_gate_failure = Some(super::stage::GateFailure {
                                 release,
                                 gate: kind,
@@ -154,12 +159,20 @@ impl World {
     /// starts replacing instances: from then on users can be hurt by it.
     pub(crate) fn count_production_deploy(&mut self, i: usize, release: Version) {
         if i + 1 == self.stages.len() {
-            let lead = self
+            // DORA's lead time for changes runs from commit to production, so a deploy that
+            // carries a batch (releases production skipped, a release train) counts from the
+            // oldest commit production does not run yet. A hotfix counts from its own commit.
+            let running = self.stages[i].current();
+            let hotfix = self.releases.get(&release).is_some_and(|r| r.hotfix);
+            let oldest = self
                 .releases
-                .get(&release)
-                .map_or(super::time::Minutes(0), |r| {
-                    self.now.since(r.first_commit_at)
-                });
+                .range(..=release)
+                .rev()
+                .take_while(|(v, _)| running.is_none_or(|r| **v > r))
+                .filter(|(v, r)| **v == release || (!hotfix && !r.hotfix))
+                .map(|(_, r)| r.first_commit_at)
+                .min();
+            let lead = oldest.map_or(super::time::Minutes(0), |at| self.now.since(at));
             self.delivery.deployed_to_production(release, lead);
         }
     }

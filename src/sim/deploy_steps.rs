@@ -206,7 +206,7 @@ impl World {
             if *failures > a.failure_limit {
                 let from = rollout.from;
                 if i + 1 == self.stages.len() {
-                    self.delivery.change_failed(release);
+                    self.change_failed(release);
                 }
                 self.remove_pool(i, release);
                 let verdict_target = from.map_or("the stable release".into(), |v| v.to_string());
@@ -384,7 +384,7 @@ impl World {
             } => {
                 if production {
                     if let Some(from) = rollout.from {
-                        self.delivery.change_failed(from);
+                        self.change_failed(from);
                     }
                 }
                 let kind = EventKind::RolledBack {
@@ -450,7 +450,7 @@ impl World {
             self.remove_pool(i, release);
         }
         if i + 1 == self.stages.len() && matches!(rollout.purpose, Purpose::Promotion) {
-            self.delivery.change_failed(release);
+            self.change_failed(release);
         }
         self.emit(
             events,

@@ -31,7 +31,7 @@ mod traffic;
 pub mod world;
 
 pub use access::{Actor, Permission, Policy, Role};
-pub use change::{CommitTraits, Defect, GateKind, Migration, Release};
+pub use change::{CommitTraits, Defect, GateKind, Migration, MigrationPractice, Release};
 pub use command::{
     Amount, BaselineComparison, CanaryAnalysis, CanaryPlan, Command, Failure, GateMode, RollingPlan, SecretValue, Strategy,
     TraitsChoice,

@@ -232,6 +232,11 @@ pub struct Incident {
     pub resolved_at: Option<SimTime>,
     /// The release running when it was opened.
     pub release: Option<Version>,
+    /// The production change it was blamed on when it opened (a release with a fault, or
+    /// the deployment in progress that broke others), if any: DORA's change failure rate
+    /// and failed-deployment recovery time count these incidents only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failed_change: Option<Version>,
 }
 
 impl Incident {

@@ -102,6 +102,9 @@ impl World {
             let flaky = gate != GateKind::Build && self.draws.chance(self.flaky_chance());
             if caught || flaky {
                 let build = self.builds.remove(i);
+                if caught {
+                    self.defect_found(build.commit.traits.defect);
+                }
                 let reason = if caught {
                     format!(
                         "{} caught a defect: {}",
@@ -390,6 +393,49 @@ impl World {
                     .as_ref()
                     .is_some_and(|d| !d.compatible_with(r.schema))
         })
+    }
+}
+
+impl World {
+    /// Whether a faulty release's fault is what users feel now: errors or slowness from its
+    /// defect, a missing setting or an unreadable schema, or a memory leak once an instance
+    /// of it ran out of memory. A security hole or corrupted records page no error alert,
+    /// and a leak in fresh instances hurts nobody yet, so an incident that opens meanwhile
+    /// (the minute of downtime while all-at-once instances boot, say) is not theirs.
+    pub(crate) fn fault_shows(&self, i: usize, release: super::ids::Version) -> bool {
+        use super::stage::{CrashReason, Health};
+        let stage = &self.stages[i];
+        let Some(r) = self.releases.get(&release) else {
+            return false;
+        };
+        let setting_or_schema = r
+            .traits
+            .requires_config
+            .as_ref()
+            .is_some_and(|k| !stage.has_config(k))
+            || stage
+                .database
+                .as_ref()
+                .is_some_and(|d| !d.compatible_with(r.schema));
+        let oom = || {
+            stage.pools.iter().filter(|p| p.release == release).any(|p| {
+                p.instances.iter().any(|x| {
+                    matches!(
+                        x.health,
+                        Health::Restarting {
+                            reason: CrashReason::OutOfMemory,
+                            ..
+                        }
+                    )
+                })
+            })
+        };
+        setting_or_schema
+            || match r.traits.defect {
+                Defect::ErrorRate | Defect::LatencyRegression | Defect::CrashOnStart => true,
+                Defect::MemoryLeak => oom(),
+                Defect::None | Defect::DataCorruption | Defect::SecurityHole => false,
+            }
     }
 }
 

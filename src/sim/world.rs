@@ -2,7 +2,7 @@
 
 use super::access::{Actor, Permission, Role};
 use super::audit::{AuditLog, Outcome};
-use super::change::{Commit, GateKind, Migration, Release};
+use super::change::{Commit, CommitTraits, Defect, GateKind, Migration, Release};
 use super::command::{Command, Failure, GateMode};
 use super::config::{StageConfig, TrafficSource, WorldConfig};
 use super::delivery::Delivery;
@@ -81,6 +81,12 @@ pub struct World {
     pub(crate) next_minor: u16,
     /// The codebase's migration chain: `schema_chain[i]` moves schema i+1 to i+2.
     pub schema_chain: Vec<Migration>,
+    /// A defect committed and not found yet. Trunk still holds it, so every later build
+    /// from trunk carries it until a check catches it or production blames it (then the
+    /// team reverts it). Only commits written `TraitsChoice::Practised` (the strategy lab's
+    /// team) take it; elsewhere a release holds its own commit's traits only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hidden_in_trunk: Option<CommitTraits>,
     pub alerts: Vec<AlertState>,
     pub incidents: VecDeque<Incident>,
     /// How many incidents are open, so quiet minutes skip the incident scan.
@@ -144,6 +150,7 @@ impl World {
             scripted_used: 0,
             next_minor: v.minor + 1,
             schema_chain: Vec::new(),
+            hidden_in_trunk: None,
             alerts,
             incidents: VecDeque::new(),
             open_count: 0,
@@ -176,6 +183,23 @@ impl World {
     }
 
     /// The last stage: the one real users depend on.
+    /// A production change failed (an incident blamed it, it was rolled back or aborted):
+    /// counted for DORA, and its defect is found, so trunk no longer hides it.
+    pub(crate) fn change_failed(&mut self, release: Version) {
+        self.delivery.change_failed(release);
+        if let Some(d) = self.releases.get(&release).map(|r| r.traits.defect) {
+            self.defect_found(d);
+        }
+    }
+
+    /// Someone now knows about `defect` (a check caught it, production blamed it): the team
+    /// reverts the commit, so later builds no longer carry it.
+    pub(crate) fn defect_found(&mut self, defect: Defect) {
+        if defect != Defect::None && self.hidden_in_trunk.as_ref().is_some_and(|h| h.defect == defect) {
+            self.hidden_in_trunk = None;
+        }
+    }
+
     pub fn production(&self) -> &Stage {
         self.stages
             .last()

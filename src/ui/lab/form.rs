@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{arm_index, ARMS};
 use crate::lab::{AlertChoice, Experiment, Gate, Hours, Policy, ScenarioChoice, StrategyChoice};
+use crate::sim::MigrationPractice;
 
 /// Which strategy the form shows settings for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -111,6 +112,15 @@ pub struct PolicyForm {
     pub hours: Hours,
     pub review_minutes: String,
     pub response_minutes: String,
+    /// Kept from the preset or policy it started from (no control for it yet).
+    #[serde(default)]
+    pub migrations: MigrationPractice,
+    #[serde(default = "keeps_freeze")]
+    pub error_budget_freeze: bool,
+}
+
+fn keeps_freeze() -> bool {
+    true
 }
 
 impl PolicyForm {
@@ -156,6 +166,8 @@ impl PolicyForm {
             hours: p.hours,
             review_minutes: p.review_minutes.to_string(),
             response_minutes: p.on_call_response_minutes.to_string(),
+            migrations: p.migrations,
+            error_budget_freeze: p.error_budget_freeze,
         }
     }
 
@@ -232,6 +244,8 @@ impl PolicyForm {
             hours: self.hours,
             review_minutes: whole(NumberField::ReviewMinutes, &self.review_minutes),
             on_call_response_minutes: whole(NumberField::ResponseMinutes, &self.response_minutes),
+            migrations: self.migrations,
+            error_budget_freeze: self.error_budget_freeze,
         };
         if !bad.is_empty() {
             return Err(bad);
