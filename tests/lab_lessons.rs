@@ -1,6 +1,6 @@
 //! Lab lessons (a question answered in the strategy lab from many runs): every built-in
 //! one is well made, the way `tests/lessons.rs` proves the others. Its reference answer
-//! holds over its runs and no other choice does; its classic mistake is the answer its
+//! holds over its runs and no other choice does; its classic mistake is an answer its
 //! first week suggests: it holds on that one week and not over the runs.
 #![cfg(not(target_arch = "wasm32"))]
 
@@ -43,14 +43,13 @@ fn there_is_a_lab_lesson_and_it_compares_all_at_once_with_a_canary() {
 }
 
 #[test]
-fn one_week_suggests_the_classic_mistake_and_the_reference_answer_does_not_hold_on_it() {
+fn one_week_suggests_the_classic_mistake() {
     for (id, lab) in lab_lessons() {
         let e = lab.first_look();
         let seed = [lab.first_look_seed];
         let one = compare(&runs(&e, Arm::A, &seed), &runs(&e, Arm::B, &seed));
         assert!(lab.choices[lab.mistake].holds(&one), "{id}: the mistake must hold on the first week (seed {})", lab.first_look_seed);
         assert_eq!(lab.verdict(lab.mistake, &one), Verdict::Won);
-        assert!(!lab.choices[lab.answer].holds(&one), "{id}: on the first week alone the answer should not show yet");
     }
 }
 
