@@ -143,7 +143,7 @@ fn a_lab_lesson_opens_the_lab_and_its_answer_decides_it_once() {
     assert_eq!(s.training.verdict(), Verdict::Lost);
     let statuses = s.training.progress.statuses();
     assert_eq!(statuses.len(), 1);
-    assert!(matches!(&statuses[0].status, Status::Failed { reason } if reason.contains("does not hold over the 1000 runs")), "{statuses:?}");
+    assert!(matches!(&statuses[0].status, Status::Failed { reason } if reason.contains("does not hold over the 1,000 runs")), "{statuses:?}");
     assert_eq!(s.records.get("is-a-canary-worth-it"), Some(&Verdict::Lost));
     let same = s.clone().reduce(Action::AnsweredLabQuestion { choice: 1, verdict: Verdict::Won });
     assert_eq!(same.training.verdict(), Verdict::Lost, "the first answer stands");

@@ -223,8 +223,21 @@ impl LabLesson {
     /// The objective as the lesson panel lists it.
     pub fn objective(&self) -> String {
         format!(
-            "Run one week of each policy, then {} weeks of each, and answer from the spread: {}",
-            self.runs, self.question
+            "Run one week of each policy, then {} weeks of each, and answer the question from the spread",
+            grouped(self.runs)
         )
     }
+}
+
+/// "1,000": runs as a room reads them.
+pub fn grouped(n: u32) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }

@@ -35,15 +35,7 @@ pub struct LabPanelProps {
 
 /// "1,000"
 pub fn thousands(n: u32) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    crate::lab::lesson::grouped(n)
 }
 
 fn period_label(days: u32) -> String {

@@ -35,7 +35,7 @@ impl AppState {
         }
         let status = match verdict {
             Verdict::Won => Status::Met,
-            _ => Status::Failed { reason: format!("the answer chosen, “{}”, does not hold over the {} runs of each policy", lab.choices[choice].text, lab.runs) },
+            _ => Status::Failed { reason: format!("the answer chosen does not hold over the {} runs of each policy", crate::lab::lesson::grouped(lab.runs)) },
         };
         self.training.progress.decide(ObjectiveStatus { text: lab.objective(), status }, self.world.now);
         self.training.lab_answer = Some(LabAnswer { choice, verdict });
