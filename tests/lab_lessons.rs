@@ -11,7 +11,7 @@ use stagecraft::lessons::{self, Verdict};
 
 fn lab_lessons() -> Vec<(String, LabLesson)> {
     lessons::ids()
-        .into_iter()
+        .iter()
         .filter_map(|id| {
             let lesson = lessons::load(id).unwrap_or_else(|p| panic!("{id} does not load: {p:?}"));
             LabLesson::read(&lesson.file)
