@@ -2,7 +2,7 @@
 // 1,000 one-week runs of free play (the standard pipeline) under each of its two default
 // policies (fast and loose against cautious: 2,000 runs), in web workers, one per core
 // the browser reports. Measured in the page: from the click on "Run both policies" to the
-// animation frame in which the results are in the DOM; and the main thread's long tasks
+// animation frame in which the results are in the DOM, every chart drawn; and the main thread's long tasks
 // (PerformanceObserver 'longtask', each ≥ 50 ms) over the same span.
 //
 //   node bench/lab.mjs       (after `trunk build --release`; BENCH_LAB_RUNS=1000)
@@ -39,7 +39,7 @@ try {
   });
   await page.getByRole('button', { name: 'Run both policies' }).click();
   await page.waitForFunction(() => {
-    if (document.querySelector('[data-testid=lab-results]') && document.querySelector('[data-testid=lab-run]').dataset.phase === 'finished') {
+    if (document.querySelector('.lab-charts[data-drawn=true]') && document.querySelector('[data-testid=lab-run]').dataset.phase === 'finished') {
       window.__lab.t1 ??= performance.now();
       return true;
     }

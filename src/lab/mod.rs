@@ -18,7 +18,7 @@ pub mod stats;
 pub mod team;
 
 pub use outcome::{DoraCluster, RunOutcome};
-pub use policy::{AlertChoice, Gate, Hours, Policy, StrategyChoice};
+pub use policy::{AlertChoice, Hours, Policy, StrategyChoice, SKIPPABLE_GATES};
 pub use stats::{compare, Comparison};
 
 use crate::lessons::format::StageOverride;
@@ -265,7 +265,7 @@ fn with_policy(base: &Lesson, policy: &Policy) -> ScenarioFile {
     if prod.auto_rollback != rollback {
         override_of(&mut file, &prod.id).auto_rollback = Some(rollback);
     }
-    let skipped: Vec<_> = policy.skip_gates.iter().map(|g| g.kind()).collect();
+    let skipped = &policy.skip_gates;
     for stage in stages {
         if stage.gates.iter().any(|g| skipped.contains(g)) {
             let kept = stage.gates.iter().filter(|g| !skipped.contains(g)).copied();

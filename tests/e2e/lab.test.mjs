@@ -70,6 +70,9 @@ describe('The strategy lab', () => {
       await shot(page, 'lab-running-1366');
       const axeTo = await page.evaluate(() => performance.now());
       await page.waitForFunction(() => document.querySelector('[data-testid=lab-run]')?.dataset.phase === 'finished', null, { timeout: 120_000 });
+      // The charts are drawn a few per task after the results come in.
+      await page.waitForSelector('.lab-charts[data-drawn=true]');
+      await page.waitForTimeout(200);
       const finishedAt = await page.evaluate(() => performance.now());
       const all = await page.evaluate(() => window.__labLongTasks);
       t.diagnostic(`long tasks [start, ms]: ${JSON.stringify(all)}; axe and screenshot ${axeFrom.toFixed(0)}-${axeTo.toFixed(0)}; finished seen at ${finishedAt.toFixed(0)}`);
@@ -92,6 +95,12 @@ describe('The strategy lab', () => {
       await noAxeViolations(page, 'lab (results)');
       await results.getByRole('heading', { name: /Results/ }).scrollIntoViewIfNeeded();
       await shot(page, 'lab-results-1366');
+      // A chart's table is built when it is opened: a row per bucket, each opening a run.
+      const table = results.getByRole('figure', { name: 'Change failure rate' }).locator('details.lab-table');
+      assert.equal(await table.locator('tbody tr').count(), 0, 'the table is built only once opened');
+      await table.locator('summary').click();
+      await table.locator('tbody tr').first().waitFor();
+      assert.ok(await table.getByRole('button', { name: /open run seed \d+/ }).count() > 0, 'its rows open runs');
       // The page does little per batch (a CPU profile of a run shows about 100 ms of wasm on the
       // main thread over 4 s), but drawing the six charts and their tables takes 50-75 ms on
       // this 2-core machine while both cores also run workers (seen: 51, 58, 64 and 74 ms, at
@@ -177,6 +186,7 @@ describe('The strategy lab', () => {
         await page.waitForFunction(() => Number(document.querySelector('#lab-progress')?.value) > 0);
         await shot(page, `lab-running-${name}`);
         await page.waitForFunction(() => document.querySelector('[data-testid=lab-run]')?.dataset.phase === 'finished', null, { timeout: 120_000 });
+        await page.waitForSelector('.lab-charts[data-drawn=true]');
         await page.getByTestId('lab-results').getByRole('heading', { name: /Results/ }).scrollIntoViewIfNeeded();
         await shot(page, `lab-results-${name}`);
         // Nothing wider than the screen.

@@ -11,11 +11,12 @@ use yew::prelude::*;
 use super::form::{LabSpec, LessonTexts, NumberField, PolicyForm, StrategyKind, ALERTS};
 use super::pool::{PoolEvent, RunRequest};
 use super::arm_index;
-use crate::lab::{compare, Arm, Comparison, Gate, Hours, Prepared, RunOutcome, ScenarioChoice};
+use crate::lab::{compare, Arm, Comparison, Hours, Prepared, RunOutcome, ScenarioChoice};
 use crate::lab::stats::Measure;
 use crate::lab::{DEFAULT_RUNS, MAX_RUNS};
 use crate::lessons::share::{ScenarioRef, SharedSession};
 use crate::lessons::FREE_PLAY_ID;
+use crate::sim::change::GateKind;
 use crate::sim::time::MINUTES_PER_DAY;
 use crate::ui::state::LibraryState;
 
@@ -96,7 +97,7 @@ pub enum LabAction {
     ChoseStrategy { arm: Arm, key: String },
     EditedNumber { arm: Arm, field: NumberField, text: String },
     ToggledAnalysis { arm: Arm },
-    ToggledGate { arm: Arm, gate: Gate },
+    ToggledGate { arm: Arm, gate: GateKind },
     ChoseAlerts { arm: Arm, key: String },
     ToggledRollback { arm: Arm },
     ChoseHours { arm: Arm, around_the_clock: bool },
@@ -119,7 +120,9 @@ pub struct LabState {
     pub seq: u64,
     /// The running or last experiment, prepared here too: it opens a chosen run.
     pub prepared: Option<SharedPrepared>,
-    pub outcomes: [Rc<Vec<RunOutcome>>; 2],
+    /// The outcomes as the workers reported them, report by report (both arms mixed): a
+    /// report adds a pointer, so taking one in never copies the runs before it.
+    pub outcomes: Vec<Rc<Vec<RunOutcome>>>,
     pub comparison: Option<Rc<Comparison>>,
     /// Each measure's worst run per arm, in the comparison's order.
     pub worst: Rc<Vec<Worst>>,
@@ -142,7 +145,7 @@ impl LabState {
             phase: Phase::Idle,
             seq: 0,
             prepared: None,
-            outcomes: [Rc::default(), Rc::default()],
+            outcomes: Vec::new(),
             comparison: None,
             worst: Rc::default(),
             open: None,
@@ -247,7 +250,7 @@ impl LabState {
         self.problems.clear();
         self.seq += 1;
         self.prepared = Some(SharedPrepared(Rc::new(prepared)));
-        self.outcomes = [Rc::default(), Rc::default()];
+        self.outcomes.clear();
         self.comparison = None;
         let total = experiment.runs * 2;
         let request = RunRequest {
@@ -267,9 +270,7 @@ impl LabState {
                 *done += outcomes.len() as u32;
                 *workers = w;
                 *elapsed_ms = ms;
-                for o in outcomes.iter() {
-                    Rc::make_mut(&mut self.outcomes[arm_index(o.arm)]).push(o.clone());
-                }
+                self.outcomes.push(outcomes);
                 if *done >= *total {
                     self.phase = Phase::Finished { total: *total, workers: w, elapsed_ms: ms };
                     self.compare();
@@ -284,8 +285,12 @@ impl LabState {
     }
 
     fn compare(&mut self) {
-        let comparison = compare(&self.outcomes[0], &self.outcomes[1]);
-        self.worst = Rc::new(comparison.measures.iter().map(|m| [worst(m.measure, &self.outcomes[0]), worst(m.measure, &self.outcomes[1])]).collect());
+        let mut arms: [Vec<RunOutcome>; 2] = Default::default();
+        for o in self.outcomes.iter().flat_map(|report| report.iter()) {
+            arms[arm_index(o.arm)].push(o.clone());
+        }
+        let comparison = compare(&arms[0], &arms[1]);
+        self.worst = Rc::new(comparison.measures.iter().map(|m| [worst(m.measure, &arms[0]), worst(m.measure, &arms[1])]).collect());
         self.comparison = Some(Rc::new(comparison));
     }
 }

@@ -13,6 +13,8 @@ use crate::lab::{Arm, Prepared, RunOutcome};
 /// Runs per message: each answer costs the page a few microseconds to take in, and 25 runs
 /// of a simulated week keep a worker busy for a fraction of a second.
 pub const BATCH: u64 = 25;
+/// The smallest batch, for the last seeds (see `pool::batch_size`).
+pub const LAST_BATCH: u64 = 5;
 
 /// What the page asks a worker to do.
 #[derive(Clone, Debug, Serialize, Deserialize)]
