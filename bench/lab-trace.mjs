@@ -2,7 +2,8 @@
 // run on the release build, read back as each thread's busy time. For the page's main thread:
 // every task of 16 ms or more, with when it started relative to the click; for each web
 // worker: its busy share of the run, its longest task, and how long it sat idle between tasks
-// (the time the page took to answer it).
+// (the time the page took to answer it). Busy time is wall-clock; "on a core" is the thread
+// time Chromium records (`tdur`), which leaves out the time the OS ran other work on the core.
 //
 //   node bench/lab-trace.mjs     (after `trunk build --release`; BENCH_LAB_RUNS=200 per policy,
 //                                 BENCH_LAB_TRACE=file.json to keep the raw trace)
@@ -54,7 +55,7 @@ try {
   const end = Math.max(...events.filter((e) => e.ts).map((e) => e.ts + (e.dur ?? 0)));
   const tasks = new Map();
   for (const e of events) {
-    if (e.ph !== 'X' || e.name !== 'RunTask' || e.ts < origin) continue;
+    if (e.ph !== 'X' || e.name !== 'RunTask' || e.ts + e.dur < origin) continue;
     const key = `${e.pid}:${e.tid}`;
     if (!tasks.has(key)) tasks.set(key, []);
     tasks.get(key).push(e);
@@ -66,6 +67,8 @@ try {
     if (!/CrRendererMain|DedicatedWorker/.test(name)) continue;
     list.sort((a, b) => a.ts - b.ts);
     const busy = list.reduce((s, e) => s + e.dur, 0) / 1000;
+    // Thread time: what the thread really ran, without the time the OS gave its core to others.
+    const cpu = list.reduce((s, e) => s + (e.tdur ?? 0), 0) / 1000;
     const longest = Math.max(...list.map((e) => e.dur)) / 1000;
     let idle = 0;
     const gaps = [];
@@ -75,7 +78,7 @@ try {
       gaps.push(gap);
     }
     gaps.sort((a, b) => a - b);
-    console.log(`  ${name.padEnd(24)} tasks ${String(list.length).padStart(5)}  busy ${busy.toFixed(0).padStart(6)} ms of ${span.toFixed(0)} ms  longest ${longest.toFixed(1)} ms  median gap ${(gaps[gaps.length >> 1] ?? 0).toFixed(2)} ms`);
+    console.log(`  ${name.padEnd(24)} tasks ${String(list.length).padStart(5)}  busy ${busy.toFixed(0).padStart(6)} ms of ${span.toFixed(0)} ms (on a core ${cpu.toFixed(0)} ms)  longest ${longest.toFixed(1)} ms  median gap ${(gaps[gaps.length >> 1] ?? 0).toFixed(2)} ms`);
     if (/CrRendererMain/.test(name)) {
       for (const e of list.filter((e) => e.dur >= 16000)) {
         // What ran inside the task: the biggest children by name.
@@ -83,7 +86,7 @@ try {
         const by = new Map();
         for (const c of inside) by.set(c.name, (by.get(c.name) ?? 0) + c.dur);
         const top = [...by].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([n, d]) => `${n} ${(d / 1000).toFixed(1)}`).join(', ');
-        console.log(`    task at +${((e.ts - origin) / 1000).toFixed(0)} ms: ${(e.dur / 1000).toFixed(1)} ms (${top})`);
+        console.log(`    task at +${((e.ts - origin) / 1000).toFixed(0)} ms: ${(e.dur / 1000).toFixed(1)} ms, ${((e.tdur ?? 0) / 1000).toFixed(1)} ms on a core (${top})`);
       }
     }
   }

@@ -5,7 +5,8 @@
 // animation frame in which the results are in the DOM, every chart drawn; and the main thread's long tasks
 // (PerformanceObserver 'longtask', each ≥ 50 ms) over the same span.
 //
-//   node bench/lab.mjs       (after `trunk build --release`; BENCH_LAB_RUNS=1000)
+//   node bench/lab.mjs       (after `trunk build --release`; BENCH_LAB_RUNS=1000;
+//                             BENCH_LAB_CORES=N makes the page see N cores, hence N workers)
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +23,9 @@ const browser = await launch();
 let status = 0;
 try {
   const page = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
+  if (process.env.BENCH_LAB_CORES) {
+    await page.addInitScript((n) => Object.defineProperty(navigator, 'hardwareConcurrency', { get: () => n }), Number(process.env.BENCH_LAB_CORES));
+  }
   await page.goto(server.url + '/');
   await page.waitForSelector(APP_RUNNING);
   await leaveWelcome(page);

@@ -118,7 +118,10 @@ pub struct LabState {
     pub problems: Vec<String>,
     pub phase: Phase,
     pub seq: u64,
-    /// The running or last experiment, prepared here too: it opens a chosen run.
+    /// What the running or last run was asked for: a chosen run is opened from it.
+    pub ran: Option<(Rc<LabSpec>, Rc<LessonTexts>)>,
+    /// That experiment prepared on the page, once a run is opened from its results (the
+    /// workers prepare their own; the page does not while they run).
     pub prepared: Option<SharedPrepared>,
     /// The outcomes as the workers reported them, report by report (both arms mixed): a
     /// report adds a pointer, so taking one in never copies the runs before it.
@@ -144,6 +147,7 @@ impl LabState {
             problems: Vec::new(),
             phase: Phase::Idle,
             seq: 0,
+            ran: None,
             prepared: None,
             outcomes: Vec::new(),
             comparison: None,
@@ -236,27 +240,22 @@ impl LabState {
                 return;
             }
         };
+        // Each policy's values were checked (`spec`), so a value out of range is refused
+        // before any worker starts. Applying the policies to the scenario is the workers'
+        // work (each refuses, in words, what cannot run); the page's click stays short.
         let Ok(experiment) = spec.experiment() else { return };
-        let texts: Vec<(&str, &str)> = builtin.iter().map(|(i, t)| (i.as_str(), t.as_str())).collect();
-        // Prepared here as well as in each worker: a refusal is said at once, before any
-        // worker starts, and a chosen run is opened from it later.
-        let prepared = match experiment.prepare_with(&texts) {
-            Ok(p) => p,
-            Err(e) => {
-                self.problems = vec![e.to_string()];
-                return;
-            }
-        };
         self.problems.clear();
         self.seq += 1;
-        self.prepared = Some(SharedPrepared(Rc::new(prepared)));
+        let (spec, builtin) = (Rc::new(spec), Rc::new(builtin));
+        self.ran = Some((spec.clone(), builtin.clone()));
+        self.prepared = None;
         self.outcomes.clear();
         self.comparison = None;
         let total = experiment.runs * 2;
         let request = RunRequest {
             seq: self.seq,
-            spec: Rc::new(spec),
-            builtin: Rc::new(builtin),
+            spec,
+            builtin,
             first: experiment.first_seed,
             runs: u64::from(experiment.runs),
         };
@@ -293,6 +292,13 @@ impl LabState {
         self.worst = Rc::new(comparison.measures.iter().map(|m| [worst(m.measure, &arms[0]), worst(m.measure, &arms[1])]).collect());
         self.comparison = Some(Rc::new(comparison));
     }
+}
+
+/// The experiment `spec` describes, prepared as the workers prepare it.
+pub fn prepare(spec: &LabSpec, builtin: &[(String, String)]) -> Result<Prepared, String> {
+    let experiment = spec.experiment().map_err(|bad| bad.join("; "))?;
+    let texts: Vec<(&str, &str)> = builtin.iter().map(|(i, t)| (i.as_str(), t.as_str())).collect();
+    experiment.prepare_with(&texts).map_err(|e| e.to_string())
 }
 
 /// The run with the worst value of `measure` (fewest deploys; most of the rest), the
@@ -375,6 +381,16 @@ impl Reducible for LabState {
             },
             LabAction::Workers(event) => s.take(event),
             LabAction::ClickedOpenRun { arm, seed } => {
+                if s.prepared.is_none() {
+                    let Some((spec, builtin)) = &s.ran else { return self };
+                    match prepare(spec, builtin) {
+                        Ok(p) => s.prepared = Some(SharedPrepared(Rc::new(p))),
+                        Err(why) => {
+                            s.problems = vec![why];
+                            return Rc::new(s);
+                        }
+                    }
+                }
                 let Some(p) = &s.prepared else { return self };
                 let session = p.0.session_for(arm, seed);
                 let seq = s.open.as_ref().map_or(1, |o| o.seq + 1);

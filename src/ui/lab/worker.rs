@@ -8,6 +8,7 @@ use gloo_worker::{HandlerId, Registrable, Worker, WorkerScope};
 use serde::{Deserialize, Serialize};
 
 use super::form::{LabSpec, LessonTexts};
+use super::state::prepare;
 use crate::lab::{Arm, Prepared, RunOutcome};
 
 /// Runs per message: each answer costs the page a few microseconds to take in, and 25 runs
@@ -69,11 +70,6 @@ impl Worker for LabWorker {
     }
 }
 
-fn prepare(spec: &LabSpec, builtin: &[(String, String)]) -> Result<Prepared, String> {
-    let experiment = spec.experiment().map_err(|bad| bad.join("; "))?;
-    let texts: Vec<(&str, &str)> = builtin.iter().map(|(i, t)| (i.as_str(), t.as_str())).collect();
-    experiment.prepare_with(&texts).map_err(|e| e.to_string())
-}
 
 /// The worker's entry point (`src/bin/lab_worker.rs`).
 pub fn register() {
