@@ -101,14 +101,16 @@ describe('The strategy lab', () => {
       await table.locator('summary').click();
       await table.locator('tbody tr').first().waitFor();
       assert.ok(await table.getByRole('button', { name: /open run seed \d+/ }).count() > 0, 'its rows open runs');
-      // The page does little per batch (a CPU profile of a run shows about 100 ms of wasm on the
-      // main thread over 4 s), but drawing the six charts and their tables takes 50-75 ms on
-      // this 2-core machine while both cores also run workers (seen: 51, 58, 64 and 74 ms, at
-      // the first results and the last). Issue 15 asks for none over 50 ms; that is not met
-      // yet, so the figure is reported, and the test guards against a real regression (a
-      // render per seed, or the runs on the main thread): no task of 120 ms or more. Past
-      // 4 runnable threads per core the OS preempts the main thread mid-task and Chromium
-      // counts the wait, so then the figure is only said.
+      // The page does little while the lab runs: it hears from the workers at most every 250 ms,
+      // the click no longer prepares the experiment, the charts are drawn one per task and their
+      // tables only when opened. A trace (bench/lab-trace.mjs) shows each of its tasks using at
+      // most about 15 ms of the core (the click, the last report); yet with both cores running
+      // workers and other builds, the OS preempts the page's thread mid-task and Chromium
+      // counts the wait: 2026-11-30, three runs of this test gave none, 75 and 57 ms at loads of
+      // 3.4, 4.6 and 5.0 runnable threads per core. So issue 15's 'none over 50 ms' holds on
+      // the page's own work but not in wall-clock time on a crowded machine: the figure is
+      // reported, and the test guards against a real regression (a render per seed, or the
+      // runs on the main thread): no task of 120 ms or more, up to 4 runnable threads per core.
       const load = loadavg()[0] / cpus().length;
       t.diagnostic(`main-thread long tasks while the lab ran: [${longTasks}] (load ${load.toFixed(1)} per core)`);
       if (load <= 4) assert.ok(longTasks.every((ms) => ms < 120), `no main-thread task of 120 ms or more while the lab ran: [${longTasks}]`);
