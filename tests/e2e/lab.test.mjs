@@ -104,7 +104,7 @@ describe('The strategy lab', () => {
       // The page does little while the lab runs: it hears from the workers at most every 250 ms,
       // the click no longer prepares the experiment, the charts are drawn one per task and their
       // tables only when opened. A trace (bench/lab-trace.mjs) shows each of its tasks using at
-      // most about 15 ms of the core (the click, the last report); yet with both cores running
+      // most about 20 ms of the core (the click, the last report, a chart); yet with both cores running
       // workers and other builds, the OS preempts the page's thread mid-task and Chromium
       // counts the wait: 2026-11-30, three runs of this test gave none, 75 and 57 ms at loads of
       // 3.4, 4.6 and 5.0 runnable threads per core. So issue 15's 'none over 50 ms' holds on
