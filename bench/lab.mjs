@@ -2,10 +2,11 @@
 // 1,000 one-week runs of free play (the standard pipeline) under each of its two default
 // policies (fast and loose against cautious: 2,000 runs), in web workers, one per core
 // the browser reports. Measured in the page: from the click on "Run both policies" to the
-// animation frame in which the results are in the DOM; and the main thread's long tasks
+// animation frame in which the results are in the DOM, every chart drawn; and the main thread's long tasks
 // (PerformanceObserver 'longtask', each ≥ 50 ms) over the same span.
 //
-//   node bench/lab.mjs       (after `trunk build --release`; BENCH_LAB_RUNS=1000)
+//   node bench/lab.mjs       (after `trunk build --release`; BENCH_LAB_RUNS=1000;
+//                             BENCH_LAB_CORES=N makes the page see N cores, hence N workers)
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +23,9 @@ const browser = await launch();
 let status = 0;
 try {
   const page = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
+  if (process.env.BENCH_LAB_CORES) {
+    await page.addInitScript((n) => Object.defineProperty(navigator, 'hardwareConcurrency', { get: () => n }), Number(process.env.BENCH_LAB_CORES));
+  }
   await page.goto(server.url + '/');
   await page.waitForSelector(APP_RUNNING);
   await leaveWelcome(page);
@@ -39,7 +43,7 @@ try {
   });
   await page.getByRole('button', { name: 'Run both policies' }).click();
   await page.waitForFunction(() => {
-    if (document.querySelector('[data-testid=lab-results]') && document.querySelector('[data-testid=lab-run]').dataset.phase === 'finished') {
+    if (document.querySelector('.lab-charts[data-drawn=true]') && document.querySelector('[data-testid=lab-run]').dataset.phase === 'finished') {
       window.__lab.t1 ??= performance.now();
       return true;
     }

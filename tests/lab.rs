@@ -4,8 +4,8 @@
 
 use stagecraft::lab::stats::{percentile, Measure};
 use stagecraft::lab::{
-    compare, AlertChoice, Arm, DoraCluster, Experiment, Gate, LabError, Policy, Prepared,
-    RunOutcome, ScenarioChoice, StrategyChoice,
+    compare, AlertChoice, Arm, DoraCluster, Experiment, LabError, Policy, Prepared,
+    RunOutcome, ScenarioChoice, StrategyChoice, SKIPPABLE_GATES,
 };
 use stagecraft::lessons::{self, share};
 use std::process::Command;
@@ -190,7 +190,7 @@ fn bigger_batches_raise_change_failure_rate() {
 
 #[test]
 fn skipping_the_gates_shortens_lead_time() {
-    let no_gates = cautious_but(|p| p.skip_gates = Gate::ALL.to_vec());
+    let no_gates = cautious_but(|p| p.skip_gates = SKIPPABLE_GATES.to_vec());
     let e = experiment(ScenarioChoice::FreePlay, Policy::cautious(), no_gates, DAY);
     let (ma, mb) = medians(&e, Measure::LeadTime, 1..=5);
     assert!(mb < ma, "without gates {mb} min, with them {ma} min");
@@ -434,6 +434,37 @@ fn a_policy_with_a_bad_value_is_refused_with_a_clear_message() {
         DAY,
     );
     assert!(matches!(e.prepare(), Err(LabError::Scenario(_))));
+}
+
+#[test]
+fn a_policy_cannot_skip_the_build_and_its_gates_read_as_the_engines() {
+    // The policy names the engine's gates, with the engine's names in JSON.
+    let json = serde_json::to_value(cautious_but(|p| p.skip_gates = SKIPPABLE_GATES.to_vec())).unwrap();
+    assert_eq!(
+        json["skip_gates"],
+        serde_json::json!([
+            "unit_tests",
+            "integration_tests",
+            "acceptance_tests",
+            "load_test",
+            "security_scan",
+            "manual_approval"
+        ])
+    );
+    let mut text = json.clone();
+    text["skip_gates"] = serde_json::json!(["build", "load_test"]);
+    let err = Policy::from_json(&text.to_string()).unwrap_err();
+    assert_eq!(
+        err,
+        "skip_gates cannot name build: the build cannot be skipped (a release is what it made)"
+    );
+    let no_build = cautious_but(|p| p.skip_gates = vec![stagecraft::sim::change::GateKind::Build]);
+    let e = experiment(ScenarioChoice::FreePlay, no_build, Policy::cautious(), DAY);
+    assert!(
+        matches!(e.prepare(), Err(LabError::Policy { arm: Arm::A, .. })),
+        "{:?}",
+        e.prepare().err()
+    );
 }
 
 // The command line, end to end.

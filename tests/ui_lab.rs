@@ -11,7 +11,7 @@ use stagecraft::lessons::share::ScenarioRef;
 use stagecraft::lessons::FREE_PLAY_ID;
 use stagecraft::ui::lab::form::NumberField;
 use stagecraft::ui::lab::pool::PoolEvent;
-use stagecraft::ui::lab::state::{LabAction, LabContext, LabState, Phase};
+use stagecraft::ui::lab::state::{prepare, LabAction, LabContext, LabState, Phase};
 use stagecraft::ui::state::LibraryState;
 use yew::Reducible;
 
@@ -32,10 +32,12 @@ fn lab() -> Rc<LabState> {
 
 /// What the workers would answer for `arm`, seeds `from..to`.
 fn batch(s: &LabState, arm: Arm, from: u64, to: u64) -> LabAction {
-    let prepared = s.prepared.clone().expect("a running lab has its experiment");
+    let request = s.request().expect("a running lab asks for workers");
+    // What each worker does with the request.
+    let prepared = prepare(&request.spec, &request.builtin).expect("the experiment prepares");
     LabAction::Workers(PoolEvent::Outcomes {
         seq: s.seq,
-        outcomes: Rc::new((from..to).map(|seed| prepared.0.run_one(arm, seed)).collect()),
+        outcomes: Rc::new((from..to).map(|seed| prepared.run_one(arm, seed)).collect()),
         workers: 2,
         elapsed_ms: 10.0,
     })

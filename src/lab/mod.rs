@@ -20,7 +20,7 @@ pub mod team;
 
 pub use lesson::LabLesson;
 pub use outcome::{DoraCluster, RunOutcome};
-pub use policy::{AlertChoice, Gate, Hours, Policy, StrategyChoice};
+pub use policy::{AlertChoice, Hours, Policy, StrategyChoice, SKIPPABLE_GATES};
 pub use stats::{compare, Comparison};
 
 use crate::lessons::format::StageOverride;
@@ -271,7 +271,7 @@ fn with_policy(base: &Lesson, policy: &Policy) -> ScenarioFile {
     if base.config.error_budget_freeze != policy.error_budget_freeze {
         file.setup.error_budget_freeze = Some(policy.error_budget_freeze);
     }
-    let skipped: Vec<_> = policy.skip_gates.iter().map(|g| g.kind()).collect();
+    let skipped = &policy.skip_gates;
     for stage in stages {
         if stage.gates.iter().any(|g| skipped.contains(g)) {
             let kept = stage.gates.iter().filter(|g| !skipped.contains(g)).copied();

@@ -91,39 +91,16 @@ impl StrategyChoice {
     }
 }
 
-/// A check a policy may leave out. The build itself cannot be skipped.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Gate {
-    UnitTests,
-    IntegrationTests,
-    AcceptanceTests,
-    LoadTest,
-    SecurityScan,
-    ManualApproval,
-}
-
-impl Gate {
-    pub const ALL: [Gate; 6] = [
-        Gate::UnitTests,
-        Gate::IntegrationTests,
-        Gate::AcceptanceTests,
-        Gate::LoadTest,
-        Gate::SecurityScan,
-        Gate::ManualApproval,
-    ];
-
-    pub fn kind(self) -> GateKind {
-        match self {
-            Gate::UnitTests => GateKind::UnitTests,
-            Gate::IntegrationTests => GateKind::IntegrationTests,
-            Gate::AcceptanceTests => GateKind::AcceptanceTests,
-            Gate::LoadTest => GateKind::LoadTest,
-            Gate::SecurityScan => GateKind::SecurityScan,
-            Gate::ManualApproval => GateKind::ManualApproval,
-        }
-    }
-}
+/// The checks a policy may leave out: every gate but the build, which cannot be skipped
+/// (a release is what the build made).
+pub const SKIPPABLE_GATES: [GateKind; 6] = [
+    GateKind::UnitTests,
+    GateKind::IntegrationTests,
+    GateKind::AcceptanceTests,
+    GateKind::LoadTest,
+    GateKind::SecurityScan,
+    GateKind::ManualApproval,
+];
 
 /// Which alert rules watch production.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -177,9 +154,10 @@ pub struct Policy {
     /// Shown beside the results ("Cautious", "My team", ...).
     pub name: String,
     pub strategy: StrategyChoice,
-    /// Checks removed from every stage that has them (the others still run).
+    /// Checks removed from every stage that has them (the others still run); any of
+    /// [`SKIPPABLE_GATES`], never the build.
     #[serde(default)]
-    pub skip_gates: Vec<Gate>,
+    pub skip_gates: Vec<GateKind>,
     pub alerts: AlertChoice,
     /// The platform rolls production back by itself on a critical alert.
     pub automatic_rollback: bool,
@@ -243,7 +221,7 @@ impl Policy {
         Policy {
             name: "Fast and loose: all at once, no gates".into(),
             strategy: StrategyChoice::AllAtOnce,
-            skip_gates: Gate::ALL.to_vec(),
+            skip_gates: SKIPPABLE_GATES.to_vec(),
             automatic_rollback: false,
             // Every instance restarts on the new release at once, so no old code reads the
             // new schema while it deploys; the cost shows only when a rollback is needed.
@@ -377,6 +355,12 @@ impl Policy {
                 }
             }
             StrategyChoice::AllAtOnce | StrategyChoice::BlueGreen => {}
+        }
+        if self.skip_gates.contains(&GateKind::Build) {
+            bad.push(
+                "skip_gates cannot name build: the build cannot be skipped (a release is what it made)"
+                    .to_string(),
+            );
         }
         if self.name.chars().count() > MAX_NAME {
             bad.push(format!("name must be at most {MAX_NAME} characters"));

@@ -70,6 +70,9 @@ describe('The strategy lab', () => {
       await shot(page, 'lab-running-1366');
       const axeTo = await page.evaluate(() => performance.now());
       await page.waitForFunction(() => document.querySelector('[data-testid=lab-run]')?.dataset.phase === 'finished', null, { timeout: 120_000 });
+      // The charts are drawn a few per task after the results come in.
+      await page.waitForSelector('.lab-charts[data-drawn=true]');
+      await page.waitForTimeout(200);
       const finishedAt = await page.evaluate(() => performance.now());
       const all = await page.evaluate(() => window.__labLongTasks);
       t.diagnostic(`long tasks [start, ms]: ${JSON.stringify(all)}; axe and screenshot ${axeFrom.toFixed(0)}-${axeTo.toFixed(0)}; finished seen at ${finishedAt.toFixed(0)}`);
@@ -92,14 +95,22 @@ describe('The strategy lab', () => {
       await noAxeViolations(page, 'lab (results)');
       await results.getByRole('heading', { name: /Results/ }).scrollIntoViewIfNeeded();
       await shot(page, 'lab-results-1366');
-      // The page does little per batch (a CPU profile of a run shows about 100 ms of wasm on the
-      // main thread over 4 s), but drawing the six charts and their tables takes 50-75 ms on
-      // this 2-core machine while both cores also run workers (seen: 51, 58, 64 and 74 ms, at
-      // the first results and the last). Issue 15 asks for none over 50 ms; that is not met
-      // yet, so the figure is reported, and the test guards against a real regression (a
-      // render per seed, or the runs on the main thread): no task of 120 ms or more. Past
-      // 4 runnable threads per core the OS preempts the main thread mid-task and Chromium
-      // counts the wait, so then the figure is only said.
+      // A chart's table is built when it is opened: a row per bucket, each opening a run.
+      const table = results.getByRole('figure', { name: 'Change failure rate' }).locator('details.lab-table');
+      assert.equal(await table.locator('tbody tr').count(), 0, 'the table is built only once opened');
+      await table.locator('summary').click();
+      await table.locator('tbody tr').first().waitFor();
+      assert.ok(await table.getByRole('button', { name: /open run seed \d+/ }).count() > 0, 'its rows open runs');
+      // The page does little while the lab runs: it hears from the workers at most every 250 ms,
+      // the click no longer prepares the experiment, the charts are drawn one per task and their
+      // tables only when opened. A trace (bench/lab-trace.mjs) shows each of its tasks using at
+      // most about 20 ms of the core (the click, the last report, a chart); yet with both cores running
+      // workers and other builds, the OS preempts the page's thread mid-task and Chromium
+      // counts the wait: 2026-11-30, three runs of this test gave none, 75 and 57 ms at loads of
+      // 3.4, 4.6 and 5.0 runnable threads per core. So issue 15's 'none over 50 ms' holds on
+      // the page's own work but not in wall-clock time on a crowded machine: the figure is
+      // reported, and the test guards against a real regression (a render per seed, or the
+      // runs on the main thread): no task of 120 ms or more, up to 4 runnable threads per core.
       const load = loadavg()[0] / cpus().length;
       t.diagnostic(`main-thread long tasks while the lab ran: [${longTasks}] (load ${load.toFixed(1)} per core)`);
       if (load <= 4) assert.ok(longTasks.every((ms) => ms < 120), `no main-thread task of 120 ms or more while the lab ran: [${longTasks}]`);
@@ -177,6 +188,7 @@ describe('The strategy lab', () => {
         await page.waitForFunction(() => Number(document.querySelector('#lab-progress')?.value) > 0);
         await shot(page, `lab-running-${name}`);
         await page.waitForFunction(() => document.querySelector('[data-testid=lab-run]')?.dataset.phase === 'finished', null, { timeout: 120_000 });
+        await page.waitForSelector('.lab-charts[data-drawn=true]');
         await page.getByTestId('lab-results').getByRole('heading', { name: /Results/ }).scrollIntoViewIfNeeded();
         await shot(page, `lab-results-${name}`);
         // Nothing wider than the screen.

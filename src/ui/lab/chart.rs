@@ -3,13 +3,57 @@
 //! never the only cue), and under it each arm's 5th percentile, median and 95th percentile
 //! as a strip. The same figures are written as text (the caption) and as a table whose rows
 //! open a bucket's run; the drawing itself is hidden from screen readers.
+//!
+//! The page stays responsive while the results appear: [`Charts`] draws the charts a few
+//! per task (each task stays well under the 50 ms of a long task, with a frame between),
+//! and a chart's table is built only once it is opened.
 
+use std::rc::Rc;
+
+use gloo::timers::callback::Timeout;
 use yew::prelude::*;
 
-use super::state::LabAction;
+use super::state::{LabAction, Worst};
 use super::{arm_key, ARMS};
 use crate::lab::stats::{Measure, MeasureComparison, Summary};
-use crate::lab::Arm;
+use crate::lab::{Arm, Comparison};
+
+/// Charts drawn per task (one chart is about 10 ms of wasm and DOM on this 2-core machine
+/// while both cores run workers), and the pause between two tasks (long enough for a frame).
+const CHARTS_PER_TASK: usize = 1;
+const PAUSE_MS: u32 = 20;
+
+#[derive(Properties, PartialEq)]
+pub struct ChartsProps {
+    pub comparison: Rc<Comparison>,
+    /// Each measure's worst run per arm, in the comparison's order.
+    pub worst: Rc<Vec<Worst>>,
+    pub names: [AttrValue; 2],
+    pub on_lab: Callback<LabAction>,
+}
+
+/// Every measure's chart, drawn [`CHARTS_PER_TASK`] at a time. Keyed by the run, so a new
+/// comparison starts again from the first.
+#[component]
+pub fn Charts(props: &ChartsProps) -> Html {
+    let shown = use_state(|| CHARTS_PER_TASK);
+    let total = props.comparison.measures.len();
+    {
+        let setter = shown.setter();
+        use_effect_with(*shown, move |&n| {
+            // Dropping the timeout (the lab closed, or a new comparison) cancels it.
+            let more = (n < total).then(|| Timeout::new(PAUSE_MS, move || setter.set(n + CHARTS_PER_TASK)));
+            move || drop(more)
+        });
+    }
+    html! {
+        <div class="lab-charts" data-drawn={(*shown >= total).to_string()}>
+            { for props.comparison.measures.iter().take(*shown).enumerate().map(|(i, m)| html! {
+                <Histogram comparison={m.clone()} worst={props.worst.get(i).copied().unwrap_or_default()} names={props.names.clone()} on_lab={props.on_lab.clone()} />
+            }) }
+        </div>
+    }
+}
 
 const W: f64 = 640.0;
 const LEFT: f64 = 64.0;
@@ -81,6 +125,8 @@ pub struct HistogramProps {
 
 #[component]
 pub fn Histogram(props: &HistogramProps) -> Html {
+    // The table's rows exist only once it is opened: most people never open it.
+    let table_open = use_state(|| false);
     let c = &props.comparison;
     let m = c.measure;
     let h = &c.histogram;
@@ -166,7 +212,7 @@ pub fn Histogram(props: &HistogramProps) -> Html {
                 }) }
             </figcaption>
             <div class="button-row">{ for worst }</div>
-            { table(props, &heading_text(m)) }
+            { table(props, &heading_text(m), &table_open) }
         </figure>
     }
 }
@@ -184,8 +230,23 @@ fn bucket_range(m: Measure, edges: &[f64], i: usize) -> String {
 }
 
 /// The histogram as a table: a row per bucket with runs, for screen readers and keyboards
-/// (each row opens its runs).
-fn table(props: &HistogramProps, title: &str) -> Html {
+/// (each row opens its runs). Its rows are built when the table is first opened.
+fn table(props: &HistogramProps, title: &str, open: &UseStateHandle<bool>) -> Html {
+    let toggled = {
+        let open = open.clone();
+        Callback::from(move |e: Event| {
+            if let Some(details) = e.target_dyn_into::<web_sys::Element>() {
+                open.set(details.has_attribute("open"));
+            }
+        })
+    };
+    if !**open {
+        return html! {
+            <details class="lab-table" ontoggle={toggled}>
+                <summary>{ format!("{title}: the runs as a table") }</summary>
+            </details>
+        };
+    }
     let c = &props.comparison;
     let h = &c.histogram;
     let m = c.measure;
@@ -206,7 +267,7 @@ fn table(props: &HistogramProps, title: &str) -> Html {
         }
     });
     html! {
-        <details class="lab-table">
+        <details class="lab-table" open=true ontoggle={toggled}>
             <summary>{ format!("{title}: the runs as a table") }</summary>
             <table>
                 <thead><tr><th scope="col">{ "Bucket" }</th><th scope="col">{ format!("A: {}", props.names[0]) }</th><th scope="col">{ format!("B: {}", props.names[1]) }</th></tr></thead>

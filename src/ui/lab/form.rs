@@ -6,7 +6,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::{arm_index, ARMS};
-use crate::lab::{AlertChoice, Experiment, Gate, Hours, Policy, ScenarioChoice, StrategyChoice};
+use crate::lab::{AlertChoice, Experiment, Hours, Policy, ScenarioChoice, StrategyChoice};
+use crate::sim::change::GateKind;
 use crate::sim::MigrationPractice;
 
 /// Which strategy the form shows settings for.
@@ -52,17 +53,6 @@ pub const ALERTS: [(AlertChoice, &str, &str); 5] = [
     (AlertChoice::None, "none", "None: nothing pages"),
 ];
 
-pub fn gate_label(g: Gate) -> &'static str {
-    match g {
-        Gate::UnitTests => "Unit tests",
-        Gate::IntegrationTests => "Integration tests",
-        Gate::AcceptanceTests => "Acceptance tests",
-        Gate::LoadTest => "Load test",
-        Gate::SecurityScan => "Security scan",
-        Gate::ManualApproval => "Manual approval",
-    }
-}
-
 /// A number field of the form: which one, for the one edit action that changes them all.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NumberField {
@@ -104,7 +94,7 @@ pub struct PolicyForm {
     pub canary_steps: String,
     pub pause_minutes: String,
     pub analysis: bool,
-    pub skip_gates: Vec<Gate>,
+    pub skip_gates: Vec<GateKind>,
     pub alerts: AlertChoice,
     pub automatic_rollback: bool,
     pub commits_per_release: String,

@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use super::chart::Histogram;
+use super::chart::Charts;
 use super::policy_view::PolicyView;
 use super::pool::use_lab_workers;
 use super::state::{LabAction, LabContext, LabState, Phase, ScenarioPick, PERIODS};
@@ -217,7 +217,8 @@ fn run_bar(state: &LabState, on_lab: &Callback<LabAction>, context: Rc<LabContex
     }
 }
 
-fn results(c: &Comparison, state: &LabState, names: [AttrValue; 2], on_lab: &Callback<LabAction>) -> Html {
+fn results(comparison: &Rc<Comparison>, state: &LabState, names: [AttrValue; 2], on_lab: &Callback<LabAction>) -> Html {
+    let c = &**comparison;
     let clusters = [&c.clusters_a, &c.clusters_b];
     let row = |cluster: DoraCluster| {
         html! {
@@ -252,11 +253,7 @@ fn results(c: &Comparison, state: &LabState, names: [AttrValue; 2], on_lab: &Cal
                 <tbody>{ for DoraCluster::ALL.into_iter().map(row) }</tbody>
             </table>
             <p class="hint">{ "Each chart: the share of runs per bucket, both policies on the same axis. Under it, each policy's 5th to 95th percentile as a line with its median as a tick (the median also runs up through the bars). Click a bar, or open a row of its table, to see that exact run in the simulator." }</p>
-            <div class="lab-charts">
-                { for c.measures.iter().enumerate().map(|(i, m)| html! {
-                    <Histogram comparison={m.clone()} worst={state.worst.get(i).copied().unwrap_or_default()} names={names.clone()} on_lab={on_lab.clone()} />
-                }) }
-            </div>
+            <Charts key={state.seq} comparison={comparison.clone()} worst={state.worst.clone()} {names} on_lab={on_lab.clone()} />
         </section>
     }
 }

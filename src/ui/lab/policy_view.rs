@@ -5,9 +5,10 @@
 
 use yew::prelude::*;
 
-use super::form::{gate_label, NumberField, PolicyForm, StrategyKind, ALERTS};
+use super::form::{NumberField, PolicyForm, StrategyKind, ALERTS};
 use super::state::LabAction;
-use crate::lab::{Arm, Gate, Hours, Policy};
+use crate::lab::{Arm, Hours, Policy, SKIPPABLE_GATES};
+use crate::sim::change::GateKind;
 use crate::ui::components::value_of;
 
 #[derive(Properties, PartialEq)]
@@ -44,13 +45,13 @@ pub fn PolicyView(props: &PolicyViewProps) -> Html {
     let choose_alerts = on.reform(move |e: Event| LabAction::ChoseAlerts { arm, key: value_of(&e) });
     let choose_hours = on.reform(move |e: Event| LabAction::ChoseHours { arm, around_the_clock: value_of(&e) == "around" });
     let rename = on.reform(move |e: Event| LabAction::Renamed { arm, name: value_of(&e) });
-    let gate = |g: Gate| {
+    let gate = |g: GateKind| {
         let gid = id(&format!("gate-{g:?}").to_lowercase());
         let runs = !f.skip_gates.contains(&g);
         html! {
             <label class="check" for={gid.clone()}>
                 <input id={gid} type="checkbox" checked={runs} disabled={props.locked} onchange={on.reform(move |_| LabAction::ToggledGate { arm, gate: g })} />
-                { gate_label(g) }
+                { g.label() }
             </label>
         }
     };
@@ -88,7 +89,7 @@ pub fn PolicyView(props: &PolicyViewProps) -> Html {
             }
             <fieldset class="lab-gates">
                 <legend>{ "Checks that run" }</legend>
-                { for Gate::ALL.into_iter().map(gate) }
+                { for SKIPPABLE_GATES.into_iter().map(gate) }
             </fieldset>
             <div class="lab-field">
                 <label for={id("alerts")}>{ "Alert rules" }</label>

@@ -3,6 +3,10 @@
 //! seeds at a time. When the request goes away (the run finished, was cancelled, or the lab
 //! closed), the hook drops the workers' bridges: each worker finishes the batch in hand, its
 //! answer is ignored, and it closes itself (gloo's `Destroy`).
+//!
+//! The page takes the workers' answers in as they come but tells the lab's reducer at most
+//! every [`REPORT_EVERY_MS`] (and when the last answer is in): each report re-renders the
+//! lab, and nobody reads a progress bar faster than that.
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -12,7 +16,7 @@ use gloo_worker::{Spawnable, WorkerBridge};
 use yew::prelude::*;
 
 use super::form::{LabSpec, LessonTexts};
-use super::worker::{Answer, Job, LabWorker, BATCH};
+use super::worker::{Answer, Job, LabWorker, BATCH, LAST_BATCH};
 use super::ARMS;
 use crate::lab::RunOutcome;
 
@@ -21,6 +25,8 @@ use crate::lab::RunOutcome;
 pub const WORKER_PATH: &str = "lab/lab_worker.js";
 /// More workers than this would only share the same cores.
 pub const MAX_WORKERS: usize = 8;
+/// The shortest time between two reports to the reducer, in milliseconds.
+pub const REPORT_EVERY_MS: f64 = 250.0;
 
 /// A run the lab's state asks for; a new `seq` is a new run.
 #[derive(Clone, Debug, PartialEq)]
@@ -39,7 +45,8 @@ pub struct RunRequest {
 /// What the workers report, for the lab's reducer.
 #[derive(Clone, Debug, PartialEq)]
 pub enum PoolEvent {
-    /// One batch: `workers` were running, `elapsed_ms` after the run started.
+    /// The outcomes that came in since the last report (one batch or several, in the
+    /// order they arrived): `workers` were running, `elapsed_ms` after the run started.
     Outcomes { seq: u64, outcomes: Rc<Vec<RunOutcome>>, workers: usize, elapsed_ms: f64 },
     Refused { seq: u64, why: String },
 }
@@ -51,6 +58,13 @@ pub fn use_lab_workers(request: Option<RunRequest>, on_event: Callback<PoolEvent
         let pool = request.as_ref().map(|r| Pool::start(r, on_event));
         move || drop(pool)
     });
+}
+
+/// Seeds in the next batch when `left` seeds of each arm are still to be asked for: full
+/// batches, then smaller ones towards the end, so that no worker is left alone with a full
+/// batch while the others are done.
+pub fn batch_size(left: u64) -> u64 {
+    (left / 4).clamp(LAST_BATCH, BATCH).min(left)
 }
 
 /// How many workers: one per core the browser reports, at least one.
@@ -66,6 +80,12 @@ struct Inner {
     started: f64,
     queue: VecDeque<Job>,
     bridges: Vec<WorkerBridge<LabWorker>>,
+    /// Runs asked for, and runs answered so far.
+    total: u64,
+    answered: u64,
+    /// Outcomes not reported yet, and when the last report went out.
+    pending: Vec<RunOutcome>,
+    reported_at: f64,
 }
 
 /// Held only to be dropped: dropping it drops the bridges, which closes the workers.
@@ -80,14 +100,24 @@ impl Pool {
         let mut queue = VecDeque::new();
         let mut from = request.first;
         while from < end {
-            let to = (from + BATCH).min(end);
+            let to = from + batch_size(end - from);
             for arm in ARMS {
                 queue.push_back(Job::Run { arm, from, to });
             }
             from = to;
         }
         let workers = worker_count().min(queue.len()).max(1);
-        let inner = Rc::new(RefCell::new(Inner { seq: request.seq, started: now_ms(), queue, bridges: Vec::with_capacity(workers) }));
+        let started = now_ms();
+        let inner = Rc::new(RefCell::new(Inner {
+            seq: request.seq,
+            started,
+            queue,
+            bridges: Vec::with_capacity(workers),
+            total: 2 * request.runs,
+            answered: 0,
+            pending: Vec::new(),
+            reported_at: started,
+        }));
         for i in 0..workers {
             let weak = Rc::downgrade(&inner);
             let on_event = on_event.clone();
@@ -105,27 +135,37 @@ impl Pool {
     }
 }
 
-/// A worker answered: give it the next batch, then report. The borrow ends before the
-/// report, because reporting may re-render the lab and drop this very pool.
+/// A worker answered: give it the next batch, then report if it is time to. The borrow
+/// ends before the report, because reporting may re-render the lab and drop this very pool.
 fn answered(pool: &Weak<RefCell<Inner>>, worker: usize, answer: Answer, on_event: &Callback<PoolEvent>) {
     let Some(pool) = pool.upgrade() else { return };
-    let (seq, workers, elapsed_ms) = {
+    let event = {
         let mut inner = pool.borrow_mut();
-        if matches!(answer, Answer::Refused(_)) {
-            inner.queue.clear();
-        } else if matches!(answer, Answer::Outcomes { .. }) {
-            if let Some(job) = inner.queue.pop_front() {
-                inner.bridges[worker].send(job);
+        let seq = inner.seq;
+        match answer {
+            Answer::Ready => None,
+            Answer::Refused(why) => {
+                inner.queue.clear();
+                Some(PoolEvent::Refused { seq, why })
+            }
+            Answer::Outcomes(mut outcomes) => {
+                if let Some(job) = inner.queue.pop_front() {
+                    inner.bridges[worker].send(job);
+                }
+                inner.answered += outcomes.len() as u64;
+                inner.pending.append(&mut outcomes);
+                let now = now_ms();
+                let last = inner.answered >= inner.total;
+                (last || now - inner.reported_at >= REPORT_EVERY_MS).then(|| {
+                    inner.reported_at = now;
+                    let outcomes = Rc::new(std::mem::take(&mut inner.pending));
+                    PoolEvent::Outcomes { seq, outcomes, workers: inner.bridges.len(), elapsed_ms: now - inner.started }
+                })
             }
         }
-        (inner.seq, inner.bridges.len(), now_ms() - inner.started)
     };
-    match answer {
-        Answer::Ready => {}
-        Answer::Refused(why) => on_event.emit(PoolEvent::Refused { seq, why }),
-        Answer::Outcomes(outcomes) => {
-            on_event.emit(PoolEvent::Outcomes { seq, outcomes: Rc::new(outcomes), workers, elapsed_ms })
-        }
+    if let Some(event) = event {
+        on_event.emit(event);
     }
 }
 

@@ -11,12 +11,13 @@ use yew::prelude::*;
 use super::form::{LabSpec, LessonTexts, NumberField, PolicyForm, StrategyKind, ALERTS};
 use super::pool::{PoolEvent, RunRequest};
 use super::arm_index;
-use crate::lab::{compare, Arm, Comparison, Gate, Hours, LabLesson, Prepared, RunOutcome, ScenarioChoice};
+use crate::lab::{compare, Arm, Comparison, Hours, LabLesson, Prepared, RunOutcome, ScenarioChoice};
 use crate::lessons::Verdict;
 use crate::lab::stats::Measure;
 use crate::lab::{DEFAULT_RUNS, MAX_RUNS};
 use crate::lessons::share::{ScenarioRef, SharedSession};
 use crate::lessons::FREE_PLAY_ID;
+use crate::sim::change::GateKind;
 use crate::sim::time::MINUTES_PER_DAY;
 use crate::ui::state::LibraryState;
 
@@ -97,7 +98,7 @@ pub enum LabAction {
     ChoseStrategy { arm: Arm, key: String },
     EditedNumber { arm: Arm, field: NumberField, text: String },
     ToggledAnalysis { arm: Arm },
-    ToggledGate { arm: Arm, gate: Gate },
+    ToggledGate { arm: Arm, gate: GateKind },
     ChoseAlerts { arm: Arm, key: String },
     ToggledRollback { arm: Arm },
     ChoseHours { arm: Arm, around_the_clock: bool },
@@ -156,9 +157,14 @@ pub struct LabState {
     pub problems: Vec<String>,
     pub phase: Phase,
     pub seq: u64,
-    /// The running or last experiment, prepared here too: it opens a chosen run.
+    /// What the running or last run was asked for: a chosen run is opened from it.
+    pub ran: Option<(Rc<LabSpec>, Rc<LessonTexts>)>,
+    /// That experiment prepared on the page, once a run is opened from its results (the
+    /// workers prepare their own; the page does not while they run).
     pub prepared: Option<SharedPrepared>,
-    pub outcomes: [Rc<Vec<RunOutcome>>; 2],
+    /// The outcomes as the workers reported them, report by report (both arms mixed): a
+    /// report adds a pointer, so taking one in never copies the runs before it.
+    pub outcomes: Vec<Rc<Vec<RunOutcome>>>,
     pub comparison: Option<Rc<Comparison>>,
     /// Each measure's worst run per arm, in the comparison's order.
     pub worst: Rc<Vec<Worst>>,
@@ -184,8 +190,9 @@ impl LabState {
             problems: Vec::new(),
             phase: Phase::Idle,
             seq: 0,
+            ran: None,
             prepared: None,
-            outcomes: [Rc::default(), Rc::default()],
+            outcomes: Vec::new(),
             comparison: None,
             worst: Rc::default(),
             open: None,
@@ -300,6 +307,9 @@ impl LabState {
                 return;
             }
         };
+        // Each policy's values were checked (`spec`), so a value out of range is refused
+        // before any worker starts. Applying the policies to the scenario is the workers'
+        // work (each refuses, in words, what cannot run); the page's click stays short.
         let Ok(mut experiment) = spec.experiment() else { return };
         if let Some(l) = &self.lesson {
             let e = if l.full { l.lab.experiment() } else { l.lab.first_look() };
@@ -308,26 +318,18 @@ impl LabState {
             experiment.period_minutes = e.period_minutes;
         }
         let spec = LabSpec { runs: experiment.runs, ..spec };
-        let texts: Vec<(&str, &str)> = builtin.iter().map(|(i, t)| (i.as_str(), t.as_str())).collect();
-        // Prepared here as well as in each worker: a refusal is said at once, before any
-        // worker starts, and a chosen run is opened from it later.
-        let prepared = match experiment.prepare_with(&texts) {
-            Ok(p) => p,
-            Err(e) => {
-                self.problems = vec![e.to_string()];
-                return;
-            }
-        };
         self.problems.clear();
         self.seq += 1;
-        self.prepared = Some(SharedPrepared(Rc::new(prepared)));
-        self.outcomes = [Rc::default(), Rc::default()];
+        let (spec, builtin) = (Rc::new(spec), Rc::new(builtin));
+        self.ran = Some((spec.clone(), builtin.clone()));
+        self.prepared = None;
+        self.outcomes.clear();
         self.comparison = None;
         let total = experiment.runs * 2;
         let request = RunRequest {
             seq: self.seq,
-            spec: Rc::new(spec),
-            builtin: Rc::new(builtin),
+            spec,
+            builtin,
             first: experiment.first_seed,
             runs: u64::from(experiment.runs),
         };
@@ -341,9 +343,7 @@ impl LabState {
                 *done += outcomes.len() as u32;
                 *workers = w;
                 *elapsed_ms = ms;
-                for o in outcomes.iter() {
-                    Rc::make_mut(&mut self.outcomes[arm_index(o.arm)]).push(o.clone());
-                }
+                self.outcomes.push(outcomes);
                 if *done >= *total {
                     self.phase = Phase::Finished { total: *total, workers: w, elapsed_ms: ms };
                     self.finished_lesson_run();
@@ -364,16 +364,30 @@ impl LabState {
         let Some(l) = &mut self.lesson else { return };
         if l.full {
             l.all_done = true;
-        } else if let (Some(a), Some(b)) = (self.outcomes[0].first(), self.outcomes[1].first()) {
-            l.looked = Some(Rc::new([a.clone(), b.clone()]));
+        } else {
+            let first = |arm: Arm| self.outcomes.iter().flat_map(|report| report.iter()).find(|o| o.arm == arm).cloned();
+            if let (Some(a), Some(b)) = (first(Arm::A), first(Arm::B)) {
+                l.looked = Some(Rc::new([a, b]));
+            }
         }
     }
 
     fn compare(&mut self) {
-        let comparison = compare(&self.outcomes[0], &self.outcomes[1]);
-        self.worst = Rc::new(comparison.measures.iter().map(|m| [worst(m.measure, &self.outcomes[0]), worst(m.measure, &self.outcomes[1])]).collect());
+        let mut arms: [Vec<RunOutcome>; 2] = Default::default();
+        for o in self.outcomes.iter().flat_map(|report| report.iter()) {
+            arms[arm_index(o.arm)].push(o.clone());
+        }
+        let comparison = compare(&arms[0], &arms[1]);
+        self.worst = Rc::new(comparison.measures.iter().map(|m| [worst(m.measure, &arms[0]), worst(m.measure, &arms[1])]).collect());
         self.comparison = Some(Rc::new(comparison));
     }
+}
+
+/// The experiment `spec` describes, prepared as the workers prepare it.
+pub fn prepare(spec: &LabSpec, builtin: &[(String, String)]) -> Result<Prepared, String> {
+    let experiment = spec.experiment().map_err(|bad| bad.join("; "))?;
+    let texts: Vec<(&str, &str)> = builtin.iter().map(|(i, t)| (i.as_str(), t.as_str())).collect();
+    experiment.prepare_with(&texts).map_err(|e| e.to_string())
 }
 
 /// The run with the worst value of `measure` (fewest deploys; most of the rest), the
@@ -474,6 +488,16 @@ impl Reducible for LabState {
                 s.answer_out = Some((seq, choice, verdict));
             }
             LabAction::ClickedOpenRun { arm, seed } => {
+                if s.prepared.is_none() {
+                    let Some((spec, builtin)) = &s.ran else { return self };
+                    match prepare(spec, builtin) {
+                        Ok(p) => s.prepared = Some(SharedPrepared(Rc::new(p))),
+                        Err(why) => {
+                            s.problems = vec![why];
+                            return Rc::new(s);
+                        }
+                    }
+                }
                 let Some(p) = &s.prepared else { return self };
                 let session = p.0.session_for(arm, seed);
                 let seq = s.open.as_ref().map_or(1, |o| o.seq + 1);

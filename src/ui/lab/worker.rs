@@ -8,11 +8,14 @@ use gloo_worker::{HandlerId, Registrable, Worker, WorkerScope};
 use serde::{Deserialize, Serialize};
 
 use super::form::{LabSpec, LessonTexts};
+use super::state::prepare;
 use crate::lab::{Arm, Prepared, RunOutcome};
 
 /// Runs per message: each answer costs the page a few microseconds to take in, and 25 runs
 /// of a simulated week keep a worker busy for a fraction of a second.
 pub const BATCH: u64 = 25;
+/// The smallest batch, for the last seeds (see `pool::batch_size`).
+pub const LAST_BATCH: u64 = 5;
 
 /// What the page asks a worker to do.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -67,11 +70,6 @@ impl Worker for LabWorker {
     }
 }
 
-fn prepare(spec: &LabSpec, builtin: &[(String, String)]) -> Result<Prepared, String> {
-    let experiment = spec.experiment().map_err(|bad| bad.join("; "))?;
-    let texts: Vec<(&str, &str)> = builtin.iter().map(|(i, t)| (i.as_str(), t.as_str())).collect();
-    experiment.prepare_with(&texts).map_err(|e| e.to_string())
-}
 
 /// The worker's entry point (`src/bin/lab_worker.rs`).
 pub fn register() {
