@@ -26,6 +26,7 @@ use components::clock::Clock;
 use components::commit_form::CommitForm;
 use components::config_matrix::ConfigMatrix;
 use components::debrief::Debrief;
+use components::deferred::Deferred;
 use components::delivery::Delivery;
 use components::details::Details;
 use components::guide::Guide;
@@ -140,10 +141,11 @@ pub fn App() -> Html {
             </div>
         }
     });
+    // The diagram is the first region the hydration leaves for a task of its own.
     let pipeline_view = if phone {
-        html! { <components::strip::Strip snapshot={shown.clone()} on_action={on_action.clone()} /> }
+        html! { <Suspense><Deferred><components::strip::Strip snapshot={shown.clone()} on_action={on_action.clone()} /></Deferred></Suspense> }
     } else {
-        html! { <Pipeline snapshot={shown.clone()} {layout} highlight={state.highlight.clone()} on_action={on_action.clone()} /> }
+        html! { <Suspense><Deferred><Pipeline snapshot={shown.clone()} {layout} highlight={state.highlight.clone()} on_action={on_action.clone()} /></Deferred></Suspense> }
     };
     html! {
         <div class={classes!("app", presenter.then_some("presenter"))} data-theme={state.theme.name()}>
@@ -191,26 +193,33 @@ pub fn App() -> Html {
                     }
                     <div class="stage-columns" id="stage-columns" tabindex="-1">
                         if state.look_back.is_none() {
-                            { for columns }
+                            <Suspense><Deferred>{ for columns }</Deferred></Suspense>
                         } else {
                             <p class="hint">{ "The controls act on the present: they come back with “Back to now”." }</p>
                         }
                     </div>
                 </section>
-                <aside class="side">
+                // What the first screen's hydration leaves for later tasks, each region its
+                // own (components/deferred.rs), after the diagram: the header and the dialog
+                // (and on a phone the sheet) are taken over first.
+                <aside class="side"><Suspense><Deferred>
                     <LessonPanel training={state.training.clone()} decided_at={decided_at} next_step={next.as_ref().map(|n| (n.what.clone(), n.how.clone()))} on_action={on_action.clone()} />
                     <Details snapshot={snapshot.clone()} selection={state.selection.clone()} on_action={on_action.clone()} />
                     // The trainer's chaos menu stays in presenter mode: breaking something in
                     // front of the room must not mean leaving presenter mode first.
                     <Chaos snapshot={snapshot.clone()} instructor={state.training.instructor()} in_lesson={state.training.lesson.is_some()} on_action={on_action.clone()} />
                     <SessionBar undo_to={undo_to} share={state.share.clone()} on_action={on_action.clone()} />
-                </aside>
-                <Monitoring snapshot={shown.clone()} on_action={on_action.clone()} />
-                <Delivery snapshot={snapshot.clone()} />
-                <Timeline snapshot={snapshot.clone()} filter={state.filter.clone()} on_action={on_action.clone()} />
-                if !presenter {
-                    <ConfigMatrix snapshot={snapshot.clone()} />
-                }
+                </Deferred></Suspense></aside>
+                <Suspense><Deferred>
+                    <Monitoring snapshot={shown.clone()} on_action={on_action.clone()} />
+                </Deferred></Suspense>
+                <Suspense><Deferred>
+                    <Delivery snapshot={snapshot.clone()} />
+                    <Timeline snapshot={snapshot.clone()} filter={state.filter.clone()} on_action={on_action.clone()} />
+                    if !presenter {
+                        <ConfigMatrix snapshot={snapshot.clone()} />
+                    }
+                </Deferred></Suspense>
             </main>
             if phone {
                 <components::phone_bar::PhoneBar time_label={time_label.clone()} playing={state.playing}
@@ -342,10 +351,11 @@ pub fn start() {
     match root {
         Some(root) => match painted_first_screen(&root) {
             // The page shows the first screen from its HTML (index.html's script): take it
-            // over in place, so nothing is drawn twice or moves, then let it be used.
+            // over in place, so nothing moves, then let it be used. In a task of its own, not
+            // the one that compiled and instantiated the wasm; the regions of
+            // `components::deferred` then follow, a task each.
             Some(screen) => {
-                yew::Renderer::<App>::with_root(root).hydrate();
-                let _ = screen.remove_attribute("inert");
+                gloo::timers::callback::Timeout::new(0, move || hydrate(root, screen)).forget();
             }
             None => {
                 yew::Renderer::<App>::with_root(root).render();
@@ -355,6 +365,19 @@ pub fn start() {
             yew::Renderer::<App>::new().render();
         }
     }
+}
+
+/// Hydrates the painted first screen: the app's first pass takes over the header, the
+/// diagram and the dialog at once and sets the other regions aside for tasks of their own
+/// (`components::deferred`); once that pass has run (still in this task, so no input comes
+/// between), the app is usable, and the regions still waiting stay `inert` until their turn.
+fn hydrate(root: web_sys::Element, screen: web_sys::Element) {
+    components::deferred::defer_during_hydration();
+    yew::Renderer::<App>::with_root(root).hydrate();
+    // Before Yew's first pass (a microtask queued by `hydrate`), so the dialog's focus lands.
+    let _ = screen.remove_attribute("inert");
+    // Queued after that pass: the painted elements it copied for later are now set aside.
+    wasm_bindgen_futures::spawn_local(async move { components::deferred::mark_waiting(&screen) });
 }
 
 /// The first screen that the release build's page painted from its HTML before the wasm
