@@ -108,8 +108,9 @@ pub fn App() -> Html {
     let column = |i: usize| {
         let s = &world.stages[i];
         let name = s.name().to_string();
-        html! {
-            <section class="stage-column" key={s.config.id.as_str().to_string()} aria-label={format!("{name} controls")}>
+        // Each column is a region the first screen's hydration leaves for a task of its own.
+        html! { <Suspense key={s.config.id.as_str().to_string()}><Deferred>
+            <section class="stage-column" aria-label={format!("{name} controls")}>
                 <h3>{ name.clone() }</h3>
                 // Commits arrive in the first stage: its column is where the change is made.
                 if i == 0 {
@@ -120,7 +121,7 @@ pub fn App() -> Html {
                     <StageOps snapshot={snapshot.clone()} index={i} actor={actor.clone()} on_action={on_action.clone()} />
                 }
             </section>
-        }
+        </Deferred></Suspense> }
     };
     let columns = (0..world.stages.len()).filter(|&i| Some(i) != step_stage).map(column);
     let moment = state.moment.as_ref().map(|m| html! {
@@ -193,33 +194,44 @@ pub fn App() -> Html {
                     }
                     <div class="stage-columns" id="stage-columns" tabindex="-1">
                         if state.look_back.is_none() {
-                            <Suspense><Deferred>{ for columns }</Deferred></Suspense>
+                            { for columns }
                         } else {
                             <p class="hint">{ "The controls act on the present: they come back with “Back to now”." }</p>
                         }
                     </div>
                 </section>
-                // What the first screen's hydration leaves for later tasks, each region its
-                // own (components/deferred.rs), after the diagram: the header and the dialog
-                // (and on a phone the sheet) are taken over first.
-                <aside class="side"><Suspense><Deferred>
-                    <LessonPanel training={state.training.clone()} decided_at={decided_at} next_step={next.as_ref().map(|n| (n.what.clone(), n.how.clone()))} on_action={on_action.clone()} />
-                    <Details snapshot={snapshot.clone()} selection={state.selection.clone()} on_action={on_action.clone()} />
+                // What the first screen's hydration leaves for later tasks, a region each
+                // (components/deferred.rs), after the diagram and the stage columns: the
+                // header, the dialog and the panels' frames are taken over first.
+                <aside class="side">
+                    <Suspense><Deferred>
+                        <LessonPanel training={state.training.clone()} decided_at={decided_at} next_step={next.as_ref().map(|n| (n.what.clone(), n.how.clone()))} on_action={on_action.clone()} />
+                    </Deferred></Suspense>
+                    <Suspense><Deferred>
+                        <Details snapshot={snapshot.clone()} selection={state.selection.clone()} on_action={on_action.clone()} />
+                    </Deferred></Suspense>
                     // The trainer's chaos menu stays in presenter mode: breaking something in
                     // front of the room must not mean leaving presenter mode first.
-                    <Chaos snapshot={snapshot.clone()} instructor={state.training.instructor()} in_lesson={state.training.lesson.is_some()} on_action={on_action.clone()} />
-                    <SessionBar undo_to={undo_to} share={state.share.clone()} on_action={on_action.clone()} />
-                </Deferred></Suspense></aside>
-                <Suspense><Deferred>
-                    <Monitoring snapshot={shown.clone()} on_action={on_action.clone()} />
-                </Deferred></Suspense>
+                    <Suspense><Deferred>
+                        <Chaos snapshot={snapshot.clone()} instructor={state.training.instructor()} in_lesson={state.training.lesson.is_some()} on_action={on_action.clone()} />
+                    </Deferred></Suspense>
+                    <Suspense><Deferred>
+                        <SessionBar undo_to={undo_to} share={state.share.clone()} on_action={on_action.clone()} />
+                    </Deferred></Suspense>
+                </aside>
+                // Its charts are regions of their own (inside the component).
+                <Monitoring snapshot={shown.clone()} on_action={on_action.clone()} />
                 <Suspense><Deferred>
                     <Delivery snapshot={snapshot.clone()} />
-                    <Timeline snapshot={snapshot.clone()} filter={state.filter.clone()} on_action={on_action.clone()} />
-                    if !presenter {
-                        <ConfigMatrix snapshot={snapshot.clone()} />
-                    }
                 </Deferred></Suspense>
+                <Suspense><Deferred>
+                    <Timeline snapshot={snapshot.clone()} filter={state.filter.clone()} on_action={on_action.clone()} />
+                </Deferred></Suspense>
+                if !presenter {
+                    <Suspense><Deferred>
+                        <ConfigMatrix snapshot={snapshot.clone()} />
+                    </Deferred></Suspense>
+                }
             </main>
             if phone {
                 <components::phone_bar::PhoneBar time_label={time_label.clone()} playing={state.playing}

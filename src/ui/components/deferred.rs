@@ -99,7 +99,7 @@ pub(crate) fn mark_waiting(root: &web_sys::Element) {
 
 fn mark(root: &web_sys::Element) {
     use wasm_bindgen::JsCast;
-    // The regions sit a few levels down (the layout, a column, the side panel).
+    // The regions sit a few levels down (the layout, the columns, a monitor's charts).
     fn walk(parent: &web_sys::Node, depth: u32) {
         let mut inside = false;
         let mut node = parent.first_child();
@@ -114,7 +114,7 @@ fn mark(root: &web_sys::Element) {
             } else if let Some(e) = n.dyn_ref::<web_sys::Element>() {
                 if inside {
                     let _ = e.set_attribute("inert", "");
-                } else if depth < 4 {
+                } else if depth < 6 {
                     walk(&n, depth + 1);
                 }
             }
