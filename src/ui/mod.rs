@@ -157,8 +157,11 @@ pub fn App() -> Html {
             </nav>
             <header class="app-header">
                 <h1>{ "Stagecraft" }</h1>
-                <Clock time_label={time_label.clone()} minute={world.now.0} playing={state.playing} speed={state.speed} auto_pause={state.auto_pause} actors={world.config.actors.clone()}
-                    actor={state.actor.clone()} theme={state.theme} presenter={presenter} acting={!phone} on_action={on_action.clone()} />
+                // A region the first screen's hydration leaves for a task of its own.
+                <Suspense><Deferred>
+                    <Clock time_label={time_label.clone()} minute={world.now.0} playing={state.playing} speed={state.speed} auto_pause={state.auto_pause} actors={world.config.actors.clone()}
+                        actor={state.actor.clone()} theme={state.theme} presenter={presenter} acting={!phone} on_action={on_action.clone()} />
+                </Deferred></Suspense>
                 // The console is a trainer's tool for the projector: offered in presenter mode
                 // (or while one is open), so learners' top bar stays short.
                 if presenter || state.console.open_seq > 0 {
@@ -201,8 +204,8 @@ pub fn App() -> Html {
                     </div>
                 </section>
                 // What the first screen's hydration leaves for later tasks, a region each
-                // (components/deferred.rs), after the diagram and the stage columns: the
-                // header, the dialog and the panels' frames are taken over first.
+                // (components/deferred.rs), after the clock, the diagram and the stage
+                // columns; the header, the dialog and the panels' frames are taken over first.
                 <aside class="side">
                     <Suspense><Deferred>
                         <LessonPanel training={state.training.clone()} decided_at={decided_at} next_step={next.as_ref().map(|n| (n.what.clone(), n.how.clone()))} on_action={on_action.clone()} />
