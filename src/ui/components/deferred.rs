@@ -11,6 +11,9 @@
 //! in one task again). Until then the painted elements are `inert`
 //! ([`mark_waiting`]), so no tap lands on something not yet wired up.
 //!
+//! Regions do not nest: [`mark_waiting`] does not look inside a region, so one inside
+//! another would be live before its turn.
+//!
 //! Only while the app hydrates: a region rendered later (or by server-side rendering, or in
 //! a debug build that renders rather than hydrates) shows its children at once.
 
