@@ -6,9 +6,9 @@
 //! `<Suspense><Deferred>…</Deferred></Suspense>`, a region waits during hydration: Yew keeps
 //! its painted elements on screen, hydrates a copy of them once the region's turn comes
 //! and then puts the copy in their place, identical, so nothing moves. Turns are timer
-//! tasks, one region each, in document order, each set once the one before has run (Yew's
-//! scheduler runs everything ready in one go, so regions resumed together would hydrate
-//! in one task again). Until then the painted elements are `inert`
+//! tasks, one region each, in document order, each set once the one before has been
+//! handed to Yew's scheduler (which runs everything ready in one go, so regions resumed
+//! together would hydrate in one task again). Until then the painted elements are `inert`
 //! ([`mark_waiting`]), so no tap lands on something not yet wired up.
 //!
 //! Regions do not nest: [`mark_waiting`] does not look inside a region, so one inside
@@ -37,14 +37,17 @@ pub(crate) fn defer_during_hydration() {
     Timeout::new(0, || HYDRATING.with(|h| h.set(false))).forget();
 }
 
-/// Gives the next waiting region its turn, in a task of its own: a timer set once Yew's
-/// scheduler has returned (a future queued now runs after it), so it fires after any
-/// continuation the scheduler set for itself rather than joining it.
+/// Gives the next waiting region its turn, in a task of its own, and then the one after
+/// it: each timer is set once Yew's scheduler has returned (a future queued now runs after
+/// the one that hydrates the region just resumed), so it fires after the scheduler's run and
+/// any continuation it set for itself, rather than joining them. A region gone before its
+/// turn (the layout changed) costs an empty task and does not stop the others.
 fn next_turn_later() {
     wasm_bindgen_futures::spawn_local(async {
         Timeout::new(0, || {
             if let Some(handle) = WAITING.with(|w| w.borrow_mut().pop_front()) {
                 handle.resume();
+                next_turn_later();
             }
         })
         .forget();
@@ -59,20 +62,13 @@ pub struct DeferredProps {
 /// Its children, after a turn of their own while the app hydrates (see the module).
 #[component]
 pub fn Deferred(props: &DeferredProps) -> HtmlResult {
-    let waited = use_turn()?;
-    // Once this region is hydrated (its effects run after its render), the next one's turn.
-    use_effect_with((), move |_| {
-        if waited {
-            next_turn_later();
-        }
-    });
+    use_turn()?;
     Ok(props.children.clone())
 }
 
-/// Suspends the first render during hydration until the region's turn; then says whether
-/// it waited.
+/// Suspends the first render during hydration until the region's turn.
 #[hook]
-fn use_turn() -> SuspensionResult<bool> {
+fn use_turn() -> SuspensionResult<()> {
     let waiting = use_state(|| {
         HYDRATING.with(Cell::get).then(|| {
             let (suspension, handle) = Suspension::new();
@@ -82,8 +78,7 @@ fn use_turn() -> SuspensionResult<bool> {
     });
     match &*waiting {
         Some(s) if !s.resumed() => Err(s.clone()),
-        Some(_) => Ok(true),
-        None => Ok(false),
+        _ => Ok(()),
     }
 }
 
