@@ -15,7 +15,8 @@
 //
 // Figures are reported, not asserted: it exits non-zero only if a run crashes. The full
 // reports go to bench/results/lighthouse-<run>.json (open one in the Lighthouse viewer).
-// CHROME_PATH picks the browser (default /usr/bin/chromium, or $CHROMIUM).
+// CHROME_PATH picks the browser (default /usr/bin/chromium, or $CHROMIUM); LIGHTHOUSE_RUNS=3
+// repeats the first-visit runs and prints their medians; STAGECRAFT_DIST serves another build.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,7 +26,7 @@ import desktopConfig from 'lighthouse/core/config/desktop-config.js';
 import { serve } from '../tests/e2e/server.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const dist = join(root, 'dist');
+const dist = process.env.STAGECRAFT_DIST ?? join(root, 'dist'); // another build: STAGECRAFT_DIST=dir
 const outDir = join(root, 'bench', 'results');
 const CHROME = process.env.CHROME_PATH ?? process.env.CHROMIUM ?? '/usr/bin/chromium';
 const FLAGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'];
@@ -108,12 +109,16 @@ try {
   const lesson = `${server.url}/#s=${link}`;
   const welcome = 'first visit: the welcome';
   const debrief = 'tests/fixtures/first-promotion.link: lesson 1 won, its debrief open';
-  const runs = [
-    ['mobile', welcome, first, undefined, undefined],
-    ['desktop', welcome, first, desktopConfig, undefined],
-    ['lesson-mobile', debrief, lesson, undefined, ['accessibility']],
-    ['lesson-desktop', debrief, lesson, desktopConfig, ['accessibility']],
-  ];
+  // LIGHTHOUSE_RUNS=n repeats the two first-visit runs n times (interleaved) and ends with
+  // their medians: on a shared machine one run is not a figure.
+  const repeat = Math.max(1, Number(process.env.LIGHTHOUSE_RUNS ?? 1));
+  const runs = [];
+  for (let i = 1; i <= repeat; i++) {
+    const n = repeat > 1 ? `-${i}` : '';
+    runs.push([`mobile${n}`, welcome, first, undefined, undefined], [`desktop${n}`, welcome, first, desktopConfig, undefined]);
+  }
+  runs.push(['lesson-mobile', debrief, lesson, undefined, ['accessibility']], ['lesson-desktop', debrief, lesson, desktopConfig, ['accessibility']]);
+  const seen = { mobile: [], desktop: [] };
   let header = false;
   for (const [name, what, url, config, only] of runs) {
     let lhr;
@@ -132,6 +137,26 @@ try {
     if (lhr.runtimeError) crashed = true;
     save(name, lhr);
     report(name, what, lhr);
+    const preset = name.replace(/-\d+$/, '');
+    if (preset in seen) seen[preset].push(lhr);
+  }
+  if (repeat > 1) {
+    const median = (xs) => {
+      const v = xs.filter((x) => x != null).sort((a, b) => a - b);
+      return v.length % 2 ? v[v.length >> 1] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    };
+    for (const [preset, lhrs] of Object.entries(seen)) {
+      if (!lhrs.length) continue;
+      const scores = CATEGORIES.map((c) => `${c} ${median(lhrs.map((l) => l.categories[c]?.score)).toFixed(2)}`);
+      const metrics = METRICS.map(([label, id]) => {
+        const v = median(lhrs.map((l) => l.audits[id]?.numericValue));
+        return id === 'cumulative-layout-shift' ? `${label} ${v.toFixed(3)}` : `${label} ${Math.round(v)} ms`;
+      });
+      console.log(`${preset}: median of ${lhrs.length} runs`);
+      console.log(`  scores   ${scores.join('   ')}`);
+      console.log(`  metrics  ${metrics.join('   ')}`);
+      console.log(`  each run: performance ${lhrs.map((l) => l.categories.performance.score.toFixed(2)).join(' ')}, TBT ${lhrs.map((l) => Math.round(l.audits['total-blocking-time'].numericValue)).join(' ')} ms`);
+    }
   }
 } finally {
   await server.close();

@@ -26,6 +26,7 @@ use components::clock::Clock;
 use components::commit_form::CommitForm;
 use components::config_matrix::ConfigMatrix;
 use components::debrief::Debrief;
+use components::deferred::Deferred;
 use components::delivery::Delivery;
 use components::details::Details;
 use components::guide::Guide;
@@ -107,8 +108,9 @@ pub fn App() -> Html {
     let column = |i: usize| {
         let s = &world.stages[i];
         let name = s.name().to_string();
-        html! {
-            <section class="stage-column" key={s.config.id.as_str().to_string()} aria-label={format!("{name} controls")}>
+        // Each column is a region the first screen's hydration leaves for a task of its own.
+        html! { <Suspense key={s.config.id.as_str().to_string()}><Deferred>
+            <section class="stage-column" aria-label={format!("{name} controls")}>
                 <h3>{ name.clone() }</h3>
                 // Commits arrive in the first stage: its column is where the change is made.
                 if i == 0 {
@@ -119,7 +121,7 @@ pub fn App() -> Html {
                     <StageOps snapshot={snapshot.clone()} index={i} actor={actor.clone()} on_action={on_action.clone()} />
                 }
             </section>
-        }
+        </Deferred></Suspense> }
     };
     let columns = (0..world.stages.len()).filter(|&i| Some(i) != step_stage).map(column);
     let moment = state.moment.as_ref().map(|m| html! {
@@ -140,10 +142,11 @@ pub fn App() -> Html {
             </div>
         }
     });
+    // The diagram is the first region the hydration leaves for a task of its own.
     let pipeline_view = if phone {
-        html! { <components::strip::Strip snapshot={shown.clone()} on_action={on_action.clone()} /> }
+        html! { <Suspense><Deferred><components::strip::Strip snapshot={shown.clone()} on_action={on_action.clone()} /></Deferred></Suspense> }
     } else {
-        html! { <Pipeline snapshot={shown.clone()} {layout} highlight={state.highlight.clone()} on_action={on_action.clone()} /> }
+        html! { <Suspense><Deferred><Pipeline snapshot={shown.clone()} {layout} highlight={state.highlight.clone()} on_action={on_action.clone()} /></Deferred></Suspense> }
     };
     html! {
         <div class={classes!("app", presenter.then_some("presenter"))} data-theme={state.theme.name()}>
@@ -154,8 +157,11 @@ pub fn App() -> Html {
             </nav>
             <header class="app-header">
                 <h1>{ "Stagecraft" }</h1>
-                <Clock time_label={time_label.clone()} minute={world.now.0} playing={state.playing} speed={state.speed} auto_pause={state.auto_pause} actors={world.config.actors.clone()}
-                    actor={state.actor.clone()} theme={state.theme} presenter={presenter} acting={!phone} on_action={on_action.clone()} />
+                // A region the first screen's hydration leaves for a task of its own.
+                <Suspense><Deferred>
+                    <Clock time_label={time_label.clone()} minute={world.now.0} playing={state.playing} speed={state.speed} auto_pause={state.auto_pause} actors={world.config.actors.clone()}
+                        actor={state.actor.clone()} theme={state.theme} presenter={presenter} acting={!phone} on_action={on_action.clone()} />
+                </Deferred></Suspense>
                 // The console is a trainer's tool for the projector: offered in presenter mode
                 // (or while one is open), so learners' top bar stays short.
                 if presenter || state.console.open_seq > 0 {
@@ -197,19 +203,37 @@ pub fn App() -> Html {
                         }
                     </div>
                 </section>
+                // What the first screen's hydration leaves for later tasks, a region each
+                // (components/deferred.rs), after the clock, the diagram and the stage
+                // columns; the header, the dialog and the panels' frames are taken over first.
                 <aside class="side">
-                    <LessonPanel training={state.training.clone()} decided_at={decided_at} next_step={next.as_ref().map(|n| (n.what.clone(), n.how.clone()))} on_action={on_action.clone()} />
-                    <Details snapshot={snapshot.clone()} selection={state.selection.clone()} on_action={on_action.clone()} />
+                    <Suspense><Deferred>
+                        <LessonPanel training={state.training.clone()} decided_at={decided_at} next_step={next.as_ref().map(|n| (n.what.clone(), n.how.clone()))} on_action={on_action.clone()} />
+                    </Deferred></Suspense>
+                    <Suspense><Deferred>
+                        <Details snapshot={snapshot.clone()} selection={state.selection.clone()} on_action={on_action.clone()} />
+                    </Deferred></Suspense>
                     // The trainer's chaos menu stays in presenter mode: breaking something in
                     // front of the room must not mean leaving presenter mode first.
-                    <Chaos snapshot={snapshot.clone()} instructor={state.training.instructor()} in_lesson={state.training.lesson.is_some()} on_action={on_action.clone()} />
-                    <SessionBar undo_to={undo_to} share={state.share.clone()} on_action={on_action.clone()} />
+                    <Suspense><Deferred>
+                        <Chaos snapshot={snapshot.clone()} instructor={state.training.instructor()} in_lesson={state.training.lesson.is_some()} on_action={on_action.clone()} />
+                    </Deferred></Suspense>
+                    <Suspense><Deferred>
+                        <SessionBar undo_to={undo_to} share={state.share.clone()} on_action={on_action.clone()} />
+                    </Deferred></Suspense>
                 </aside>
+                // Its charts are regions of their own (inside the component).
                 <Monitoring snapshot={shown.clone()} on_action={on_action.clone()} />
-                <Delivery snapshot={snapshot.clone()} />
-                <Timeline snapshot={snapshot.clone()} filter={state.filter.clone()} on_action={on_action.clone()} />
+                <Suspense><Deferred>
+                    <Delivery snapshot={snapshot.clone()} />
+                </Deferred></Suspense>
+                <Suspense><Deferred>
+                    <Timeline snapshot={snapshot.clone()} filter={state.filter.clone()} on_action={on_action.clone()} />
+                </Deferred></Suspense>
                 if !presenter {
-                    <ConfigMatrix snapshot={snapshot.clone()} />
+                    <Suspense><Deferred>
+                        <ConfigMatrix snapshot={snapshot.clone()} />
+                    </Deferred></Suspense>
                 }
             </main>
             if phone {
@@ -343,10 +367,11 @@ pub fn start() {
     match root {
         Some(root) => match painted_first_screen(&root) {
             // The page shows the first screen from its HTML (index.html's script): take it
-            // over in place, so nothing is drawn twice or moves, then let it be used.
+            // over in place, so nothing moves, then let it be used. In a task of its own, not
+            // the one that compiled and instantiated the wasm; the regions of
+            // `components::deferred` then follow, a task each.
             Some(screen) => {
-                yew::Renderer::<App>::with_root(root).hydrate();
-                let _ = screen.remove_attribute("inert");
+                gloo::timers::callback::Timeout::new(0, move || hydrate(root, screen)).forget();
             }
             None => {
                 yew::Renderer::<App>::with_root(root).render();
@@ -356,6 +381,19 @@ pub fn start() {
             yew::Renderer::<App>::new().render();
         }
     }
+}
+
+/// Hydrates the painted first screen: the app's first pass takes over the header, the
+/// diagram and the dialog at once and sets the other regions aside for tasks of their own
+/// (`components::deferred`); once that pass has run (still in this task, so no input comes
+/// between), the app is usable, and the regions still waiting stay `inert` until their turn.
+fn hydrate(root: web_sys::Element, screen: web_sys::Element) {
+    components::deferred::defer_during_hydration();
+    yew::Renderer::<App>::with_root(root).hydrate();
+    // Before Yew's first pass (a microtask queued by `hydrate`), so the dialog's focus lands.
+    let _ = screen.remove_attribute("inert");
+    // Queued after that pass: the painted elements it copied for later are now set aside.
+    wasm_bindgen_futures::spawn_local(async move { components::deferred::mark_waiting(&screen) });
 }
 
 /// The first screen that the release build's page painted from its HTML before the wasm

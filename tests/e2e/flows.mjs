@@ -10,8 +10,9 @@ import { serve } from './server.mjs';
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 export const PIPELINE = '[data-testid=pipeline]';
-/** The app as the wasm drew it: the first screen painted from the HTML is inert until then. */
-export const APP_RUNNING = '#app > .app:not([inert])';
+/** The app as the wasm drew it: the first screen painted from the HTML is inert until then,
+ *  and each region the wasm takes over in a later task stays inert until its turn. */
+export const APP_RUNNING = '#app > .app:not([inert]):not(:has([inert]))';
 export const station = (name) => `g[role=group][aria-label="${name} environment"]`;
 
 /** A fresh page (reduced motion, so screenshots are stable) recording errors.

@@ -7,6 +7,7 @@ pub mod clock;
 pub mod commit_form;
 pub mod config_matrix;
 pub mod debrief;
+pub mod deferred;
 pub mod delivery;
 pub mod details;
 pub mod dialog;

@@ -4,6 +4,7 @@
 use yew::prelude::*;
 
 use super::chart::Chart;
+use super::deferred::Deferred;
 use super::Snapshot;
 use crate::sim::config::Metric;
 use crate::sim::monitor::{AlertStatus, BURN_WINDOW};
@@ -52,11 +53,14 @@ pub fn Monitoring(props: &MonitoringProps) -> Html {
                 <h3>{ s.name().to_string() }</h3>
                 { budget.unwrap_or_default() }
                 { latency.unwrap_or_default() }
-                <div class="charts">
-                    <Chart title="Requests" unit="req/min" values={requests} />
-                    <Chart title="Error rate" unit="%" values={errors} scale={100.0} threshold={Some(0.05)} />
-                    <Chart title="p95 latency" unit="ms" values={p95} threshold={Some(800.0)} />
-                </div>
+                // A region the first screen's hydration leaves for a task of its own.
+                <Suspense><Deferred>
+                    <div class="charts">
+                        <Chart title="Requests" unit="req/min" values={requests} />
+                        <Chart title="Error rate" unit="%" values={errors} scale={100.0} threshold={Some(0.05)} />
+                        <Chart title="p95 latency" unit="ms" values={p95} threshold={Some(800.0)} />
+                    </div>
+                </Deferred></Suspense>
             </section>
         }
     });
