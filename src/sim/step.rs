@@ -382,18 +382,22 @@ impl World {
     /// a missing setting or a schema it cannot read.
     pub(crate) fn release_is_faulty(&self, i: usize, release: super::ids::Version) -> bool {
         let stage = &self.stages[i];
-        self.releases.get(&release).is_some_and(|r| {
-            r.traits.defect != Defect::None
-                || r.traits
-                    .requires_config
-                    .as_ref()
-                    .is_some_and(|k| !stage.has_config(k))
-                || stage
-                    .database
-                    .as_ref()
-                    .is_some_and(|d| !d.compatible_with(r.schema))
-        })
+        self.releases
+            .get(&release)
+            .is_some_and(|r| r.traits.defect != Defect::None || cannot_start_here(stage, r))
     }
+}
+
+/// A release misses a setting the stage lacks, or cannot read the stage's database schema.
+fn cannot_start_here(stage: &super::stage::Stage, r: &super::change::Release) -> bool {
+    r.traits
+        .requires_config
+        .as_ref()
+        .is_some_and(|k| !stage.has_config(k))
+        || stage
+            .database
+            .as_ref()
+            .is_some_and(|d| !d.compatible_with(r.schema))
 }
 
 impl World {
@@ -408,15 +412,7 @@ impl World {
         let Some(r) = self.releases.get(&release) else {
             return false;
         };
-        let setting_or_schema = r
-            .traits
-            .requires_config
-            .as_ref()
-            .is_some_and(|k| !stage.has_config(k))
-            || stage
-                .database
-                .as_ref()
-                .is_some_and(|d| !d.compatible_with(r.schema));
+        let setting_or_schema = cannot_start_here(stage, r);
         let oom = || {
             stage.pools.iter().filter(|p| p.release == release).any(|p| {
                 p.instances.iter().any(|x| {

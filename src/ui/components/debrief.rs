@@ -109,6 +109,27 @@ fn question(i: usize, q: &QuizQuestion, a: &QuizAnswer, on: &Callback<Action>) -
     }
 }
 
+/// The curriculum items the lesson teaches, with their sections.
+fn concept_list(f: &ScenarioFile) -> Html {
+    html! {
+        <ul class="concepts">
+            { for f.concepts.iter().map(|c| html! { <li>{ format!("{} (section {}: {})", c.label(), c.section(), section_name(c.section())) }</li> }) }
+        </ul>
+    }
+}
+
+fn quiz(f: &ScenarioFile, t: &Training, on: &Callback<Action>) -> Html {
+    if f.quiz.is_empty() {
+        return html! {};
+    }
+    html! {
+        <section aria-labelledby="debrief-quiz">
+            <h3 id="debrief-quiz">{ "Quiz" }</h3>
+            { for f.quiz.iter().zip(&t.quiz).enumerate().map(|(i, (q, a))| question(i, q, a, on)) }
+        </section>
+    }
+}
+
 /// The debrief of a lab lesson: the answer given, what the runs showed, what it teaches.
 fn lab_debrief(t: &Training, f: &ScenarioFile, lab: &LabLesson, on: &Callback<Action>) -> Html {
     let emit = |a: Action| on.reform(move |_: MouseEvent| a.clone());
@@ -119,7 +140,6 @@ fn lab_debrief(t: &Training, f: &ScenarioFile, lab: &LabLesson, on: &Callback<Ac
         Verdict::InProgress => "The question is not answered yet: the lab has it, after the runs.",
     };
     let chosen = t.lab_answer.and_then(|a| lab.choices.get(a.choice));
-    let concepts = f.concepts.iter().map(|c| html! { <li>{ format!("{} (section {}: {})", c.label(), c.section(), section_name(c.section())) }</li> });
     html! {
         <Dialog id="debrief" title={format!("Debrief: {}", f.title)} close_label="Close debrief" on_close={on.reform(|_| Action::ClosedDialog)}>
             <p class={classes!("verdict", match verdict { Verdict::Won => "won", Verdict::Lost => "lost", Verdict::InProgress => "" })}>{ headline }</p>
@@ -135,14 +155,9 @@ fn lab_debrief(t: &Training, f: &ScenarioFile, lab: &LabLesson, on: &Callback<Ac
                 <h3 id="debrief-teaches">{ "What this teaches" }</h3>
                 <p>{ f.debrief.clone() }</p>
                 <p>{ match verdict { Verdict::Won => f.debrief_won.clone(), Verdict::Lost => f.debrief_lost.clone(), Verdict::InProgress => String::new() } }</p>
-                <ul class="concepts">{ for concepts }</ul>
+                { concept_list(f) }
             </section>
-            if !f.quiz.is_empty() {
-                <section aria-labelledby="debrief-quiz">
-                    <h3 id="debrief-quiz">{ "Quiz" }</h3>
-                    { for f.quiz.iter().zip(&t.quiz).enumerate().map(|(i, (q, a))| question(i, q, a, on)) }
-                </section>
-            }
+            { quiz(f, t, on) }
             <div class="button-row">
                 <button type="button" class="primary" onclick={emit(Action::OpenedLab)}>{ "Open the lab again" }</button>
                 <button type="button" onclick={emit(Action::ClickedReset)}>{ "Try again (reset)" }</button>
@@ -184,7 +199,6 @@ pub fn Debrief(props: &DebriefProps) -> Html {
         Verdict::Lost => "This lesson was lost: an objective failed. Losing once is how it is learned; reset and try again.",
         Verdict::InProgress => "The lesson is still running.",
     };
-    let concepts = f.concepts.iter().map(|c| html! { <li>{ format!("{} (section {}: {})", c.label(), c.section(), section_name(c.section())) }</li> });
     html! {
         <Dialog id="debrief" title={format!("Debrief: {}", f.title)} close_label="Close debrief" on_close={on.reform(|_| Action::ClosedDialog)}>
             <p class={classes!("verdict", if t.verdict() == Verdict::Won { "won" } else { "lost" })}>{ headline }</p>
@@ -204,14 +218,9 @@ pub fn Debrief(props: &DebriefProps) -> Html {
             <section aria-labelledby="debrief-teaches">
                 <h3 id="debrief-teaches">{ "What this teaches" }</h3>
                 { for run.teaches.iter().map(|p| html! { <p>{ p.clone() }</p> }) }
-                <ul class="concepts">{ for concepts }</ul>
+                { concept_list(f) }
             </section>
-            if !f.quiz.is_empty() {
-                <section aria-labelledby="debrief-quiz">
-                    <h3 id="debrief-quiz">{ "Quiz" }</h3>
-                    { for f.quiz.iter().zip(&t.quiz).enumerate().map(|(i, (q, a))| question(i, q, a, on)) }
-                </section>
-            }
+            { quiz(f, t, on) }
             <div class="button-row">
                 if demo {
                     <button type="button" class="primary" onclick={emit(Action::ClickedBackToAttempt)}>{ "Back to my attempt" }</button>
