@@ -231,6 +231,10 @@ describe('Keyboard only', () => {
       await page.keyboard.press('Escape');
       await page.reload();
       await welcome.waitFor();
+      // The welcome is painted from the HTML before the wasm runs; a key press lands once
+      // the app has taken it over (hydration now runs in tasks after the first paint, so
+      // the clean CI run pressed Enter on the painted button before it had a listener).
+      await page.waitForSelector(APP_RUNNING);
       await tabTo(/Start the first lesson/);
       await press('Enter');
       await page.getByRole('heading', { name: FIRST, level: 2 }).waitFor();
