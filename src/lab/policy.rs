@@ -183,7 +183,8 @@ pub struct Policy {
     pub error_budget_freeze: bool,
 }
 
-fn keeps_freeze() -> bool {
+/// Policy files (and the web lab's forms) without the field keep the freeze.
+pub(crate) fn keeps_freeze() -> bool {
     true
 }
 

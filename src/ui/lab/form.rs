@@ -105,12 +105,8 @@ pub struct PolicyForm {
     /// Kept from the preset or policy it started from (no control for it yet).
     #[serde(default)]
     pub migrations: MigrationPractice,
-    #[serde(default = "keeps_freeze")]
+    #[serde(default = "crate::lab::policy::keeps_freeze")]
     pub error_budget_freeze: bool,
-}
-
-fn keeps_freeze() -> bool {
-    true
 }
 
 impl PolicyForm {

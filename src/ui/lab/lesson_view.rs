@@ -43,13 +43,7 @@ fn first_week(runs: &[RunOutcome; 2], names: &[AttrValue; 2]) -> Html {
 }
 
 fn step_item(n: usize, text: String, at: LessonStep, now: LessonStep) -> Html {
-    let order = |s: LessonStep| match s {
-        LessonStep::FirstLook => 0,
-        LessonStep::AllRuns => 1,
-        LessonStep::Question => 2,
-        LessonStep::Answered => 3,
-    };
-    let (class, state) = match order(at).cmp(&order(now)) {
+    let (class, state) = match at.cmp(&now) {
         std::cmp::Ordering::Less => ("done", "done"),
         std::cmp::Ordering::Equal => ("current", "now"),
         std::cmp::Ordering::Greater => ("later", "later"),

@@ -139,7 +139,8 @@ impl LessonRun {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// In the order a learner meets them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum LessonStep {
     FirstLook,
     AllRuns,
