@@ -40,10 +40,15 @@ export async function leaveWelcome(page) {
 }
 
 /** Plays the clock at 64× until `predicate(arg)` holds in the page, then pauses. A moment
- *  card on the way (the clock stops itself at key moments) is continued. */
+ *  card on the way (the clock stops itself at key moments) is continued. It returns with the
+ *  clock paused and no card open: a card raised while the clock ran resumes it when the room
+ *  does what the card is about (see `AppState::issue`), so a card left open would let the
+ *  caller's next command start the clock at 64× behind its back. */
 export async function runUntil(page, predicate, arg, timeout = 30_000) {
-  if (await page.evaluate(predicate, arg)) return;
-  await page.getByRole('button', { name: 'Speed 64×' }).click();
+  if (await page.evaluate(predicate, arg)) return settle(page);
+  // The condition may come true (a debrief opens over the clock) while the button is sought.
+  const speed = await page.getByRole('button', { name: 'Speed 64×' }).click({ timeout: 10_000 }).then(() => null, (e) => e);
+  if (speed && !(await page.evaluate(predicate, arg))) throw speed;
   const deadline = Date.now() + timeout;
   for (;;) {
     if (await page.evaluate(predicate, arg)) break;
@@ -69,8 +74,18 @@ export async function runUntil(page, predicate, arg, timeout = 30_000) {
     waits.forEach((w) => w.catch(() => {}));
     await Promise.any(waits).catch(() => { throw new Error(`runUntil: timed out after ${timeout} ms`); });
   }
+  await settle(page);
+}
+
+/** Leaves the clock paused with no card open: a card is continued (which may restart the
+ *  clock), then the clock is paused. A dialog over the clock (the debrief) is left alone. */
+async function settle(page) {
+  const card = page.getByTestId('moment');
+  if (await card.isVisible()) {
+    await card.getByRole('button', { name: /^Continue/ }).click({ timeout: 5000 }).catch(() => {});
+  }
   const pause = page.getByRole('button', { name: 'Pause the simulation' });
-  if (await pause.isVisible()) await pause.click();
+  if (await pause.isVisible()) await pause.click({ timeout: 5000 }).catch(() => {});
 }
 
 export const enabled = (sel) => {
