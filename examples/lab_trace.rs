@@ -1,5 +1,5 @@
 //! Prints one lab run's events, minute by minute, with production's traffic each minute an
-//! event happens: `cargo run --release --example lab_trace -- fast 7 [free-play|LESSON] [filter]`.
+//! event happens: `cargo run --release --example lab_trace -- fast|@policy.json 7 [free-play|LESSON] [filter]`.
 //! For looking into a surprising run the lab found (the command line names the seeds).
 
 use stagecraft::lab::team::ScriptedTeam;
@@ -14,10 +14,14 @@ fn main() {
         Some(id) => ScenarioChoice::Lesson(id.to_string()),
     };
     let filter = args.get(3).cloned().unwrap_or_default();
-    let Some(policy) = Policy::preset(policy) else {
-        eprintln!("no preset {policy}");
-        std::process::exit(2);
+    let policy = match policy.strip_prefix('@') {
+        Some(path) => std::fs::read_to_string(path).map_err(|e| e.to_string()).and_then(|t| Policy::from_json(&t)),
+        None => Policy::preset(policy).ok_or_else(|| format!("no preset {policy}")),
     };
+    let policy = policy.unwrap_or_else(|e| {
+        eprintln!("{e}");
+        std::process::exit(2);
+    });
     let experiment = Experiment::new(scenario, policy.clone(), policy.clone());
     let prepared = experiment.prepare().expect("prepares");
     let mut world = prepared.lesson(Arm::A).world_with_seed(seed);

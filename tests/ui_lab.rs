@@ -159,3 +159,19 @@ fn a_lab_lesson_walks_one_week_then_every_run_then_the_question() {
     let same = s.clone().reduce(LabAction::ChoseAnswer(lab.answer)).reduce(LabAction::CheckedAnswer);
     assert_eq!(same.answer_out, s.answer_out, "the first answer stands");
 }
+
+#[test]
+fn the_freeze_and_the_way_schema_changes_are_written_are_the_users_to_set() {
+    use stagecraft::sim::change::MigrationPractice;
+    let s = lab().reduce(LabAction::ChosePreset { arm: Arm::A, key: "cautious".into() });
+    let before = s.forms[0].policy().expect("a preset is a valid policy");
+    assert!(before.error_budget_freeze);
+    assert_eq!(before.migrations, MigrationPractice::ExpandContract);
+    let s = s.reduce(LabAction::ToggledFreeze { arm: Arm::A });
+    let s = s.reduce(LabAction::ChoseMigrations { arm: Arm::A, expand_contract: false });
+    let after = s.forms[0].policy().expect("still valid");
+    assert!(!after.error_budget_freeze);
+    assert_eq!(after.migrations, MigrationPractice::InPlace);
+    assert_eq!(s.forms[0].preset, None, "an edited preset is the user's own policy");
+    assert_eq!(s.forms[1].policy().unwrap().migrations, LabState::new(&free_play()).forms[1].policy().unwrap().migrations, "policy B is untouched");
+}

@@ -78,6 +78,9 @@ describe('Stagecraft release build', () => {
       await noAxeViolations(page, 'failure');
       await shot(page, 'failure');
 
+      // One minute after the rollback must be one minute: the clock stands still, no card open.
+      assert.equal(await page.getByTestId('moment').count(), 0);
+      assert.ok(await page.getByRole('button', { name: 'Play the simulation' }).isVisible(), 'the clock is paused');
       await page.getByLabel('Roll Production back to').selectOption('v1.0.0');
       await page.getByRole('button', { name: 'Roll back Production' }).click();
       await page.getByRole('button', { name: 'Step +1 min' }).click();

@@ -78,14 +78,28 @@ export async function runUntil(page, predicate, arg, timeout = 30_000) {
 }
 
 /** Leaves the clock paused with no card open: a card is continued (which may restart the
- *  clock), then the clock is paused. A dialog over the clock (the debrief) is left alone. */
+ *  clock), then the clock is paused; a card raised in between is handled the same way. Each
+ *  step waits for the page to show its effect before the next look, so no look sees the
+ *  screen from before a click. A dialog over the clock (the debrief) is left alone. */
 async function settle(page) {
   const card = page.getByTestId('moment');
-  if (await card.isVisible()) {
-    await card.getByRole('button', { name: /^Continue/ }).click({ timeout: 5000 }).catch(() => {});
-  }
   const pause = page.getByRole('button', { name: 'Pause the simulation' });
-  if (await pause.isVisible()) await pause.click({ timeout: 5000 }).catch(() => {});
+  const play = page.getByRole('button', { name: 'Play the simulation' });
+  for (let round = 0; round < 5; round++) {
+    if (await card.isVisible()) {
+      // A card says when the clock stopped and why: another card reads differently.
+      const before = await card.textContent();
+      await card.getByRole('button', { name: /^Continue/ }).click({ timeout: 5000 }).catch(() => {});
+      await page.waitForFunction((text) => document.querySelector('[data-testid=moment]')?.textContent !== text, before, { timeout: 5000 }).catch(() => {});
+      continue;
+    }
+    if (await pause.isVisible()) {
+      await pause.click({ timeout: 5000 }).catch(() => {});
+      await play.or(card).first().waitFor({ timeout: 5000 }).catch(() => {});
+      continue;
+    }
+    return;
+  }
 }
 
 export const enabled = (sel) => {

@@ -102,7 +102,7 @@ pub struct PolicyForm {
     pub hours: Hours,
     pub review_minutes: String,
     pub response_minutes: String,
-    /// Kept from the preset or policy it started from (no control for it yet).
+    /// Forms saved before these two had controls lack them: the defaults a policy file gets.
     #[serde(default)]
     pub migrations: MigrationPractice,
     #[serde(default = "crate::lab::policy::keeps_freeze")]

@@ -1,5 +1,6 @@
 //! One policy's column in the lab: a preset to start from, then every setting (strategy and
-//! its settings, gates, alerts, automatic rollback, batch size and the team's cadence).
+//! its settings, gates, alerts, automatic rollback, the error-budget freeze, how schema
+//! changes are written, batch size and the team's cadence).
 //! Numbers are typed as text and checked when the run starts, so a value out of range is
 //! refused in words next to the form rather than clamped without a word.
 
@@ -8,7 +9,7 @@ use yew::prelude::*;
 use super::form::{NumberField, PolicyForm, StrategyKind, ALERTS};
 use super::state::LabAction;
 use crate::lab::{Arm, Hours, Policy, SKIPPABLE_GATES};
-use crate::sim::change::GateKind;
+use crate::sim::change::{GateKind, MigrationPractice};
 use crate::ui::components::value_of;
 
 #[derive(Properties, PartialEq)]
@@ -44,6 +45,7 @@ pub fn PolicyView(props: &PolicyViewProps) -> Html {
     let choose_strategy = on.reform(move |e: Event| LabAction::ChoseStrategy { arm, key: value_of(&e) });
     let choose_alerts = on.reform(move |e: Event| LabAction::ChoseAlerts { arm, key: value_of(&e) });
     let choose_hours = on.reform(move |e: Event| LabAction::ChoseHours { arm, around_the_clock: value_of(&e) == "around" });
+    let choose_migrations = on.reform(move |e: Event| LabAction::ChoseMigrations { arm, expand_contract: value_of(&e) == "expand" });
     let rename = on.reform(move |e: Event| LabAction::Renamed { arm, name: value_of(&e) });
     let gate = |g: GateKind| {
         let gid = id(&format!("gate-{g:?}").to_lowercase());
@@ -101,6 +103,18 @@ pub fn PolicyView(props: &PolicyViewProps) -> Html {
                 <input id={id("rollback")} type="checkbox" checked={f.automatic_rollback} disabled={props.locked} onchange={on.reform(move |_| LabAction::ToggledRollback { arm })} />
                 { "Automatic rollback on a critical alert" }
             </label>
+            <label class="check" for={id("freeze")}>
+                <input id={id("freeze")} type="checkbox" checked={f.error_budget_freeze} disabled={props.locked} onchange={on.reform(move |_| LabAction::ToggledFreeze { arm })} />
+                { "Freeze deploys while the error budget is spent" }
+            </label>
+            <div class="lab-field">
+                <label for={id("migrations")}>{ "Schema changes" }</label>
+                <select id={id("migrations")} onchange={choose_migrations} disabled={props.locked} aria-describedby={id("migrations-hint")}>
+                    <option value="expand" selected={f.migrations == MigrationPractice::ExpandContract}>{ "Expand/contract (old release keeps working)" }</option>
+                    <option value="in-place" selected={f.migrations == MigrationPractice::InPlace}>{ "In place (old release may break)" }</option>
+                </select>
+                <span class="hint" id={id("migrations-hint")}>{ "How a commit that changes the database is written" }</span>
+            </div>
             { number(NumberField::CommitsPerRelease, "batch", "1–100") }
             { number(NumberField::CommitsPerDay, "per-day", "1–288") }
             <div class="lab-field">

@@ -17,7 +17,7 @@ use crate::lab::stats::Measure;
 use crate::lab::{DEFAULT_RUNS, MAX_RUNS};
 use crate::lessons::share::{ScenarioRef, SharedSession};
 use crate::lessons::FREE_PLAY_ID;
-use crate::sim::change::GateKind;
+use crate::sim::change::{GateKind, MigrationPractice};
 use crate::sim::time::MINUTES_PER_DAY;
 use crate::ui::state::LibraryState;
 
@@ -101,6 +101,8 @@ pub enum LabAction {
     ToggledGate { arm: Arm, gate: GateKind },
     ChoseAlerts { arm: Arm, key: String },
     ToggledRollback { arm: Arm },
+    ToggledFreeze { arm: Arm },
+    ChoseMigrations { arm: Arm, expand_contract: bool },
     ChoseHours { arm: Arm, around_the_clock: bool },
     ClickedRun(Rc<LabContext>),
     ClickedCancel,
@@ -460,6 +462,13 @@ impl Reducible for LabState {
             LabAction::ToggledRollback { arm } => {
                 let f = s.form(arm);
                 f.automatic_rollback = !f.automatic_rollback;
+            }
+            LabAction::ToggledFreeze { arm } => {
+                let f = s.form(arm);
+                f.error_budget_freeze = !f.error_budget_freeze;
+            }
+            LabAction::ChoseMigrations { arm, expand_contract } => {
+                s.form(arm).migrations = if expand_contract { MigrationPractice::ExpandContract } else { MigrationPractice::InPlace };
             }
             LabAction::ChoseHours { arm, around_the_clock } => {
                 s.form(arm).hours = if around_the_clock { Hours::AroundTheClock } else { Hours::Office };
