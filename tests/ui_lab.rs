@@ -175,3 +175,39 @@ fn the_freeze_and_the_way_schema_changes_are_written_are_the_users_to_set() {
     assert_eq!(s.forms[0].preset, None, "an edited preset is the user's own policy");
     assert_eq!(s.forms[1].policy().unwrap().migrations, LabState::new(&free_play()).forms[1].policy().unwrap().migrations, "policy B is untouched");
 }
+
+#[test]
+fn a_policy_file_loads_into_one_side_and_a_bad_one_changes_nothing_and_says_why() {
+    use stagecraft::lab::Policy;
+    let s = lab();
+    let rolling = serde_json::to_string_pretty(&Policy::preset("rolling").unwrap()).unwrap();
+    let s = s.reduce(LabAction::LoadedPolicyFile { arm: Arm::B, name: "rolling.json".into(), text: rolling });
+    assert_eq!(s.forms[1].policy().unwrap(), Policy::preset("rolling").unwrap(), "the file's policy, setting for setting");
+    let note = s.file_notes[1].clone().expect("a note under policy B");
+    assert!(note.ok && note.text.contains("rolling.json"), "{note:?}");
+    assert_eq!(s.file_notes[0], None);
+
+    let before = s.forms[0].clone();
+    let s = s.reduce(LabAction::LoadedPolicyFile { arm: Arm::A, name: "mine.json".into(), text: r#"{"name": "x", "strategy": {"kind": "sideways"}}"#.into() });
+    assert_eq!(s.forms[0], before, "a bad file leaves the form as it was");
+    let note = s.file_notes[0].clone().unwrap();
+    assert!(!note.ok, "{note:?}");
+    assert!(note.text.starts_with("mine.json was not loaded, policy A is unchanged: ") && note.text.contains("sideways"), "{}", note.text);
+
+    let s = s.reduce(LabAction::EditedNumber { arm: Arm::A, field: NumberField::CommitsPerRelease, text: "500".into() });
+    let s = s.reduce(LabAction::ClickedSavePolicy { arm: Arm::A });
+    assert_eq!(s.download, None, "an invalid form is not saved");
+    assert!(s.file_notes[0].as_ref().is_some_and(|n| !n.ok && n.text.contains("commits_per_release")));
+}
+
+#[test]
+fn a_saved_policy_is_the_file_the_command_line_reads_back() {
+    use stagecraft::lab::Policy;
+    let s = lab().reduce(LabAction::ClickedSavePolicy { arm: Arm::B });
+    let d = s.download.clone().expect("a file to save");
+    assert_eq!(d.file_name, "cautious-canary-analysis-auto-rollback.json");
+    assert_eq!(d.mime, "application/json");
+    assert_eq!(Policy::from_json(&d.text).unwrap(), s.forms[1].policy().unwrap());
+    let again = s.reduce(LabAction::ClickedSavePolicy { arm: Arm::B });
+    assert_eq!(again.download.as_ref().map(|d| d.seq), Some(d.seq + 1), "each click saves once more");
+}

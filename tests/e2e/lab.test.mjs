@@ -176,6 +176,40 @@ describe('The strategy lab', () => {
     }
   });
 
+  test('a policy saved from one side loads into the other; a bad file changes nothing and says why', async () => {
+    const { page, errors, close } = await openApp(env.browser, env.server.url, { width: 1366, height: 768 });
+    try {
+      const lab = await openLab(page);
+      const a = lab.getByRole('group', { name: 'Policy A' });
+      const b = lab.getByRole('group', { name: 'Policy B' });
+      const download = page.waitForEvent('download');
+      await b.getByRole('button', { name: 'Save as a file' }).click();
+      const file = await download;
+      assert.equal(file.suggestedFilename(), 'cautious-canary-analysis-auto-rollback.json');
+      const saved = join(artifacts, file.suggestedFilename());
+      await file.saveAs(saved);
+      assert.match(await b.getByRole('status').textContent(), /--policy-b @cautious-canary-analysis-auto-rollback\.json/);
+
+      await a.getByLabel('Load a policy file (JSON)').setInputFiles(saved);
+      await a.getByRole('status').filter({ hasText: /Loaded/ }).waitFor();
+      assert.equal(await a.getByLabel('Name').inputValue(), await b.getByLabel('Name').inputValue());
+      assert.equal(await a.getByLabel('Deployment to production').inputValue(), 'canary');
+      await a.scrollIntoViewIfNeeded();
+      await shot(page, 'lab-policy-loaded-1366');
+
+      await a.getByLabel('Load a policy file (JSON)').setInputFiles({ name: 'typo.json', mimeType: 'application/json', buffer: Buffer.from('{"name": "typo", "strategy": {"kind": "canary", "stpes": [10]}}') });
+      const alert = a.getByRole('alert');
+      await alert.waitFor();
+      assert.match(await alert.textContent(), /typo\.json was not loaded, policy A is unchanged: .*stpes/);
+      assert.equal(await a.getByLabel('Deployment to production').inputValue(), 'canary', 'the form is as it was');
+      await noAxeViolations(page, 'lab, a refused policy file');
+      await shot(page, 'lab-policy-refused-1366');
+      assert.deepEqual(errors, []);
+    } finally {
+      await close();
+    }
+  });
+
   for (const [name, viewport] of [['375', { width: 375, height: 812 }], ['1920', { width: 1920, height: 1080 }]]) {
     test(`screenshots at ${name} px: idle, running, results`, async () => {
       const { page, errors, close } = await openApp(env.browser, env.server.url, viewport);

@@ -72,8 +72,8 @@ pub fn Picker(props: &PickerProps) -> Html {
         <Dialog id="picker" title="Choose a lesson" close_label="Close lessons" on_close={close}>
             <p class="hint">{ "Each lesson sets up the pipeline, gives you goals, and ends with a debrief and a short quiz. Your results are remembered in this browser. The tags under each lesson name the concepts it teaches and the part of the course they belong to (the path of a change, why it matters, best practices, settings from real life, measures)." }</p>
             { lesson_list(&props.library, &catalog, props) }
-            <FilePicker id="picker-scenario" label="Or load a custom scenario file (JSON)" on_action={props.on_action.clone()}
-                read={Callback::from(|(name, text)| Action::ChoseScenarioFile { name, text })} />
+            <FilePicker id="picker-scenario" label="Or load a custom scenario file (JSON)" on_refused={props.on_action.reform(super::file_picker::refused)}
+                on_text={props.on_action.reform(|(name, text)| Action::ChoseScenarioFile { name, text })} />
         </Dialog>
     }
 }

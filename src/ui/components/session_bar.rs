@@ -4,7 +4,7 @@
 
 use yew::prelude::*;
 
-use super::file_picker::FilePicker;
+use super::file_picker::{refused, FilePicker};
 use super::ActionButton;
 use crate::ui::persist::share_url;
 use crate::ui::state::{Action, Share};
@@ -62,10 +62,10 @@ pub fn SessionBar(props: &SessionBarProps) -> Html {
                 <button type="button" id="open-lab" onclick={emit(Action::OpenedLab)} title="The strategy lab: two policies over many seeds, as distributions">{ "What are the odds?" }</button>
             </div>
             <div class="files">
-                <FilePicker id="open-session" label="Open a session file" on_action={props.on_action.clone()}
-                    read={Callback::from(|(name, text)| Action::ChoseSessionFile { name, text })} />
-                <FilePicker id="open-scenario" label="Load a custom scenario" on_action={props.on_action.clone()}
-                    read={Callback::from(|(name, text)| Action::ChoseScenarioFile { name, text })} />
+                <FilePicker id="open-session" label="Open a session file" on_refused={props.on_action.reform(refused)}
+                    on_text={props.on_action.reform(|(name, text)| Action::ChoseSessionFile { name, text })} />
+                <FilePicker id="open-scenario" label="Load a custom scenario" on_refused={props.on_action.reform(refused)}
+                    on_text={props.on_action.reform(|(name, text)| Action::ChoseScenarioFile { name, text })} />
             </div>
         </section>
     }

@@ -13,6 +13,7 @@ pub mod chart;
 pub mod form;
 pub mod lesson_view;
 pub mod panel;
+pub mod policy_file;
 pub mod policy_view;
 pub mod pool;
 pub mod state;

@@ -62,6 +62,7 @@ pub fn LabPanel(props: &LabPanelProps) -> Html {
         (*use_memo((), move |_| on_lab.reform(LabAction::Workers))).clone()
     };
     use_lab_workers(state.request(), on_event);
+    crate::ui::persist::use_download(state.download.clone());
     {
         // A chosen run goes to the app once per request; the app closes the lab.
         let on_action = props.on_action.clone();
@@ -100,7 +101,7 @@ pub fn LabPanel(props: &LabPanelProps) -> Html {
                     { setup(&state, props, &on_lab, true) }
                     <div class="lab-policies">
                         { for ARMS.into_iter().map(|arm| html! {
-                            <PolicyView {arm} form={state.forms[super::arm_index(arm)].clone()} locked={true} on_lab={on_lab.clone()} />
+                            <PolicyView {arm} form={state.forms[super::arm_index(arm)].clone()} note={state.file_notes[super::arm_index(arm)].clone()} locked={true} on_lab={on_lab.clone()} />
                         }) }
                     </div>
                 </details>
@@ -109,7 +110,7 @@ pub fn LabPanel(props: &LabPanelProps) -> Html {
             { setup(&state, props, &on_lab, running) }
             <div class="lab-policies">
                 { for ARMS.into_iter().map(|arm| html! {
-                    <PolicyView {arm} form={state.forms[super::arm_index(arm)].clone()} locked={running} on_lab={on_lab.clone()} />
+                    <PolicyView {arm} form={state.forms[super::arm_index(arm)].clone()} note={state.file_notes[super::arm_index(arm)].clone()} locked={running} on_lab={on_lab.clone()} />
                 }) }
             </div>
             if !state.problems.is_empty() {

@@ -7,6 +7,8 @@
 use yew::prelude::*;
 
 use super::form::{NumberField, PolicyForm, StrategyKind, ALERTS};
+use super::policy_file::FileNote;
+use crate::ui::components::file_picker::FilePicker;
 use super::state::LabAction;
 use crate::lab::{Arm, Hours, Policy, SKIPPABLE_GATES};
 use crate::sim::change::{GateKind, MigrationPractice};
@@ -19,6 +21,9 @@ pub struct PolicyViewProps {
     /// While a run goes on the settings are read-only (the run uses what was there).
     pub locked: bool,
     pub on_lab: Callback<LabAction>,
+    /// What became of the last policy file this side loaded or saved.
+    #[prop_or_default]
+    pub note: Option<FileNote>,
 }
 
 #[component]
@@ -67,6 +72,15 @@ pub fn PolicyView(props: &PolicyViewProps) -> Html {
                     { for presets.iter().map(|(key, p)| html! { <option value={*key} selected={*key == preset}>{ p.name.clone() }</option> }) }
                 </select>
             </div>
+            <div class="lab-file">
+                <FilePicker id={id("load")} label="Load a policy file (JSON)" disabled={props.locked}
+                    on_text={on.reform(move |(name, text)| LabAction::LoadedPolicyFile { arm, name, text })}
+                    on_refused={on.reform(move |(name, reason)| LabAction::RefusedPolicyFile { arm, name, reason })} />
+                <button type="button" id={id("save")} onclick={on.reform(move |_| LabAction::ClickedSavePolicy { arm })}>{ "Save as a file" }</button>
+            </div>
+            if let Some(n) = &props.note {
+                <p class={classes!("lab-file-note", (!n.ok).then_some("bad"))} role={if n.ok { "status" } else { "alert" }}>{ n.text.clone() }</p>
+            }
             <div class="lab-field">
                 <label for={id("name")}>{ "Name" }</label>
                 <input id={id("name")} type="text" value={f.name.clone()} disabled={props.locked} onchange={rename} />
@@ -110,10 +124,10 @@ pub fn PolicyView(props: &PolicyViewProps) -> Html {
             <div class="lab-field">
                 <label for={id("migrations")}>{ "Schema changes" }</label>
                 <select id={id("migrations")} onchange={choose_migrations} disabled={props.locked} aria-describedby={id("migrations-hint")}>
-                    <option value="expand" selected={f.migrations == MigrationPractice::ExpandContract}>{ "Expand/contract (old release keeps working)" }</option>
-                    <option value="in-place" selected={f.migrations == MigrationPractice::InPlace}>{ "In place (old release may break)" }</option>
+                    <option value="expand" selected={f.migrations == MigrationPractice::ExpandContract}>{ "Expand/contract" }</option>
+                    <option value="in-place" selected={f.migrations == MigrationPractice::InPlace}>{ "In place" }</option>
                 </select>
-                <span class="hint" id={id("migrations-hint")}>{ "How a commit that changes the database is written" }</span>
+                <span class="hint" id={id("migrations-hint")}>{ "Expand/contract keeps the old release working; in place may break it" }</span>
             </div>
             { number(NumberField::CommitsPerRelease, "batch", "1–100") }
             { number(NumberField::CommitsPerDay, "per-day", "1–288") }

@@ -102,6 +102,11 @@ pub enum LabAction {
     ChoseAlerts { arm: Arm, key: String },
     ToggledRollback { arm: Arm },
     ToggledFreeze { arm: Arm },
+    /// A policy file's name and text, for `arm`.
+    LoadedPolicyFile { arm: Arm, name: String, text: String },
+    /// A file the picker did not read: its name and why.
+    RefusedPolicyFile { arm: Arm, name: String, reason: String },
+    ClickedSavePolicy { arm: Arm },
     ChoseMigrations { arm: Arm, expand_contract: bool },
     ChoseHours { arm: Arm, around_the_clock: bool },
     ClickedRun(Rc<LabContext>),
@@ -176,6 +181,10 @@ pub struct LabState {
     pub lesson: Option<LessonRun>,
     /// An answer for the app to record (`seq`, choice, verdict), once per check.
     pub answer_out: Option<(u64, usize, Verdict)>,
+    /// What became of each side's last policy file (loaded or saved).
+    pub file_notes: [Option<super::policy_file::FileNote>; 2],
+    /// A policy file for the download hook to save.
+    pub download: Option<crate::ui::state::Download>,
 }
 
 impl LabState {
@@ -201,6 +210,8 @@ impl LabState {
             open: None,
             lesson: None,
             answer_out: None,
+            file_notes: [None, None],
+            download: None,
         }
     }
 
@@ -463,6 +474,14 @@ impl Reducible for LabState {
                 let f = s.form(arm);
                 f.automatic_rollback = !f.automatic_rollback;
             }
+            LabAction::LoadedPolicyFile { arm, name, text } => {
+                if s.running() {
+                    return self;
+                }
+                super::policy_file::load(&mut s, arm, &name, &text);
+            }
+            LabAction::RefusedPolicyFile { arm, name, reason } => super::policy_file::refused(&mut s, arm, &name, &reason),
+            LabAction::ClickedSavePolicy { arm } => super::policy_file::save(&mut s, arm),
             LabAction::ToggledFreeze { arm } => {
                 let f = s.form(arm);
                 f.error_budget_freeze = !f.error_budget_freeze;
