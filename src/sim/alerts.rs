@@ -224,16 +224,16 @@ impl World {
             left -= 1;
             let stage = &inc.stage;
             // Burn rates look back over a window, so they stay high after users stop being
-            // hurt; mitigation is about users, so it is judged on the fast signals only.
-            let firing = self
-                .alerts
-                .iter()
-                .any(|a| a.is_firing() && !a.rule.metric.is_burn_rate() && a.rule.stage == *stage);
-            let healthy_now = !firing
-                && self.stage_index(stage).is_some_and(|i| {
-                    let last = &self.stages[i].last;
-                    !last.is_bad() && !last.is_slow()
+            // hurt; mitigation is about users, so it is judged on the fast signals only. An
+            // alert's stage is matched by the index resolved when the world was built (the
+            // first stage with its id, as `stage_index` finds), not by comparing names.
+            let healthy_now = self.stage_index(stage).is_some_and(|i| {
+                let firing = self.alerts.iter().any(|a| {
+                    a.stage_index == Some(i) && a.is_firing() && !a.rule.metric.is_burn_rate()
                 });
+                let last = &self.stages[i].last;
+                !firing && !last.is_bad() && !last.is_slow()
+            });
             // Most minutes of an open incident change nothing: its stage is cloned for an
             // event only.
             if !healthy_now {

@@ -159,6 +159,13 @@ impl StageMonitor {
     /// The burn rate of `metric`'s objective over the last `minutes` (a watched window):
     /// the share of bad requests divided by the share the objective allows.
     pub fn burn(&self, metric: Metric, minutes: u32) -> f64 {
+        // Without the metric's objective there is nothing to burn: settled before the
+        // window is looked up.
+        let (latency, target) = match (metric, &self.slo, &self.latency_slo) {
+            (Metric::BurnRate, Some(slo), _) => (false, slo.slo.target),
+            (Metric::LatencyBurnRate, _, Some(l)) => (true, l.target),
+            _ => return 0.0,
+        };
         let Some(w) = self
             .windows
             .iter()
@@ -166,11 +173,7 @@ impl StageMonitor {
         else {
             return 0.0;
         };
-        let (bad, target) = match (metric, &self.slo, &self.latency_slo) {
-            (Metric::BurnRate, Some(slo), _) => (w.errors, slo.slo.target),
-            (Metric::LatencyBurnRate, _, Some(l)) => (w.slow, l.target),
-            _ => return 0.0,
-        };
+        let bad = if latency { w.slow } else { w.errors };
         if w.requests == 0 {
             return 0.0;
         }
