@@ -165,7 +165,7 @@ fn a_release_must_pass_through_the_previous_stage_unless_gates_are_overridden() 
         k,
         EventKind::GatesOverridden { .. }
     )));
-    assert!(w.audit.last().unwrap().action.contains("overriding gates"));
+    assert!(w.audit.last().unwrap().action.text().contains("overriding gates"));
 }
 
 #[test]

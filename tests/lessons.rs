@@ -280,7 +280,7 @@ fn the_engine_replays_a_lesson_by_itself_and_audits_only_what_people_did() {
         let injected = engine
             .audit
             .entries()
-            .filter(|a| a.action.starts_with("inject"))
+            .filter(|a| a.action.text().starts_with("inject"))
             .count();
         let by_people = lesson
             .file

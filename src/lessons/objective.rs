@@ -250,7 +250,7 @@ pub fn was_applied(world: &World, entry: &LoggedCommand) -> bool {
     world.audit.entries().any(|a| {
         a.at == entry.at
             && a.actor == entry.actor
-            && a.action == action
+            && a.action.text() == action
             && a.outcome == Outcome::Applied
     })
 }

@@ -13,20 +13,15 @@ impl World {
     pub(crate) fn evaluate_alerts(&mut self, events: &mut Vec<Event>) {
         let now = self.now;
         for a in 0..self.alerts.len() {
-            let Some(i) = self.alerts[a].stage_index else {
+            let alert = &self.alerts[a];
+            let Some(i) = alert.stage_index else {
                 continue;
             };
             let stage = &self.stages[i];
-            let (metric, threshold, for_minutes) = (
-                self.alerts[a].rule.metric,
-                self.alerts[a].rule.threshold,
-                self.alerts[a].rule.for_minutes,
-            );
+            let (metric, threshold, for_minutes) =
+                (alert.rule.metric, alert.rule.threshold, alert.rule.for_minutes);
             let has_traffic = stage.last.requests > 0 || metric == Metric::Memory;
-            let windows = self.alerts[a]
-                .rule
-                .windows
-                .filter(|_| metric.is_burn_rate());
+            let windows = alert.rule.windows.filter(|_| metric.is_burn_rate());
             // The value over the long window (or of the last minute); pure, so it is read
             // only when needed: a burn-rate alert's short window usually settles it first.
             let value = || match windows {
@@ -38,7 +33,7 @@ impl World {
                 None => true,
             };
             let breach = has_traffic && confirmed() && value() > threshold;
-            let status = self.alerts[a].status.clone();
+            let status = alert.status.clone();
             // Steady states cost nothing; only transitions build messages.
             match (breach, &status) {
                 (false, AlertStatus::Ok) => continue,
@@ -224,16 +219,16 @@ impl World {
             left -= 1;
             let stage = &inc.stage;
             // Burn rates look back over a window, so they stay high after users stop being
-            // hurt; mitigation is about users, so it is judged on the fast signals only.
-            let firing = self
-                .alerts
-                .iter()
-                .any(|a| a.is_firing() && !a.rule.metric.is_burn_rate() && a.rule.stage == *stage);
-            let healthy_now = !firing
-                && self.stage_index(stage).is_some_and(|i| {
-                    let last = &self.stages[i].last;
-                    !last.is_bad() && !last.is_slow()
+            // hurt; mitigation is about users, so it is judged on the fast signals only. An
+            // alert's stage is matched by the index resolved when the world was built (the
+            // first stage with its id, as `stage_index` finds), not by comparing names.
+            let healthy_now = self.stage_index(stage).is_some_and(|i| {
+                let firing = self.alerts.iter().any(|a| {
+                    a.stage_index == Some(i) && a.is_firing() && !a.rule.metric.is_burn_rate()
                 });
+                let last = &self.stages[i].last;
+                !firing && !last.is_bad() && !last.is_slow()
+            });
             // Most minutes of an open incident change nothing: its stage is cloned for an
             // event only.
             if !healthy_now {

@@ -1,10 +1,13 @@
 //! The append-only audit log: every command, who issued it, when, and what came of it.
 
 use super::access::Role;
+use super::command::Command;
 use super::ids::ActorId;
 use super::time::SimTime;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::borrow::Cow;
 use std::collections::VecDeque;
+use std::fmt;
 
 /// Entries kept in memory. Older ones are dropped from the front (counted in `dropped`), so a
 /// year-long run stays bounded while every entry ever written keeps its sequence number.
@@ -23,8 +26,67 @@ pub struct AuditEntry {
     pub at: SimTime,
     pub actor: ActorId,
     pub role: Option<Role>,
-    pub action: String,
+    pub action: Action,
     pub outcome: Outcome,
+}
+
+/// What a logged command asked for, in words. A busy run logs thousands of commands a day
+/// and keeps the last `AUDIT_CAP`, most never read: a command made only of ids, versions and
+/// plans (a rollback, a promotion) is kept as it is and described when read or saved.
+/// Commands with free text or a secret are described at once, so the log holds no secret.
+/// Either way it reads, saves and compares as the same words.
+#[derive(Clone, Debug)]
+pub enum Action {
+    Described(String),
+    Pending(Command),
+}
+
+impl Action {
+    pub fn of(command: &Command) -> Action {
+        use Command as C;
+        match command {
+            C::Promote { .. }
+            | C::Approve { .. }
+            | C::PauseRollout { .. }
+            | C::ResumeRollout { .. }
+            | C::AdvanceRollout { .. }
+            | C::AbortRollout { .. }
+            | C::SwitchTraffic { .. }
+            | C::Rollback { .. } => Action::Pending(command.clone()),
+            _ => Action::Described(command.describe()),
+        }
+    }
+
+    pub fn text(&self) -> Cow<'_, str> {
+        match self {
+            Action::Described(s) => Cow::Borrowed(s),
+            Action::Pending(c) => Cow::Owned(c.describe()),
+        }
+    }
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text())
+    }
+}
+
+impl PartialEq for Action {
+    fn eq(&self, other: &Action) -> bool {
+        self.text() == other.text()
+    }
+}
+
+impl Serialize for Action {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.text())
+    }
+}
+
+impl<'de> Deserialize<'de> for Action {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Action, D::Error> {
+        String::deserialize(d).map(Action::Described)
+    }
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -40,7 +102,7 @@ impl AuditLog {
         at: SimTime,
         actor: ActorId,
         role: Option<Role>,
-        action: String,
+        action: Action,
         outcome: Outcome,
     ) {
         if matches!(outcome, Outcome::Rejected { .. }) {

@@ -106,7 +106,7 @@ impl World {
                 ),
             );
         }
-        if stage.serving() == vec![(release, 100)] {
+        if stage.serves_only(release) {
             return reject(
                 K::InvalidState,
                 format!("{release} already serves all of {}.", stage.name()),
@@ -468,7 +468,7 @@ impl World {
         to: Version,
     ) -> Result<Vec<Event>, Rejection> {
         let stage = &self.stages[i];
-        if stage.serving() == vec![(to, 100)] && stage.rollout.is_none() {
+        if stage.serves_only(to) && stage.rollout.is_none() {
             return reject(
                 K::InvalidState,
                 format!("{to} already serves all of {}.", stage.name()),

@@ -12,6 +12,11 @@ pub struct BusyTeam {
     commits: u64,
     /// After a refused promotion (a freeze, say) the team waits an hour before asking again.
     retry_at: Vec<u64>,
+    /// Who issues each command, made once: an id per command would allocate every minute.
+    dana: ActorId,
+    rui: ActorId,
+    mia: ActorId,
+    sam: ActorId,
 }
 
 impl BusyTeam {
@@ -20,15 +25,19 @@ impl BusyTeam {
             every: (MINUTES_PER_DAY / u64::from(commits_per_day.max(1))).max(1),
             commits: 0,
             retry_at: Vec::new(),
+            dana: ActorId::new("dana"),
+            rui: ActorId::new("rui"),
+            mia: ActorId::new("mia"),
+            sam: ActorId::new("sam"),
         }
     }
 
     /// Advances the world one minute, acting first. Returns how many events happened.
     pub fn step(&mut self, w: &mut World) -> usize {
         let mut n = 0;
-        let mut act = |w: &mut World, who: &str, c: Command| match w.apply(&ActorId::new(who), c) {
-            Ok(events) => {
-                n += events.len();
+        let mut act = |w: &mut World, who: &ActorId, c: Command| match w.apply_counted(who, c) {
+            Ok(count) => {
+                n += count;
                 true
             }
             Err(_) => false,
@@ -38,7 +47,7 @@ impl BusyTeam {
             self.commits += 1;
             act(
                 w,
-                "dana",
+                &self.dana,
                 Command::Commit {
                     summary: format!("change {}", self.commits),
                     traits: TraitsChoice::Surprise,
@@ -51,7 +60,7 @@ impl BusyTeam {
             if let Some(r) = &stage.rollout {
                 if r.awaiting_approval() {
                     let (release, id) = (r.release, stage.config.id.clone());
-                    act(w, "rui", Command::Approve { release, stage: id });
+                    act(w, &self.rui, Command::Approve { release, stage: id });
                 }
                 continue;
             }
@@ -68,7 +77,7 @@ impl BusyTeam {
             } else {
                 Strategy::Rolling(RollingPlan::batch(1))
             };
-            let who = if i == last { "mia" } else { "dana" };
+            let who = if i == last { &self.mia } else { &self.dana };
             if !act(
                 w,
                 who,
@@ -86,7 +95,8 @@ impl BusyTeam {
         let prod = &w.stages[last];
         if prod.rollout.is_none()
             && w.open_count > 0
-            && w.open_incidents().any(|inc| inc.mitigated_at.is_none())
+            // Open incidents are the newest: looking from the back finds one sooner.
+            && w.incidents.iter().rev().any(|inc| inc.is_open() && inc.mitigated_at.is_none())
         {
             let current = prod.current();
             if let Some(target) = prod
@@ -99,7 +109,7 @@ impl BusyTeam {
                 let id = prod.config.id.clone();
                 act(
                     w,
-                    "sam",
+                    &self.sam,
                     Command::Rollback {
                         stage: id,
                         to: target,

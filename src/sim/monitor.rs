@@ -92,33 +92,25 @@ impl StageMonitor {
                 w.slow += u64::from(s.slow);
             }
             w.pre = minutes.saturating_sub(self.series.len() as u32);
-            let (requests, errors) = self.prehistory_minute();
+            let (requests, errors) = prehistory_minute(self.prehistory_rpm);
             w.requests += requests * u64::from(w.pre);
             w.errors += errors * u64::from(w.pre);
             self.windows.insert(at, w);
         }
     }
 
-    /// One minute of the healthy past: its requests and the errors every service returns.
-    fn prehistory_minute(&self) -> (u64, u64) {
-        let errors = (self.prehistory_rpm as f64 * super::traffic::BASE_ERROR_RATE + 0.5) as u64;
-        (self.prehistory_rpm, errors)
-    }
-
     /// Records one minute. Running sums keep every window O(1) per tick.
     pub fn push(&mut self, sample: Sample) {
         let len = self.series.len();
-        // The healthy past leaves the windows only in a run's first hours: worked out then.
-        let (pre_requests, pre_errors) = if self.windows.iter().any(|w| w.pre > 0) {
-            self.prehistory_minute()
-        } else {
-            (0, 0)
-        };
+        let rpm = self.prehistory_rpm;
         for w in self.windows.iter_mut() {
             w.requests += u64::from(sample.requests);
             w.errors += u64::from(sample.errors);
             w.slow += u64::from(sample.slow);
             if w.pre > 0 {
+                // The healthy past leaves the windows only in a run's first hours: its
+                // minute is worked out then, not every minute.
+                let (pre_requests, pre_errors) = prehistory_minute(rpm);
                 w.pre -= 1;
                 w.requests -= pre_requests;
                 w.errors -= pre_errors;
@@ -159,6 +151,13 @@ impl StageMonitor {
     /// The burn rate of `metric`'s objective over the last `minutes` (a watched window):
     /// the share of bad requests divided by the share the objective allows.
     pub fn burn(&self, metric: Metric, minutes: u32) -> f64 {
+        // Without the metric's objective there is nothing to burn: settled before the
+        // window is looked up.
+        let (latency, target) = match (metric, &self.slo, &self.latency_slo) {
+            (Metric::BurnRate, Some(slo), _) => (false, slo.slo.target),
+            (Metric::LatencyBurnRate, _, Some(l)) => (true, l.target),
+            _ => return 0.0,
+        };
         let Some(w) = self
             .windows
             .iter()
@@ -166,11 +165,7 @@ impl StageMonitor {
         else {
             return 0.0;
         };
-        let (bad, target) = match (metric, &self.slo, &self.latency_slo) {
-            (Metric::BurnRate, Some(slo), _) => (w.errors, slo.slo.target),
-            (Metric::LatencyBurnRate, _, Some(l)) => (w.slow, l.target),
-            _ => return 0.0,
-        };
+        let bad = if latency { w.slow } else { w.errors };
         if w.requests == 0 {
             return 0.0;
         }
@@ -196,6 +191,12 @@ impl StageMonitor {
             .map(|s| self.value(metric, s))
             .collect()
     }
+}
+
+/// One minute of the healthy past: its requests and the errors every service returns.
+fn prehistory_minute(rpm: u64) -> (u64, u64) {
+    let errors = (rpm as f64 * super::traffic::BASE_ERROR_RATE + 0.5) as u64;
+    (rpm, errors)
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -373,6 +373,17 @@ impl Stage {
     }
 
     /// Whether `release` is running here with every instance healthy.
+    /// Whether `release` alone serves here, with all traffic: `serving()` is exactly
+    /// `[(release, 100)]`, found without building the list (the busy team asks every few
+    /// minutes).
+    pub fn serves_only(&self, release: Version) -> bool {
+        let mut serving = self.pools.iter().filter(|p| p.weight > 0);
+        matches!(
+            (serving.next(), serving.next()),
+            (Some(p), None) if p.release == release && p.weight == 100
+        )
+    }
+
     pub fn runs_healthy(&self, release: Version) -> bool {
         self.pools
             .iter()

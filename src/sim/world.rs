@@ -1,7 +1,7 @@
 //! The world: all simulation state, the command entry point and the clock.
 
 use super::access::{Actor, Permission, Role};
-use super::audit::{AuditLog, Outcome};
+use super::audit::{Action, AuditLog, Outcome};
 use super::change::{Commit, CommitTraits, Defect, GateKind, Migration, Release};
 use super::command::{Command, Failure, GateMode};
 use super::config::{StageConfig, TrafficSource, WorldConfig};
@@ -219,23 +219,50 @@ impl World {
     /// Applies one command on behalf of `actor`. Every command, applied or refused, is written
     /// to the audit log; a refusal leaves everything else as it was.
     pub fn apply(&mut self, actor: &ActorId, command: Command) -> Result<Vec<Event>, Rejection> {
+        let events = self.apply_unremembered(actor, command)?;
+        Ok(self.remember(events))
+    }
+
+    /// Applies a command like `apply`, for a caller that only counts what happened (the
+    /// scripted team): the events move into the timeline instead of being copied there.
+    /// Returns how many there were.
+    pub fn apply_counted(&mut self, actor: &ActorId, command: Command) -> Result<usize, Rejection> {
+        let events = self.apply_unremembered(actor, command)?;
+        let n = events.len();
+        self.event_count += n as u64;
+        self.recent.extend(events);
+        self.trim_recent();
+        Ok(n)
+    }
+
+    /// `apply` up to the timeline: authorises, executes and audits the command (a refusal
+    /// for want of permission is remembered here), and returns the events for the caller to
+    /// remember.
+    fn apply_unremembered(
+        &mut self,
+        actor: &ActorId,
+        command: Command,
+    ) -> Result<Vec<Event>, Rejection> {
         let role = self.actor(actor).map(|a| a.role);
-        let action = command.describe();
+        let action = Action::of(&command);
         let result = self
             .authorize(actor, role, &command)
             .and_then(|()| self.execute(actor, command));
-        let outcome = match &result {
-            Ok(_) => Outcome::Applied,
-            Err(r) => Outcome::Rejected {
-                reason: r.message.clone(),
-            },
-        };
-        self.audit
-            .record(self.now, actor.clone(), role, action.clone(), outcome);
         match result {
-            Ok(events) => Ok(self.remember(events)),
+            Ok(events) => {
+                self.audit
+                    .record(self.now, actor.clone(), role, action, Outcome::Applied);
+                Ok(events)
+            }
             Err(rejection) => {
-                if rejection.kind == RejectionKind::Unauthorized {
+                let outcome = Outcome::Rejected {
+                    reason: rejection.message.clone(),
+                };
+                let text = (rejection.kind == RejectionKind::Unauthorized)
+                    .then(|| action.text().into_owned());
+                self.audit
+                    .record(self.now, actor.clone(), role, action, outcome);
+                if let Some(action) = text {
                     let denied = EventKind::AccessDenied {
                         actor: actor.clone(),
                         action,
@@ -328,6 +355,10 @@ impl World {
     pub fn tick_counted(&mut self) -> usize {
         let events = self.step();
         let n = events.len();
+        if n == 0 {
+            // Most minutes: nothing to move.
+            return 0;
+        }
         self.event_count += n as u64;
         self.recent.extend(events);
         self.trim_recent();

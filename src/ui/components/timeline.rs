@@ -81,7 +81,7 @@ pub fn Timeline(props: &TimelineProps) -> Html {
             <tr key={a.seq.to_string()} class={class}>
                 <td>{ a.at.label(start) }</td>
                 <td>{ format!("{}{}", a.actor, a.role.map(|r| format!(" ({})", r.label())).unwrap_or_default()) }</td>
-                <td>{ a.action.clone() }</td>
+                <td>{ a.action.to_string() }</td>
                 <td>{ outcome }</td>
             </tr>
         }
