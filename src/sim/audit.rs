@@ -2,9 +2,9 @@
 
 use super::access::Role;
 use super::ids::ActorId;
+use super::history::History;
 use super::time::SimTime;
 use serde::{Deserialize, Serialize};
-use std::collections::VecDeque;
 
 /// Entries kept in memory. Older ones are dropped from the front (counted in `dropped`), so a
 /// year-long run stays bounded while every entry ever written keeps its sequence number.
@@ -29,7 +29,7 @@ pub struct AuditEntry {
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct AuditLog {
-    entries: VecDeque<AuditEntry>,
+    entries: History<AuditEntry>,
     pub total: u64,
     pub rejected: u64,
 }
@@ -46,6 +46,11 @@ impl AuditLog {
         if matches!(outcome, Outcome::Rejected { .. }) {
             self.rejected += 1;
         }
+        // Room first: a cloned log is exactly full, and pushing first would reallocate it
+        // at twice the size (the app clones the world on every clock tick).
+        if self.entries.len() >= AUDIT_CAP {
+            self.entries.pop_front();
+        }
         self.entries.push_back(AuditEntry {
             seq: self.total,
             at,
@@ -55,9 +60,6 @@ impl AuditLog {
             outcome,
         });
         self.total += 1;
-        if self.entries.len() > AUDIT_CAP {
-            self.entries.pop_front();
-        }
     }
 
     pub fn entries(&self) -> impl DoubleEndedIterator<Item = &AuditEntry> {
