@@ -100,21 +100,34 @@ impl<T> History<T> {
 
     /// Oldest first.
     pub fn iter(&self) -> Iter<'_, T> {
-        Iter { history: self, next: 0, end: self.len }
+        let first = self.chunks.front().map_or(&[][..], |c| &c[self.front..]);
+        let rest = self.chunks.iter().skip(1).map(chunk_slice as fn(&Rc<Vec<T>>) -> &[T]);
+        Iter { items: Some(first).into_iter().chain(rest).flatten(), left: self.len }
     }
 }
 
-/// The items of a [`History`], oldest first (both ends, with an exact length, as a
-/// `VecDeque`'s: the timeline enumerates and reverses it).
+fn chunk_slice<T>(c: &Rc<Vec<T>>) -> &[T] {
+    c
+}
+
+type Slices<'a, T> = std::iter::Chain<
+    std::option::IntoIter<&'a [T]>,
+    std::iter::Map<
+        std::iter::Skip<std::collections::vec_deque::Iter<'a, Rc<Vec<T>>>>,
+        fn(&Rc<Vec<T>>) -> &[T],
+    >,
+>;
+
+/// The items of a [`History`], oldest first: a walk over its chunks' slices, from both ends
+/// and with an exact length, as a `VecDeque`'s (the timeline enumerates and reverses it).
 pub struct Iter<'a, T> {
-    history: &'a History<T>,
-    next: usize,
-    end: usize,
+    items: std::iter::Flatten<Slices<'a, T>>,
+    left: usize,
 }
 
 impl<T> Clone for Iter<'_, T> {
     fn clone(&self) -> Self {
-        Iter { history: self.history, next: self.next, end: self.end }
+        Iter { items: self.items.clone(), left: self.left }
     }
 }
 
@@ -122,30 +135,21 @@ impl<'a, T> Iterator for Iter<'a, T> {
     type Item = &'a T;
 
     fn next(&mut self) -> Option<&'a T> {
-        if self.next == self.end {
-            return None;
-        }
-        self.next += 1;
-        self.history.get(self.next - 1)
-    }
-
-    fn nth(&mut self, n: usize) -> Option<&'a T> {
-        self.next = self.next.saturating_add(n).min(self.end);
-        self.next()
+        let item = self.items.next()?;
+        self.left -= 1;
+        Some(item)
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        (self.end - self.next, Some(self.end - self.next))
+        (self.left, Some(self.left))
     }
 }
 
 impl<T> DoubleEndedIterator for Iter<'_, T> {
     fn next_back(&mut self) -> Option<Self::Item> {
-        if self.next == self.end {
-            return None;
-        }
-        self.end -= 1;
-        self.history.get(self.end)
+        let item = self.items.next_back()?;
+        self.left -= 1;
+        Some(item)
     }
 }
 
