@@ -113,7 +113,10 @@ try {
   const playing = summary('autoplay 64×', await record(page, SECONDS, commit), SECONDS);
   // Warm-up is over once the engine's bounded histories (12 h of series, 500 events, 2000
   // audit entries, 50 incidents, 64 releases) have filled; BENCH_WARMUP_SECONDS sets how
-  // long that takes (default: the frame phase, ~2.7 simulated days).
+  // long that takes (default: the frame phase, ~2.7 simulated days). Not all of them fill
+  // with time: with a commit every 5 s the 500 events are full after about 440 s of
+  // autoplay, and the audit log gains about one entry a command (2000 commands: 2.8 hours),
+  // so after the default warm-up they are still filling (README: memory).
   // The memory phase is autoplay alone, as a projected run would be; BENCH_MEMORY_COMMITS=1
   // keeps committing every 5 s (then the session's command log grows with the commits).
   const keepCommitting = process.env.BENCH_MEMORY_COMMITS === '1';

@@ -143,23 +143,31 @@ pub fn session_to_string(session: &SharedSession) -> String {
 /// command (or a few more minutes) serialises only what is new. The text is the compact
 /// form of what [`session_to_string`] writes (keys sorted, as everywhere), and reads back
 /// with [`session_from_str`].
+///
+/// One buffer holds the whole text; a save rewrites only what follows the commands (the
+/// minute, the scenario and the seed), in place: a copy of the whole text on each save (8 a
+/// second at 64×) would be one more block the size of the session for wasm memory's
+/// high-water mark.
 #[derive(Clone, Debug, Default)]
 pub struct SessionText {
-    /// `"scenario":…,"seed":…` (after `now` in key order).
+    /// `{"format":…,"kind":…,"log":[` and the commands written so far, comma-separated;
+    /// after `log_end`, the end of the text as last written.
+    text: String,
+    log_end: usize,
+    /// `"scenario":…,"seed":…}` (after `now` in key order).
     tail: String,
-    /// The commands written so far, comma-separated.
-    log: String,
     written: usize,
 }
 
 impl SessionText {
     pub fn new(scenario: &ScenarioRef, seed: u64) -> SessionText {
         let tail = format!(
-            "\"scenario\":{},\"seed\":{}",
+            "\"scenario\":{},\"seed\":{}}}",
             json::to_string(scenario),
             json::to_string(&seed)
         );
-        SessionText { tail, log: String::new(), written: 0 }
+        let text = format!("{{\"format\":{LINK_VERSION},\"kind\":\"{SESSION_KIND}\",\"log\":[");
+        SessionText { log_end: text.len(), text, tail, written: 0 }
     }
 
     /// How many commands are written.
@@ -169,23 +177,29 @@ impl SessionText {
 
     /// Writes the commands after those already written (`log` starts with them).
     pub fn extend(&mut self, log: &[LoggedCommand]) {
-        for command in log.get(self.written..).unwrap_or_default() {
-            if !self.log.is_empty() {
-                self.log.push(',');
-            }
-            self.log.push_str(&json::to_string(command));
+        let new = log.get(self.written..).unwrap_or_default();
+        if new.is_empty() {
+            return;
         }
-        self.written = self.written.max(log.len());
+        self.text.truncate(self.log_end);
+        for command in new {
+            if self.written > 0 {
+                self.text.push(',');
+            }
+            self.text.push_str(&json::to_string(command));
+            self.written += 1;
+        }
+        self.log_end = self.text.len();
     }
 
     /// The whole file's text at minute `now`.
-    pub fn text(&self, now: SimTime) -> String {
-        format!(
-            "{{\"format\":{LINK_VERSION},\"kind\":\"{SESSION_KIND}\",\"log\":[{}],\"now\":{},{}}}",
-            self.log,
-            json::to_string(&now),
-            self.tail
-        )
+    pub fn text(&mut self, now: SimTime) -> &str {
+        self.text.truncate(self.log_end);
+        self.text.push_str("],\"now\":");
+        self.text.push_str(&json::to_string(&now));
+        self.text.push(',');
+        self.text.push_str(&self.tail);
+        &self.text
     }
 }
 

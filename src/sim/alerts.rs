@@ -139,6 +139,13 @@ impl World {
         self.next_incident += 1;
         let release = self.stages[i].current();
         let impact_started_at = self.stages[i].monitor.bad_since.unwrap_or(self.now);
+        // Room first: a cloned world's incidents are exactly full, and pushing first would
+        // reallocate them at twice the size.
+        if self.incidents.len() >= INCIDENT_CAP
+            && self.incidents.pop_front().is_some_and(|old| old.is_open())
+        {
+            self.open_count -= 1;
+        }
         self.incidents.push_back(Incident {
             id,
             stage: stage.clone(),
@@ -151,11 +158,6 @@ impl World {
             failed_change: None,
         });
         self.open_count += 1;
-        if self.incidents.len() > INCIDENT_CAP
-            && self.incidents.pop_front().is_some_and(|old| old.is_open())
-        {
-            self.open_count -= 1;
-        }
         if i + 1 == self.stages.len() {
             let faulty: Vec<_> = self.stages[i]
                 .serving()

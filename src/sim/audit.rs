@@ -3,10 +3,10 @@
 use super::access::Role;
 use super::command::Command;
 use super::ids::ActorId;
+use super::history::History;
 use super::time::SimTime;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::borrow::Cow;
-use std::collections::VecDeque;
 use std::fmt;
 
 /// Entries kept in memory. Older ones are dropped from the front (counted in `dropped`), so a
@@ -91,7 +91,7 @@ impl<'de> Deserialize<'de> for Action {
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct AuditLog {
-    entries: VecDeque<AuditEntry>,
+    entries: History<AuditEntry>,
     pub total: u64,
     pub rejected: u64,
 }
@@ -108,6 +108,11 @@ impl AuditLog {
         if matches!(outcome, Outcome::Rejected { .. }) {
             self.rejected += 1;
         }
+        // Room first: a cloned log is exactly full, and pushing first would reallocate it
+        // at twice the size (the app clones the world on every clock tick).
+        if self.entries.len() >= AUDIT_CAP {
+            self.entries.pop_front();
+        }
         self.entries.push_back(AuditEntry {
             seq: self.total,
             at,
@@ -117,9 +122,6 @@ impl AuditLog {
             outcome,
         });
         self.total += 1;
-        if self.entries.len() > AUDIT_CAP {
-            self.entries.pop_front();
-        }
     }
 
     pub fn entries(&self) -> impl DoubleEndedIterator<Item = &AuditEntry> {

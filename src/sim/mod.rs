@@ -17,6 +17,7 @@ mod deploy_steps;
 pub mod describe;
 pub mod driver;
 pub mod event;
+pub mod history;
 pub mod ids;
 pub mod monitor;
 mod ops;

@@ -3,10 +3,10 @@
 
 use super::config::{AlertRule, LatencySlo, Metric, Slo};
 use super::ids::{IncidentId, StageId, Version};
+use super::history::History;
 use super::stage::Sample;
 use super::time::{Minutes, SimTime};
 use serde::{Deserialize, Serialize};
-use std::collections::VecDeque;
 
 /// Minutes of per-minute metrics kept per stage (12 hours): enough for every chart, bounded.
 pub const SERIES_CAP: usize = 720;
@@ -17,7 +17,7 @@ pub const INCIDENT_CAP: usize = 50;
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct StageMonitor {
-    pub series: VecDeque<Sample>,
+    pub series: History<Sample>,
     /// Running sums over each window the dashboards and alert rules look at, shortest
     /// first: O(windows) per minute, however long the windows.
     windows: Vec<WindowSum>,
@@ -121,10 +121,12 @@ impl StageMonitor {
                 w.slow -= u64::from(old.slow);
             }
         }
-        self.series.push_back(sample);
-        if self.series.len() > SERIES_CAP {
+        // Room first: a cloned monitor's series is exactly full, and pushing first would
+        // reallocate it at twice the size (the app clones the world on every clock tick).
+        if self.series.len() >= SERIES_CAP {
             self.series.pop_front();
         }
+        self.series.push_back(sample);
         if let Some(slo) = &mut self.slo {
             if sample.at.0 >= slo.period_start.0 + u64::from(slo.slo.period.0) {
                 slo.period_start = sample.at;

@@ -11,6 +11,7 @@ use super::ids::{ActorId, StageId, Version};
 use super::monitor::{AlertState, AlertStatus, Incident, SloState, StageMonitor};
 use super::rng::Pcg32;
 use super::stage::{Database, Faults, Health, Instance, Pool, Sample, Stage};
+use super::history::History;
 use super::time::SimTime;
 use super::traffic;
 use serde::{Deserialize, Serialize};
@@ -96,7 +97,7 @@ pub struct World {
     pub scheduled: Vec<(SimTime, Failure)>,
     pub flaky_until: SimTime,
     pub audit: AuditLog,
-    pub recent: VecDeque<Event>,
+    pub recent: History<Event>,
     pub event_count: u64,
     pub delivery: Delivery,
 }
@@ -163,7 +164,7 @@ impl World {
                 .collect(),
             flaky_until: SimTime::ZERO,
             audit: AuditLog::default(),
-            recent: VecDeque::new(),
+            recent: History::default(),
             event_count: 0,
             delivery: Delivery::default(),
             config,
@@ -381,9 +382,14 @@ impl World {
     fn remember(&mut self, events: Vec<Event>) -> Vec<Event> {
         self.event_count += events.len() as u64;
         for e in &events {
+            // Room first, then the new event: a world the app cloned this tick holds its
+            // timeline at exactly its length, and pushing past that would reallocate it at
+            // twice the size on every tick.
+            if self.recent.len() >= RECENT_CAP {
+                self.recent.pop_front();
+            }
             self.recent.push_back(e.clone());
         }
-        self.trim_recent();
         events
     }
 

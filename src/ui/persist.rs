@@ -167,7 +167,7 @@ pub fn use_autosave(key: SaveKey, dispatch: Callback<Action>) {
         };
         text.text.extend(&k.log.as_slice());
         text.log = k.log.clone();
-        if let Err(why) = save(SESSION_KEY, &text.text.text(k.now)) {
+        if let Err(why) = save(SESSION_KEY, text.text.text(k.now)) {
             if !std::mem::replace(&mut *reported.borrow_mut(), true) {
                 dispatch.emit(Action::StorageFailed(why));
             }
