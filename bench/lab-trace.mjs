@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { loadavg } from 'node:os';
 import { launch } from '../tests/e2e/browser.mjs';
 import { serve } from '../tests/e2e/server.mjs';
-import { APP_RUNNING, leaveWelcome } from '../tests/e2e/flows.mjs';
+import { openLabWithRuns } from './lab-page.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const RUNS = Number(process.env.BENCH_LAB_RUNS ?? 200);
@@ -21,14 +21,7 @@ const RUNS = Number(process.env.BENCH_LAB_RUNS ?? 200);
 const server = await serve(join(root, 'dist'));
 const browser = await launch();
 try {
-  const page = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
-  await page.goto(server.url + '/');
-  await page.waitForSelector(APP_RUNNING);
-  await leaveWelcome(page);
-  await page.getByRole('button', { name: 'What are the odds?' }).click();
-  const runs = page.getByLabel('Runs per policy');
-  await runs.fill(String(RUNS));
-  await runs.dispatchEvent('change');
+  const page = await openLabWithRuns(browser, server.url, RUNS);
   const cdp = await page.context().newCDPSession(page);
   const events = [];
   cdp.on('Tracing.dataCollected', (e) => events.push(...e.value));

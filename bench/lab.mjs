@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launch } from '../tests/e2e/browser.mjs';
 import { serve } from '../tests/e2e/server.mjs';
-import { APP_RUNNING, leaveWelcome } from '../tests/e2e/flows.mjs';
+import { openLabWithRuns } from './lab-page.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const RUNS = Number(process.env.BENCH_LAB_RUNS ?? 1000);
@@ -22,17 +22,7 @@ const server = await serve(join(root, 'dist'));
 const browser = await launch();
 let status = 0;
 try {
-  const page = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
-  if (process.env.BENCH_LAB_CORES) {
-    await page.addInitScript((n) => Object.defineProperty(navigator, 'hardwareConcurrency', { get: () => n }), Number(process.env.BENCH_LAB_CORES));
-  }
-  await page.goto(server.url + '/');
-  await page.waitForSelector(APP_RUNNING);
-  await leaveWelcome(page);
-  await page.getByRole('button', { name: 'What are the odds?' }).click();
-  const runs = page.getByLabel('Runs per policy');
-  await runs.fill(String(RUNS));
-  await runs.dispatchEvent('change');
+  const page = await openLabWithRuns(browser, server.url, RUNS, { cores: process.env.BENCH_LAB_CORES });
   const cores = await page.evaluate(() => navigator.hardwareConcurrency);
   await page.evaluate(() => {
     window.__lab = { longTasks: [] };

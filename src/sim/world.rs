@@ -229,11 +229,7 @@ impl World {
     /// Returns how many there were.
     pub fn apply_counted(&mut self, actor: &ActorId, command: Command) -> Result<usize, Rejection> {
         let events = self.apply_unremembered(actor, command)?;
-        let n = events.len();
-        self.event_count += n as u64;
-        self.recent.extend(events);
-        self.trim_recent();
-        Ok(n)
+        Ok(self.remember_moved(events))
     }
 
     /// `apply` up to the timeline: authorises, executes and audits the command (a refusal
@@ -355,15 +351,7 @@ impl World {
     /// timeline instead of being copied there. Returns how many there were.
     pub fn tick_counted(&mut self) -> usize {
         let events = self.step();
-        let n = events.len();
-        if n == 0 {
-            // Most minutes: nothing to move.
-            return 0;
-        }
-        self.event_count += n as u64;
-        self.recent.extend(events);
-        self.trim_recent();
-        n
+        self.remember_moved(events)
     }
 
     /// Ticks until `until` (inclusive of the last minute), returning every event.
@@ -391,6 +379,19 @@ impl World {
             self.recent.push_back(e.clone());
         }
         events
+    }
+
+    /// `remember` for a caller that only counts: the events move into the timeline.
+    fn remember_moved(&mut self, events: Vec<Event>) -> usize {
+        let n = events.len();
+        if n == 0 {
+            // Most minutes: nothing to move.
+            return 0;
+        }
+        self.event_count += n as u64;
+        self.recent.extend(events);
+        self.trim_recent();
+        n
     }
 
     fn trim_recent(&mut self) {

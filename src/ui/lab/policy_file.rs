@@ -74,11 +74,9 @@ pub fn file_name(policy_name: &str, arm: Arm) -> String {
             slug.push('-');
         }
     }
-    let slug = slug.trim_end_matches('-');
     let slug: String = slug.chars().take(60).collect();
-    if slug.is_empty() {
-        format!("policy-{}.json", super::arm_key(arm))
-    } else {
-        format!("{}.json", slug.trim_end_matches('-'))
+    match slug.trim_end_matches('-') {
+        "" => format!("policy-{}.json", super::arm_key(arm)),
+        slug => format!("{slug}.json"),
     }
 }
