@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { actAs, noAxeViolations, openApp, serveAndLaunch } from './flows.mjs';
+import { actAs, noAxeViolations, openApp, pressPlay, serveAndLaunch } from './flows.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = process.env.STAGECRAFT_DIST ?? join(here, '..', '..', 'dist');
@@ -77,7 +77,7 @@ async function playToDebrief(page, lesson, seen) {
       continue;
     }
     const play = page.getByRole('button', { name: 'Play the simulation' });
-    if (await play.isVisible()) await play.click();
+    if (await play.isVisible()) await pressPlay(play);
     await page.waitForFunction(() => document.querySelector('[data-testid=moment]')
       || document.querySelector('dialog[open], [role=dialog]'), null, { timeout: 30_000 });
   }

@@ -77,6 +77,14 @@ export async function runUntil(page, predicate, arg, timeout = 30_000) {
   await settle(page);
 }
 
+/** Clicks Play. The clock stops for a card or a dialog (the debrief), which is why Play shows,
+ *  so one may open over it after the caller looked: then the click is dropped and the caller's
+ *  next look deals with what opened. Any other failure is thrown. */
+export async function pressPlay(play) {
+  const failed = await play.click({ timeout: 5000 }).then(() => null, (e) => e);
+  if (failed && !(await play.page().locator('[data-testid=moment], [role=dialog]').first().isVisible())) throw failed;
+}
+
 /** Leaves the clock paused with no card open: a card is continued (which may restart the
  *  clock), then the clock is paused; a card raised in between is handled the same way. Each
  *  step waits for the page to show its effect before the next look, so no look sees the

@@ -216,7 +216,11 @@ describe('Keyboard only', () => {
         }
         const card = page.getByTestId('moment');
         if (await card.isVisible()) { await press('Enter'); continue; }
-        if (await page.getByRole('button', { name: 'Play the simulation' }).isVisible()) await press(' ');
+        // One look just before Space: a card or the debrief that opened since the first look
+        // stops the clock (so Play shows) and holds the focus, where Space would press its button.
+        const paused = () => !!document.querySelector('[aria-label="Play the simulation"]')
+          && !document.querySelector('[data-testid=moment], [role=dialog]');
+        if (await page.evaluate(paused)) await press(' ');
         await page.waitForTimeout(250);
       }
       throw new Error('the condition never held');

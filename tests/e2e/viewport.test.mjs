@@ -8,7 +8,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { noAxeViolations, openApp, serveAndLaunch } from './flows.mjs';
+import { noAxeViolations, openApp, pressPlay, serveAndLaunch } from './flows.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dist = process.env.STAGECRAFT_DIST ?? join(here, '..', '..', 'dist');
@@ -89,7 +89,7 @@ describe('Lesson 1 keeps the diagram, clock, objectives and next action on scree
             return;
           }
           const play = visible('Play the simulation');
-          if (await play.count()) await play.click();
+          if (await play.count()) await pressPlay(play);
           await page.waitForTimeout(150);
         }
         throw new Error('the lesson did not get there');
