@@ -211,3 +211,18 @@ fn a_saved_policy_is_the_file_the_command_line_reads_back() {
     let again = s.reduce(LabAction::ClickedSavePolicy { arm: Arm::B });
     assert_eq!(again.download.as_ref().map(|d| d.seq), Some(d.seq + 1), "each click saves once more");
 }
+
+#[test]
+fn results_keep_the_names_they_were_run_under_when_a_policy_is_renamed_after() {
+    let s = lab().reduce(LabAction::ClickedRun(context()));
+    let s = s.clone().reduce(batch(&s, Arm::A, 1, 7));
+    let s = s.clone().reduce(batch(&s, Arm::B, 1, 7));
+    let before = s.result_names();
+    let s = s.reduce(LabAction::Renamed { arm: Arm::A, name: "Renamed later".into() });
+    assert_eq!(s.forms[0].name, "Renamed later", "the form takes the new name");
+    assert_eq!(s.result_names(), before, "the results keep the name they ran under");
+    assert_ne!(before[0], "Renamed later");
+    // Before any run, the results' names are the forms' (nothing to keep).
+    let fresh = lab().reduce(LabAction::Renamed { arm: Arm::B, name: "Mine".into() });
+    assert_eq!(fresh.result_names()[1], "Mine");
+}

@@ -86,7 +86,7 @@ pub fn LabPanel(props: &LabPanelProps) -> Html {
     let context = Rc::new(LabContext { library: props.library.clone(), current: props.current.clone() });
     let running = state.running();
     let close = props.on_action.reform(|_| Action::ClosedDialog);
-    let names: [AttrValue; 2] = [state.forms[0].name.clone().into(), state.forms[1].name.clone().into()];
+    let names: [AttrValue; 2] = state.result_names().map(AttrValue::from);
     html! {
         <Dialog id="lab" title="What are the odds? The strategy lab" close_label="Close the lab" on_close={close} class="lab-dialog">
             if let Some(l) = &state.lesson {

@@ -240,6 +240,13 @@ impl LabState {
         }
     }
 
+    /// The policies' names as the shown results were run: renaming or loading a policy after
+    /// a run must not relabel results it did not produce.
+    pub fn result_names(&self) -> [String; 2] {
+        let forms = self.ran.as_ref().map_or(&self.forms, |(spec, _)| &spec.forms);
+        [forms[0].name.clone(), forms[1].name.clone()]
+    }
+
     pub fn running(&self) -> bool {
         matches!(self.phase, Phase::Running { .. })
     }
