@@ -5,7 +5,7 @@
 
 use stagecraft::lessons::{self, Verdict};
 use stagecraft::sim::replay::LoggedCommand;
-use stagecraft::sim::{ActorId, Command, Failure, GateMode, SimTime, StageId, TraitsChoice};
+use stagecraft::sim::{ActorId, Command, Failure, GateMode, Minutes, SimTime, StageId, TraitsChoice};
 use stagecraft::ui::state::{Action, AppState, MomentKind, Speed};
 use std::rc::Rc;
 use yew::Reducible;
@@ -319,4 +319,34 @@ fn the_next_step_follows_the_solution_and_a_refused_attempt_does_not_count() {
     assert!(s.toast.is_some(), "refused");
     assert_eq!(s.training.verdict(), Verdict::InProgress);
     assert_eq!(lessons::debrief::next_step(&lesson, &s.world, &s.log.as_slice()), Some(&lesson.file.solution[2]));
+}
+
+#[test]
+fn with_no_alert_rule_users_report_an_outage_after_half_an_hour_and_the_card_says_nothing_paged() {
+    // Free play with its alert rules taken away, then the payment dependency down for 90 minutes.
+    let mut s = Rc::new(AppState::default());
+    Rc::make_mut(&mut Rc::make_mut(&mut s).world).alerts.clear();
+    let failure = Failure::DependencyOutage { stage: StageId::new("prod"), minutes: 90 };
+    let s = s.reduce(Action::ChoseChaos { failure, at: None });
+    let injected_at = s.world.now;
+    let mut moments = Vec::new();
+    let mut s = s;
+    while s.world.now.since(injected_at) < Minutes(60) {
+        if let Some(m) = &s.moment {
+            moments.push((s.world.now.since(injected_at), m.title.clone(), m.next.clone()));
+            s = s.reduce(Action::DismissedMoment);
+            continue;
+        }
+        if !s.playing {
+            s = s.reduce(Action::TogglePlay);
+        }
+        s = s.reduce(Action::ClockTicked);
+    }
+    let (after, title, next) = moments
+        .iter()
+        .find(|(_, t, _)| t.starts_with("Users reported a failure in Production"))
+        .unwrap_or_else(|| panic!("users reported it: {moments:?}"));
+    assert!(*after >= Minutes(30) && *after <= Minutes(32), "half an hour in: {after:?}");
+    assert!(next.contains("no alert paged") && next.contains("30 min"), "{title}: {next}");
+    assert!(!moments.iter().any(|(_, t, _)| t.starts_with("Alert in")), "nothing paged: {moments:?}");
 }

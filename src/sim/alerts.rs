@@ -3,7 +3,7 @@
 use super::config::{AutoRollback, Metric, Severity};
 use super::event::{Event, EventKind, Explanation};
 use super::ids::{ActorId, IncidentId};
-use super::monitor::{AlertStatus, Incident, INCIDENT_CAP};
+use super::monitor::{AlertStatus, Detection, Incident, INCIDENT_CAP};
 use super::world::World;
 
 /// Minutes an incident must stay quiet after mitigation before it is resolved.
@@ -102,6 +102,7 @@ impl World {
                         self.open_incident(
                             i,
                             format!("{} in {}", rule.name, self.stages[i].name()),
+                            Detection::Alert,
                             events,
                         );
                         self.maybe_auto_rollback(i, explanation, events);
@@ -126,7 +127,13 @@ impl World {
         self.update_incidents(events);
     }
 
-    pub(crate) fn open_incident(&mut self, i: usize, title: String, events: &mut Vec<Event>) {
+    pub(crate) fn open_incident(
+        &mut self,
+        i: usize,
+        title: String,
+        detected_by: Detection,
+        events: &mut Vec<Event>,
+    ) {
         let stage = self.stages[i].config.id.clone();
         if self
             .incidents
@@ -150,6 +157,7 @@ impl World {
             id,
             stage: stage.clone(),
             title: title.clone(),
+            detected_by,
             impact_started_at,
             detected_at: self.now,
             mitigated_at: None,
@@ -198,6 +206,7 @@ impl World {
                 incident: id,
                 stage,
                 title,
+                detected_by,
             },
         );
     }

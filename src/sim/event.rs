@@ -6,6 +6,7 @@ use super::config::Severity;
 use super::ids::{
     ActorId, AlertName, BackupId, CommitId, ConfigKey, FlagName, IncidentId, StageId, Version,
 };
+use super::monitor::Detection;
 use super::stage::CrashReason;
 use super::time::{Minutes, SimTime};
 use serde::{Deserialize, Serialize};
@@ -231,6 +232,8 @@ pub enum EventKind {
         incident: IncidentId,
         stage: StageId,
         title: String,
+        #[serde(default, skip_serializing_if = "Detection::is_alert")]
+        detected_by: Detection,
     },
     IncidentMitigated {
         incident: IncidentId,

@@ -23,6 +23,7 @@ pub mod monitor;
 mod ops;
 pub mod replay;
 pub mod rng;
+mod reports;
 pub mod rollout;
 mod settings;
 pub mod stage;
@@ -38,6 +39,8 @@ pub use command::{
     TraitsChoice,
 };
 pub use config::{StageConfig, WorldConfig};
+pub use monitor::Detection;
+pub use reports::USERS_REPORT_AFTER;
 pub use event::{Event, EventKind, Explanation};
 pub use ids::{ActorId, BackupId, ConfigKey, FlagName, StageId, Version};
 pub use time::{Minutes, SimTime};

@@ -228,6 +228,9 @@ pub struct Incident {
     pub id: IncidentId,
     pub stage: StageId,
     pub title: String,
+    /// How the team learnt of it; an alert unless written otherwise (older saves).
+    #[serde(default, skip_serializing_if = "Detection::is_alert")]
+    pub detected_by: Detection,
     /// When users started to be hurt (first bad minute), if known.
     pub impact_started_at: SimTime,
     pub detected_at: SimTime,
@@ -240,6 +243,26 @@ pub struct Incident {
     /// and failed-deployment recovery time count these incidents only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failed_change: Option<Version>,
+}
+
+/// How the team learnt of an incident.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Detection {
+    /// A critical alert paged.
+    #[default]
+    Alert,
+    /// An attacker used a security hole: a breach announces itself.
+    Breach,
+    /// Nothing paged; users' complaints reached the team through support
+    /// ([`super::USERS_REPORT_AFTER`]).
+    Users,
+}
+
+impl Detection {
+    pub fn is_alert(&self) -> bool {
+        *self == Detection::Alert
+    }
 }
 
 impl Incident {

@@ -4,6 +4,7 @@
 use super::change::{Defect, GateKind};
 use super::event::{Event, EventKind};
 use super::ids::ActorId;
+use super::monitor::Detection;
 use super::rollout::START_MINUTES;
 use super::stage::{CrashReason, Health};
 use super::time::{Minutes, SimTime};
@@ -29,6 +30,7 @@ impl World {
             self.scale_down_idle(i, &mut events);
         }
         self.evaluate_alerts(&mut events);
+        self.take_users_reports(&mut events);
         events
     }
 
@@ -344,7 +346,12 @@ impl World {
                         defect: Defect::SecurityHole,
                     },
                 );
-                self.open_incident(i, format!("Security breach through {version}"), events);
+                self.open_incident(
+                    i,
+                    format!("Security breach through {version}"),
+                    Detection::Breach,
+                    events,
+                );
             }
         }
     }

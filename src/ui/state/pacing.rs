@@ -7,7 +7,7 @@
 use super::AppState;
 use crate::lessons::{ObjectiveStatus, Status};
 use crate::sim::replay::LoggedCommand;
-use crate::sim::{ActorId, Command, Event, EventKind, Explanation, SimTime, StageId, World};
+use crate::sim::{ActorId, Command, Detection, Event, EventKind, Explanation, SimTime, StageId, World, USERS_REPORT_AFTER};
 
 /// Minutes without a command, with nothing in motion, before a lesson says it is waiting.
 pub const IDLE_MINUTES: u64 = 10;
@@ -75,6 +75,11 @@ fn event_moment(world: &World, events: &[Event]) -> Option<(String, Event, Optio
             format!("{}'s database is gone", name(stage)),
             None,
             format!("Open \"Operate {}\" and look at the backups: which one loses the fewest records? Restoring takes the on-call SRE.", name(stage)),
+        ),
+        K::IncidentOpened { stage, title, detected_by: Detection::Users, .. } => (
+            format!("Users reported a failure in {}", name(stage)),
+            None,
+            format!("\"{title}\": no alert paged, so the team heard of it from users, after {} of failing requests. The time to restore counts from the first bad minute. Roll back to the last good release now; then ask what alert would have paged in minutes.", USERS_REPORT_AFTER),
         ),
         K::IncidentOpened { stage, title, .. } => (
             format!("Incident opened in {}", name(stage)),
