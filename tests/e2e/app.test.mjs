@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  actAs, commit, enabled, noAxeViolations, openApp, promote, runUntil, serveAndLaunch, serves, shipToProduction, station,
+  actAs, commit, enabled, noAxeViolations, openApp, pressPlay, promote, runUntil, serveAndLaunch, serves, shipToProduction, station,
 } from './flows.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -221,6 +221,47 @@ describe('Stagecraft release build', () => {
       // Just wide enough for the wide layout: it still fits without scrolling.
       await page.setViewportSize({ width: 831, height: 800 });
       assert.ok(await scroll.evaluate((el) => el.scrollWidth <= el.clientWidth + 1), 'the wide diagram fits at 831 px');
+      assert.deepEqual(errors, []);
+    } finally {
+      await close();
+    }
+  });
+
+  test('with no alert rule, users report a failing release after half an hour, and the card says nothing paged', async () => {
+    // Production starts on a release that fails some requests, and nothing watches it.
+    const scenario = {
+      format: 1, id: 'nothing-pages', title: 'Nothing pages', concepts: ['continuous_monitoring'], seed: 7,
+      summary: 'Production runs a release that fails some requests, and no alert rule watches it.',
+      setup: { alert_rules: [], initial_traits: { defect: 'error_rate' }, flaky_test_rate: 0 },
+    };
+    const { page, errors, close } = await openApp(env.browser, env.server.url, { width: 1366, height: 768 });
+    try {
+      await page.locator('#open-scenario').setInputFiles({ name: 'nothing-pages.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(scenario)) });
+      await page.getByRole('heading', { name: 'Nothing pages', level: 2 }).waitFor();
+      await page.getByRole('button', { name: 'Speed 64×' }).click();
+      const card = page.getByTestId('moment');
+      const seen = [];
+      for (let i = 0; i < 40 && !seen.at(-1)?.startsWith('Users reported'); i++) {
+        if (await card.isVisible()) {
+          seen.push((await card.locator('h3').textContent()).trim());
+          if (!seen.at(-1).startsWith('Users reported')) await card.getByRole('button', { name: /^Continue/ }).click();
+          continue;
+        }
+        const play = page.getByRole('button', { name: 'Play the simulation' });
+        if (await play.isVisible()) await pressPlay(play);
+        await card.or(page.getByRole('dialog')).first().waitFor({ timeout: 30_000 });
+      }
+      assert.equal(seen.at(-1), 'Users reported a failure in Production', seen.join(' | '));
+      assert.ok(!seen.some((t) => t.startsWith('Alert in')), `nothing paged: ${seen.join(' | ')}`);
+      const text = await card.textContent();
+      assert.match(text, /No alert paged.*after 30 min of failing requests/s);
+      // Half an hour after the first bad minute (the clock starts at 09:00, users hurt from the start).
+      assert.match(await page.getByTestId('sim-time').textContent(), /09:3[01]/);
+      await noAxeViolations(page, 'users reported');
+      for (const [width, height] of [[1366, 768], [1920, 1080], [375, 812]]) {
+        await page.setViewportSize({ width, height });
+        await page.screenshot({ path: join(artifacts, `users-reported-${width}.png`) });
+      }
       assert.deepEqual(errors, []);
     } finally {
       await close();

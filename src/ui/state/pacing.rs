@@ -76,10 +76,10 @@ fn event_moment(world: &World, events: &[Event]) -> Option<(String, Event, Optio
             None,
             format!("Open \"Operate {}\" and look at the backups: which one loses the fewest records? Restoring takes the on-call SRE.", name(stage)),
         ),
-        K::IncidentOpened { stage, title, detected_by: Detection::Users, .. } => (
+        K::IncidentOpened { stage, detected_by: Detection::Users, .. } => (
             format!("Users reported a failure in {}", name(stage)),
             None,
-            format!("\"{title}\": no alert paged, so the team heard of it from users, after {} of failing requests. The time to restore counts from the first bad minute. Roll back to the last good release now; then ask what alert would have paged in minutes.", USERS_REPORT_AFTER),
+            format!("No alert paged: the team heard of it from users, after {USERS_REPORT_AFTER} of failing requests, and the time to restore counts from the first bad minute. Restore service first (roll back, or ship a hotfix), then ask which alert would have paged within minutes."),
         ),
         K::IncidentOpened { stage, title, .. } => (
             format!("Incident opened in {}", name(stage)),
