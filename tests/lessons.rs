@@ -226,6 +226,25 @@ fn the_post_incident_report_tells_the_story_blamelessly() {
     );
     let free = lessons::report::post_incident(&lessons::load("sandbox").unwrap().world(), None);
     assert!(free.contains("No incident was opened."));
+    assert!(md.contains("by a critical alert (time to detect"), "{md}");
+}
+
+#[test]
+fn the_report_says_when_users_not_an_alert_found_the_problem() {
+    let text = r#"{"format": 1, "id": "nothing-pages", "title": "Nothing pages", "seed": 7,
+        "summary": "A failing release and no alert rule.", "concepts": ["continuous_monitoring"],
+        "setup": {"alert_rules": [], "initial_traits": {"defect": "error_rate"}, "flaky_test_rate": 0}}"#;
+    let lesson = lessons::load_str("nothing-pages.json", text).unwrap_or_else(|p| panic!("{p:?}"));
+    let world = lesson.replay(&[], SimTime(45));
+    let md = lessons::report::post_incident(&world, Some(&lesson));
+    for needle in [
+        "Users report failures in Production (support escalated)",
+        "by users' reports, escalated by support (time to detect: 30 min)",
+        "No alert paged for 1 incident(s): users reported each one through support after 30 min of harm.",
+    ] {
+        assert!(md.contains(needle), "missing {needle:?} in:\n{md}");
+    }
+    assert!(!md.contains("before an alert opened an incident"), "{md}");
 }
 
 #[test]

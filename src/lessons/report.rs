@@ -9,6 +9,7 @@ use crate::sim::change::Defect;
 use crate::sim::event::EventKind;
 use crate::sim::stage::CrashReason;
 use crate::sim::world::World;
+use crate::sim::{Detection, USERS_REPORT_AFTER};
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
@@ -139,9 +140,14 @@ fn write_report(
             inc.release.map_or("unknown".into(), |v| v.to_string())
         );
         let _ = writeln!(md, "- Users first affected: {}", at(inc.impact_started_at));
+        let by = match inc.detected_by {
+            Detection::Alert => "a critical alert",
+            Detection::Breach => "the breach itself",
+            Detection::Users => "users' reports, escalated by support",
+        };
         let _ = writeln!(
             md,
-            "- Detected: {} (time to detect: {})",
+            "- Detected: {} by {by} (time to detect: {})",
             at(inc.detected_at),
             inc.time_to_detect()
         );
@@ -330,7 +336,11 @@ pub fn contributing_factors(world: &World) -> Vec<String> {
             _ => {}
         }
     }
-    if world.incidents.iter().any(|i| i.time_to_detect().0 > 10) {
+    let by_users = world.incidents.iter().filter(|i| i.detected_by == Detection::Users).count();
+    if by_users > 0 {
+        add("users-detect", format!("No alert paged for {by_users} incident(s): users reported each one through support after {USERS_REPORT_AFTER} of harm. An alert on the error rate or on the error budget's burn rate would have paged within minutes."));
+    }
+    if world.incidents.iter().any(|i| i.detected_by == Detection::Alert && i.time_to_detect().0 > 10) {
         add("slow-detect", "Some problems were felt by users for over 10 minutes before an alert opened an incident.".into());
     }
     out
