@@ -94,7 +94,8 @@ pub struct Pool {
     /// change) so the hot path does not look the release up every minute.
     #[serde(default)]
     pub traits: PoolTraits,
-    /// Healthy instances, counted once per minute by the traffic model (scratch, not state).
+    /// Healthy instances, counted once a minute as their health is updated, for the traffic
+    /// model (scratch, not state).
     #[serde(skip)]
     pub(crate) healthy_now: usize,
 }
