@@ -114,8 +114,10 @@ impl StageMonitor {
                 w.pre -= 1;
                 w.requests -= pre_requests;
                 w.errors -= pre_errors;
-            } else if len >= w.minutes as usize {
-                let old = self.series[len - w.minutes as usize];
+            } else if let Some(old) = len
+                .checked_sub(w.minutes as usize)
+                .and_then(|k| self.series.get(k))
+            {
                 w.requests -= u64::from(old.requests);
                 w.errors -= u64::from(old.errors);
                 w.slow -= u64::from(old.slow);
