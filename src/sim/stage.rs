@@ -350,12 +350,15 @@ impl Stage {
 
     /// The release serving most of the traffic (the "stable" one), if any.
     pub fn current(&self) -> Option<Version> {
-        self.pools
-            .iter()
-            .filter(|p| p.weight > 0)
-            .max_by_key(|p| p.weight)
-            .map(|p| p.release)
-            .or_else(|| self.pools.first().map(|p| p.release))
+        // One pass (the busy team and the lab ask every minute); on a tie the last pool
+        // wins, as `max_by_key` picks.
+        let mut best: Option<&Pool> = None;
+        for p in &self.pools {
+            if p.weight > 0 && best.is_none_or(|b| p.weight >= b.weight) {
+                best = Some(p);
+            }
+        }
+        best.or(self.pools.first()).map(|p| p.release)
     }
 
     /// Every release that serves traffic here, with its weight.
