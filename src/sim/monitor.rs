@@ -198,6 +198,12 @@ impl StageMonitor {
 }
 
 /// One minute of the healthy past: its requests and the errors every service returns.
+///
+/// Out of line and cold: inlined, the optimiser hoisted its float work out of `push`'s
+/// window loop, so every minute paid for it although windows reach into the past only in a
+/// run's first hours.
+#[cold]
+#[inline(never)]
 fn prehistory_minute(rpm: u64) -> (u64, u64) {
     let errors = (rpm as f64 * super::traffic::BASE_ERROR_RATE + 0.5) as u64;
     (rpm, errors)
