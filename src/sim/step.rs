@@ -16,7 +16,9 @@ const EXPLOIT_CHANCE: f64 = 0.004;
 impl World {
     pub(crate) fn step(&mut self) -> Vec<Event> {
         self.now = SimTime(self.now.0 + 1);
-        let mut events = Vec::new();
+        // The buffer the last minute's events left (empty), if any: no allocation then.
+        let mut events = std::mem::take(&mut self.spare_events);
+        debug_assert!(events.is_empty());
         self.run_schedule(&mut events);
         self.expire_faults(&mut events);
         self.progress_builds(&mut events);
