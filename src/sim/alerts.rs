@@ -13,43 +13,24 @@ impl World {
     pub(crate) fn evaluate_alerts(&mut self, events: &mut Vec<Event>) {
         let now = self.now;
         for a in 0..self.alerts.len() {
-            let alert = &self.alerts[a];
-            let Some(i) = alert.stage_index else {
+            // Steady states cost nothing; only transitions build messages.
+            let Some((i, breach)) = self.alert_transition(a) else {
                 continue;
             };
             let stage = &self.stages[i];
-            let (metric, threshold, for_minutes) =
-                (alert.rule.metric, alert.rule.threshold, alert.rule.for_minutes);
-            let has_traffic = stage.last.requests > 0 || metric == Metric::Memory;
-            let windows = alert.rule.windows.filter(|_| metric.is_burn_rate());
-            // The value over the long window (or of the last minute); pure, so it is read
-            // only when needed: a burn-rate alert's short window usually settles it first.
-            let value = || match windows {
-                Some(w) => stage.monitor.burn(metric, w.long.0),
-                None => stage.monitor.value(metric, &stage.last),
-            };
-            let confirmed = || match windows {
-                Some(w) => stage.monitor.burn(metric, w.short.0) > threshold,
-                None => true,
-            };
-            let breach = has_traffic && confirmed() && value() > threshold;
-            let status = alert.status.clone();
-            // Steady states cost nothing; only transitions build messages.
-            match (breach, &status) {
-                (false, AlertStatus::Ok) => continue,
-                (true, AlertStatus::Firing { .. }) => continue,
-                (true, AlertStatus::Pending { since }) if now.since(*since).0 + 1 < for_minutes => {
-                    continue
-                }
-                _ => {}
-            }
+            let status = self.alerts[a].status.clone();
             let rule = self.alerts[a].rule.clone();
             let next = match (breach, status) {
                 (true, AlertStatus::Ok) if rule.for_minutes > 1 => {
                     AlertStatus::Pending { since: now }
                 }
                 (true, AlertStatus::Ok | AlertStatus::Pending { .. }) => {
-                    let value = value();
+                    let value = match rule.windows {
+                        Some(w) if rule.metric.is_burn_rate() => {
+                            stage.monitor.burn(rule.metric, w.long.0)
+                        }
+                        _ => stage.monitor.value(rule.metric, &stage.last),
+                    };
                     let samples = match rule.windows {
                         Some(w) if rule.metric.is_burn_rate() => [w.long, w.short]
                             .iter()
@@ -125,6 +106,36 @@ impl World {
             self.alerts[a].status = next;
         }
         self.update_incidents(events);
+    }
+
+    /// Whether alert `a` changes state this minute, and if so its stage and whether the rule
+    /// is breached. Most minutes nothing changes (no breach while Ok, a breach while
+    /// Firing or still Pending), and the answer is `None` without building anything.
+    fn alert_transition(&self, a: usize) -> Option<(usize, bool)> {
+        let alert = &self.alerts[a];
+        let i = alert.stage_index?;
+        let stage = &self.stages[i];
+        let rule = &alert.rule;
+        let (metric, threshold) = (rule.metric, rule.threshold);
+        let has_traffic = stage.last.requests > 0 || metric == Metric::Memory;
+        // A burn-rate alert's short window usually settles it before the long one is read.
+        let breach = has_traffic
+            && match rule.windows.filter(|_| metric.is_burn_rate()) {
+                Some(w) => {
+                    stage.monitor.burn(metric, w.short.0) > threshold
+                        && stage.monitor.burn(metric, w.long.0) > threshold
+                }
+                None => stage.monitor.value(metric, &stage.last) > threshold,
+            };
+        match (breach, &alert.status) {
+            (false, AlertStatus::Ok) | (true, AlertStatus::Firing { .. }) => None,
+            (true, AlertStatus::Pending { since })
+                if self.now.since(*since).0 + 1 < rule.for_minutes =>
+            {
+                None
+            }
+            _ => Some((i, breach)),
+        }
     }
 
     pub(crate) fn open_incident(

@@ -106,12 +106,29 @@ impl World {
         looping: bool,
         events: &mut Vec<Event>,
     ) -> bool {
+        // The plan is lent out of the rollout for the minute and put back, rather than
+        // cloned (its steps are a `Vec`: a clone allocated every minute of a canary). Nothing
+        // the minute calls reads the rollout's strategy.
+        let Some(Strategy::Canary(plan)) = rollout.strategy.take() else {
+            return false;
+        };
+        let keep = self.canary_minute(i, rollout, &plan, all_healthy, looping, events);
+        rollout.strategy = Some(Strategy::Canary(plan));
+        keep
+    }
+
+    fn canary_minute(
+        &mut self,
+        i: usize,
+        rollout: &mut Rollout,
+        plan: &super::command::CanaryPlan,
+        all_healthy: bool,
+        looping: bool,
+        events: &mut Vec<Event>,
+    ) -> bool {
         let release = rollout.release;
         let now = self.now;
         let n = self.stages[i].config.instances.max(1);
-        let Some(Strategy::Canary(plan)) = rollout.strategy.clone() else {
-            return false;
-        };
         let Phase::Deploying(DeployProgress::Canary {
             step,
             step_since,
@@ -121,7 +138,6 @@ impl World {
         else {
             return false;
         };
-        let stage_id = self.stages[i].config.id.clone();
         let p = pool_of(&self.stages[i], release).expect("checked by the caller");
         let weight = self.stages[i].pools[p].weight;
         let target = plan.steps[*step];
@@ -136,7 +152,7 @@ impl World {
                     events,
                     EventKind::CanaryStepStarted {
                         release,
-                        stage: stage_id,
+                        stage: self.stages[i].config.id.clone(),
                         weight: plan.steps[*step],
                     },
                 );
@@ -194,12 +210,12 @@ impl World {
                 });
             }
             failed_samples.push(sample);
-            let explanation = self.canary_explanation(&plan, failed_samples, *failures);
+            let explanation = self.canary_explanation(plan, failed_samples, *failures);
             self.emit(
                 events,
                 EventKind::CanaryAnalysisFailed {
                     release,
-                    stage: stage_id.clone(),
+                    stage: self.stages[i].config.id.clone(),
                     explanation: explanation.clone(),
                 },
             );
@@ -218,7 +234,7 @@ impl World {
                     events,
                     EventKind::RolloutAborted {
                         release,
-                        stage: stage_id,
+                        stage: self.stages[i].config.id.clone(),
                         automatic: true,
                         explanation: Some(explanation),
                     },
@@ -252,7 +268,7 @@ impl World {
                 events,
                 EventKind::CanaryStepStarted {
                     release,
-                    stage: stage_id,
+                    stage: self.stages[i].config.id.clone(),
                     weight: w,
                 },
             );

@@ -13,7 +13,6 @@
 //! saved worlds read back unchanged.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use std::collections::VecDeque;
 use std::rc::Rc;
 
 /// Items per chunk: a push on a freshly cloned history copies up to this many; a trimmed
@@ -22,15 +21,19 @@ pub const CHUNK: usize = 64;
 
 /// Every chunk is full except the last; the first starts at `front` (items before it were
 /// trimmed, and are dropped with their chunk).
+///
+/// The chunk list is a `Vec`, not a `VecDeque`: the engine reads an item by index for each
+/// metrics window every minute, and a `Vec` index has no wrap-around to work out. Dropping
+/// the first chunk shifts the few chunk pointers left, once per `CHUNK` items trimmed.
 pub struct History<T> {
-    chunks: VecDeque<Rc<Vec<T>>>,
+    chunks: Vec<Rc<Vec<T>>>,
     front: usize,
     len: usize,
 }
 
 impl<T> Default for History<T> {
     fn default() -> Self {
-        History { chunks: VecDeque::new(), front: 0, len: 0 }
+        History { chunks: Vec::new(), front: 0, len: 0 }
     }
 }
 
@@ -42,7 +45,7 @@ impl<T> Clone for History<T> {
 
 impl<T: Clone> History<T> {
     pub fn push_back(&mut self, item: T) {
-        match self.chunks.back_mut() {
+        match self.chunks.last_mut() {
             Some(last) if last.len() < CHUNK => {
                 // A chunk a clone shares is copied at its full size (`make_mut` would copy
                 // it at its length, and the push would then reallocate it at twice that).
@@ -56,7 +59,7 @@ impl<T: Clone> History<T> {
             _ => {
                 let mut chunk = Vec::with_capacity(CHUNK);
                 chunk.push(item);
-                self.chunks.push_back(Rc::new(chunk));
+                self.chunks.push(Rc::new(chunk));
             }
         }
         self.len += 1;
@@ -71,9 +74,11 @@ impl<T> History<T> {
         }
         self.len -= 1;
         self.front += 1;
-        let first = self.chunks.front().map_or(0, |c| c.len());
+        let first = self.chunks.first().map_or(0, |c| c.len());
         if self.front == first || self.len == 0 {
-            self.chunks.pop_front();
+            if !self.chunks.is_empty() {
+                self.chunks.remove(0);
+            }
             self.front = 0;
         }
     }
@@ -95,12 +100,12 @@ impl<T> History<T> {
     }
 
     pub fn back(&self) -> Option<&T> {
-        self.chunks.back().and_then(|c| c.last())
+        self.chunks.last().and_then(|c| c.last())
     }
 
     /// Oldest first.
     pub fn iter(&self) -> Iter<'_, T> {
-        let first = self.chunks.front().map_or(&[][..], |c| &c[self.front..]);
+        let first = self.chunks.first().map_or(&[][..], |c| &c[self.front..]);
         let rest = self.chunks.iter().skip(1).map(chunk_slice as fn(&Rc<Vec<T>>) -> &[T]);
         Iter { items: Some(first).into_iter().chain(rest).flatten(), left: self.len }
     }
@@ -113,7 +118,7 @@ fn chunk_slice<T>(c: &Rc<Vec<T>>) -> &[T] {
 type Slices<'a, T> = std::iter::Chain<
     std::option::IntoIter<&'a [T]>,
     std::iter::Map<
-        std::iter::Skip<std::collections::vec_deque::Iter<'a, Rc<Vec<T>>>>,
+        std::iter::Skip<std::slice::Iter<'a, Rc<Vec<T>>>>,
         fn(&Rc<Vec<T>>) -> &[T],
     >,
 >;
@@ -213,6 +218,7 @@ impl<'de, T: Deserialize<'de> + Clone> Deserialize<'de> for History<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::VecDeque;
 
     #[test]
     fn behaves_as_a_bounded_deque_across_chunks_and_clones() {

@@ -114,8 +114,10 @@ impl StageMonitor {
                 w.pre -= 1;
                 w.requests -= pre_requests;
                 w.errors -= pre_errors;
-            } else if len >= w.minutes as usize {
-                let old = self.series[len - w.minutes as usize];
+            } else if let Some(old) = len
+                .checked_sub(w.minutes as usize)
+                .and_then(|k| self.series.get(k))
+            {
                 w.requests -= u64::from(old.requests);
                 w.errors -= u64::from(old.errors);
                 w.slow -= u64::from(old.slow);
@@ -196,6 +198,12 @@ impl StageMonitor {
 }
 
 /// One minute of the healthy past: its requests and the errors every service returns.
+///
+/// Out of line and cold: inlined, the optimiser hoisted its float work out of `push`'s
+/// window loop, so every minute paid for it although windows reach into the past only in a
+/// run's first hours.
+#[cold]
+#[inline(never)]
 fn prehistory_minute(rpm: u64) -> (u64, u64) {
     let errors = (rpm as f64 * super::traffic::BASE_ERROR_RATE + 0.5) as u64;
     (rpm, errors)

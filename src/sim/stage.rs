@@ -94,7 +94,8 @@ pub struct Pool {
     /// change) so the hot path does not look the release up every minute.
     #[serde(default)]
     pub traits: PoolTraits,
-    /// Healthy instances, counted once per minute by the traffic model (scratch, not state).
+    /// Healthy instances, counted once a minute as their health is updated, for the traffic
+    /// model (scratch, not state).
     #[serde(skip)]
     pub(crate) healthy_now: usize,
 }
@@ -349,12 +350,15 @@ impl Stage {
 
     /// The release serving most of the traffic (the "stable" one), if any.
     pub fn current(&self) -> Option<Version> {
-        self.pools
-            .iter()
-            .filter(|p| p.weight > 0)
-            .max_by_key(|p| p.weight)
-            .map(|p| p.release)
-            .or_else(|| self.pools.first().map(|p| p.release))
+        // One pass (the busy team and the lab ask every minute); on a tie the last pool
+        // wins, as `max_by_key` picks.
+        let mut best: Option<&Pool> = None;
+        for p in &self.pools {
+            if p.weight > 0 && best.is_none_or(|b| p.weight >= b.weight) {
+                best = Some(p);
+            }
+        }
+        best.or(self.pools.first()).map(|p| p.release)
     }
 
     /// Every release that serves traffic here, with its weight.

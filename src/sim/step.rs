@@ -8,7 +8,7 @@ use super::monitor::Detection;
 use super::rollout::START_MINUTES;
 use super::stage::{CrashReason, Health};
 use super::time::{Minutes, SimTime};
-use super::traffic;
+use super::traffic::{self, Census};
 use super::world::World;
 
 /// Chance per minute that an attacker finds and uses a security hole serving all traffic.
@@ -17,15 +17,23 @@ const EXPLOIT_CHANCE: f64 = 0.004;
 impl World {
     pub(crate) fn step(&mut self) -> Vec<Event> {
         self.now = SimTime(self.now.0 + 1);
-        let mut events = Vec::new();
+        // The buffer the last minute's events left (empty), if any: no allocation then.
+        let mut events = std::mem::take(&mut self.spare_events);
+        debug_assert!(events.is_empty());
         self.run_schedule(&mut events);
         self.expire_faults(&mut events);
         self.progress_builds(&mut events);
         for i in 0..self.stages.len() {
-            self.progress_restore(i, &mut events);
-            self.progress_rollout(i, &mut events);
-            self.update_instances(i, &mut events);
-            self.measure(i, &mut events);
+            // Most stage-minutes have no restore and no rollout: checked here, so the minute
+            // does not enter the (out-of-line) functions that would find nothing to do.
+            if self.stages[i].faults.restoring.is_some() {
+                self.progress_restore(i, &mut events);
+            }
+            if self.stages[i].rollout.is_some() {
+                self.progress_rollout(i, &mut events);
+            }
+            let census = self.update_instances(i, &mut events);
+            self.measure(i, census, &mut events);
             self.automatic_backup(i, &mut events);
             self.scale_down_idle(i, &mut events);
         }
@@ -152,22 +160,29 @@ impl World {
         }
     }
 
-    fn update_instances(&mut self, i: usize, events: &mut Vec<Event>) {
+    /// Advances each instance's health (starts finishing, crash loops, memory leaks) and
+    /// counts the result for the traffic model in the same pass, so the minute walks the
+    /// instances once.
+    fn update_instances(&mut self, i: usize, events: &mut Vec<Event>) -> Census {
         let now = self.now;
         let stage = &mut self.stages[i];
+        let mut census = Census::default();
         let mut crashed = Vec::new();
         let mut recovered = 0;
         for pool in stage.pools.iter_mut() {
             let t = &pool.traits;
-            let missing = t
-                .requires_config
-                .as_ref()
-                .filter(|k| !stage.settings.contains_key(*k) && !stage.secrets.contains(*k));
-            // Whether a start fails, and why; the reason (which may hold the missing
-            // setting's name) is built only when an instance actually starts.
+            // Whether a start fails, and why. Most minutes no instance starts, so the
+            // settings are looked up only when one does (the reason, which may hold the
+            // missing setting's name, is built only then too).
+            let (settings, secrets) = (&stage.settings, &stage.secrets);
+            let missing = || {
+                t.requires_config
+                    .as_ref()
+                    .filter(|k| !settings.contains_key(*k) && !secrets.contains(*k))
+            };
             let crash_on_start = t.defect == Defect::CrashOnStart;
-            let start_fails = crash_on_start || missing.is_some();
-            let start_failure = || match missing {
+            let start_fails = || crash_on_start || missing().is_some();
+            let start_failure = || match missing() {
                 Some(k) if !crash_on_start => CrashReason::MissingConfig(k.clone()),
                 _ => CrashReason::Defect,
             };
@@ -179,6 +194,7 @@ impl World {
             } else {
                 0.0
             };
+            let mut healthy = 0;
             for inst in pool.instances.iter_mut() {
                 match &inst.health {
                     Health::Starting { ready_at } | Health::Restarting { ready_at, .. }
@@ -186,7 +202,7 @@ impl World {
                     {
                         let was_restart = matches!(inst.health, Health::Restarting { .. });
                         inst.memory = 0.3;
-                        if start_fails {
+                        if start_fails() {
                             let reason = start_failure();
                             crashed.push((pool.release, reason.clone()));
                             inst.health = Health::CrashLooping { reason };
@@ -199,7 +215,7 @@ impl World {
                     }
                     Health::CrashLooping {
                         reason: CrashReason::MissingConfig(_),
-                    } if !start_fails => {
+                    } if !start_fails() => {
                         // The missing setting was added: the next restart succeeds.
                         inst.health = Health::Starting {
                             ready_at: now.plus(Minutes(START_MINUTES)),
@@ -218,10 +234,23 @@ impl World {
                     }
                     _ => {}
                 }
+                // A comparison, not `f64::max` (whose NaN handling costs more instructions a
+                // minute per instance): the same result, as memory is never NaN (it starts at
+                // 0.3 and only grows by a finite leak; JSON cannot hold a NaN).
+                if inst.memory > census.memory {
+                    census.memory = inst.memory;
+                }
+                healthy += usize::from(inst.is_healthy());
+            }
+            pool.healthy_now = healthy;
+            if !pool.idle {
+                census.healthy += healthy;
+                census.instances += pool.instances.len();
+                census.serving += 1;
             }
         }
         if crashed.is_empty() && recovered == 0 {
-            return;
+            return census;
         }
         let id = stage.config.id.clone();
         crashed.dedup();
@@ -239,9 +268,10 @@ impl World {
         if recovered > 0 {
             self.emit(events, EventKind::InstanceRecovered { stage: id });
         }
+        census
     }
 
-    fn measure(&mut self, i: usize, events: &mut Vec<Event>) {
+    fn measure(&mut self, i: usize, census: Census, events: &mut Vec<Event>) {
         let (_, minute_of_day) = self.now.clock(self.config.start_minute_of_day);
         let fixed = self.stages[i]
             .rollout
@@ -252,6 +282,7 @@ impl World {
             self.now,
             minute_of_day,
             fixed,
+            census,
             &mut self.noise,
         );
         let user_facing = self.is_user_facing(i);

@@ -77,13 +77,27 @@ pub struct DataEffects {
     pub corrupted: u64,
 }
 
-/// Computes one minute of metrics for a stage, updating each pool's routing weight (unless
+/// What the minute's pass over a stage's instances found, once their health was updated
+/// (`World::update_instances` counts as it updates, so the instances are walked once): the
+/// highest memory share, and over the serving (non-idle) pools, which routing divides by,
+/// their healthy instances, all their instances and how many pools there are. Each pool's
+/// own healthy count is in its `healthy_now`.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Census {
+    pub memory: f64,
+    pub healthy: usize,
+    pub instances: usize,
+    pub serving: usize,
+}
+
+/// Computes one minute of metrics for a stage, from the census of its instances, updating each pool's routing weight (unless
 /// the rollout fixes them) and its own error rate and latency.
 pub fn simulate_minute(
     stage: &mut Stage,
     now: SimTime,
     minute_of_day: u32,
     fixed_weights: bool,
+    census: Census,
     rng: &mut Pcg32,
 ) -> (Sample, DataEffects) {
     let spike = match stage.faults.spike {
@@ -94,23 +108,12 @@ pub fn simulate_minute(
         rate(&stage.config.traffic, minute_of_day) * spike * rng.between(0.95, 1.05);
     let error_noise = rng.between(0.85, 1.15);
     let latency_noise = rng.between(0.95, 1.05);
-    // One pass over the instances: health counts and memory, used by routing and below,
-    // with the totals over the serving (non-idle) pools that routing divides by.
-    let mut memory: f64 = 0.0;
-    let (mut healthy_total, mut count_total, mut serving) = (0, 0, 0);
-    for pool in stage.pools.iter_mut() {
-        let mut healthy = 0;
-        for i in &pool.instances {
-            memory = memory.max(i.memory);
-            healthy += usize::from(i.is_healthy());
-        }
-        pool.healthy_now = healthy;
-        if !pool.idle {
-            healthy_total += healthy;
-            count_total += pool.instances.len();
-            serving += 1;
-        }
-    }
+    let Census {
+        memory,
+        healthy: healthy_total,
+        instances: count_total,
+        serving,
+    } = census;
     if !fixed_weights {
         route_by_health(stage, serving, healthy_total, count_total);
     }

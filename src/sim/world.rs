@@ -100,6 +100,12 @@ pub struct World {
     pub recent: History<Event>,
     pub event_count: u64,
     pub delivery: Delivery,
+    /// An empty buffer, kept for the next minute's events (scratch, not state: never
+    /// saved, and empty between calls). A minute with events used to allocate its list and
+    /// free it again once the events moved into the timeline; the busy year has tens of
+    /// thousands of such minutes.
+    #[serde(skip)]
+    pub(crate) spare_events: Vec<Event>,
 }
 
 impl World {
@@ -167,6 +173,7 @@ impl World {
             recent: History::default(),
             event_count: 0,
             delivery: Delivery::default(),
+            spare_events: Vec::new(),
             config,
         }
     }
@@ -382,15 +389,17 @@ impl World {
     }
 
     /// `remember` for a caller that only counts: the events move into the timeline.
-    fn remember_moved(&mut self, events: Vec<Event>) -> usize {
+    /// The emptied list is kept as the next minute's buffer (`spare_events`).
+    fn remember_moved(&mut self, mut events: Vec<Event>) -> usize {
         let n = events.len();
-        if n == 0 {
-            // Most minutes: nothing to move.
-            return 0;
+        if n > 0 {
+            self.event_count += n as u64;
+            self.recent.extend(events.drain(..));
+            self.trim_recent();
         }
-        self.event_count += n as u64;
-        self.recent.extend(events);
-        self.trim_recent();
+        if self.spare_events.capacity() == 0 {
+            self.spare_events = events;
+        }
         n
     }
 
