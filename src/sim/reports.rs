@@ -32,7 +32,10 @@ impl World {
         if self.now.since(since) < USERS_REPORT_AFTER {
             return;
         }
-        if self.open_count > 0 && self.open_incidents().any(|x| x.stage == stage.config.id) {
+        // Open incidents are the newest: walking back finds one at once, and the walk ends
+        // once every open one has been seen (most minutes of harm have one open).
+        let open = self.incidents.iter().rev().filter(|x| x.is_open());
+        if open.take(self.open_count as usize).any(|x| x.stage == stage.config.id) {
             return;
         }
         let title = format!("Users report failures in {} (support escalated)", stage.name());
