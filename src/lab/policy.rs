@@ -265,7 +265,7 @@ impl Policy {
         }
     }
 
-    /// All at once with gates, but no alert rules: problems are found late, by hand.
+    /// All at once with gates, but no alert rules: users find problems, half an hour late.
     pub fn unmonitored() -> Policy {
         Policy {
             name: "All at once, gates, no alerts".into(),

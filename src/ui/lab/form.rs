@@ -50,7 +50,7 @@ pub const ALERTS: [(AlertChoice, &str, &str); 5] = [
     (AlertChoice::BurnRate, "burn_rate", "Burn-rate alerts only"),
     (AlertChoice::Symptoms, "symptoms", "Symptom alerts only"),
     (AlertChoice::Scenario, "scenario", "As the scenario sets them"),
-    (AlertChoice::None, "none", "None: nothing pages"),
+    (AlertChoice::None, "none", "None: users report it after 30 min"),
 ];
 
 /// A number field of the form: which one, for the one edit action that changes them all.
