@@ -200,7 +200,7 @@ impl World {
                 EventKind::CanaryAnalysisFailed {
                     release,
                     stage: stage_id.clone(),
-                    explanation: explanation.clone(),
+                    explanation: Box::new(explanation.clone()),
                 },
             );
             if *failures > a.failure_limit {
@@ -220,7 +220,7 @@ impl World {
                         release,
                         stage: stage_id,
                         automatic: true,
-                        explanation: Some(explanation),
+                        explanation: Some(Box::new(explanation)),
                     },
                 );
                 return false;
@@ -392,7 +392,7 @@ impl World {
                     from: rollout.from,
                     to: release,
                     automatic: *automatic,
-                    explanation: explanation.clone(),
+                    explanation: explanation.clone().map(Box::new),
                 };
                 self.emit(events, kind);
             }
@@ -457,7 +457,7 @@ impl World {
             EventKind::DeployStalled {
                 release,
                 stage: id,
-                explanation,
+                explanation: Box::new(explanation),
             },
         );
     }

@@ -62,7 +62,7 @@ pub enum EventKind {
         stage: StageId,
         gate: GateKind,
         flaky: bool,
-        explanation: Explanation,
+        explanation: Box<Explanation>,
     },
     ApprovalRequested {
         release: Version,
@@ -93,7 +93,7 @@ pub enum EventKind {
     DeployStalled {
         release: Version,
         stage: StageId,
-        explanation: Explanation,
+        explanation: Box<Explanation>,
     },
     Deployed {
         release: Version,
@@ -112,7 +112,7 @@ pub enum EventKind {
     CanaryAnalysisFailed {
         release: Version,
         stage: StageId,
-        explanation: Explanation,
+        explanation: Box<Explanation>,
     },
     RolloutPaused {
         stage: StageId,
@@ -124,7 +124,7 @@ pub enum EventKind {
         release: Version,
         stage: StageId,
         automatic: bool,
-        explanation: Option<Explanation>,
+        explanation: Option<Box<Explanation>>,
     },
     GreenReady {
         release: Version,
@@ -144,7 +144,7 @@ pub enum EventKind {
         from: Option<Version>,
         to: Version,
         automatic: bool,
-        explanation: Option<Explanation>,
+        explanation: Option<Box<Explanation>>,
     },
     FlagChanged {
         stage: StageId,
@@ -221,7 +221,7 @@ pub enum EventKind {
         alert: AlertName,
         stage: StageId,
         severity: Severity,
-        explanation: Explanation,
+        explanation: Box<Explanation>,
     },
     AlertResolved {
         alert: AlertName,
@@ -243,7 +243,7 @@ pub enum EventKind {
     },
     ErrorBudgetExhausted {
         stage: StageId,
-        explanation: Explanation,
+        explanation: Box<Explanation>,
     },
     AccessDenied {
         actor: ActorId,

@@ -301,7 +301,7 @@ impl World {
                 events,
                 EventKind::ErrorBudgetExhausted {
                     stage: id(),
-                    explanation,
+                    explanation: Box::new(explanation),
                 },
             );
         }
