@@ -94,7 +94,7 @@ mod day {
             kb(held(&**w)),
             kb(whole(w.recent.iter().cloned().collect())),
             kb(held(&w.audit.entries().cloned().collect::<Vec<_>>())),
-            kb(held(&w.releases)),
+            kb(held(&w.releases.values().cloned().collect::<Vec<_>>())),
             kb(w.stages.iter().map(|st| held(&st.monitor.series.iter().copied().collect::<Vec<_>>())).sum()),
             kb(held(&w.incidents)),
             kb(held(&w.config)),
@@ -112,6 +112,7 @@ mod day {
         }
         let mut save = SessionText::new(&state.training.scenario, state.seed);
         let mut text_len = 0;
+        let mut taken = 0;
         // The highest the heap went during a step (a tick, a commit, the autosave's text),
         // with the states before and after alive, as in the app.
         let mut step_peak = 0;
@@ -131,8 +132,13 @@ mod day {
                 });
                 drop(previous);
             }
-            save.extend(&state.log.as_slice());
-            text_len = save.text(state.world.now).len();
+            state.log.iter_with(|commands| save.extend(commands));
+            // The app moves the finished pieces into a JavaScript string (outside wasm
+            // memory): here they are counted and dropped.
+            for piece in save.take_finished() {
+                taken += piece.len();
+            }
+            text_len = taken + save.rest(state.world.now).len();
             step_peak = step_peak.max(PEAK.load(Relaxed));
             if tick == warm {
                 report("warm", &state, &save, text_len);

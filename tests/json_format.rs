@@ -347,7 +347,7 @@ fn the_autosave_text_built_a_command_at_a_time_is_the_session_file_in_compact_fo
         assert_eq!(text.written(), n);
     }
     assert_eq!(text.text(s.now), whole.to_string());
-    assert_eq!(share::session_from_str("autosave", text.text(s.now)).unwrap(), s);
+    assert_eq!(share::session_from_str("autosave", &text.text(s.now)).unwrap(), s);
     // Extending again with the same commands writes nothing twice.
     text.extend(&s.log);
     assert_eq!(text.text(s.now), whole.to_string());

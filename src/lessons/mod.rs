@@ -21,6 +21,7 @@ pub mod parse;
 pub mod progress;
 mod repair;
 pub mod report;
+mod session_text;
 pub mod share;
 pub mod validate;
 

@@ -14,6 +14,8 @@ use crate::sim::replay::LoggedCommand;
 use crate::sim::time::SimTime;
 use std::fmt;
 
+pub use super::session_text::SessionText;
+
 /// The link format version written by this build.
 pub const LINK_VERSION: u32 = 1;
 /// Longest link payload we produce: comfortably under what browsers and chat tools keep.
@@ -125,7 +127,7 @@ pub fn decode(link: &str) -> Result<SharedSession, LinkError> {
     Ok(session)
 }
 
-const SESSION_KIND: &str = "stagecraft-session";
+pub(super) const SESSION_KIND: &str = "stagecraft-session";
 
 /// A session file: the same content as a link, as readable JSON, with a kind tag and the
 /// format version beside the session's own fields.
@@ -136,71 +138,6 @@ pub fn session_to_string(session: &SharedSession) -> String {
         map.insert("format".into(), LINK_VERSION.into());
     }
     json::to_string_pretty(&value)
-}
-
-/// A session file's text built a command at a time, for the autosave: the scenario, the
-/// seed and every command already written are kept as text, so saving after one more
-/// command (or a few more minutes) serialises only what is new. The text is the compact
-/// form of what [`session_to_string`] writes (keys sorted, as everywhere), and reads back
-/// with [`session_from_str`].
-///
-/// One buffer holds the whole text; a save rewrites only what follows the commands (the
-/// minute, the scenario and the seed), in place: a copy of the whole text on each save (8 a
-/// second at 64×) would be one more block the size of the session for wasm memory's
-/// high-water mark.
-#[derive(Clone, Debug, Default)]
-pub struct SessionText {
-    /// `{"format":…,"kind":…,"log":[` and the commands written so far, comma-separated;
-    /// after `log_end`, the end of the text as last written.
-    text: String,
-    log_end: usize,
-    /// `"scenario":…,"seed":…}` (after `now` in key order).
-    tail: String,
-    written: usize,
-}
-
-impl SessionText {
-    pub fn new(scenario: &ScenarioRef, seed: u64) -> SessionText {
-        let tail = format!(
-            "\"scenario\":{},\"seed\":{}}}",
-            json::to_string(scenario),
-            json::to_string(&seed)
-        );
-        let text = format!("{{\"format\":{LINK_VERSION},\"kind\":\"{SESSION_KIND}\",\"log\":[");
-        SessionText { log_end: text.len(), text, tail, written: 0 }
-    }
-
-    /// How many commands are written.
-    pub fn written(&self) -> usize {
-        self.written
-    }
-
-    /// Writes the commands after those already written (`log` starts with them).
-    pub fn extend(&mut self, log: &[LoggedCommand]) {
-        let new = log.get(self.written..).unwrap_or_default();
-        if new.is_empty() {
-            return;
-        }
-        self.text.truncate(self.log_end);
-        for command in new {
-            if self.written > 0 {
-                self.text.push(',');
-            }
-            self.text.push_str(&json::to_string(command));
-            self.written += 1;
-        }
-        self.log_end = self.text.len();
-    }
-
-    /// The whole file's text at minute `now`.
-    pub fn text(&mut self, now: SimTime) -> &str {
-        self.text.truncate(self.log_end);
-        self.text.push_str("],\"now\":");
-        self.text.push_str(&json::to_string(&now));
-        self.text.push(',');
-        self.text.push_str(&self.tail);
-        &self.text
-    }
 }
 
 /// Reads a session file, with the same limits and reports as scenario files.

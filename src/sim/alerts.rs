@@ -76,7 +76,7 @@ impl World {
                             alert: rule.name.clone(),
                             stage: rule.stage.clone(),
                             severity: rule.severity,
-                            explanation: explanation.clone(),
+                            explanation: Box::new(explanation.clone()),
                         },
                     );
                     if rule.severity == Severity::Critical {
@@ -406,7 +406,7 @@ impl World {
                 release,
                 stage: id,
                 automatic: true,
-                explanation: Some(explanation.clone()),
+                explanation: Some(Box::new(explanation.clone())),
             },
         );
         if stable_serves {

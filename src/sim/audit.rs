@@ -38,7 +38,9 @@ pub struct AuditEntry {
 #[derive(Clone, Debug)]
 pub enum Action {
     Described(String),
-    Pending(Command),
+    /// Boxed: a `Command` inline made every entry (held 2000 at most) as large as the
+    /// largest command, 200 bytes an entry natively; most entries are `Described`.
+    Pending(Box<Command>),
 }
 
 impl Action {
@@ -52,7 +54,7 @@ impl Action {
             | C::AdvanceRollout { .. }
             | C::AbortRollout { .. }
             | C::SwitchTraffic { .. }
-            | C::Rollback { .. } => Action::Pending(command.clone()),
+            | C::Rollback { .. } => Action::Pending(Box::new(command.clone())),
             _ => Action::Described(command.describe()),
         }
     }

@@ -143,7 +143,7 @@ impl World {
                                     stage: self.stages[i].config.id.clone(),
                                     gate: kind,
                                     flaky,
-                                    explanation,
+                                    explanation: Box::new(explanation),
                                 },
                             );
                             return false;

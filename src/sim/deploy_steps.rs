@@ -216,7 +216,7 @@ impl World {
                 EventKind::CanaryAnalysisFailed {
                     release,
                     stage: self.stages[i].config.id.clone(),
-                    explanation: explanation.clone(),
+                    explanation: Box::new(explanation.clone()),
                 },
             );
             if *failures > a.failure_limit {
@@ -236,7 +236,7 @@ impl World {
                         release,
                         stage: self.stages[i].config.id.clone(),
                         automatic: true,
-                        explanation: Some(explanation),
+                        explanation: Some(Box::new(explanation)),
                     },
                 );
                 return false;
@@ -408,7 +408,7 @@ impl World {
                     from: rollout.from,
                     to: release,
                     automatic: *automatic,
-                    explanation: explanation.clone(),
+                    explanation: explanation.clone().map(Box::new),
                 };
                 self.emit(events, kind);
             }
@@ -473,7 +473,7 @@ impl World {
             EventKind::DeployStalled {
                 release,
                 stage: id,
-                explanation,
+                explanation: Box::new(explanation),
             },
         );
     }

@@ -63,7 +63,7 @@ pub enum EventKind {
         stage: StageId,
         gate: GateKind,
         flaky: bool,
-        explanation: Explanation,
+        explanation: Box<Explanation>,
     },
     ApprovalRequested {
         release: Version,
@@ -94,7 +94,7 @@ pub enum EventKind {
     DeployStalled {
         release: Version,
         stage: StageId,
-        explanation: Explanation,
+        explanation: Box<Explanation>,
     },
     Deployed {
         release: Version,
@@ -113,7 +113,7 @@ pub enum EventKind {
     CanaryAnalysisFailed {
         release: Version,
         stage: StageId,
-        explanation: Explanation,
+        explanation: Box<Explanation>,
     },
     RolloutPaused {
         stage: StageId,
@@ -125,7 +125,7 @@ pub enum EventKind {
         release: Version,
         stage: StageId,
         automatic: bool,
-        explanation: Option<Explanation>,
+        explanation: Option<Box<Explanation>>,
     },
     GreenReady {
         release: Version,
@@ -145,7 +145,7 @@ pub enum EventKind {
         from: Option<Version>,
         to: Version,
         automatic: bool,
-        explanation: Option<Explanation>,
+        explanation: Option<Box<Explanation>>,
     },
     FlagChanged {
         stage: StageId,
@@ -222,7 +222,7 @@ pub enum EventKind {
         alert: AlertName,
         stage: StageId,
         severity: Severity,
-        explanation: Explanation,
+        explanation: Box<Explanation>,
     },
     AlertResolved {
         alert: AlertName,
@@ -246,7 +246,7 @@ pub enum EventKind {
     },
     ErrorBudgetExhausted {
         stage: StageId,
-        explanation: Explanation,
+        explanation: Box<Explanation>,
     },
     AccessDenied {
         actor: ActorId,

@@ -21,6 +21,7 @@ pub mod history;
 pub mod ids;
 pub mod monitor;
 mod ops;
+pub mod releases;
 pub mod replay;
 pub mod rng;
 mod reports;

@@ -334,7 +334,7 @@ impl World {
                 events,
                 EventKind::ErrorBudgetExhausted {
                     stage: id(),
-                    explanation,
+                    explanation: Box::new(explanation),
                 },
             );
         }

@@ -12,6 +12,7 @@ use super::monitor::{AlertState, AlertStatus, Incident, SloState, StageMonitor};
 use super::rng::Pcg32;
 use super::stage::{Database, Faults, Health, Instance, Pool, Sample, Stage};
 use super::history::History;
+use super::releases::Releases;
 use super::time::SimTime;
 use super::traffic;
 use serde::{Deserialize, Serialize};
@@ -75,7 +76,7 @@ pub struct World {
     pub(crate) noise: Pcg32,
     pub(crate) draws: Pcg32,
     pub stages: Vec<Stage>,
-    pub releases: BTreeMap<Version, Release>,
+    pub releases: Releases,
     pub builds: Vec<Build>,
     pub commits_made: u32,
     pub(crate) scripted_used: u32,
@@ -151,7 +152,7 @@ impl World {
             noise: Pcg32::new(seed, 1),
             draws: Pcg32::new(seed, 2),
             stages,
-            releases: BTreeMap::from([(v, initial)]),
+            releases: Releases::from([(v, initial)]),
             builds: Vec::new(),
             commits_made: 0,
             scripted_used: 0,

@@ -31,6 +31,17 @@ fn save(key: &str, value: &str) -> Result<(), String> {
         .map_err(|_| "Storage is full or refused to save.".to_string())
 }
 
+/// `Storage.setItem` with a JavaScript string: the autosave's text is put together in
+/// JavaScript, outside wasm memory (web-sys's `set_item` takes a `&str` from wasm).
+fn save_js(key: &str, value: &js_sys::JsString) -> Result<(), String> {
+    let storage = storage()?;
+    let refused = |_| "Storage is full or refused to save.".to_string();
+    let set: js_sys::Function = js_sys::Reflect::get(&storage, &"setItem".into())
+        .and_then(|f| f.dyn_into())
+        .map_err(refused)?;
+    set.call2(&storage, &key.into(), value).map(drop).map_err(refused)
+}
+
 const PREVIOUS_KEY: &str = "stagecraft.previous";
 
 /// Opens a `#s=` link from the address (at start, or pasted into this tab later). The
@@ -145,7 +156,9 @@ impl PartialEq for SaveKey {
 ///
 /// Only what is new is serialised: the scenario, the seed and the commands already saved
 /// are kept as text (`share::SessionText`) while the log grows; an undo, a reset or another
-/// session starts the text again.
+/// session starts the text again. The text's finished pieces are moved into one JavaScript
+/// string as they fill, so wasm memory holds only the piece being written (wasm memory
+/// never shrinks: the whole text in it grew the page's memory with every command).
 #[hook]
 pub fn use_autosave(key: SaveKey, dispatch: Callback<Action>) {
     let reported = use_mut_ref(|| false);
@@ -163,11 +176,16 @@ pub fn use_autosave(key: SaveKey, dispatch: Callback<Action>) {
                 seed: k.seed,
                 log: CommandLog::default(),
                 text: share::SessionText::new(&k.scenario, k.seed),
+                head: js_sys::JsString::from(""),
             }),
         };
-        text.text.extend(&k.log.as_slice());
+        k.log.iter_with(|commands| text.text.extend(commands));
         text.log = k.log.clone();
-        if let Err(why) = save(SESSION_KEY, text.text.text(k.now)) {
+        for piece in text.text.take_finished() {
+            text.head = text.head.concat(&JsValue::from_str(&piece));
+        }
+        let whole = text.head.concat(&JsValue::from_str(text.text.rest(k.now)));
+        if let Err(why) = save_js(SESSION_KEY, &whole) {
             if !std::mem::replace(&mut *reported.borrow_mut(), true) {
                 dispatch.emit(Action::StorageFailed(why));
             }
@@ -181,6 +199,8 @@ struct Written {
     seed: u64,
     log: CommandLog,
     text: share::SessionText,
+    /// The text's finished pieces, in order, as one JavaScript string.
+    head: js_sys::JsString,
 }
 
 /// Stores won / lost per lesson whenever it changes (not the first, empty, value).

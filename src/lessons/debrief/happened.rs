@@ -63,9 +63,9 @@ fn evidence(e: &Event) -> Option<Explanation> {
         | K::DeployStalled { explanation, .. }
         | K::CanaryAnalysisFailed { explanation, .. }
         | K::AlertFired { explanation, .. }
-        | K::ErrorBudgetExhausted { explanation, .. } => Some(explanation.clone()),
+        | K::ErrorBudgetExhausted { explanation, .. } => Some((**explanation).clone()),
         K::RolloutAborted { explanation, .. } | K::RolledBack { explanation, .. } => {
-            explanation.clone()
+            explanation.as_deref().cloned()
         }
         _ => None,
     }
@@ -138,7 +138,7 @@ fn rollback_start(world: &World, e: &Event) -> Option<Option<Explanation>> {
         .find_map(|x| match &x.kind {
             EventKind::RolledBack {
                 to, explanation, ..
-            } => Some((to == release).then(|| explanation.clone())),
+            } => Some((to == release).then(|| explanation.as_deref().cloned())),
             EventKind::Deployed { .. }
             | EventKind::DeployStarted { .. }
             | EventKind::RolloutAborted { .. } => Some(None),

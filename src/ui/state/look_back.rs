@@ -30,7 +30,7 @@ impl AppState {
             self.look_back = None;
             return;
         }
-        let log: Vec<_> = self.log.as_slice().iter().filter(|c| c.at <= at).cloned().collect();
+        let log: Vec<_> = self.log.iter_with(|commands| commands.filter(|c| c.at <= at).cloned().collect());
         let world = replay::replay(self.world.config.clone(), self.seed, &log, until);
         self.playing = false;
         self.look_back = Some(LookBack { at: until, world: Rc::new(world) });

@@ -59,12 +59,12 @@ fn event_moment(world: &World, events: &[Event]) -> Option<(String, Event, Optio
     let (title, why, next) = match &e.kind {
         K::CanaryAnalysisFailed { stage, explanation, .. } => (
             format!("Canary analysis failed in {}", name(stage)),
-            Some(explanation.clone()),
+            Some((**explanation).clone()),
             "Watch what happens next: when the analysis keeps failing, the rollout is pulled back and the old release serves everyone again.".to_string(),
         ),
         K::RolloutAborted { stage, release, automatic, explanation } => (
             format!("{release} pulled back from {}", name(stage)),
-            explanation.clone(),
+            explanation.as_deref().cloned(),
             if *automatic {
                 format!("Only the users routed to the canary saw {release}. Find the cause, commit a fix, and send the new release through the same canary.")
             } else {
@@ -88,12 +88,12 @@ fn event_moment(world: &World, events: &[Event]) -> Option<(String, Event, Optio
         ),
         K::GateFailed { stage, explanation, .. } => (
             format!("A check failed before {}", name(stage)),
-            Some(explanation.clone()),
+            Some((**explanation).clone()),
             "The release stops here and goes no further. Read why, then commit a fix: it becomes a new release that takes the same path.".to_string(),
         ),
         K::DeployStalled { stage, explanation, .. } => (
             format!("The deploy to {} is stuck", name(stage)),
-            Some(explanation.clone()),
+            Some((**explanation).clone()),
             "New instances cannot start. Compare this environment with the one before it (configuration, secrets), fix the difference, or roll back.".to_string(),
         ),
         K::BuildFailed { reason, .. } => (
@@ -103,12 +103,12 @@ fn event_moment(world: &World, events: &[Event]) -> Option<(String, Event, Optio
         ),
         K::AlertFired { stage, explanation, .. } => (
             format!("Alert in {}", name(stage)),
-            Some(explanation.clone()),
+            Some((**explanation).clone()),
             format!("Look at {}'s monitoring. If a recent deploy caused it, rolling back to the release that worked restores service fastest.", name(stage)),
         ),
         K::ErrorBudgetExhausted { stage, explanation } => (
             format!("{}'s error budget is spent", name(stage)),
-            Some(explanation.clone()),
+            Some((**explanation).clone()),
             "Ordinary promotions are frozen until the budget recovers; only hotfixes may go through.".to_string(),
         ),
         K::ApprovalRequested { stage, release } => (
