@@ -1,9 +1,10 @@
 //! Alert rules, incidents and the automatic rollback they can trigger.
 
-use super::config::{AutoRollback, Metric, Severity};
+use super::config::{AlertRule, AutoRollback, Metric, Severity};
 use super::event::{Event, EventKind, Explanation};
-use super::ids::{ActorId, IncidentId};
+use super::ids::{ActorId, IncidentId, StageId};
 use super::monitor::{AlertStatus, Detection, Incident, INCIDENT_CAP};
+use super::stage::Stage;
 use super::world::World;
 
 /// Minutes an incident must stay quiet after mitigation before it is resolved.
@@ -25,12 +26,7 @@ impl World {
                     AlertStatus::Pending { since: now }
                 }
                 (true, AlertStatus::Ok | AlertStatus::Pending { .. }) => {
-                    let value = match rule.windows {
-                        Some(w) if rule.metric.is_burn_rate() => {
-                            stage.monitor.burn(rule.metric, w.long.0)
-                        }
-                        _ => stage.monitor.value(rule.metric, &stage.last),
-                    };
+                    let value = measured(stage, &rule);
                     let samples = match rule.windows {
                         Some(w) if rule.metric.is_burn_rate() => [w.long, w.short]
                             .iter()
@@ -119,6 +115,8 @@ impl World {
         let (metric, threshold) = (rule.metric, rule.threshold);
         let has_traffic = stage.last.requests > 0 || metric == Metric::Memory;
         // A burn-rate alert's short window usually settles it before the long one is read.
+        // One match, with the long window read inline: `measured` here as well costs a second
+        // match per rule and minute (7.5 M instructions over the 60-day bench).
         let breach = has_traffic
             && match rule.windows.filter(|_| metric.is_burn_rate()) {
                 Some(w) => {
@@ -138,6 +136,13 @@ impl World {
         }
     }
 
+    /// Whether an incident is open on `stage`. Open incidents are the newest: the walk
+    /// goes from the back and ends once every open one has been seen.
+    pub(crate) fn incident_open_on(&self, stage: &StageId) -> bool {
+        let open = self.incidents.iter().rev().filter(|x| x.is_open());
+        open.take(self.open_count as usize).any(|x| x.stage == *stage)
+    }
+
     pub(crate) fn open_incident(
         &mut self,
         i: usize,
@@ -145,14 +150,10 @@ impl World {
         detected_by: Detection,
         events: &mut Vec<Event>,
     ) {
-        let stage = self.stages[i].config.id.clone();
-        if self
-            .incidents
-            .iter()
-            .any(|x| x.stage == stage && x.is_open())
-        {
+        if self.incident_open_on(&self.stages[i].config.id) {
             return;
         }
+        let stage = self.stages[i].config.id.clone();
         let id = IncidentId(self.next_incident);
         self.next_incident += 1;
         let release = self.stages[i].current();
@@ -421,5 +422,14 @@ impl World {
             );
         }
         true
+    }
+}
+
+/// What `rule` compares with its threshold: a multiwindow burn-rate rule's long window, or
+/// the metric's value in the last minute.
+fn measured(stage: &Stage, rule: &AlertRule) -> f64 {
+    match rule.windows.filter(|_| rule.metric.is_burn_rate()) {
+        Some(w) => stage.monitor.burn(rule.metric, w.long.0),
+        None => stage.monitor.value(rule.metric, &stage.last),
     }
 }

@@ -110,8 +110,7 @@ impl AuditLog {
         if matches!(outcome, Outcome::Rejected { .. }) {
             self.rejected += 1;
         }
-        // Room first: a cloned log is exactly full, and pushing first would reallocate it
-        // at twice the size (the app clones the world on every clock tick).
+        // Room first, so the log never holds more than its cap.
         if self.entries.len() >= AUDIT_CAP {
             self.entries.pop_front();
         }

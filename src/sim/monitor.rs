@@ -123,8 +123,7 @@ impl StageMonitor {
                 w.slow -= u64::from(old.slow);
             }
         }
-        // Room first: a cloned monitor's series is exactly full, and pushing first would
-        // reallocate it at twice the size (the app clones the world on every clock tick).
+        // Room first, so the series never holds more than its cap.
         if self.series.len() >= SERIES_CAP {
             self.series.pop_front();
         }

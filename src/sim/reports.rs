@@ -32,10 +32,9 @@ impl World {
         if self.now.since(since) < USERS_REPORT_AFTER {
             return;
         }
-        // Open incidents are the newest: walking back finds one at once, and the walk ends
-        // once every open one has been seen (most minutes of harm have one open).
-        let open = self.incidents.iter().rev().filter(|x| x.is_open());
-        if open.take(self.open_count as usize).any(|x| x.stage == stage.config.id) {
+        // `open_incident` checks this too, but only after the title is written: most minutes
+        // of harm already have an incident open.
+        if self.incident_open_on(&stage.config.id) {
             return;
         }
         let title = format!("Users report failures in {} (support escalated)", stage.name());

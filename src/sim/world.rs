@@ -377,15 +377,8 @@ impl World {
 
     fn remember(&mut self, events: Vec<Event>) -> Vec<Event> {
         self.event_count += events.len() as u64;
-        for e in &events {
-            // Room first, then the new event: a world the app cloned this tick holds its
-            // timeline at exactly its length, and pushing past that would reallocate it at
-            // twice the size on every tick.
-            if self.recent.len() >= RECENT_CAP {
-                self.recent.pop_front();
-            }
-            self.recent.push_back(e.clone());
-        }
+        self.recent.extend(events.iter().cloned());
+        self.trim_recent();
         events
     }
 

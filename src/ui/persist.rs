@@ -25,17 +25,17 @@ fn storage() -> Result<web_sys::Storage, String> {
     }
 }
 
+const REFUSED: &str = "Storage is full or refused to save.";
+
 fn save(key: &str, value: &str) -> Result<(), String> {
-    storage()?
-        .set_item(key, value)
-        .map_err(|_| "Storage is full or refused to save.".to_string())
+    storage()?.set_item(key, value).map_err(|_| REFUSED.to_string())
 }
 
 /// `Storage.setItem` with a JavaScript string: the autosave's text is put together in
 /// JavaScript, outside wasm memory (web-sys's `set_item` takes a `&str` from wasm).
 fn save_js(key: &str, value: &js_sys::JsString) -> Result<(), String> {
     let storage = storage()?;
-    let refused = |_| "Storage is full or refused to save.".to_string();
+    let refused = |_| REFUSED.to_string();
     let set: js_sys::Function = js_sys::Reflect::get(&storage, &"setItem".into())
         .and_then(|f| f.dyn_into())
         .map_err(refused)?;
