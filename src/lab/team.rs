@@ -225,7 +225,9 @@ impl ScriptedTeam {
 
     /// An open incident that on-call has not answered yet: production waits for them.
     fn incident_waiting(&self, w: &World) -> bool {
-        w.open_incidents()
+        // Most minutes have no open incident: the count says so without a walk.
+        w.open_count > 0
+            && w.open_incidents()
             .any(|inc| self.answers_to(inc.id).next().is_none())
     }
 
@@ -246,7 +248,9 @@ impl ScriptedTeam {
     ) {
         let now = w.now.0;
         let prod = w.production();
-        if prod.rollout.is_some() || self.hotfix_since.is_some() {
+        // With no open incident there is nothing to answer (and no list of what production
+        // serves to build, which most minutes would otherwise do for nothing).
+        if prod.rollout.is_some() || self.hotfix_since.is_some() || w.open_count == 0 {
             return;
         }
         let current = prod.current();
