@@ -200,6 +200,49 @@ async fn undo_replays_the_log_without_the_last_command() {
     handle.destroy();
 }
 
+/// Types `value` into the commit form's summary, as a person would (its `change` event).
+fn set_summary(root: &Element, value: &str) {
+    let input: web_sys::HtmlInputElement = el(root, r#"input[aria-label="Summary"]"#).dyn_into().unwrap();
+    input.set_value(value);
+    // A bubbling `change` (Yew listens at the root): `new Event("change", {bubbles: true})`.
+    let ctor: js_sys::Function = js_sys::Reflect::get(&web_sys::window().unwrap(), &"Event".into())
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    let init = js_sys::Object::new();
+    js_sys::Reflect::set(&init, &"bubbles".into(), &true.into()).unwrap();
+    let change: web_sys::Event = js_sys::Reflect::construct(&ctor, &js_sys::Array::of2(&"change".into(), &init))
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    input.dispatch_event(&change).unwrap();
+}
+
+/// The timeline and the audit table redraw only when what they show changes (compared row by
+/// row: `timeline.rs`'s unit tests cover two worlds with equal counts and different rows);
+/// after an undo and a different command in the same minute, the rows are the new command's.
+#[wasm_bindgen_test]
+async fn after_undo_a_different_command_replaces_the_old_one_in_the_timeline_and_audit_log() {
+    let (root, handle) = mount("").await;
+    click(&root, r#"button[title^="Step one simulated minute"]"#).await;
+    set_summary(&root, "first idea");
+    yew::scheduler::flush().await;
+    click(&root, "#commit").await;
+    let before = (text(&root, "ol.events"), text(&root, "table.audit tbody"));
+    click(&root, "#undo").await;
+    set_summary(&root, "second idea");
+    yew::scheduler::flush().await;
+    click(&root, "#commit").await;
+    let after = (text(&root, "ol.events"), text(&root, "table.audit tbody"));
+    let header = text(&root, ".timeline h3");
+    handle.destroy();
+
+    assert!(before.0.contains("first idea") && before.1.contains("first idea"), "{before:?}");
+    assert!(after.0.contains("second idea") && !after.0.contains("first idea"), "{}", after.0);
+    assert!(after.1.contains("second idea") && !after.1.contains("first idea"), "{}", after.1);
+    assert_eq!(header, "Audit log (1 commands, 0 refused)");
+}
+
 #[wasm_bindgen_test]
 async fn a_broken_link_is_explained_and_free_play_stays() {
     let (root, handle) = mount("s=1.eyJzY2VuYXJpbyI6.00000000").await;
