@@ -32,10 +32,18 @@ impl World {
             if self.stages[i].rollout.is_some() {
                 self.progress_rollout(i, &mut events);
             }
-            let census = self.update_instances(i, &mut events);
-            self.measure(i, census, &mut events);
+            // Whether the rollout holds the pools' weights (else the router sets them).
+            let fixed = self.stages[i]
+                .rollout
+                .as_ref()
+                .is_some_and(|r| r.fixed_weights());
+            let census = self.update_instances(i, !fixed, &mut events);
+            self.measure(i, fixed, census, &mut events);
             self.automatic_backup(i, &mut events);
-            self.scale_down_idle(i, &mut events);
+            // Only an idle colour is ever scaled down: the census saw whether there is one.
+            if census.idle {
+                self.scale_down_idle(i, &mut events);
+            }
         }
         self.evaluate_alerts(&mut events);
         self.take_users_reports(&mut events);
@@ -162,8 +170,10 @@ impl World {
 
     /// Advances each instance's health (starts finishing, crash loops, memory leaks) and
     /// counts the result for the traffic model in the same pass, so the minute walks the
-    /// instances once.
-    fn update_instances(&mut self, i: usize, events: &mut Vec<Event>) -> Census {
+    /// instances once. With `route` (the rollout does not fix the weights), each pool also
+    /// gets the weight the router gives when at most one pool serves (see
+    /// `traffic::simulate_minute`, which reroutes when more do).
+    fn update_instances(&mut self, i: usize, route: bool, events: &mut Vec<Event>) -> Census {
         let now = self.now;
         let stage = &mut self.stages[i];
         let mut census = Census::default();
@@ -243,6 +253,15 @@ impl World {
                 healthy += usize::from(inst.is_healthy());
             }
             pool.healthy_now = healthy;
+            if route {
+                // All traffic to the serving pool, none if it has no instance at all.
+                pool.weight = if !pool.idle && !pool.instances.is_empty() {
+                    100
+                } else {
+                    0
+                };
+            }
+            census.idle |= pool.idle;
             if !pool.idle {
                 census.healthy += healthy;
                 census.instances += pool.instances.len();
@@ -271,12 +290,8 @@ impl World {
         census
     }
 
-    fn measure(&mut self, i: usize, census: Census, events: &mut Vec<Event>) {
+    fn measure(&mut self, i: usize, fixed: bool, census: Census, events: &mut Vec<Event>) {
         let (_, minute_of_day) = self.now.clock(self.config.start_minute_of_day);
-        let fixed = self.stages[i]
-            .rollout
-            .as_ref()
-            .is_some_and(|r| r.fixed_weights());
         let (sample, data) = traffic::simulate_minute(
             &mut self.stages[i],
             self.now,
