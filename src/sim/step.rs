@@ -23,6 +23,8 @@ impl World {
         self.run_schedule(&mut events);
         self.expire_faults(&mut events);
         self.progress_builds(&mut events);
+        // The same for every stage: worked out once a minute.
+        let (_, minute_of_day) = self.now.clock(self.config.start_minute_of_day);
         for i in 0..self.stages.len() {
             // Most stage-minutes have no restore and no rollout: checked here, so the minute
             // does not enter the (out-of-line) functions that would find nothing to do.
@@ -38,7 +40,7 @@ impl World {
                 .as_ref()
                 .is_some_and(|r| r.fixed_weights());
             let census = self.update_instances(i, !fixed, &mut events);
-            self.measure(i, fixed, census, &mut events);
+            self.measure(i, minute_of_day, fixed, census, &mut events);
             self.automatic_backup(i, &mut events);
             // Only an idle colour is ever scaled down: the census saw whether there is one.
             if census.idle {
@@ -206,7 +208,25 @@ impl World {
             };
             let mut healthy = 0;
             for inst in pool.instances.iter_mut() {
-                match &inst.health {
+                // Whether the instance is healthy once updated, from the one match (most
+                // are healthy and stay so: that arm comes first).
+                let healthy_now = match &inst.health {
+                    Health::Healthy => {
+                        if leak > 0.0 {
+                            inst.memory += leak;
+                        }
+                        if leak > 0.0 && inst.memory >= 1.0 {
+                            inst.memory = 0.3;
+                            inst.health = Health::Restarting {
+                                ready_at: now.plus(Minutes(START_MINUTES)),
+                                reason: CrashReason::OutOfMemory,
+                            };
+                            crashed.push((pool.release, CrashReason::OutOfMemory));
+                            false
+                        } else {
+                            true
+                        }
+                    }
                     Health::Starting { ready_at } | Health::Restarting { ready_at, .. }
                         if *ready_at <= now =>
                     {
@@ -216,11 +236,13 @@ impl World {
                             let reason = start_failure();
                             crashed.push((pool.release, reason.clone()));
                             inst.health = Health::CrashLooping { reason };
+                            false
                         } else {
                             inst.health = Health::Healthy;
                             if was_restart {
                                 recovered += 1;
                             }
+                            true
                         }
                     }
                     Health::CrashLooping {
@@ -230,27 +252,17 @@ impl World {
                         inst.health = Health::Starting {
                             ready_at: now.plus(Minutes(START_MINUTES)),
                         };
+                        false
                     }
-                    Health::Healthy if leak > 0.0 => {
-                        inst.memory += leak;
-                        if inst.memory >= 1.0 {
-                            inst.memory = 0.3;
-                            inst.health = Health::Restarting {
-                                ready_at: now.plus(Minutes(START_MINUTES)),
-                                reason: CrashReason::OutOfMemory,
-                            };
-                            crashed.push((pool.release, CrashReason::OutOfMemory));
-                        }
-                    }
-                    _ => {}
-                }
+                    _ => false,
+                };
                 // A comparison, not `f64::max` (whose NaN handling costs more instructions a
                 // minute per instance): the same result, as memory is never NaN (it starts at
                 // 0.3 and only grows by a finite leak; JSON cannot hold a NaN).
                 if inst.memory > census.memory {
                     census.memory = inst.memory;
                 }
-                healthy += usize::from(inst.is_healthy());
+                healthy += usize::from(healthy_now);
             }
             pool.healthy_now = healthy;
             if route {
@@ -290,8 +302,14 @@ impl World {
         census
     }
 
-    fn measure(&mut self, i: usize, fixed: bool, census: Census, events: &mut Vec<Event>) {
-        let (_, minute_of_day) = self.now.clock(self.config.start_minute_of_day);
+    fn measure(
+        &mut self,
+        i: usize,
+        minute_of_day: u32,
+        fixed: bool,
+        census: Census,
+        events: &mut Vec<Event>,
+    ) {
         let (sample, data) = traffic::simulate_minute(
             &mut self.stages[i],
             self.now,
@@ -365,6 +383,12 @@ impl World {
     }
 
     fn maybe_exploit(&mut self, i: usize, events: &mut Vec<Event>) {
+        // Only a serving pool with a security hole draws a chance: most minutes none does.
+        let exposed =
+            |p: &super::stage::Pool| p.weight > 0 && p.traits.defect == Defect::SecurityHole;
+        if !self.stages[i].pools.iter().any(exposed) {
+            return;
+        }
         for p in 0..self.stages[i].pools.len() {
             let (version, weight) = (
                 self.stages[i].pools[p].release,
