@@ -3,7 +3,7 @@
 use super::config::{AlertRule, AutoRollback, Metric, Severity};
 use super::event::{Event, EventKind, Explanation};
 use super::ids::{ActorId, IncidentId, StageId};
-use super::monitor::{AlertStatus, Detection, Incident, INCIDENT_CAP};
+use super::monitor::{AlertState, AlertStatus, Detection, Incident, INCIDENT_CAP};
 use super::stage::Stage;
 use super::world::World;
 
@@ -13,11 +13,12 @@ const QUIET_BEFORE_RESOLVED: u32 = 15;
 impl World {
     pub(crate) fn evaluate_alerts(&mut self, events: &mut Vec<Event>) {
         let now = self.now;
-        for a in 0..self.alerts.len() {
-            // Steady states cost nothing; only transitions build messages.
-            let Some((i, breach)) = self.alert_transition(a) else {
-                continue;
-            };
+        // Steady states cost nothing; only transitions build messages. The search resumes
+        // after each transition is handled, as handling one can change what the next rules
+        // see (an automatic rollback, say).
+        let mut from = 0;
+        while let Some((a, i, breach)) = self.next_alert_transition(from) {
+            from = a + 1;
             let stage = &self.stages[i];
             let status = self.alerts[a].status.clone();
             let rule = self.alerts[a].rule.clone();
@@ -104,11 +105,21 @@ impl World {
         self.update_incidents(events);
     }
 
-    /// Whether alert `a` changes state this minute, and if so its stage and whether the rule
+    /// The first alert from index `from` on that changes state this minute: its index, its
+    /// stage and whether its rule is breached. One walk over the rules (no index to check
+    /// per rule), as most minutes none changes.
+    fn next_alert_transition(&self, from: usize) -> Option<(usize, usize, bool)> {
+        let rest = self.alerts.get(from..)?;
+        rest.iter().enumerate().find_map(|(k, alert)| {
+            self.alert_transition(alert)
+                .map(|(i, breach)| (from + k, i, breach))
+        })
+    }
+
+    /// Whether `alert` changes state this minute, and if so its stage and whether the rule
     /// is breached. Most minutes nothing changes (no breach while Ok, a breach while
     /// Firing or still Pending), and the answer is `None` without building anything.
-    fn alert_transition(&self, a: usize) -> Option<(usize, bool)> {
-        let alert = &self.alerts[a];
+    fn alert_transition(&self, alert: &AlertState) -> Option<(usize, bool)> {
         let i = alert.stage_index?;
         let stage = &self.stages[i];
         let rule = &alert.rule;

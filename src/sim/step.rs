@@ -23,6 +23,8 @@ impl World {
         self.run_schedule(&mut events);
         self.expire_faults(&mut events);
         self.progress_builds(&mut events);
+        // The same for every stage: worked out once a minute.
+        let (_, minute_of_day) = self.now.clock(self.config.start_minute_of_day);
         for i in 0..self.stages.len() {
             // Most stage-minutes have no restore and no rollout: checked here, so the minute
             // does not enter the (out-of-line) functions that would find nothing to do.
@@ -32,10 +34,18 @@ impl World {
             if self.stages[i].rollout.is_some() {
                 self.progress_rollout(i, &mut events);
             }
-            let census = self.update_instances(i, &mut events);
-            self.measure(i, census, &mut events);
+            // Whether the rollout holds the pools' weights (else the router sets them).
+            let fixed = self.stages[i]
+                .rollout
+                .as_ref()
+                .is_some_and(|r| r.fixed_weights());
+            let census = self.update_instances(i, !fixed, &mut events);
+            self.measure(i, minute_of_day, fixed, census, &mut events);
             self.automatic_backup(i, &mut events);
-            self.scale_down_idle(i, &mut events);
+            // Only an idle colour is ever scaled down: the census saw whether there is one.
+            if census.idle {
+                self.scale_down_idle(i, &mut events);
+            }
         }
         self.evaluate_alerts(&mut events);
         self.take_users_reports(&mut events);
@@ -162,8 +172,10 @@ impl World {
 
     /// Advances each instance's health (starts finishing, crash loops, memory leaks) and
     /// counts the result for the traffic model in the same pass, so the minute walks the
-    /// instances once.
-    fn update_instances(&mut self, i: usize, events: &mut Vec<Event>) -> Census {
+    /// instances once. With `route` (the rollout does not fix the weights), each pool also
+    /// gets the weight the router gives when at most one pool serves (see
+    /// `traffic::simulate_minute`, which reroutes when more do).
+    fn update_instances(&mut self, i: usize, route: bool, events: &mut Vec<Event>) -> Census {
         let now = self.now;
         let stage = &mut self.stages[i];
         let mut census = Census::default();
@@ -196,7 +208,25 @@ impl World {
             };
             let mut healthy = 0;
             for inst in pool.instances.iter_mut() {
-                match &inst.health {
+                // Whether the instance is healthy once updated, from the one match (most
+                // are healthy and stay so: that arm comes first).
+                let healthy_now = match &inst.health {
+                    Health::Healthy => {
+                        if leak > 0.0 {
+                            inst.memory += leak;
+                        }
+                        if leak > 0.0 && inst.memory >= 1.0 {
+                            inst.memory = 0.3;
+                            inst.health = Health::Restarting {
+                                ready_at: now.plus(Minutes(START_MINUTES)),
+                                reason: CrashReason::OutOfMemory,
+                            };
+                            crashed.push((pool.release, CrashReason::OutOfMemory));
+                            false
+                        } else {
+                            true
+                        }
+                    }
                     Health::Starting { ready_at } | Health::Restarting { ready_at, .. }
                         if *ready_at <= now =>
                     {
@@ -206,11 +236,13 @@ impl World {
                             let reason = start_failure();
                             crashed.push((pool.release, reason.clone()));
                             inst.health = Health::CrashLooping { reason };
+                            false
                         } else {
                             inst.health = Health::Healthy;
                             if was_restart {
                                 recovered += 1;
                             }
+                            true
                         }
                     }
                     Health::CrashLooping {
@@ -220,29 +252,28 @@ impl World {
                         inst.health = Health::Starting {
                             ready_at: now.plus(Minutes(START_MINUTES)),
                         };
+                        false
                     }
-                    Health::Healthy if leak > 0.0 => {
-                        inst.memory += leak;
-                        if inst.memory >= 1.0 {
-                            inst.memory = 0.3;
-                            inst.health = Health::Restarting {
-                                ready_at: now.plus(Minutes(START_MINUTES)),
-                                reason: CrashReason::OutOfMemory,
-                            };
-                            crashed.push((pool.release, CrashReason::OutOfMemory));
-                        }
-                    }
-                    _ => {}
-                }
+                    _ => false,
+                };
                 // A comparison, not `f64::max` (whose NaN handling costs more instructions a
                 // minute per instance): the same result, as memory is never NaN (it starts at
                 // 0.3 and only grows by a finite leak; JSON cannot hold a NaN).
                 if inst.memory > census.memory {
                     census.memory = inst.memory;
                 }
-                healthy += usize::from(inst.is_healthy());
+                healthy += usize::from(healthy_now);
             }
             pool.healthy_now = healthy;
+            if route {
+                // All traffic to the serving pool, none if it has no instance at all.
+                pool.weight = if !pool.idle && !pool.instances.is_empty() {
+                    100
+                } else {
+                    0
+                };
+            }
+            census.idle |= pool.idle;
             if !pool.idle {
                 census.healthy += healthy;
                 census.instances += pool.instances.len();
@@ -271,12 +302,14 @@ impl World {
         census
     }
 
-    fn measure(&mut self, i: usize, census: Census, events: &mut Vec<Event>) {
-        let (_, minute_of_day) = self.now.clock(self.config.start_minute_of_day);
-        let fixed = self.stages[i]
-            .rollout
-            .as_ref()
-            .is_some_and(|r| r.fixed_weights());
+    fn measure(
+        &mut self,
+        i: usize,
+        minute_of_day: u32,
+        fixed: bool,
+        census: Census,
+        events: &mut Vec<Event>,
+    ) {
         let (sample, data) = traffic::simulate_minute(
             &mut self.stages[i],
             self.now,
@@ -350,6 +383,12 @@ impl World {
     }
 
     fn maybe_exploit(&mut self, i: usize, events: &mut Vec<Event>) {
+        // Only a serving pool with a security hole draws a chance: most minutes none does.
+        let exposed =
+            |p: &super::stage::Pool| p.weight > 0 && p.traits.defect == Defect::SecurityHole;
+        if !self.stages[i].pools.iter().any(exposed) {
+            return;
+        }
         for p in 0..self.stages[i].pools.len() {
             let (version, weight) = (
                 self.stages[i].pools[p].release,

@@ -81,17 +81,20 @@ pub struct DataEffects {
 /// (`World::update_instances` counts as it updates, so the instances are walked once): the
 /// highest memory share, and over the serving (non-idle) pools, which routing divides by,
 /// their healthy instances, all their instances and how many pools there are. Each pool's
-/// own healthy count is in its `healthy_now`.
+/// own healthy count is in its `healthy_now`. Also whether any pool is an idle colour
+/// (only those are ever scaled down).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Census {
     pub memory: f64,
     pub healthy: usize,
     pub instances: usize,
     pub serving: usize,
+    pub idle: bool,
 }
 
-/// Computes one minute of metrics for a stage, from the census of its instances, updating each pool's routing weight (unless
-/// the rollout fixes them) and its own error rate and latency.
+/// Computes one minute of metrics for a stage, from the census of its instances, updating
+/// each pool's routing weight when several serve (unless the rollout fixes them; with one,
+/// the census pass has set it already) and its own error rate and latency.
 pub fn simulate_minute(
     stage: &mut Stage,
     now: SimTime,
@@ -113,9 +116,10 @@ pub fn simulate_minute(
         healthy: healthy_total,
         instances: count_total,
         serving,
+        ..
     } = census;
-    if !fixed_weights {
-        route_by_health(stage, serving, healthy_total, count_total);
+    if !fixed_weights && serving > 1 {
+        route_by_health(stage, healthy_total, count_total);
     }
 
     let faults = &stage.faults;
@@ -241,21 +245,12 @@ pub fn simulate_minute(
 }
 
 /// Spreads traffic over the pools in proportion to their healthy instances, as a load
-/// balancer with health checks does. Idle blue-green colours get nothing. The counts are
-/// over the non-idle pools: how many there are, their healthy instances, all their instances.
-fn route_by_health(stage: &mut Stage, serving: usize, healthy_total: usize, count_total: usize) {
-    if serving <= 1 {
-        // Most minutes one pool serves: it gets everything (nothing if it has no instance
-        // at all), which is what the shares below work out, with two divisions.
-        for pool in stage.pools.iter_mut() {
-            pool.weight = if !pool.idle && count_total > 0 {
-                100
-            } else {
-                0
-            };
-        }
-        return;
-    }
+/// balancer with health checks does, when several pools serve. Idle blue-green colours get
+/// nothing. The counts are over the non-idle pools: their healthy instances, all their
+/// instances. (Most minutes one pool serves: it gets everything, nothing if it has no
+/// instance at all, which is what the shares below work out; `World::update_instances` sets
+/// that as it counts, without the divisions or a second walk over the pools.)
+fn route_by_health(stage: &mut Stage, healthy_total: usize, count_total: usize) {
     let mut assigned = 0u32;
     let mut largest = None;
     for (i, pool) in stage.pools.iter_mut().enumerate() {
