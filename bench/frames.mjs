@@ -87,7 +87,7 @@ function summary(name, r, seconds) {
   };
 }
 
-const server = await serve(join(root, 'dist'));
+const server = await serve(process.env.STAGECRAFT_DIST ?? join(root, 'dist'));
 const browser = await launch();
 try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
