@@ -213,9 +213,7 @@ impl ScriptedTeam {
             }
         }
         self.on_call(w, log, seen);
-        for e in w.tick() {
-            seen(w, &e);
-        }
+        w.tick_seen(seen);
     }
 
     /// On-call's answers to one incident so far.

@@ -362,6 +362,26 @@ impl World {
         self.remember_moved(events)
     }
 
+    /// Advances the clock by one minute, like `tick`, and hands each of its events to `seen`
+    /// with the world as the minute left it, read from the timeline rather than from a copy
+    /// (the lab's observer reads every event of a thousand runs). Returns how many there were.
+    pub fn tick_seen(&mut self, seen: &mut dyn FnMut(&World, &Event)) -> usize {
+        let events = self.step();
+        if events.len() > RECENT_CAP {
+            // More than the timeline keeps: hand over the list itself.
+            let events = self.remember(events);
+            events.iter().for_each(|e| seen(self, e));
+            return events.len();
+        }
+        let n = self.remember_moved(events);
+        for k in self.recent.len() - n..self.recent.len() {
+            if let Some(e) = self.recent.get(k) {
+                seen(self, e);
+            }
+        }
+        n
+    }
+
     /// Ticks until `until` (inclusive of the last minute), returning every event.
     pub fn run_until(&mut self, until: SimTime) -> Vec<Event> {
         let mut all = Vec::new();
