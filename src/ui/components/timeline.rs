@@ -11,10 +11,7 @@ use crate::ui::state::{Action, TimelineFilter};
 
 /// Rows drawn at most (the engine keeps more; a long list would only slow the page).
 pub const TIMELINE_ROWS: usize = 80;
-/// The audit table's rows: about two screens of its scrolling box. Each row is about 1–1.5 KB
-/// of Yew nodes, held twice while a new command redraws the table, and 40 made a long class
-/// day's memory grow a page more than it needs.
-pub const AUDIT_ROWS: usize = 20;
+pub const AUDIT_ROWS: usize = 40;
 
 #[derive(Properties, PartialEq)]
 pub struct TimelineProps {
@@ -191,9 +188,6 @@ fn AuditTable(props: &AuditTableProps) -> Html {
             // Scrolls once the log is long: focusable, so keyboard users can scroll it too.
             <div class="table-wrap" tabindex="0" role="region" aria-label="Audit log">
                 <table class="audit">
-                    if world.audit.total > AUDIT_ROWS as u64 {
-                        <caption>{ format!("The newest {AUDIT_ROWS} commands") }</caption>
-                    }
                     <thead><tr><th scope="col">{ "When" }</th><th scope="col">{ "Who" }</th><th scope="col">{ "Command" }</th><th scope="col">{ "Outcome" }</th></tr></thead>
                     <tbody>{ for audit }</tbody>
                 </table>
