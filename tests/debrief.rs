@@ -351,3 +351,15 @@ fn a_decided_report_tells_what_happened_with_the_evidence_and_the_debrief() {
     assert!(!md.contains("mid-lesson"), "{md}");
     assert!(!md.contains('<'), "no markup");
 }
+
+/// Free play has no objectives: a report exported from it is never "mid-lesson" (it used to
+/// say "the lesson is still running" about a session that has no lesson to finish).
+#[test]
+fn a_free_play_report_does_not_say_a_lesson_is_still_running() {
+    let lesson = lessons::load(lessons::FREE_PLAY_ID).unwrap();
+    assert!(lesson.file.objectives.is_empty());
+    let session = lesson.play(&[], SimTime(30));
+    let md = lessons::report::session_report(&session);
+    assert!(md.starts_with("# Post-incident review: "), "{md}");
+    assert!(!md.contains("mid-lesson") && !md.contains("still running"), "{md}");
+}

@@ -223,7 +223,7 @@ fn without_alert_rules_users_report_the_failure_after_half_an_hour_not_never() {
         for i in world.incidents.iter().filter(|i| i.detected_by != Detection::Breach) {
             assert_eq!(i.detected_by, Detection::Users, "nothing else can page: {i:?}");
             assert_eq!(i.time_to_detect(), USERS_REPORT_AFTER, "{i:?}");
-            assert!(i.title.starts_with("Users report failures in Production"), "{i:?}");
+            assert!(i.title.starts_with("Users report ") && i.title.contains(" in Production"), "{i:?}");
             reported += 1;
         }
         if let Some(restore) = r.median_time_to_restore_minutes {

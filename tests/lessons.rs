@@ -229,6 +229,25 @@ fn the_post_incident_report_tells_the_story_blamelessly() {
     assert!(md.contains("by a critical alert (time to detect"), "{md}");
 }
 
+/// Users name what they meet: a latency regression fails no request, so they report slow
+/// responses, and the card and the report name latency among the alerts that would have paged.
+#[test]
+fn users_report_slow_responses_when_only_latency_hurts_them() {
+    let text = r#"{"format": 1, "id": "nothing-pages-slow", "title": "Nothing pages", "seed": 7,
+        "summary": "A slow release and no alert rule.", "concepts": ["continuous_monitoring"],
+        "setup": {"alert_rules": [], "initial_traits": {"defect": "latency_regression"}, "flaky_test_rate": 0}}"#;
+    let lesson = lessons::load_str("nothing-pages-slow.json", text).unwrap_or_else(|p| panic!("{p:?}"));
+    let world = lesson.replay(&[], SimTime(45));
+    let md = lessons::report::post_incident(&world, Some(&lesson));
+    for needle in [
+        "Users report slow responses in Production (support escalated)",
+        "requests slower than the latency objective",
+    ] {
+        assert!(md.contains(needle), "missing {needle:?} in:\n{md}");
+    }
+    assert!(!md.contains("Users report failures"), "{md}");
+}
+
 #[test]
 fn the_report_says_when_users_not_an_alert_found_the_problem() {
     let text = r#"{"format": 1, "id": "nothing-pages", "title": "Nothing pages", "seed": 7,

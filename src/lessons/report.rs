@@ -59,7 +59,10 @@ fn write_report(
         "_Blameless format: this report describes what happened and what the system made easy or hard. \
          People acted on what they knew at the time._\n"
     );
-    let mid_lesson = debrief.is_some_and(|d| d.outcome.is_none());
+    // Free play (and a lab run opened from the lab) has no objectives, hence no verdict to
+    // wait for: only a lesson with objectives is "still running".
+    let has_goals = lesson.is_some_and(|l| !l.file.objectives.is_empty());
+    let mid_lesson = has_goals && debrief.is_some_and(|d| d.outcome.is_none());
     if mid_lesson {
         let _ = writeln!(
             md,
@@ -338,7 +341,7 @@ pub fn contributing_factors(world: &World) -> Vec<String> {
     }
     let by_users = world.incidents.iter().filter(|i| i.detected_by == Detection::Users).count();
     if by_users > 0 {
-        add("users-detect", format!("No alert paged for {by_users} incident(s): users reported each one through support after {USERS_REPORT_AFTER} of harm. An alert on the error rate or on the error budget's burn rate would have paged within minutes."));
+        add("users-detect", format!("No alert paged for {by_users} incident(s): users reported each one through support after {USERS_REPORT_AFTER} of harm. An alert on what users felt (the error rate, requests slower than the latency objective, or the error budget's burn rate) would have paged within minutes."));
     }
     if world.incidents.iter().any(|i| i.detected_by == Detection::Alert && i.time_to_detect().0 > 10) {
         add("slow-detect", "Some problems were felt by users for over 10 minutes before an alert opened an incident.".into());

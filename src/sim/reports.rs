@@ -37,7 +37,10 @@ impl World {
         if self.incident_open_on(&stage.config.id) {
             return;
         }
-        let title = format!("Users report failures in {} (support escalated)", stage.name());
+        // Users describe what they meet: errors, or pages that never finish loading. Which
+        // one this minute shows decides the words (a latency regression fails no request).
+        let felt = if stage.last.is_bad() { "failures" } else { "slow responses" };
+        let title = format!("Users report {felt} in {} (support escalated)", stage.name());
         self.open_incident(i, title, Detection::Users, events);
     }
 }

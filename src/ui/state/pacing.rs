@@ -79,7 +79,7 @@ fn event_moment(world: &World, events: &[Event]) -> Option<(String, Event, Optio
         K::IncidentOpened { stage, detected_by: Detection::Users, .. } => (
             format!("Users reported a failure in {}", name(stage)),
             None,
-            format!("No alert paged: the team heard of it from users, after {USERS_REPORT_AFTER} of failing requests, and the time to restore counts from the first bad minute. Restore service first (roll back, or ship a hotfix), then ask which alert would have paged within minutes."),
+            format!("No alert paged: the team heard of it from users, after {USERS_REPORT_AFTER} of requests failing or too slow, and the time to restore counts from the first bad minute. Restore service first (roll back, or ship a hotfix), then ask which alert would have paged within minutes: on errors, on latency, or on the error budget's burn rate."),
         ),
         K::IncidentOpened { stage, title, .. } => (
             format!("Incident opened in {}", name(stage)),
