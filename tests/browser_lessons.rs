@@ -200,6 +200,43 @@ async fn undo_replays_the_log_without_the_last_command() {
     handle.destroy();
 }
 
+/// Chooses `value` in the select matching `selector`, with the bubbling `change` a person's
+/// choice sends.
+fn choose(root: &Element, selector: &str, value: &str) {
+    let select: web_sys::HtmlSelectElement = el(root, selector).dyn_into().unwrap();
+    select.set_value(value);
+    let ctor: js_sys::Function = js_sys::Reflect::get(&web_sys::window().unwrap(), &"Event".into())
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    let init = js_sys::Object::new();
+    js_sys::Reflect::set(&init, &"bubbles".into(), &true.into()).unwrap();
+    let change: web_sys::Event = js_sys::Reflect::construct(&ctor, &js_sys::Array::of2(&"change".into(), &init))
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    select.dispatch_event(&change).unwrap();
+}
+
+/// Filters that match nothing say so and how far back the timeline reaches, instead of an
+/// empty list that reads as "nothing happened".
+#[wasm_bindgen_test]
+async fn a_timeline_filter_that_matches_nothing_says_so() {
+    let (root, handle) = mount("").await;
+    click(&root, "#commit").await;
+    click(&root, r#"button[title^="Step one simulated minute"]"#).await;
+    let everything = count(&root, "ol.events li");
+    choose(&root, r#"select[aria-label="Kind"]"#, "alerts");
+    yew::scheduler::flush().await;
+    let hint = text(&root, ".timeline .hint");
+    let shown = count(&root, "ol.events li");
+    handle.destroy();
+
+    assert!(everything > 0, "the commit is in the timeline");
+    assert_eq!(shown, 0, "no alert yet");
+    assert!(hint.starts_with("No event matches these filters. The timeline keeps the newest 500 events, back to Day 1 09:0"), "{hint}");
+}
+
 /// Types `value` into the commit form's summary, as a person would (its `change` event).
 fn set_summary(root: &Element, value: &str) {
     let input: web_sys::HtmlInputElement = el(root, r#"input[aria-label="Summary"]"#).dyn_into().unwrap();

@@ -106,6 +106,26 @@ fn a_chosen_run_is_that_seeds_session() {
     assert_eq!(open.session.now.0, 24 * 60, "the session ends where the run ended");
 }
 
+/// The run opens in the simulator with a visible word about what it is: the lesson panel
+/// reads `from_lab` (it was said to screen readers only, and sighted newcomers were lost).
+#[test]
+fn an_opened_run_says_on_screen_that_it_comes_from_the_lab() {
+    use stagecraft::ui::state::{Action, AppState};
+    let s = lab().reduce(LabAction::ClickedRun(context()));
+    let s = s.clone().reduce(batch(&s, Arm::A, 1, 7));
+    let s = s.clone().reduce(batch(&s, Arm::B, 1, 7));
+    let s = s.reduce(LabAction::ClickedOpenRun { arm: Arm::B, seed: 5 });
+    let session = s.open.as_ref().expect("a run to open").session.clone();
+    let app = Rc::new(AppState::default());
+    assert_eq!(app.training.from_lab, None);
+    let app = app.reduce(Action::OpenedLabRun(session));
+    assert_eq!(app.training.from_lab, Some(5));
+    assert_eq!(app.world.seed, 5);
+    // Any other session is not the lab's run.
+    let app = app.reduce(Action::PickedLesson("first-promotion".into()));
+    assert_eq!(app.training.from_lab, None);
+}
+
 #[test]
 fn a_lesson_waits_for_the_library() {
     let s = lab().reduce(LabAction::ChoseScenario("lesson:canary-catches-regression".into()));

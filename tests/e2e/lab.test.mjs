@@ -57,8 +57,12 @@ describe('The strategy lab', () => {
       const lab = await openLab(page);
       await noAxeViolations(page, 'lab (idle)');
       await shot(page, 'lab-idle-1366');
+      // Typed, then another field changed while the runs field still has the focus: the
+      // redraw must not put the old number back (it did while the field listened for `change`).
       await lab.getByLabel('Runs per policy').fill('200');
-      await lab.getByLabel('Runs per policy').dispatchEvent('change');
+      await lab.getByLabel('Each run lasts').selectOption({ label: 'One day' });
+      assert.equal(await lab.getByLabel('Runs per policy').inputValue(), '200');
+      await lab.getByLabel('Each run lasts').selectOption({ label: 'One week' });
       await watchLongTasks(page);
       await lab.getByRole('button', { name: 'Run both policies' }).click();
       await page.waitForFunction(() => Number(document.querySelector('#lab-progress')?.value) > 0);
@@ -125,6 +129,10 @@ describe('The strategy lab', () => {
       await page.getByRole('dialog', { name: /What are the odds\?/ }).waitFor({ state: 'detached' });
       assert.equal(await page.getByTestId('sim-time').getAttribute('data-minute'), String(7 * 24 * 60));
       assert.ok(await page.getByRole('button', { name: 'Play the simulation' }).isVisible(), 'the clock is paused');
+      // The screen says what this is and how to look back (it was said to screen readers only).
+      const origin = page.getByTestId('lab-origin');
+      assert.ok(await origin.isVisible(), 'the lesson panel says where the run came from');
+      assert.match(await origin.textContent(), /the lab's run with seed \d+, opened as it ended and paused\. Click an event in the timeline/);
       const tile = page.locator('.delivery .tile', { hasText: 'Failed requests' }).locator('strong');
       assert.equal(Number(await tile.textContent()), value);
       assert.deepEqual(errors, []);

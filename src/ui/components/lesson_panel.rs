@@ -98,6 +98,11 @@ pub fn LessonPanel(props: &LessonPanelProps) -> Html {
                 </p>
             }
             <p>{ f.summary.clone() }</p>
+            if let Some(seed) = t.from_lab {
+                <p class="hint lab-origin" data-testid="lab-origin">
+                    { format!("This is the lab's run with seed {seed}, opened as it ended and paused. Click an event in the timeline to see the pipeline as it was then; Undo steps back through the team's commands one at a time.") }
+                </p>
+            }
             if let (Some(lab), true) = (&t.lab, t.progress.statuses().is_empty()) {
                 // A lab lesson's one objective, until its answer decides it.
                 <h3 id="objectives-heading">{ "Objectives" }</h3>

@@ -5,6 +5,7 @@ use yew::prelude::*;
 
 use super::{value_of, Snapshot};
 use crate::sim::audit::Outcome;
+use crate::sim::world::RECENT_CAP;
 use crate::sim::{StageId, World};
 use crate::ui::labels::{event_actor, EventGroup};
 use crate::ui::state::{Action, TimelineFilter};
@@ -148,11 +149,19 @@ fn EventList(props: &EventListProps) -> Html {
                     </button>
                 </li>
             }
-        });
+        })
+        .collect::<Vec<Html>>();
+    // Filters that match nothing say so, and how far back the timeline reaches (a week-long
+    // run from the lab began long before its newest events).
+    let unmatched = rows.is_empty() && !world.recent.is_empty();
+    let oldest = world.recent.iter().next().map(|e| e.at.label(start)).unwrap_or_default();
     html! {
         <>
             if world.recent.is_empty() {
                 <p class="hint">{ "Nothing has happened yet. Commit a change, or press Play." }</p>
+            }
+            if unmatched {
+                <p class="hint" role="status">{ format!("No event matches these filters. The timeline keeps the newest {RECENT_CAP} events, back to {oldest}.") }</p>
             }
             <ol class="events" aria-label="Events, newest first">{ for rows }</ol>
         </>

@@ -162,7 +162,7 @@ fn setup(state: &LabState, props: &LabPanelProps, on_lab: &Callback<LabAction>, 
             <div class="lab-field">
                 <label for="lab-runs">{ "Runs per policy" }</label>
                 <input id="lab-runs" type="text" inputmode="numeric" value={state.runs.clone()} disabled={running}
-                    onchange={on_lab.reform(|e: Event| LabAction::EditedRuns(value_of(&e)))} />
+                    oninput={on_lab.reform(|e: InputEvent| LabAction::EditedRuns(value_of(&e)))} />
             </div>
             <div class="lab-field">
                 <label for="lab-period">{ "Each run lasts" }</label>

@@ -35,11 +35,13 @@ pub fn PolicyView(props: &PolicyViewProps) -> Html {
     let number = |field: NumberField, what: &str, hint: &str| {
         let input_id = id(what);
         let hint_id = format!("{input_id}-hint");
-        let change = on.reform(move |e: Event| LabAction::EditedNumber { arm, field, text: value_of(&e) });
+        // Every keystroke reaches the state (`input`, not `change`, which waits for the field to
+        // lose focus): a redraw before then would put the old value back in the field.
+        let change = on.reform(move |e: InputEvent| LabAction::EditedNumber { arm, field, text: value_of(&e) });
         html! {
             <div class="lab-field">
                 <label for={input_id.clone()}>{ field.label() }</label>
-                <input id={input_id} type="text" inputmode="numeric" value={f.number(field).to_string()} disabled={props.locked} onchange={change} aria-describedby={hint_id.clone()} />
+                <input id={input_id} type="text" inputmode="numeric" value={f.number(field).to_string()} disabled={props.locked} oninput={change} aria-describedby={hint_id.clone()} />
                 <span class="hint" id={hint_id}>{ hint.to_string() }</span>
             </div>
         }
@@ -51,7 +53,7 @@ pub fn PolicyView(props: &PolicyViewProps) -> Html {
     let choose_alerts = on.reform(move |e: Event| LabAction::ChoseAlerts { arm, key: value_of(&e) });
     let choose_hours = on.reform(move |e: Event| LabAction::ChoseHours { arm, around_the_clock: value_of(&e) == "around" });
     let choose_migrations = on.reform(move |e: Event| LabAction::ChoseMigrations { arm, expand_contract: value_of(&e) == "expand" });
-    let rename = on.reform(move |e: Event| LabAction::Renamed { arm, name: value_of(&e) });
+    let rename = on.reform(move |e: InputEvent| LabAction::Renamed { arm, name: value_of(&e) });
     let gate = |g: GateKind| {
         let gid = id(&format!("gate-{g:?}").to_lowercase());
         let runs = !f.skip_gates.contains(&g);
@@ -83,7 +85,7 @@ pub fn PolicyView(props: &PolicyViewProps) -> Html {
             }
             <div class="lab-field">
                 <label for={id("name")}>{ "Name" }</label>
-                <input id={id("name")} type="text" value={f.name.clone()} disabled={props.locked} onchange={rename} />
+                <input id={id("name")} type="text" value={f.name.clone()} disabled={props.locked} oninput={rename} />
             </div>
             <div class="lab-field">
                 <label for={id("strategy")}>{ "Deployment to production" }</label>

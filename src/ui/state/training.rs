@@ -49,6 +49,9 @@ pub struct Training {
     /// A lab lesson's question (answered in the strategy lab, not in this world).
     pub lab: Option<Rc<LabLesson>>,
     pub lab_answer: Option<LabAnswer>,
+    /// The seed of the lab's run this session is, opened from the lab's results: the lesson
+    /// panel says so, and how to look back through it (it opens as the run ended).
+    pub from_lab: Option<u64>,
 }
 
 impl Default for Training {
@@ -62,6 +65,7 @@ impl Default for Training {
             demo: None,
             lab: None,
             lab_answer: None,
+            from_lab: None,
         }
     }
 }
@@ -87,6 +91,7 @@ impl PartialEq for Training {
                 _ => false,
             }
             && self.lab_answer == o.lab_answer
+            && self.from_lab == o.from_lab
     }
 }
 
@@ -211,7 +216,12 @@ impl AppState {
             Action::OpenedLabRun(session) => {
                 self.dialog = None;
                 let seed = session.seed;
+                let before = self.rev;
                 self.open_or_wait(session, "This run from the lab could not be opened. Your current session is unchanged.".into());
+                // Opened now (not refused, not waiting for the lessons to arrive): say so on screen.
+                if self.rev != before && self.pending.is_none() {
+                    self.training.from_lab = Some(seed);
+                }
                 // The team's commands are the session's log, so the run opens where it ended;
                 // the timeline walks back through it.
                 self.say(format!("The lab's run with seed {seed} is open as it ended, paused. Click an event in the timeline to see the pipeline as it was then."));
@@ -384,6 +394,7 @@ impl AppState {
             demo: None,
             lab,
             lab_answer: None,
+            from_lab: None,
         };
         self.rebuild(log, now);
         // A lab lesson happens in the lab: it opens on the lesson's first step.
