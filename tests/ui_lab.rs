@@ -126,6 +126,22 @@ fn an_opened_run_says_on_screen_that_it_comes_from_the_lab() {
     assert_eq!(app.training.from_lab, None);
 }
 
+/// A policy with no alert rule is flagged beside its results: its change failure rate counts
+/// only what users reported, so its DORA cluster can flatter it (a newcomer read "49 % elite"
+/// as the best policy). The flag follows the policies that ran, not later edits.
+#[test]
+fn results_flag_a_policy_that_ran_without_alerts() {
+    let s = lab().reduce(LabAction::ChosePreset { arm: Arm::A, key: "unmonitored".into() });
+    assert_eq!(s.result_unmonitored(), [true, false]);
+    let s = s.reduce(LabAction::ClickedRun(context()));
+    let s = s.clone().reduce(batch(&s, Arm::A, 1, 7));
+    let s = s.clone().reduce(batch(&s, Arm::B, 1, 7));
+    assert!(!s.running(), "the run is over: {:?}", s.phase);
+    let s = s.reduce(LabAction::ChosePreset { arm: Arm::A, key: "cautious".into() });
+    assert!(s.forms[0].alerts != stagecraft::lab::AlertChoice::None, "the form changed");
+    assert_eq!(s.result_unmonitored(), [true, false], "the run's policies, not the form's");
+}
+
 #[test]
 fn a_lesson_waits_for_the_library() {
     let s = lab().reduce(LabAction::ChoseScenario("lesson:canary-catches-regression".into()));

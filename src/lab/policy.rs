@@ -115,7 +115,9 @@ pub enum AlertChoice {
     BurnRate,
     /// Only the symptom rules (error rate, p95, memory), no budgets.
     Symptoms,
-    /// Nothing pages: no incident opens, so nobody is called and nothing rolls back.
+    /// Nothing pages: an incident opens only when users report it, after
+    /// `sim::reports::USERS_REPORT_AFTER` of harm without a break, and nothing rolls back
+    /// by itself.
     None,
 }
 

@@ -13,6 +13,7 @@ use super::state::{LabAction, LabContext, LabState, Phase, ScenarioPick, PERIODS
 use super::{arm_key, ARMS};
 use super::lesson_view;
 use crate::lab::{Comparison, DoraCluster, LabLesson};
+use crate::sim::USERS_REPORT_AFTER;
 use crate::lessons::share::ScenarioRef;
 use crate::lessons::FREE_PLAY_ID;
 use crate::ui::components::dialog::Dialog;
@@ -219,6 +220,7 @@ fn run_bar(state: &LabState, on_lab: &Callback<LabAction>, context: Rc<LabContex
 }
 
 fn results(comparison: &Rc<Comparison>, state: &LabState, names: [AttrValue; 2], on_lab: &Callback<LabAction>) -> Html {
+    let unmonitored = state.result_unmonitored();
     let c = &**comparison;
     let clusters = [&c.clusters_a, &c.clusters_b];
     let row = |cluster: DoraCluster| {
@@ -253,6 +255,11 @@ fn results(comparison: &Rc<Comparison>, state: &LabState, names: [AttrValue; 2],
                 <thead><tr><th scope="col">{ "Cluster" }</th><th scope="col">{ format!("A: {}", names[0]) }</th><th scope="col">{ format!("B: {}", names[1]) }</th></tr></thead>
                 <tbody>{ for DoraCluster::ALL.into_iter().map(row) }</tbody>
             </table>
+            { for ARMS.into_iter().enumerate().filter(|(a, _)| unmonitored[*a]).map(|(a, arm)| html! {
+                <p class="lab-note" data-testid="lab-unmonitored">
+                    { format!("{arm} ({}) has no alert rule: a bad change becomes an incident, and counts as a failed change, only once users report it after {USERS_REPORT_AFTER} of harm; one that hurts them for less is never counted. Its cluster can look better than its users' week was: read its failed requests and time to restore too.", names[a]) }
+                </p>
+            }) }
             <p class="hint">{ "Each chart: the share of runs per bucket, both policies on the same axis. Under it, each policy's 5th to 95th percentile as a line with its median as a tick (the median also runs up through the bars). Click a bar, or open a row of its table, to see that exact run in the simulator." }</p>
             <Charts key={state.seq} comparison={comparison.clone()} worst={state.worst.clone()} {names} on_lab={on_lab.clone()} />
         </section>

@@ -247,6 +247,13 @@ impl LabState {
         [forms[0].name.clone(), forms[1].name.clone()]
     }
 
+    /// Which of the results' policies ran with no alert rule (their change failure rate and
+    /// DORA cluster count only what users reported: the results say so).
+    pub fn result_unmonitored(&self) -> [bool; 2] {
+        let forms = self.ran.as_ref().map_or(&self.forms, |(spec, _)| &spec.forms);
+        [0, 1].map(|a| forms[a].alerts == crate::lab::AlertChoice::None)
+    }
+
     pub fn running(&self) -> bool {
         matches!(self.phase, Phase::Running { .. })
     }
