@@ -205,6 +205,12 @@ async fn undo_replays_the_log_without_the_last_command() {
 fn choose(root: &Element, selector: &str, value: &str) {
     let select: web_sys::HtmlSelectElement = el(root, selector).dyn_into().unwrap();
     select.set_value(value);
+    changed(&select);
+}
+
+/// Sends the bubbling `change` a person's edit sends (Yew listens at the root):
+/// `new Event("change", {bubbles: true})`.
+fn changed(target: &web_sys::EventTarget) {
     let ctor: js_sys::Function = js_sys::Reflect::get(&web_sys::window().unwrap(), &"Event".into())
         .unwrap()
         .dyn_into()
@@ -215,7 +221,7 @@ fn choose(root: &Element, selector: &str, value: &str) {
         .unwrap()
         .dyn_into()
         .unwrap();
-    select.dispatch_event(&change).unwrap();
+    target.dispatch_event(&change).unwrap();
 }
 
 /// Filters that match nothing say so and how far back the timeline reaches, instead of an
@@ -241,18 +247,7 @@ async fn a_timeline_filter_that_matches_nothing_says_so() {
 fn set_summary(root: &Element, value: &str) {
     let input: web_sys::HtmlInputElement = el(root, r#"input[aria-label="Summary"]"#).dyn_into().unwrap();
     input.set_value(value);
-    // A bubbling `change` (Yew listens at the root): `new Event("change", {bubbles: true})`.
-    let ctor: js_sys::Function = js_sys::Reflect::get(&web_sys::window().unwrap(), &"Event".into())
-        .unwrap()
-        .dyn_into()
-        .unwrap();
-    let init = js_sys::Object::new();
-    js_sys::Reflect::set(&init, &"bubbles".into(), &true.into()).unwrap();
-    let change: web_sys::Event = js_sys::Reflect::construct(&ctor, &js_sys::Array::of2(&"change".into(), &init))
-        .unwrap()
-        .dyn_into()
-        .unwrap();
-    input.dispatch_event(&change).unwrap();
+    changed(&input);
 }
 
 /// The timeline and the audit table redraw only when what they show changes (compared row by
