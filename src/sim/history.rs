@@ -46,16 +46,19 @@ impl<T> Clone for History<T> {
 impl<T: Clone> History<T> {
     pub fn push_back(&mut self, item: T) {
         match self.chunks.last_mut() {
-            Some(last) if last.len() < CHUNK => {
-                // A chunk a clone shares is copied at its full size (`make_mut` would copy
-                // it at its length, and the push would then reallocate it at twice that).
-                if Rc::get_mut(last).is_none() {
+            Some(last) if last.len() < CHUNK => match Rc::get_mut(last) {
+                // Sharing is checked once (a check then `make_mut` checked twice a push).
+                Some(own) => own.push(item),
+                None => {
+                    // A chunk a clone shares is copied at its full size (`make_mut` would
+                    // copy it at its length, and the push would then reallocate it at
+                    // twice that).
                     let mut own = Vec::with_capacity(CHUNK);
                     own.extend(last.iter().cloned());
+                    own.push(item);
                     *last = Rc::new(own);
                 }
-                Rc::make_mut(last).push(item)
-            }
+            },
             _ => {
                 let mut chunk = Vec::with_capacity(CHUNK);
                 chunk.push(item);

@@ -169,7 +169,9 @@ impl StageMonitor {
             return 0.0;
         };
         let bad = if latency { w.slow } else { w.errors };
-        if w.requests == 0 {
+        // With no bad request the rate is exactly +0 (zero over two positive numbers): most
+        // minutes for the latency objective, which then skips the conversions and divisions.
+        if w.requests == 0 || bad == 0 {
             return 0.0;
         }
         (bad as f64 / w.requests as f64) / (1.0 - target).max(1e-6)

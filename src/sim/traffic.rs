@@ -2,10 +2,12 @@
 //! the load, the releases running, instance health, configuration and injected faults.
 
 use super::change::Defect;
-use super::config::{TrafficProfile, TrafficSource};
+pub use super::load::expected_requests;
+use super::load::{rate, slow_share};
+use super::numeric::f64_to_u64;
 use super::rng::Pcg32;
 use super::stage::{Sample, Stage};
-use super::time::{Minutes, SimTime};
+use super::time::SimTime;
 
 /// Errors a healthy service still returns (well inside a 99.9 % objective). The lessons'
 /// debrief quotes it to explain the failed requests nobody caused.
@@ -15,61 +17,6 @@ const BASE_P95_MS: f64 = 120.0;
 const TIMEOUT_MS: f64 = 3000.0;
 /// Share of requests that write a record.
 const WRITE_SHARE: f64 = 0.02;
-
-/// Requests per minute the profile asks for at `minute_of_day` (before spikes and noise).
-pub fn rate(profile: &TrafficProfile, minute_of_day: u32) -> f64 {
-    match profile.source {
-        TrafficSource::Light | TrafficSource::LoadTest => profile.peak_rpm,
-        TrafficSource::RealUsers => {
-            profile.peak_rpm * curve_at(&profile.daily_curve, minute_of_day)
-        }
-    }
-}
-
-/// The daily curve, linearly interpolated between hourly points (no trigonometry, so the
-/// result is bit-identical on every target).
-fn curve_at(curve: &[f64], minute_of_day: u32) -> f64 {
-    if curve.len() != 24 {
-        return 1.0;
-    }
-    let hour = (minute_of_day / 60) as usize % 24;
-    let frac = f64::from(minute_of_day % 60) / 60.0;
-    curve[hour] + (curve[(hour + 1) % 24] - curve[hour]) * frac
-}
-
-/// Requests a period is expected to carry; the error budget is a share of this.
-pub fn expected_requests(profile: &TrafficProfile, period: Minutes) -> f64 {
-    let mean = match profile.source {
-        TrafficSource::RealUsers if profile.daily_curve.len() == 24 => {
-            profile.daily_curve.iter().sum::<f64>() / 24.0
-        }
-        _ => 1.0,
-    };
-    profile.peak_rpm * mean * f64::from(period.0)
-}
-
-/// The share of requests slower than `threshold_ms` when the 95th percentile is `p95_ms`.
-///
-/// Response times are modelled with an exponential tail, as queueing delay is: then
-/// P(latency > T) = 20^(-T / p95), which is exactly 5 % at T = p95. The power is read from a
-/// table at quarter steps and interpolated linearly (no `powf`, whose last bit differs
-/// between targets), and is zero beyond T = 3 × p95 (under 0.013 %).
-pub fn slow_share(p95_ms: f64, threshold_ms: f64) -> f64 {
-    const TAIL: [f64; 13] = [
-        1.0, 0.472871, 0.223607, 0.105737, 0.05, 0.0236435, 0.0111803, 0.00528686, 0.0025,
-        0.00118218, 0.000559017, 0.000264343, 0.000125,
-    ];
-    if p95_ms <= 0.0 {
-        return 0.0;
-    }
-    let x = threshold_ms / p95_ms * 4.0;
-    if x >= 12.0 {
-        return 0.0;
-    }
-    let k = x as usize; // x ≥ 0: truncation is floor
-    let frac = x - k as f64;
-    TAIL[k] + (TAIL[k + 1] - TAIL[k]) * frac
-}
 
 /// What one minute of traffic did to the stage's data.
 pub struct DataEffects {
@@ -129,6 +76,14 @@ pub fn simulate_minute(
         || stage.database.as_ref().is_some_and(|d| d.lost);
     let dependency_down = faults.dependency_until.is_some_and(|u| now < u);
     let extra_latency = if faults.failed_over { 40.0 } else { 0.0 };
+    let noise = (error_noise, latency_noise);
+    // The usual minute: one pool serves, all is well. Its own path does the loop's float
+    // operations in the same order, without the loop's per-pool checks and lookups.
+    if !unreachable && !db_down && !dependency_down && !faults.failed_over {
+        if let Some(minute) = plain_minute(stage, requests_total, now, memory, noise) {
+            return minute;
+        }
+    }
 
     let mut requests = 0.0;
     let mut errors = 0.0;
@@ -203,6 +158,104 @@ pub fn simulate_minute(
             p95 = p95.max(latency);
         }
     }
+    let writes_allowed = any_healthy && !db_down && !unreachable;
+    let totals = Totals {
+        requests,
+        errors,
+        slow,
+        p95,
+        weighted_latency,
+        saturation,
+        corrupted,
+        writes_allowed,
+    };
+    finish(totals, now, memory, noise)
+}
+
+/// Sums over the serving pools, from which the minute's sample is drawn.
+struct Totals {
+    requests: f64,
+    errors: f64,
+    slow: f64,
+    p95: f64,
+    weighted_latency: f64,
+    saturation: f64,
+    corrupted: f64,
+    writes_allowed: bool,
+}
+
+/// `simulate_minute`'s pool loop for the usual minute: no fault on the stage (checked by the
+/// caller), one pool, serving, with a healthy instance, no defect that changes its traffic
+/// and a schema it can read. `None` otherwise. Every float operation is the loop's, in the
+/// same order, with the values the loop would have (sums start at 0, no added latency, the
+/// base error rate), so the sample is bit-identical.
+#[inline]
+fn plain_minute(
+    stage: &mut Stage,
+    requests_total: f64,
+    now: SimTime,
+    memory: f64,
+    noise: (f64, f64),
+) -> Option<(Sample, DataEffects)> {
+    let [pool] = stage.pools.as_mut_slice() else {
+        return None;
+    };
+    let healthy = pool.healthy_now;
+    let schema = pool.traits.schema;
+    if pool.weight == 0
+        || healthy == 0
+        || matches!(
+            pool.traits.defect,
+            Defect::ErrorRate | Defect::LatencyRegression | Defect::DataCorruption
+        )
+        || stage.database.as_ref().is_some_and(|d| !d.lost && !d.compatible_with(schema))
+    {
+        return None;
+    }
+    let capacity = stage.config.capacity_rpm.max(1.0);
+    let req = requests_total * f64::from(pool.weight) * 0.01;
+    let sat = req / (healthy as f64 * capacity);
+    let saturation = 0.0f64.max(sat);
+    let mut latency = BASE_P95_MS * (1.0 + 0.6 * sat.min(1.5) * sat.min(1.5)) + 0.0;
+    let mut ok = 1.0 - BASE_ERROR_RATE.min(1.0);
+    if sat > 1.0 {
+        ok /= sat;
+        latency *= 1.0 + (sat - 1.0);
+    }
+    let err = 1.0 - ok;
+    pool.error_rate = err;
+    pool.p95_ms = latency;
+    let slow = match stage.config.latency_slo.as_ref() {
+        Some(l) => 0.0 + req * (1.0 - err) * slow_share(latency, l.threshold_ms),
+        None => 0.0,
+    };
+    let totals = Totals {
+        requests: 0.0 + req,
+        errors: 0.0 + req * err,
+        slow,
+        p95: if pool.weight >= 5 { 0.0f64.max(latency) } else { 0.0 },
+        weighted_latency: 0.0 + latency * req,
+        saturation,
+        corrupted: 0.0,
+        writes_allowed: true,
+    };
+    Some(finish(totals, now, memory, noise))
+}
+
+/// The minute's sample and data effects from the sums over its pools.
+#[inline(always)]
+fn finish(t: Totals, now: SimTime, memory: f64, noise: (f64, f64)) -> (Sample, DataEffects) {
+    let (error_noise, latency_noise) = noise;
+    let Totals {
+        requests,
+        errors,
+        slow,
+        mut p95,
+        weighted_latency,
+        saturation,
+        corrupted,
+        writes_allowed,
+    } = t;
     if p95 == 0.0 && requests > 0.0 {
         p95 = weighted_latency / requests;
     }
@@ -221,8 +274,8 @@ pub fn simulate_minute(
         errors * error_noise
     };
     let errors_whole = ((noisy + 0.5) as u32).min(requests_whole);
-    let writes = if any_healthy && !db_down && !unreachable {
-        (requests * WRITE_SHARE) as u64
+    let writes = if writes_allowed {
+        f64_to_u64(requests * WRITE_SHARE)
     } else {
         0
     };
@@ -239,7 +292,7 @@ pub fn simulate_minute(
         sample,
         DataEffects {
             writes,
-            corrupted: corrupted as u64,
+            corrupted: f64_to_u64(corrupted),
         },
     )
 }
@@ -272,26 +325,5 @@ fn route_by_health(stage: &mut Stage, healthy_total: usize, count_total: usize) 
     }
     if let Some((i, _)) = largest {
         stage.pools[i].weight += (100 - assigned.min(100)) as u8;
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::sim::config::TrafficProfile;
-
-    #[test]
-    fn daily_curve_interpolates_between_hours() {
-        let mut curve = vec![0.0; 24];
-        curve[10] = 1.0;
-        assert_eq!(curve_at(&curve, 10 * 60), 1.0);
-        assert_eq!(curve_at(&curve, 10 * 60 + 30), 0.5);
-        assert_eq!(curve_at(&curve, 9 * 60 + 30), 0.5);
-        let profile = TrafficProfile {
-            peak_rpm: 100.0,
-            daily_curve: vec![0.5; 24],
-            ..TrafficProfile::default()
-        };
-        assert_eq!(expected_requests(&profile, Minutes(10)), 500.0);
     }
 }
