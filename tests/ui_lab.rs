@@ -119,11 +119,67 @@ fn an_opened_run_says_on_screen_that_it_comes_from_the_lab() {
     let app = Rc::new(AppState::default());
     assert_eq!(app.training.from_lab, None);
     let app = app.reduce(Action::OpenedLabRun(session));
-    assert_eq!(app.training.from_lab, Some(5));
+    assert_eq!(app.training.from_lab.as_ref().map(|o| o.seed), Some(5));
     assert_eq!(app.world.seed, 5);
     // Any other session is not the lab's run.
     let app = app.reduce(Action::PickedLesson("first-promotion".into()));
     assert_eq!(app.training.from_lab, None);
+}
+
+/// A run opened from the lab points at its longest production incident (in a week-long run
+/// it is often older than the events the timeline keeps, and a newcomer could reach it only
+/// by undoing the team's commands one by one): the incident is selected and the diagram
+/// looks back to the last minute before it was mitigated, where it is still open; "Show
+/// INC-n again" brings that back after "Back to now". A run with none looks nowhere.
+#[test]
+fn an_opened_run_points_at_its_longest_production_incident() {
+    use stagecraft::lab::outcome::harm_minutes;
+    use stagecraft::ui::state::{Action, AppState, Selection};
+    let s = lab().reduce(LabAction::ClickedRun(context()));
+    let request = s.request().expect("a running lab asks for workers");
+    let prepared = prepare(&request.spec, &request.builtin).expect("the experiment prepares");
+    let (mut mitigated, mut without) = (0, 0);
+    for arm in [Arm::A, Arm::B] {
+        for seed in 1..=6 {
+            let app = Rc::new(AppState::default()).reduce(Action::OpenedLabRun(prepared.session_for(arm, seed)));
+            let origin = app.training.from_lab.clone().expect("the session says it is the lab's run");
+            let production = &app.world.stages.last().expect("stages").config.id;
+            let longest = app
+                .world
+                .incidents
+                .iter()
+                .filter(|i| &i.stage == production)
+                .map(|i| harm_minutes(i, &app.world))
+                .max();
+            let Some(worst) = origin.worst else {
+                assert_eq!(longest, None, "seed {seed}: a production incident was missed");
+                assert!(app.look_back.is_none() && app.selection.is_none());
+                without += 1;
+                continue;
+            };
+            assert_eq!(Some(worst.hurt_for), longest, "seed {seed}: not the longest");
+            assert_eq!(app.selection, Some(Selection::Incident(worst.id)));
+            if !worst.mitigated {
+                assert!(app.look_back.is_none(), "an incident still open at the end is shown at the end");
+                continue;
+            }
+            mitigated += 1;
+            let then = app.look_back.clone().expect("the diagram looks back to the incident");
+            let there = then.world.incidents.iter().find(|i| i.id == worst.id).expect("the incident is open then");
+            assert!(there.mitigated_at.is_none(), "seed {seed}: looked back to after the mitigation");
+            let after = stagecraft::sim::SimTime(then.at.0);
+            let app = app.reduce(Action::LookedBack(after));
+            let later = app.look_back.as_ref().expect("a minute later is still the past");
+            let mitigated_then = later.world.incidents.iter().find(|i| i.id == worst.id).and_then(|i| i.mitigated_at);
+            assert!(mitigated_then.is_some(), "seed {seed}: the minute after, it is mitigated (so the one shown is the last before)");
+            let app = app.reduce(Action::ReturnedToNow);
+            assert!(app.look_back.is_none());
+            let app = app.reduce(Action::ClickedShowLabIncident);
+            assert_eq!(app.look_back.as_ref().map(|l| l.at), Some(then.at), "Show again looks back to the same minute");
+        }
+    }
+    assert!(mitigated > 0, "no run among these seeds had a mitigated production incident: choose others");
+    let _ = without;
 }
 
 /// A policy with no alert rule is flagged beside its results: its change failure rate counts

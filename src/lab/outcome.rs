@@ -4,7 +4,8 @@
 
 use super::Arm;
 use crate::sim::event::{Event, EventKind};
-use crate::sim::time::MINUTES_PER_DAY;
+use crate::sim::monitor::Incident;
+use crate::sim::time::{Minutes, MINUTES_PER_DAY};
 use crate::sim::world::World;
 use serde::{Deserialize, Serialize};
 
@@ -184,6 +185,24 @@ impl Observer {
             cluster: DoraCluster::classify(deploys_per_day, lead, change_failure_rate, restore),
         }
     }
+}
+
+/// The production incident that hurt users longest in `w` (first bad minute to mitigation,
+/// or to now while it is not mitigated), the earliest of equals; `None` with none in
+/// production. A run opened from the lab's results points at it: "why was this run so bad?"
+/// starts where it was worst, which in a week-long run is often older than the timeline's
+/// newest events.
+pub fn longest_production_incident(w: &World) -> Option<&Incident> {
+    let production = &w.stages.last()?.config.id;
+    w.incidents
+        .iter()
+        .filter(|i| &i.stage == production)
+        .max_by_key(|i| (harm_minutes(i, w), std::cmp::Reverse(i.impact_started_at)))
+}
+
+/// How long `i` hurt users: to its mitigation, else to its resolution, else to now.
+pub fn harm_minutes(i: &Incident, w: &World) -> Minutes {
+    i.mitigated_at.or(i.resolved_at).unwrap_or(w.now).since(i.impact_started_at)
 }
 
 /// The lower median (the middle value, or the lower of the two middle ones), so minutes

@@ -208,7 +208,7 @@ pub fn App() -> Html {
                 // columns; the header, the dialog and the panels' frames are taken over first.
                 <aside class="side">
                     <Suspense><Deferred>
-                        <LessonPanel training={state.training.clone()} decided_at={decided_at} next_step={next.as_ref().map(|n| (n.what.clone(), n.how.clone()))} on_action={on_action.clone()} />
+                        <LessonPanel training={state.training.clone()} decided_at={decided_at} next_step={next.as_ref().map(|n| (n.what.clone(), n.how.clone()))} start_minute_of_day={world.config.start_minute_of_day} on_action={on_action.clone()} />
                     </Deferred></Suspense>
                     <Suspense><Deferred>
                         <Details snapshot={snapshot.clone()} selection={state.selection.clone()} on_action={on_action.clone()} />

@@ -9,6 +9,7 @@ mod demo;
 pub mod lab_lesson;
 pub mod library;
 mod log;
+mod lab_run;
 mod look_back;
 pub mod pacing;
 pub mod training;
@@ -23,6 +24,7 @@ pub use demo::Demo;
 pub use lab_lesson::LabAnswer;
 pub use library::{LibraryState, Pending};
 pub use log::CommandLog;
+pub use lab_run::{LabOrigin, WorstIncident};
 pub use look_back::LookBack;
 pub use pacing::{Moment, MomentKind};
 pub use training::{Dialog, Download, Notice, QuizAnswer, Records, Share, Training};
@@ -168,8 +170,12 @@ pub enum Action {
     OpenedLab,
     /// One run the lab chose (an arm and a seed, as a session: the scenario with that
     /// policy, the seed, the scripted team's commands), opened in the simulator where the run
-    /// ended, with the clock paused.
+    /// ended, with the clock paused, its longest production incident selected and looked
+    /// back to.
     OpenedLabRun(crate::lessons::share::SharedSession),
+    /// The opened lab run's note: its longest production incident again (after "Back to
+    /// now" or other clicks).
+    ClickedShowLabIncident,
     /// A lab lesson's question answered in the lab, with the verdict read from the runs
     /// the lab showed (`crate::lab::LabLesson::verdict`).
     AnsweredLabQuestion {
@@ -491,6 +497,11 @@ impl Reducible for AppState {
             Action::ReturnedToNow => s.look_back = None,
             Action::ClickedShowMe => {
                 if !s.start_demo() {
+                    return self;
+                }
+            }
+            Action::ClickedShowLabIncident => {
+                if !s.show_lab_incident() {
                     return self;
                 }
             }

@@ -129,12 +129,25 @@ describe('The strategy lab', () => {
       await page.getByRole('dialog', { name: /What are the odds\?/ }).waitFor({ state: 'detached' });
       assert.equal(await page.getByTestId('sim-time').getAttribute('data-minute'), String(7 * 24 * 60));
       assert.ok(await page.getByRole('button', { name: 'Play the simulation' }).isVisible(), 'the clock is paused');
-      // The screen says what this is and how to look back (it was said to screen readers only).
+      // The screen says what this is (it was said to screen readers only) and points at the
+      // run's longest production incident: a week's incident is often older than the events
+      // the timeline keeps, and a newcomer found it only by undoing the team's commands.
       const origin = page.getByTestId('lab-origin');
       assert.ok(await origin.isVisible(), 'the lesson panel says where the run came from');
-      assert.match(await origin.textContent(), /the lab's run with seed \d+, opened as it ended and paused\. Click an event in the timeline/);
+      const said = await origin.textContent();
+      assert.match(said, /the lab's run with seed \d+, opened as it ended and paused\. Its longest production incident, (INC-\d+) /);
+      const id = said.match(/(INC-\d+)/)[1];
+      // It is selected, and the diagram looks back to the minute before its mitigation.
+      await page.getByRole('heading', { name: `Incident ${id}` }).waitFor();
+      const back = page.getByTestId('look-back');
+      assert.match(await back.textContent(), /Looking back at .* the diagram as it was then/);
+      // The run's totals are the lab's (they are the present's, not the looked-back minute's).
       const tile = page.locator('.delivery .tile', { hasText: 'Failed requests' }).locator('strong');
       assert.equal(Number(await tile.textContent()), value);
+      await back.getByRole('button', { name: 'Back to now' }).click();
+      await back.waitFor({ state: 'detached' });
+      await origin.getByRole('button', { name: `Show ${id} again` }).click();
+      await page.getByTestId('look-back').waitFor();
       assert.deepEqual(errors, []);
     } finally {
       await close();

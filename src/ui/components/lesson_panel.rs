@@ -6,7 +6,7 @@ use yew::prelude::*;
 
 use super::ActionButton;
 use crate::lessons::{ObjectiveStatus, Status, Verdict};
-use crate::ui::state::{Action, Training};
+use crate::ui::state::{Action, LabOrigin, Training};
 
 #[derive(Properties, PartialEq)]
 pub struct LessonPanelProps {
@@ -16,7 +16,43 @@ pub struct LessonPanelProps {
     /// The reference solution's next step for this run: who does what, and where on screen.
     #[prop_or_default]
     pub next_step: Option<(AttrValue, AttrValue)>,
+    /// The scenario's clock start, for the times a run from the lab names.
+    #[prop_or_default]
+    pub start_minute_of_day: u32,
     pub on_action: Callback<Action>,
+}
+
+/// What a run opened from the lab is, where its longest production incident is, and how
+/// to look around it.
+fn lab_origin_note(o: &LabOrigin, start: u32, on_action: &Callback<Action>) -> Html {
+    let opened = format!("This is the lab's run with seed {}, opened as it ended and paused.", o.seed);
+    let around = "Click an event in the timeline to see the pipeline at that minute, and Undo steps back through the team's commands one at a time.";
+    let Some(w) = &o.worst else {
+        return html! {
+            <p class="hint lab-origin" data-testid="lab-origin">
+                { format!("{opened} It had no incident in production. Click an event in the timeline to see the pipeline as it was then; Undo steps back through the team's commands one at a time.") }
+            </p>
+        };
+    };
+    let incident = format!("Its longest production incident, {} “{}”,", w.id, w.title);
+    let shown = if w.mitigated {
+        format!(
+            "{incident} hurt users from {} for {} until it was mitigated. It is selected, and the diagram and monitoring show {}, the minute before; Back to now shows how the run ended.",
+            w.hurt_from.label(start),
+            w.hurt_for,
+            w.shown.label(start)
+        )
+    } else {
+        format!("{incident} has hurt users since {} ({}) and was still open when the run ended. It is selected.", w.hurt_from.label(start), w.hurt_for)
+    };
+    html! {
+        <div class="lab-origin" data-testid="lab-origin">
+            <p class="hint">{ format!("{opened} {shown} {around}") }</p>
+            <button type="button" onclick={on_action.reform(|_: MouseEvent| Action::ClickedShowLabIncident)}>
+                { format!("Show {} again", w.id) }
+            </button>
+        </div>
+    }
 }
 
 /// One objective. A rule that holds reads "holding so far" while the lesson runs (it can
@@ -98,10 +134,8 @@ pub fn LessonPanel(props: &LessonPanelProps) -> Html {
                 </p>
             }
             <p>{ f.summary.clone() }</p>
-            if let Some(seed) = t.from_lab {
-                <p class="hint lab-origin" data-testid="lab-origin">
-                    { format!("This is the lab's run with seed {seed}, opened as it ended and paused. Click an event in the timeline to see the pipeline as it was then; Undo steps back through the team's commands one at a time.") }
-                </p>
+            if let Some(origin) = &t.from_lab {
+                { lab_origin_note(origin, props.start_minute_of_day, &props.on_action) }
             }
             if let (Some(lab), true) = (&t.lab, t.progress.statuses().is_empty()) {
                 // A lab lesson's one objective, until its answer decides it.

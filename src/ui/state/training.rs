@@ -49,9 +49,9 @@ pub struct Training {
     /// A lab lesson's question (answered in the strategy lab, not in this world).
     pub lab: Option<Rc<LabLesson>>,
     pub lab_answer: Option<LabAnswer>,
-    /// The seed of the lab's run this session is, opened from the lab's results: the lesson
-    /// panel says so, and how to look back through it (it opens as the run ended).
-    pub from_lab: Option<u64>,
+    /// The lab's run this session is, opened from the lab's results: the lesson panel says
+    /// so, and points at its longest production incident (it opens as the run ended).
+    pub from_lab: Option<super::LabOrigin>,
 }
 
 impl Default for Training {
@@ -213,19 +213,7 @@ impl AppState {
                 self.dialog = Some(Dialog::Lab);
                 self.want_library();
             }
-            Action::OpenedLabRun(session) => {
-                self.dialog = None;
-                let seed = session.seed;
-                let before = self.rev;
-                self.open_or_wait(session, "This run from the lab could not be opened. Your current session is unchanged.".into());
-                // Opened now (not refused, not waiting for the lessons to arrive): say so on screen.
-                if self.rev != before && self.pending.is_none() {
-                    self.training.from_lab = Some(seed);
-                }
-                // The team's commands are the session's log, so the run opens where it ended;
-                // the timeline walks back through it.
-                self.say(format!("The lab's run with seed {seed} is open as it ended, paused. Click an event in the timeline to see the pipeline as it was then."));
-            }
+            Action::OpenedLabRun(session) => self.opened_lab_run(session),
             // A demonstration has no undo of its own: both start it again from minute 0.
             Action::ClickedUndo | Action::ClickedReset if self.training.demo.is_some() => {
                 return self.start_demo();
