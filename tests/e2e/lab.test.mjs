@@ -141,6 +141,8 @@ describe('The strategy lab', () => {
       await page.getByRole('heading', { name: `Incident ${id}` }).waitFor();
       const back = page.getByTestId('look-back');
       assert.match(await back.textContent(), /Looking back at .* the diagram as it was then/);
+      await shot(page, 'lab-worst-run-1366');
+      await noAxeViolations(page, 'a lab run opened at its longest incident');
       // The run's totals are the lab's (they are the present's, not the looked-back minute's).
       const tile = page.locator('.delivery .tile', { hasText: 'Failed requests' }).locator('strong');
       assert.equal(Number(await tile.textContent()), value);

@@ -26,7 +26,7 @@ pub struct LessonPanelProps {
 /// to look around it.
 fn lab_origin_note(o: &LabOrigin, start: u32, on_action: &Callback<Action>) -> Html {
     let opened = format!("This is the lab's run with seed {}, opened as it ended and paused.", o.seed);
-    let around = "Click an event in the timeline to see the pipeline at that minute, and Undo steps back through the team's commands one at a time.";
+    let around = "Click an event in the timeline to see that minute; Undo steps back through the team's commands.";
     let Some(w) = &o.worst else {
         return html! {
             <p class="hint lab-origin" data-testid="lab-origin">
@@ -37,7 +37,7 @@ fn lab_origin_note(o: &LabOrigin, start: u32, on_action: &Callback<Action>) -> H
     let incident = format!("Its longest production incident, {} “{}”,", w.id, w.title);
     let shown = if w.mitigated {
         format!(
-            "{incident} hurt users from {} for {} until it was mitigated. It is selected, and the diagram and monitoring show {}, the minute before; Back to now shows how the run ended.",
+            "{incident} hurt users from {} for {}. It is selected, and the diagram shows {}, the minute before it was mitigated; Back to now shows how the run ended.",
             w.hurt_from.label(start),
             w.hurt_for,
             w.shown.label(start)
