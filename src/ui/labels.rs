@@ -109,6 +109,21 @@ impl EventGroup {
     }
 }
 
+/// A timeline row's actor chip and the text beside it. The chip shows who acted at a
+/// glance; when the text begins with that name ("dana committed …") the name moves into the
+/// chip instead of being read twice, and when the text names the person elsewhere ("Blocked:
+/// dana tried …") there is no chip.
+pub fn actor_and_text(who: Option<String>, text: &str) -> (Option<String>, &str) {
+    match who {
+        Some(w) if text.starts_with(w.as_str()) => {
+            let rest = text[w.len()..].trim_start();
+            (Some(w), rest)
+        }
+        Some(w) if !text.contains(w.as_str()) => (Some(w), text),
+        _ => (None, text),
+    }
+}
+
 /// Who did it, when the event names a person.
 pub fn event_actor(event: &Event) -> Option<String> {
     use EventKind as K;
@@ -154,5 +169,20 @@ pub fn strategy_hint(key: &str) -> &'static str {
         "blue_green" => "Blue-green: a full second set starts beside the live one; traffic switches in one step, and back just as fast.",
         "canary" => "Canary: a small share of traffic goes to the new release while automated analysis checks its errors and latency, on their own and against the stable release serving beside it.",
         _ => "Dark launch: the new code ships switched off behind a feature flag; turn it on gradually, or off instantly (kill switch).",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::actor_and_text;
+
+    #[test]
+    fn a_name_is_shown_once_in_a_timeline_row() {
+        let dana = || Some("dana".to_string());
+        assert_eq!(actor_and_text(dana(), "dana committed c3: “Fix”"), (dana(), "committed c3: “Fix”"));
+        assert_eq!(actor_and_text(dana(), "Blocked: dana tried to promote."), (None, "Blocked: dana tried to promote."));
+        let trainer = Some("trainer".to_string());
+        assert_eq!(actor_and_text(trainer.clone(), "Chaos: the database fails"), (trainer, "Chaos: the database fails"));
+        assert_eq!(actor_and_text(None, "Build started"), (None, "Build started"));
     }
 }

@@ -7,7 +7,7 @@ use super::{value_of, Snapshot};
 use crate::sim::audit::Outcome;
 use crate::sim::world::RECENT_CAP;
 use crate::sim::{StageId, World};
-use crate::ui::labels::{event_actor, EventGroup};
+use crate::ui::labels::{actor_and_text, event_actor, EventGroup};
 use crate::ui::state::{Action, TimelineFilter};
 
 /// Rows drawn at most (the engine keeps more; a long list would only slow the page).
@@ -140,12 +140,13 @@ fn EventList(props: &EventListProps) -> Html {
             let (stage, release, at) = (e.stage().cloned(), e.release(), e.at);
             let click = Callback::from(move |_: MouseEvent| on.emit(Action::ClickedEvent { stage: stage.clone(), release, at }));
             let important = e.is_important();
+            let (who, what) = actor_and_text(event_actor(e), &text);
             html! {
                 <li key={(first_seq + k as u64).to_string()} class={classes!(important.then_some("important"))}>
                     <button type="button" class="event" onclick={click}>
                         <time>{ e.at.label(start) }</time>
-                        if let Some(who) = event_actor(e) { <span class="who">{ who }</span> }
-                        <span class="what">{ text }</span>
+                        if let Some(who) = who { <span class="who">{ who }</span> }
+                        <span class="what">{ what.to_string() }</span>
                     </button>
                 </li>
             }
