@@ -6,7 +6,8 @@
 // (PerformanceObserver 'longtask', each ≥ 50 ms) over the same span.
 //
 //   node bench/lab.mjs       (after `trunk build --release`; BENCH_LAB_RUNS=1000;
-//                             BENCH_LAB_CORES=N makes the page see N cores, hence N workers)
+//                             BENCH_LAB_CORES=N makes the page see N cores, hence N workers;
+//                             BENCH_LAB_SETTLE_MS: how long the lab is open before the click, see lab-page.mjs)
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
