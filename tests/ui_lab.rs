@@ -176,6 +176,10 @@ fn an_opened_run_points_at_its_longest_production_incident() {
             assert!(app.look_back.is_none());
             let app = app.reduce(Action::ClickedShowLabIncident);
             assert_eq!(app.look_back.as_ref().map(|l| l.at), Some(then.at), "Show again looks back to the same minute");
+            // Reset starts the scenario again without the lab's team: no longer the lab's run.
+            let app = app.reduce(Action::ClickedReset);
+            assert_eq!(app.training.from_lab, None);
+            assert_eq!(app.clone().reduce(Action::ClickedShowLabIncident).look_back, None);
         }
     }
     assert!(mitigated > 0, "no run among these seeds had a mitigated production incident: choose others");

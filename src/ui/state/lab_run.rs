@@ -71,6 +71,10 @@ impl AppState {
         let Some(w) = self.training.from_lab.as_ref().and_then(|o| o.worst.clone()) else {
             return false;
         };
+        // After Undo the incident may not have happened yet: nothing to show.
+        if !self.world.incidents.iter().any(|i| i.id == w.id) {
+            return false;
+        }
         // `look_back(at)` shows the world right after minute `at`.
         self.look_back(SimTime(w.shown.0.saturating_sub(1)));
         self.selection = Some(Selection::Incident(w.id));

@@ -227,6 +227,8 @@ impl AppState {
             Action::ClickedReset => {
                 // A lab lesson's answer goes too: its run starts again from the question.
                 self.training.lab_answer = None;
+                // The lab's team and its commands are gone: this is no longer the lab's run.
+                self.training.from_lab = None;
                 self.rebuild(Vec::new(), SimTime::ZERO);
                 if self.training.lab.is_some() {
                     self.dialog = Some(Dialog::Lab);
