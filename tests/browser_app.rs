@@ -249,6 +249,7 @@ async fn chart_draws_axes_units_and_the_series() {
         values: vec![0.0, 0.01, 0.2],
         scale: 100.0,
         threshold: Some(0.05),
+        end: "now".into(),
     };
     let handle = yew::Renderer::<Chart>::with_root_and_props(root.clone(), props).render();
     yew::scheduler::flush().await;

@@ -167,7 +167,7 @@ fn an_opened_run_points_at_its_longest_production_incident() {
             let then = app.look_back.clone().expect("the diagram looks back to the incident");
             let there = then.world.incidents.iter().find(|i| i.id == worst.id).expect("the incident is open then");
             assert!(there.mitigated_at.is_none(), "seed {seed}: looked back to after the mitigation");
-            let after = stagecraft::sim::SimTime(then.at.0);
+            let after = stagecraft::sim::SimTime(then.at.0 + 1);
             let app = app.reduce(Action::LookedBack(after));
             let later = app.look_back.as_ref().expect("a minute later is still the past");
             let mitigated_then = later.world.incidents.iter().find(|i| i.id == worst.id).and_then(|i| i.mitigated_at);

@@ -241,8 +241,8 @@ fn looking_back_shows_the_world_at_that_minute_and_leaves_now_alone() {
     let now = s.world.now;
     let s = s.reduce(Action::LookedBack(SimTime(16)));
     let lb = s.look_back.clone().expect("looking back");
-    assert_eq!(lb.world.now, SimTime(17));
-    let again = lesson.replay(&s.log.as_slice().iter().filter(|c| c.at.0 <= 16).cloned().collect::<Vec<_>>(), SimTime(17));
+    assert_eq!(lb.world.now, SimTime(16), "the minute the event is stamped with, as it left it");
+    let again = lesson.replay(&s.log.as_slice().iter().filter(|c| c.at.0 <= 16).cloned().collect::<Vec<_>>(), SimTime(16));
     assert_eq!(*lb.world, again, "the view is the replayed world at that minute");
     assert_eq!(s.world.now, now, "the live world is untouched");
     let s = s.reduce(Action::PressedStep);

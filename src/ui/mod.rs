@@ -137,7 +137,7 @@ pub fn App() -> Html {
     let looking_back = state.look_back.as_ref().map(|lb| {
         html! {
             <div class="look-back" role="status" data-testid="look-back">
-                <span>{ format!("Looking back at {} — the diagram as it was then (read-only).", lb.at.label(start)) }</span>
+                <span>{ format!("Looking back at {} — the diagram, monitoring, measures and timeline as they were then (read-only).", lb.at.label(start)) }</span>
                 <button type="button" class="primary" onclick={on_action.reform(|_| Action::ReturnedToNow)}>{ "Back to now" }</button>
             </div>
         }
@@ -208,7 +208,7 @@ pub fn App() -> Html {
                 // columns; the header, the dialog and the panels' frames are taken over first.
                 <aside class="side">
                     <Suspense><Deferred>
-                        <LessonPanel training={state.training.clone()} decided_at={decided_at} next_step={next.as_ref().map(|n| (n.what.clone(), n.how.clone()))} start_minute_of_day={world.config.start_minute_of_day} on_action={on_action.clone()} />
+                        <LessonPanel training={state.training.clone()} decided_at={decided_at} next_step={next.as_ref().map(|n| (n.what.clone(), n.how.clone()))} start_minute_of_day={world.config.start_minute_of_day} looking_back={state.look_back.is_some()} on_action={on_action.clone()} />
                     </Deferred></Suspense>
                     <Suspense><Deferred>
                         <Details snapshot={snapshot.clone()} selection={state.selection.clone()} on_action={on_action.clone()} />
@@ -223,12 +223,12 @@ pub fn App() -> Html {
                     </Deferred></Suspense>
                 </aside>
                 // Its charts are regions of their own (inside the component).
-                <Monitoring snapshot={shown.clone()} on_action={on_action.clone()} />
+                <Monitoring snapshot={shown.clone()} looking_back={state.look_back.is_some()} on_action={on_action.clone()} />
                 <Suspense><Deferred>
-                    <Delivery snapshot={snapshot.clone()} />
+                    <Delivery snapshot={shown.clone()} />
                 </Deferred></Suspense>
                 <Suspense><Deferred>
-                    <Timeline snapshot={snapshot.clone()} filter={state.filter.clone()} on_action={on_action.clone()} />
+                    <Timeline snapshot={shown.clone()} filter={state.filter.clone()} on_action={on_action.clone()} />
                 </Deferred></Suspense>
                 if !presenter {
                     <Suspense><Deferred>

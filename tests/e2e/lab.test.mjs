@@ -155,14 +155,16 @@ describe('The strategy lab', () => {
       // It is selected, and the diagram looks back to the minute before its mitigation.
       await page.getByRole('heading', { name: `Incident ${id}` }).waitFor();
       const back = page.getByTestId('look-back');
-      assert.match(await back.textContent(), /Looking back at .* the diagram as it was then/);
+      assert.match(await back.textContent(), /Looking back at .* the diagram, monitoring, measures and timeline as they were then/);
+      // The timeline is the looked-back minute's: it lists what led to the incident.
+      assert.ok(await page.locator('button.event', { hasText: `${id} opened:` }).count() > 0, 'the incident\'s opening is in the timeline');
       await shot(page, 'lab-worst-run-1366');
       await noAxeViolations(page, 'a lab run opened at its longest incident');
-      // The run's totals are the lab's (they are the present's, not the looked-back minute's).
-      const tile = page.locator('.delivery .tile', { hasText: 'Failed requests' }).locator('strong');
-      assert.equal(Number(await tile.textContent()), value);
+      // Back at the run's end, its totals are the lab's.
       await back.getByRole('button', { name: 'Back to now' }).click();
       await back.waitFor({ state: 'detached' });
+      const tile = page.locator('.delivery .tile', { hasText: 'Failed requests' }).locator('strong');
+      assert.equal(Number(await tile.textContent()), value);
       await origin.getByRole('button', { name: `Show ${id} again` }).click();
       await page.getByTestId('look-back').waitFor();
       assert.deepEqual(errors, []);

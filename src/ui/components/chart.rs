@@ -14,6 +14,10 @@ pub struct ChartProps {
     /// A threshold line (in the same scale as the values), e.g. an alert rule.
     #[prop_or_default]
     pub threshold: Option<f64>,
+    /// What the last minute is called: "now", or "then" while looking back (the chart shows
+    /// the looked-back minute, and "now" there read as the present).
+    #[prop_or_else(|| AttrValue::from("now"))]
+    pub end: AttrValue,
 }
 
 const W: f64 = 320.0;
@@ -64,8 +68,9 @@ pub fn Chart(props: &ChartProps) -> Html {
         .collect();
     let last = values.last().copied();
     let label = format!(
-        "{}: now {} {}, axis 0 to {} {} over the last {} minutes",
+        "{}: {} {} {}, axis 0 to {} {} over the last {} minutes",
         props.title,
+        props.end,
         last.map_or("—".into(), fmt),
         props.unit,
         fmt(max),
@@ -75,7 +80,7 @@ pub fn Chart(props: &ChartProps) -> Html {
     let baseline = TOP + plot_h;
     html! {
         <figure class="chart">
-            <figcaption>{ format!("{} — now {} {}", props.title, last.map_or("—".into(), fmt), props.unit) }</figcaption>
+            <figcaption>{ format!("{} — {} {} {}", props.title, props.end, last.map_or("—".into(), fmt), props.unit) }</figcaption>
             <svg viewBox={format!("0 0 {W} {H}")} role="img" aria-label={label}>
                 <line class="axis" x1={LEFT.to_string()} y1={TOP.to_string()} x2={LEFT.to_string()} y2={baseline.to_string()} />
                 <line class="axis" x1={LEFT.to_string()} y1={baseline.to_string()} x2={(W - 6.0).to_string()} y2={baseline.to_string()} />
@@ -83,7 +88,7 @@ pub fn Chart(props: &ChartProps) -> Html {
                 <text class="tick" x={(LEFT - 4.0).to_string()} y={baseline.to_string()} text-anchor="end">{ "0" }</text>
                 <text class="tick unit" x="4" y={(TOP + plot_h / 2.0 + 4.0).to_string()}>{ props.unit.clone() }</text>
                 <text class="tick" x={LEFT.to_string()} y={(H - 4.0).to_string()}>{ format!("−{} min", values.len()) }</text>
-                <text class="tick" x={(W - 6.0).to_string()} y={(H - 4.0).to_string()} text-anchor="end">{ "now" }</text>
+                <text class="tick" x={(W - 6.0).to_string()} y={(H - 4.0).to_string()} text-anchor="end">{ props.end.clone() }</text>
                 if let Some(t) = props.threshold {
                     <line class="threshold" x1={LEFT.to_string()} x2={(W - 6.0).to_string()} y1={py(t * props.scale).to_string()} y2={py(t * props.scale).to_string()} />
                 }

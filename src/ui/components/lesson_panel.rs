@@ -19,35 +19,43 @@ pub struct LessonPanelProps {
     /// The scenario's clock start, for the times a run from the lab names.
     #[prop_or_default]
     pub start_minute_of_day: u32,
+    /// The page shows a looked-back minute.
+    #[prop_or_default]
+    pub looking_back: bool,
     pub on_action: Callback<Action>,
 }
 
 /// What a run opened from the lab is, where its longest production incident is, and how
-/// to look around it.
-fn lab_origin_note(o: &LabOrigin, start: u32, on_action: &Callback<Action>) -> Html {
+/// to look around it (`looking_back`: the page shows a past minute, not the run's end).
+fn lab_origin_note(o: &LabOrigin, start: u32, looking_back: bool, on_action: &Callback<Action>) -> Html {
     let opened = format!("This is the lab's run with seed {}, opened as it ended and paused.", o.seed);
-    let around = "Click an event in the timeline to see that minute; Undo steps back through the team's commands.";
+    let undo = "Undo steps back through the team's commands.";
     let Some(w) = &o.worst else {
         return html! {
             <p class="hint lab-origin" data-testid="lab-origin">
-                { format!("{opened} It had no incident in production. Click an event in the timeline to see the pipeline as it was then; Undo steps back through the team's commands one at a time.") }
+                { format!("{opened} It had no incident in production. Click an event in the timeline to see the pipeline as it was then. {undo}") }
             </p>
         };
     };
     let incident = format!("Its longest production incident, {} “{}”,", w.id, w.title);
-    let shown = if w.mitigated {
-        format!(
-            "{incident} hurt users from {} for {}. It is selected, and the diagram shows {}, the minute before it was mitigated; Back to now shows how the run ended.",
-            w.hurt_from.label(start),
-            w.hurt_for,
-            w.shown.label(start)
-        )
-    } else {
-        format!("{incident} has hurt users since {} ({}) and was still open when the run ended. It is selected.", w.hurt_from.label(start), w.hurt_for)
+    let (from, shown) = (w.hurt_from.label(start), w.shown.label(start));
+    let text = match (w.mitigated, looking_back) {
+        (true, true) => format!(
+            "{incident} hurt users from {from} for {}. It is selected, and the page shows {shown}, the last minute before it was mitigated: the timeline lists what led there, and each of its events opens its own minute. Back to now shows how the run ended. {undo}",
+            w.hurt_for
+        ),
+        (true, false) => format!(
+            "{incident} hurt users from {from} for {}. Show {} again looks back to {shown}, the last minute before it was mitigated, where the timeline lists what led there. {undo}",
+            w.hurt_for, w.id
+        ),
+        (false, _) => format!(
+            "{incident} has hurt users since {from} ({}) and was still open when the run ended. It is selected. Click an event in the timeline to see its minute. {undo}",
+            w.hurt_for
+        ),
     };
     html! {
         <div class="lab-origin" data-testid="lab-origin">
-            <p class="hint">{ format!("{opened} {shown} {around}") }</p>
+            <p class="hint">{ format!("{opened} {text}") }</p>
             <button type="button" onclick={on_action.reform(|_: MouseEvent| Action::ClickedShowLabIncident)}>
                 { format!("Show {} again", w.id) }
             </button>
@@ -135,7 +143,7 @@ pub fn LessonPanel(props: &LessonPanelProps) -> Html {
             }
             <p>{ f.summary.clone() }</p>
             if let Some(origin) = &t.from_lab {
-                { lab_origin_note(origin, props.start_minute_of_day, &props.on_action) }
+                { lab_origin_note(origin, props.start_minute_of_day, props.looking_back, &props.on_action) }
             }
             if let (Some(lab), true) = (&t.lab, t.progress.statuses().is_empty()) {
                 // A lab lesson's one objective, until its answer decides it.

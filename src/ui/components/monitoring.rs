@@ -17,12 +17,16 @@ pub const CHART_POINTS: usize = 120;
 #[derive(Properties, PartialEq)]
 pub struct MonitoringProps {
     pub snapshot: Snapshot,
+    /// The snapshot is a looked-back minute, not the present.
+    #[prop_or_default]
+    pub looking_back: bool,
     pub on_action: Callback<Action>,
 }
 
 #[component]
 pub fn Monitoring(props: &MonitoringProps) -> Html {
     let world = &props.snapshot.world;
+    let end = AttrValue::from(if props.looking_back { "then" } else { "now" });
     let stages = world.stages.iter().map(|s| {
         let m = &s.monitor;
         let requests: Vec<f64> = m.series.iter().rev().take(CHART_POINTS).rev().map(|x| f64::from(x.requests)).collect();
@@ -56,9 +60,9 @@ pub fn Monitoring(props: &MonitoringProps) -> Html {
                 // A region the first screen's hydration leaves for a task of its own.
                 <Suspense><Deferred>
                     <div class="charts">
-                        <Chart title="Requests" unit="req/min" values={requests} />
-                        <Chart title="Error rate" unit="%" values={errors} scale={100.0} threshold={Some(0.05)} />
-                        <Chart title="p95 latency" unit="ms" values={p95} threshold={Some(800.0)} />
+                        <Chart title="Requests" unit="req/min" values={requests} end={end.clone()} />
+                        <Chart title="Error rate" unit="%" values={errors} scale={100.0} threshold={Some(0.05)} end={end.clone()} />
+                        <Chart title="p95 latency" unit="ms" values={p95} threshold={Some(800.0)} end={end.clone()} />
                     </div>
                 </Deferred></Suspense>
             </section>

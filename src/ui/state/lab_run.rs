@@ -75,8 +75,7 @@ impl AppState {
         if !self.world.incidents.iter().any(|i| i.id == w.id) {
             return false;
         }
-        // `look_back(at)` shows the world right after minute `at`.
-        self.look_back(SimTime(w.shown.0.saturating_sub(1)));
+        self.look_back(w.shown);
         self.selection = Some(Selection::Incident(w.id));
         true
     }

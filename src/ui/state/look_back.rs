@@ -22,10 +22,11 @@ impl PartialEq for LookBack {
 }
 
 impl AppState {
-    /// Shows the world right after minute `at` (the minute an event happened in). Looking
-    /// at the present, or the future, is just "now".
+    /// Shows the world as minute `at` left it: what happened in that minute (its events,
+    /// and the commands given in it) included, as the timeline stamps them (the clock moves
+    /// to a minute, then simulates it). Looking at the present, or the future, is just "now".
     pub(super) fn look_back(&mut self, at: SimTime) {
-        let until = SimTime(at.0 + 1);
+        let until = at;
         if until >= self.world.now {
             self.look_back = None;
             return;
