@@ -93,6 +93,35 @@ fn cancel_keeps_what_arrived_and_a_late_answer_is_ignored() {
     assert_eq!(after.phase, Phase::Cancelled { done: 3, total: 12 });
 }
 
+/// The lab opens again as it was left (a trainer goes from the charts to a run and back):
+/// its setup and results stay; a run it had going is cancelled, keeping what came in (its
+/// workers closed with the lab); what it asked of the app once (a run to open) is not asked
+/// again, or reopening would close it at once.
+#[test]
+fn the_lab_opens_again_as_it_was_left() {
+    use stagecraft::ui::lab::KeptLab;
+    let kept = KeptLab::default();
+    assert!(kept.reopen().is_none(), "nothing kept: the lab starts afresh");
+    let s = lab().reduce(LabAction::ClickedRun(context()));
+    let s = s.clone().reduce(batch(&s, Arm::A, 1, 7));
+    let s = s.clone().reduce(batch(&s, Arm::B, 1, 7));
+    let s = s.reduce(LabAction::ClickedOpenRun { arm: Arm::A, seed: 2 });
+    assert!(s.open.is_some());
+    kept.keep((*s).clone());
+    let again = kept.reopen().expect("kept");
+    assert_eq!(again.open, None, "the run was opened once");
+    assert_eq!((again.runs.as_str(), again.period_days), ("6", 1));
+    assert_eq!(again.comparison, s.comparison);
+    assert!(matches!(again.phase, Phase::Finished { total: 12, .. }));
+    // Closed mid-run: cancelled, with what arrived.
+    let s = lab().reduce(LabAction::ClickedRun(context()));
+    let s = s.clone().reduce(batch(&s, Arm::A, 1, 4));
+    kept.keep((*s).clone());
+    let again = kept.reopen().expect("kept");
+    assert_eq!(again.phase, Phase::Cancelled { done: 3, total: 12 });
+    assert!(again.request().is_none(), "no run restarts on its own");
+}
+
 #[test]
 fn a_chosen_run_is_that_seeds_session() {
     let s = lab().reduce(LabAction::ClickedRun(context()));

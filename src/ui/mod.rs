@@ -56,6 +56,8 @@ pub fn App() -> Html {
     #[cfg(target_arch = "wasm32")]
     let first_visit = persist::is_first_visit;
     let state = use_reducer(move || AppState::opening(first_visit()));
+    // The lab's state while it is closed (see `lab::kept`): the same holder every render.
+    let kept_lab = (*use_memo((), |_| lab::KeptLab::default())).clone();
     let dispatcher = state.dispatcher();
     let on_action: Callback<Action> = (*use_memo((), move |_| dispatcher.to_callback())).clone();
     hooks::use_clock(state.playing, state.speed, on_action.clone());
@@ -247,7 +249,7 @@ pub fn App() -> Html {
                 </components::phone_bar::PhoneBar>
             }
             if state.help_open { <Help on_action={on_action.clone()} /> }
-            { dialog(&state, &snapshot, &on_action) }
+            { dialog(&state, &snapshot, &kept_lab, &on_action) }
         </div>
     }
 }
@@ -330,7 +332,7 @@ fn phone_objectives(state: &AppState) -> Html {
 }
 
 /// The open dialog, if any: the lesson picker, the debrief, the trainer's guide or the lab.
-fn dialog(state: &AppState, snapshot: &Snapshot, on_action: &Callback<Action>) -> Html {
+fn dialog(state: &AppState, snapshot: &Snapshot, kept_lab: &lab::KeptLab, on_action: &Callback<Action>) -> Html {
     match state.dialog {
         Some(state::Dialog::Picker) => {
             html! { <Picker library={state.library.clone()} records={state.records.clone()} on_action={on_action.clone()} /> }
@@ -342,7 +344,7 @@ fn dialog(state: &AppState, snapshot: &Snapshot, on_action: &Callback<Action>) -
         Some(state::Dialog::Welcome) => html! { <components::welcome::Welcome on_action={on_action.clone()} /> },
         Some(state::Dialog::Lab) => html! {
             <lab::LabPanel library={state.library.clone()} current={state.training.scenario.clone()} on_action={on_action.clone()}
-                lesson={state.training.lab.clone()} answered={state.training.lab_answer} />
+                lesson={state.training.lab.clone()} answered={state.training.lab_answer} kept={kept_lab.clone()} />
         },
         None => html! {},
     }

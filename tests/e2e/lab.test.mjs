@@ -167,6 +167,13 @@ describe('The strategy lab', () => {
       assert.equal(Number(await tile.textContent()), value);
       await origin.getByRole('button', { name: `Show ${id} again` }).click();
       await page.getByTestId('look-back').waitFor();
+      // Back to the lab for the next run: it opens as it was left, results and setup (it
+      // used to start afresh, on the opened run's scenario, which gave other numbers).
+      const again = await openLab(page);
+      assert.equal(await phase(page), 'finished');
+      assert.equal(await again.getByLabel('Runs per policy').inputValue(), '200');
+      assert.equal(await again.getByLabel('Scenario').inputValue(), 'free-play');
+      assert.equal(await again.getByRole('figure', { name: 'Failed requests' }).getByRole('button', { name: /Open A's worst run/ }).getAttribute('data-value'), String(value));
       assert.deepEqual(errors, []);
     } finally {
       await close();

@@ -7,10 +7,12 @@
 //!
 //! None of this runs on the app's first screen: the panel is mounted only when the lab
 //! opens, and the runs' engine work lives in the worker's own wasm (`dist/lab/`), fetched
-//! only when a run starts.
+//! when the lab opens (`pool.rs` starts the next run's workers then). Closed, the lab's
+//! state waits in `kept.rs` for it to open again.
 
 pub mod chart;
 pub mod form;
+pub mod kept;
 pub mod lesson_view;
 pub mod panel;
 pub mod policy_file;
@@ -19,6 +21,7 @@ pub mod pool;
 pub mod state;
 pub mod worker;
 
+pub use kept::KeptLab;
 pub use panel::LabPanel;
 
 use crate::lab::Arm;

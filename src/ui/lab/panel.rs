@@ -32,6 +32,9 @@ pub struct LabPanelProps {
     /// Its answer, if the session has one already.
     #[prop_or_default]
     pub answered: Option<LabAnswer>,
+    /// Where the lab's state waits while it is closed (it opens again as it was left).
+    #[prop_or_default]
+    pub kept: super::KeptLab,
 }
 
 /// "1,000"
@@ -52,10 +55,18 @@ fn period_label(days: u32) -> String {
 pub fn LabPanel(props: &LabPanelProps) -> Html {
     let current = props.current.clone();
     let (lesson, answered) = (props.lesson.clone(), props.answered.map(|a| (a.choice, a.verdict)));
+    let kept = props.kept.clone();
     let state = use_reducer(move || match lesson {
         Some(lab) => LabState::for_lesson(&current, lab, answered),
-        None => LabState::new(&current),
+        None => kept.reopen().unwrap_or_else(|| LabState::new(&current)),
     });
+    {
+        // The state as the lab closes goes to the holder (the latest render's, read then).
+        let latest = use_mut_ref(|| state.clone());
+        *latest.borrow_mut() = state.clone();
+        let kept = props.kept.clone();
+        use_effect_with((), move |_| move || kept.keep((**latest.borrow()).clone()));
+    }
     let dispatcher = state.dispatcher();
     let on_lab: Callback<LabAction> = (*use_memo((), move |_| dispatcher.to_callback())).clone();
     let on_event = {
