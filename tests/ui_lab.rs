@@ -351,3 +351,29 @@ fn results_keep_the_names_they_were_run_under_when_a_policy_is_renamed_after() {
     let fresh = lab().reduce(LabAction::Renamed { arm: Arm::B, name: "Mine".into() });
     assert_eq!(fresh.result_names()[1], "Mine");
 }
+
+/// The incident a run from the lab opens on says why, not only when: how it was found, what
+/// was running, and what it was blamed on (a newcomer could read its times and nothing else).
+#[tokio::test]
+async fn an_incident_says_how_it_was_found_and_what_it_was_blamed_on() {
+    use stagecraft::ui::components::details::{Details, DetailsProps};
+    use stagecraft::ui::components::Snapshot;
+    use stagecraft::ui::state::{Action, AppState};
+    let s = lab().reduce(LabAction::ClickedRun(context()));
+    let request = s.request().expect("a running lab asks for workers");
+    let prepared = prepare(&request.spec, &request.builtin).expect("the experiment prepares");
+    let opened = (1..=6)
+        .map(|seed| Rc::new(AppState::default()).reduce(Action::OpenedLabRun(prepared.session_for(Arm::A, seed))))
+        .find(|app| app.training.from_lab.as_ref().is_some_and(|o| o.worst.is_some()))
+        .expect("a run with a production incident among these seeds");
+    let props = DetailsProps {
+        snapshot: Snapshot { world: opened.world.clone(), rev: opened.rev },
+        selection: opened.selection.clone(),
+        on_action: yew::Callback::noop(),
+    };
+    let html = yew::LocalServerRenderer::<Details>::with_props(props).render().await;
+    assert!(html.contains("Incident INC-"), "{html}");
+    assert!(html.contains("Detected after"), "{html}");
+    assert!(html.contains("Running when it opened: v"), "{html}");
+    assert!(html.contains("Blamed on"), "{html}");
+}

@@ -135,8 +135,8 @@ fn lab_debrief(t: &Training, f: &ScenarioFile, lab: &LabLesson, on: &Callback<Ac
     let emit = |a: Action| on.reform(move |_: MouseEvent| a.clone());
     let verdict = t.verdict();
     let headline = match verdict {
-        Verdict::Won => "You won this lesson: your answer holds over every run of both policies.",
-        Verdict::Lost => "This lesson was lost: the answer chosen does not hold over the runs. Try again (reset) and answer from the spread.",
+        Verdict::Won => "You won this lesson: your answer is what the spread of both policies' runs shows (their medians and percentiles, not one lucky week).",
+        Verdict::Lost => "This lesson was lost: the answer chosen is not what the spread of the runs shows. Try again (reset) and answer from the medians and percentiles.",
         Verdict::InProgress => "The question is not answered yet: the lab has it, after the runs.",
     };
     let chosen = t.lab_answer.and_then(|a| lab.choices.get(a.choice));

@@ -4,6 +4,7 @@ use yew::prelude::*;
 
 use super::Snapshot;
 use crate::sim::monitor::AlertStatus;
+use crate::sim::Detection;
 use crate::ui::labels;
 use crate::ui::state::{Action, Selection};
 use crate::ui::view;
@@ -94,12 +95,28 @@ pub fn Details(props: &DetailsProps) -> Html {
                 .iter()
                 .find(|i| &i.id == id)
                 .map(|i| {
-                    vec![
+                    // What it was blamed on and how it was found: a newcomer looking at an
+                    // incident from the lab could see when, not why.
+                    let detected_by = match i.detected_by {
+                        Detection::Alert => "a critical alert paged the team",
+                        Detection::Users => "users' reports (no alert paged)",
+                        Detection::Breach => "the breach itself",
+                    };
+                    let mut facts = vec![
                         i.title.clone(),
                         format!("Users hurt from {}", i.impact_started_at.label(start)),
-                        format!("Detected after {}", i.time_to_detect()),
-                        format!("Restored after {}", i.time_to_restore().map_or("— (still open)".into(), |t| t.to_string())),
-                    ]
+                        format!("Detected after {}: {detected_by}", i.time_to_detect()),
+                    ];
+                    facts.extend(i.release.map(|v| format!("Running when it opened: {v}")));
+                    facts.push(match i.failed_change {
+                        Some(v) => format!("Blamed on the production change to {v} (a failed change)"),
+                        None => "Blamed on no change (a failure from outside, or the boot of a deploy)".to_string(),
+                    });
+                    facts.push(match i.mitigated_at {
+                        Some(m) => format!("Restored after {} (at {})", i.time_to_restore().unwrap_or_default(), m.label(start)),
+                        None => "Restored after — (still open)".to_string(),
+                    });
+                    facts
                 })
                 .unwrap_or_default();
             (format!("Incident {id}"), labels::INCIDENT_CONCEPT, facts)

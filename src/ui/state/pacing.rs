@@ -292,7 +292,10 @@ impl AppState {
                     }
                     None => "Nothing needs anyone right now. Decide the next step together, or press Continue to let time pass.".to_string(),
                 };
-                card(self, MomentKind::Idle, "The lesson is waiting for you".into(), "Nothing is moving: no build, deploy or restore is running, and nobody has acted for a while.".into(), None, next, None);
+                // Free play (no objectives) has no lesson to wait: the card says only that
+                // nothing moves (a newcomer read "the lesson" in a run opened from the lab).
+                let title = if self.training.progress.statuses().is_empty() { "Nothing is moving" } else { "The lesson is waiting for you" };
+                card(self, MomentKind::Idle, title.into(), "Nothing is moving: no build, deploy or restore is running, and nobody has acted for a while.".into(), None, next, None);
                 return true;
             }
         }
