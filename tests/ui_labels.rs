@@ -89,3 +89,13 @@ async fn a_percentage_never_follows_a_word_without_a_space() {
     assert!(checked > 10, "progress was drawn ({checked} stations checked)");
     assert!(glued("starting100 %") && !glued("v1.0.0 starting 100 %"), "the check itself");
 }
+
+/// Two releases serving side by side ran past the station's box ("v1.20.0 50% · v1.19.0
+/// 50%" at 16 px is 240 units in a 230-unit box): long text is squeezed to fit, short text
+/// is left alone, and the phone's boxes name the releases without their weights.
+#[test]
+fn a_stations_release_text_fits_its_box() {
+    assert_eq!(view::fit_length("v1.20.0 50% · v1.19.0 50%", 9.6, 218.0), Some("218".into()));
+    assert_eq!(view::fit_length("v1.20.0", 9.6, 218.0), None);
+    assert_eq!(view::fit_length("v1.20.0 + v1.19.0", 6.6, 104.0), Some("104".into()));
+}

@@ -349,6 +349,22 @@ pub fn serving_text(stage: &Stage) -> String {
     }
 }
 
+/// The stage's releases in few characters, for the phone's narrow boxes: several serving
+/// releases without their weights ("v1.20.0 + v1.19.0"; the stage's details give them).
+pub fn serving_text_short(stage: &Stage) -> String {
+    match stage.serving().as_slice() {
+        many @ [_, _, ..] => many.iter().map(|(v, _)| v.to_string()).collect::<Vec<_>>().join(" + "),
+        _ => serving_text(stage),
+    }
+}
+
+/// An SVG `textLength` that squeezes `text` into `max` units when, at `char_w` units per
+/// character (a monospace font), it would run past its box: two releases serving side by
+/// side overflowed the station ("v1.20.0 50% · v1.19.0 50%").
+pub fn fit_length(text: &str, char_w: f64, max: f64) -> Option<String> {
+    (text.chars().count() as f64 * char_w > max).then(|| format!("{max:.0}"))
+}
+
 /// Error rate above which the flow is drawn broken (matches the engine's "bad minute").
 pub const BAD_ERROR_RATE: f64 = 0.05;
 

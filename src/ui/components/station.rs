@@ -123,6 +123,8 @@ pub fn Station(props: &StationProps) -> Html {
         TrafficSource::Light => " — devs see errors",
     };
     let error_text = format!("{:.1} % errors{}", err * 100.0, if bad { who } else { "" });
+    // 16 px monospace: about 9.6 units a character.
+    let serving = view::serving_text(stage);
     html! {
         <g role="group" aria-label={format!("{} environment", stage.name())}
            class={classes!("station", props.highlighted.then_some("highlight"))}
@@ -133,8 +135,9 @@ pub fn Station(props: &StationProps) -> Html {
                 <rect class="hit" x={x.to_string()} y={TOP.to_string()} width={STATION_W.to_string()} height="60" rx="12" />
                 <text class="station-name" x={cx.to_string()} y={(TOP + 26.0).to_string()} text-anchor="middle">{ stage.name().to_string() }</text>
             </g>
-            <text class="station-version" x={cx.to_string()} y={(TOP + 52.0).to_string()} text-anchor="middle">
-                { view::serving_text(stage) }
+            <text class="station-version" x={cx.to_string()} y={(TOP + 52.0).to_string()} text-anchor="middle"
+                textLength={view::fit_length(&serving, 9.6, STATION_W - 12.0)} lengthAdjust="spacingAndGlyphs">
+                { serving.clone() }
             </text>
             { for pools }
             { for bars }

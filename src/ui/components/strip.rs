@@ -82,6 +82,8 @@ pub fn Strip(props: &StripProps) -> Html {
         let last = stage.last;
         let bad = last.error_rate() > BAD_ERROR_RATE;
         let faults = view::faults(world, i);
+        // 11 px monospace: about 6.6 units a character.
+        let serving = view::serving_text_short(stage);
         html! {
             <g role="group" aria-label={format!("{name} environment")} class="station" data-testid={format!("station-{}", stage.config.id.as_str())}>
                 <rect class="station-box" x={x.to_string()} y={BOX_TOP.to_string()} width={bw.to_string()} height={BOX_H.to_string()} rx="10" />
@@ -89,7 +91,8 @@ pub fn Strip(props: &StripProps) -> Html {
                     <rect class="hit" x={x.to_string()} y={BOX_TOP.to_string()} width={bw.to_string()} height="40" rx="10" />
                     <text class="strip-name" x={cx.to_string()} y={(BOX_TOP + 17.0).to_string()} text-anchor="middle">{ name.clone() }</text>
                 </g>
-                <text class="station-version strip-version" x={cx.to_string()} y={(BOX_TOP + 34.0).to_string()} text-anchor="middle">{ view::serving_text(stage) }</text>
+                <text class="station-version strip-version" x={cx.to_string()} y={(BOX_TOP + 34.0).to_string()} text-anchor="middle"
+                    textLength={view::fit_length(&serving, 6.6, bw - 8.0)} lengthAdjust="spacingAndGlyphs">{ serving.clone() }</text>
                 { for dots }
                 { bar.unwrap_or_default() }
                 { gates.unwrap_or_default() }
