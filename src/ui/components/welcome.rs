@@ -25,8 +25,10 @@ pub fn Welcome(props: &WelcomeProps) -> Html {
                 </button>
                 <button type="button" onclick={emit(Action::ClosedDialog)}>{ "Free play: explore on my own" }</button>
                 <button type="button" onclick={emit(Action::OpenedGuide)}>{ "I'm a trainer: read the trainer's guide" }</button>
+                // The strategy lab was found only by its tooltip, in the Session panel.
+                <button type="button" onclick={emit(Action::OpenedLab)}>{ "What are the odds? Two ways of shipping, a thousand simulated weeks each" }</button>
             </div>
-            <p class="hint">{ "Lessons are also under “Choose a lesson”, at any time. Your progress stays in this browser." }</p>
+            <p class="hint">{ "Lessons are also under “Choose a lesson”, and the lab under “What are the odds?”, at any time. Your progress stays in this browser." }</p>
         </Dialog>
     }
 }
