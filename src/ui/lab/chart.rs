@@ -108,7 +108,8 @@ pub fn summary_text(measure: Measure, s: &Summary) -> String {
 fn no_value_reason(measure: Measure) -> &'static str {
     match measure {
         Measure::ChangeFailureRate | Measure::LeadTime => "nothing reached production",
-        Measure::TimeToRestore => "no incident was mitigated",
+        // Time to restore counts incidents a production change caused, once mitigated.
+        Measure::TimeToRestore => "no failed change hurt users, or none was mitigated before the run ended",
         _ => "no value",
     }
 }
