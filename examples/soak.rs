@@ -698,16 +698,16 @@ mod soak {
                     max_unavailable: self.amount(),
                 }),
                 2 => S::BlueGreen,
-                3 => S::Canary(CanaryPlan::default()),
+                3 => S::Canary(Box::default()),
                 4 => {
                     let steps = (0..self.below(4))
                         .map(|_| self.rng.below(120) as u8)
                         .collect();
-                    S::Canary(CanaryPlan {
+                    S::Canary(Box::new(CanaryPlan {
                         steps,
                         pause_minutes: self.rng.below(20),
                         ..CanaryPlan::default()
-                    })
+                    }))
                 }
                 _ => S::DarkLaunch {
                     flag: FlagName::new("dark"),

@@ -6,7 +6,7 @@
 use stagecraft::lessons::debrief::{run_debrief, FailedRequests, Par, Path, RunDebrief};
 use stagecraft::lessons::progress::Outcome;
 use stagecraft::lessons::{self, Lesson, Session, Verdict};
-use stagecraft::sim::command::{CanaryPlan, Command, Strategy};
+use stagecraft::sim::command::{Command, Strategy};
 use stagecraft::sim::event::EventKind;
 use stagecraft::sim::replay::LoggedCommand;
 use stagecraft::sim::time::SimTime;
@@ -239,7 +239,7 @@ fn a_win_without_a_step_of_the_solution_names_the_step_it_skipped() {
     let lesson = lessons::load("first-promotion").unwrap();
     let mut log: Vec<LoggedCommand> = lesson.file.solution.clone();
     if let Command::Promote { strategy, .. } = &mut log[2].command {
-        *strategy = Strategy::Canary(CanaryPlan::default());
+        *strategy = Strategy::Canary(Box::default());
     }
     let session = lesson.play(&log, lesson.check_at());
     assert_eq!(session.verdict(), Verdict::Won, "the canary wins it too");

@@ -52,7 +52,7 @@ fn replaying_a_command_log_rebuilds_the_identical_world() {
     run(
         &mut w,
         "dana",
-        promote_cmd(v, "staging", Strategy::Canary(CanaryPlan::default())),
+        promote_cmd(v, "staging", Strategy::Canary(Box::default())),
     );
     w.run_until(SimTime(45));
     run(

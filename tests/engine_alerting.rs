@@ -118,7 +118,7 @@ fn sre_workbook_a_slow_steady_burn_raises_a_ticket_not_a_page() {
             pause_minutes: 240,
             analysis: CanaryAnalysis { max_error_rate: 1.0, max_p95_ms: 10_000.0, failure_limit: 1000, baseline: None },
         };
-        ship(&mut w, bad, Strategy::Canary(plan));
+        ship(&mut w, bad, Strategy::Canary(Box::new(plan)));
         let (alerts, _) = watch(&mut w, 240);
         let names: Vec<&str> = alerts.iter().map(|(_, a)| a.as_str()).collect();
         assert!(names.contains(&"Slow error-budget burn"), "seed {seed}: {names:?}");

@@ -51,7 +51,7 @@ fn argo_rollouts_a_healthy_canary_moves_weight_only_to_ready_pods_and_stays_at_b
     for seed in SEEDS {
         let mut w = world_with(seed);
         let v = commit(&mut w, CommitTraits::default());
-        ship(&mut w, v, Strategy::Canary(CanaryPlan::default()));
+        ship(&mut w, v, Strategy::Canary(Box::default()));
         let from = w.now.0;
         let (rates, failed) = watch_prod_rollout(&mut w, 240);
         assert!(prod(&w).runs(v) && prod(&w).serving() == vec![(v, 100)], "seed {seed}: the canary completed");
@@ -190,7 +190,7 @@ fn canary_of_a_2x_slower_release(seed: u64, analysis: CanaryAnalysis) -> (bool, 
     let mut traits = sneaky(Defect::LatencyRegression);
     traits.added_latency_ms = Some(150.0);
     let v = commit(&mut w, traits);
-    ship(&mut w, v, Strategy::Canary(CanaryPlan { analysis, ..CanaryPlan::default() }));
+    ship(&mut w, v, Strategy::Canary(Box::new(CanaryPlan { analysis, ..CanaryPlan::default() })));
     let (_, failed) = watch_prod_rollout(&mut w, 240);
     (prod(&w).serving() == vec![(v, 100)], failed)
 }
@@ -227,7 +227,7 @@ fn kayenta_comparison_does_not_blame_a_healthy_canary_for_an_overload_stable_sha
             let v = commit(&mut w, CommitTraits::default());
             to_staging(&mut w, v, 120);
             ok(&mut w, "trainer", Command::Inject { failure: Failure::TrafficSpike { stage: st("prod"), factor: 2.5, minutes: 240 } });
-            ok(&mut w, "mia", promote_cmd(v, "prod", Strategy::Canary(CanaryPlan { analysis, ..CanaryPlan::default() })));
+            ok(&mut w, "mia", promote_cmd(v, "prod", Strategy::Canary(Box::new(CanaryPlan { analysis, ..CanaryPlan::default() }))));
             run_until(&mut w, 120, |w| prod(w).rollout.as_ref().is_none_or(|r| r.awaiting_approval()));
             ok(&mut w, "rui", Command::Approve { release: v, stage: st("prod") });
             let (_, failed) = watch_prod_rollout(&mut w, 240);
@@ -304,7 +304,7 @@ fn world_with_auto_rollback(seed: u64) -> World {
 
 /// A canary whose analysis never fails: only alerts and the platform can stop it.
 fn canary_without_analysis() -> Strategy {
-    Strategy::Canary(CanaryPlan {
+    Strategy::Canary(Box::new(CanaryPlan {
         analysis: CanaryAnalysis {
             max_error_rate: 1.0,
             max_p95_ms: f64::MAX,
@@ -312,7 +312,7 @@ fn canary_without_analysis() -> Strategy {
             baseline: None,
         },
         ..CanaryPlan::default()
-    })
+    }))
 }
 
 /// Argo Rollouts: aborting a canary scales it down and sends 100 % of the traffic back to

@@ -252,7 +252,7 @@ fn a_canary_with_a_regression_is_aborted_by_analysis_with_the_samples_that_tripp
     let mut w = world();
     let old = prod(&w).current().unwrap();
     let v = commit(&mut w, sneaky(Defect::ErrorRate));
-    ship(&mut w, v, Strategy::Canary(CanaryPlan::default()));
+    ship(&mut w, v, Strategy::Canary(Box::default()));
     let events = wait_prod_idle(&mut w, 120);
     let aborted = events.iter().find_map(|e| match &e.kind {
         EventKind::RolloutAborted {
@@ -277,7 +277,7 @@ fn a_canary_with_a_regression_is_aborted_by_analysis_with_the_samples_that_tripp
 fn a_healthy_canary_steps_through_its_weights_and_is_promoted() {
     let mut w = world();
     let v = commit(&mut w, CommitTraits::default());
-    ship(&mut w, v, Strategy::Canary(CanaryPlan::default()));
+    ship(&mut w, v, Strategy::Canary(Box::default()));
     let events = wait_prod_idle(&mut w, 120);
     let weights: Vec<u8> = events
         .iter()
@@ -394,7 +394,7 @@ fn automatic_rollback_fires_on_a_critical_alert_and_says_why() {
 fn a_paused_canary_holds_its_weight_and_advancing_promotes_it_at_once() {
     let mut w = world();
     let v = commit(&mut w, CommitTraits::default());
-    ship(&mut w, v, Strategy::Canary(CanaryPlan::default()));
+    ship(&mut w, v, Strategy::Canary(Box::default()));
     run_until(&mut w, 30, |w| {
         prod(w).serving().iter().any(|(r, wt)| *r == v && *wt == 10)
     });
@@ -490,7 +490,7 @@ fn surprise_commits_follow_the_scenario_script_first() {
 fn every_event_reads_as_a_sentence() {
     let mut w = world();
     let v = commit(&mut w, sneaky(Defect::ErrorRate));
-    let events = ship(&mut w, v, Strategy::Canary(CanaryPlan::default()));
+    let events = ship(&mut w, v, Strategy::Canary(Box::default()));
     let more = wait_prod_idle(&mut w, 120);
     for e in events.iter().chain(more.iter()) {
         let s = w.describe(e);

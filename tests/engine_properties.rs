@@ -38,7 +38,7 @@ fn strategy() -> impl Strategy<Value = stagecraft::sim::Strategy> {
             stagecraft::sim::Strategy::Rolling(stagecraft::sim::RollingPlan::Limits { max_surge: a(s), max_unavailable: a(u) })
         }),
         Just(stagecraft::sim::Strategy::BlueGreen),
-        Just(stagecraft::sim::Strategy::Canary(CanaryPlan::default())),
+        Just(stagecraft::sim::Strategy::Canary(Box::default())),
         Just(stagecraft::sim::Strategy::DarkLaunch {
             flag: FlagName::new("dark")
         }),

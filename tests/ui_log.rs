@@ -41,7 +41,7 @@ fn after_undo_a_new_command_starts_its_own_log_and_the_old_states_keep_theirs() 
     assert_eq!(other.log.len(), 2);
     // The branch after undo does not see "change 2", and the state before undo still does.
     let summary = |s: &AppState, i: usize| match &s.log.as_slice()[i].command {
-        stagecraft::sim::Command::Commit { summary, .. } => summary.clone(),
+        stagecraft::sim::Command::Commit { summary, .. } => summary.to_string(),
         c => panic!("not a commit: {c:?}"),
     };
     assert_eq!(summary(&other, 1), "change 3");

@@ -30,7 +30,7 @@ fn start(id: &str) -> Rc<AppState> {
 /// commit keeps "the lesson's change" (sent as surprise, which takes the scripted traits).
 fn action_for(s: &AppState, command: &Command) -> Action {
     match command.clone() {
-        Command::Commit { summary, .. } => Action::SubmittedCommit { summary, traits: TraitsChoice::Surprise },
+        Command::Commit { summary, .. } => Action::SubmittedCommit { summary: summary.to_string(), traits: TraitsChoice::Surprise },
         Command::Promote { to, strategy, gates, release } => {
             assert_eq!(s.promotion_candidate(&to), Some(release), "the UI promotes what the stage before runs");
             let override_reason = match gates {
@@ -41,7 +41,7 @@ fn action_for(s: &AppState, command: &Command) -> Action {
         }
         Command::Approve { stage, .. } => Action::ClickedApprove { stage },
         Command::Rollback { stage, to } => Action::ChoseRollback { stage, to },
-        Command::Hotfix { base, summary } => Action::SubmittedHotfix { base, summary },
+        Command::Hotfix { base, summary } => Action::SubmittedHotfix { base, summary: summary.to_string() },
         Command::SetConfig { stage, key, value } => Action::SubmittedSetting { stage, key, value },
         Command::TakeBackup { stage } => Action::ClickedBackup { stage },
         Command::RestoreBackup { stage, backup } => Action::ChoseRestore { stage, backup },

@@ -72,11 +72,11 @@ impl StrategyChoice {
                         baseline: None::<BaselineComparison>,
                     }
                 };
-                Strategy::Canary(CanaryPlan {
+                Strategy::Canary(Box::new(CanaryPlan {
                     steps: steps.clone(),
                     pause_minutes: *pause_minutes,
                     analysis,
-                })
+                }))
             }
         }
     }

@@ -138,7 +138,7 @@ impl ScriptedTeam {
             let summary = format!("change {}", self.commits);
             let migrations = self.migrations;
             self.act(w, Job::Commit, log, seen, |_| Command::Commit {
-                summary,
+                summary: summary.into(),
                 traits: TraitsChoice::Practised { migrations },
             });
         }
@@ -343,7 +343,7 @@ impl ScriptedTeam {
         };
         self.act(w, Job::Commit, log, seen, |_| Command::Hotfix {
             base,
-            summary: format!("fix {base}"),
+            summary: format!("fix {base}").into(),
         })
     }
 

@@ -112,7 +112,7 @@ mod tests {
         LoggedCommand {
             at: SimTime(i * 7),
             actor: ActorId::new("dev"),
-            command: Command::Commit { summary: format!("change {i} {}", "x".repeat((i % 300) as usize)), traits: TraitsChoice::Surprise },
+            command: Command::Commit { summary: format!("change {i} {}", "x".repeat((i % 300) as usize)).into(), traits: TraitsChoice::Surprise },
         }
     }
 

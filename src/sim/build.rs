@@ -1,6 +1,7 @@
 //! Continuous integration: a commit is built and unit-tested, becomes a numbered release,
 //! and is deployed to the first stage.
 
+use std::rc::Rc;
 use super::change::{Commit, CommitTraits, GateKind, Migration, Release};
 use super::event::{Event, EventKind};
 use super::ids::{ActorId, CommitId, Version};
@@ -26,7 +27,7 @@ impl World {
     pub(crate) fn start_build(
         &mut self,
         actor: &ActorId,
-        summary: String,
+        summary: Rc<str>,
         traits: CommitTraits,
         hotfix_of: Option<Version>,
     ) -> Vec<Event> {

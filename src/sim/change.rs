@@ -1,5 +1,6 @@
 //! Changes: commits with hidden traits, and the releases built from them.
 
+use std::rc::Rc;
 use super::ids::{ActorId, CommitId, ConfigKey, Version};
 use super::rng::Pcg32;
 use super::time::SimTime;
@@ -219,7 +220,7 @@ impl CommitTraits {
 pub struct Commit {
     pub id: CommitId,
     pub author: ActorId,
-    pub summary: String,
+    pub summary: Rc<str>,
     pub at: SimTime,
     pub traits: CommitTraits,
 }
@@ -230,7 +231,7 @@ pub struct Release {
     pub version: Version,
     pub commits: Vec<CommitId>,
     pub authors: Vec<ActorId>,
-    pub summary: String,
+    pub summary: Rc<str>,
     /// When the oldest commit in it was made (for lead time).
     pub first_commit_at: SimTime,
     pub built_at: SimTime,

@@ -1,6 +1,7 @@
 //! Commands: what someone asks the world to do. Imperative names; each is checked against
 //! the state and the access policy, then applied (producing events) or rejected with a reason.
 
+use std::rc::Rc;
 use super::change::{CommitTraits, MigrationPractice};
 use super::ids::{BackupId, ConfigKey, FlagName, StageId, Version};
 use super::time::SimTime;
@@ -12,7 +13,9 @@ use std::fmt;
 pub enum Command {
     /// Push a change; CI builds it, runs unit tests and deploys the release to the first stage.
     Commit {
-        summary: String,
+        /// Shared (`Rc<str>`): the log's command, the `Committed` event and the release
+        /// built from it hold the same text, one allocation between them.
+        summary: Rc<str>,
         traits: TraitsChoice,
     },
     /// Move a release into `to`: run that stage's gates, then deploy with `strategy`.
@@ -54,7 +57,7 @@ pub enum Command {
     /// Build a fix of `base` (its defect removed) through the expedited path.
     Hotfix {
         base: Version,
-        summary: String,
+        summary: Rc<str>,
     },
     SetFlag {
         stage: StageId,
@@ -545,7 +548,10 @@ pub enum Strategy {
     Rolling(RollingPlan),
     /// Start a full second set (green) beside the running one (blue), then switch.
     BlueGreen,
-    Canary(CanaryPlan),
+    /// Boxed: the plan inline (steps, pause, analysis thresholds) made a `Strategy` 72 bytes
+    /// in wasm and so every `Command` 104, and the session's log keeps one command per
+    /// thing the team did; canaries are one strategy of five.
+    Canary(Box<CanaryPlan>),
     /// Deploy with the new code behind a feature flag that starts off.
     DarkLaunch {
         flag: FlagName,

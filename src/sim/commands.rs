@@ -1,5 +1,6 @@
 //! Applying commands that change releases and rollouts.
 
+use std::rc::Rc;
 use super::change::{CommitTraits, GateKind};
 use super::command::{Command, GateMode, Strategy, TraitsChoice};
 use super::event::{Event, EventKind, Explanation};
@@ -557,7 +558,7 @@ impl World {
     fn commit(
         &mut self,
         actor: &ActorId,
-        summary: String,
+        summary: Rc<str>,
         traits: TraitsChoice,
     ) -> Result<Vec<Event>, Rejection> {
         let summary = checked_summary(summary)?;
@@ -599,7 +600,7 @@ impl World {
         &mut self,
         actor: &ActorId,
         base: Version,
-        summary: String,
+        summary: Rc<str>,
     ) -> Result<Vec<Event>, Rejection> {
         let summary = checked_summary(summary)?;
         if !self.releases.contains_key(&base) {
@@ -609,7 +610,9 @@ impl World {
     }
 }
 
-fn checked_summary(summary: String) -> Result<String, Rejection> {
+/// The summary as the engine keeps it: the command's own text when it needs no trimming (the
+/// usual case), so the log, the event and the release share one allocation.
+fn checked_summary(summary: Rc<str>) -> Result<Rc<str>, Rejection> {
     let s = summary.trim();
     if s.is_empty() {
         return reject(K::InvalidArgument, "A commit needs a summary.");
@@ -620,7 +623,7 @@ fn checked_summary(summary: String) -> Result<String, Rejection> {
             "Keep the commit summary under 120 characters.",
         );
     }
-    Ok(s.to_string())
+    Ok(if s.len() == summary.len() { summary } else { Rc::from(s) })
 }
 
 pub(crate) fn validate_traits(t: &CommitTraits) -> Result<(), Rejection> {

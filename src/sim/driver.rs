@@ -2,7 +2,7 @@
 //! `commits_per_day` changes a day, promotes what passes, approves, and rolls back production
 //! when an incident opens. It only issues ordinary commands through `World::apply`.
 
-use super::command::{CanaryPlan, Command, GateMode, RollingPlan, Strategy, TraitsChoice};
+use super::command::{Command, GateMode, RollingPlan, Strategy, TraitsChoice};
 use super::ids::ActorId;
 use super::time::MINUTES_PER_DAY;
 use super::world::World;
@@ -49,7 +49,7 @@ impl BusyTeam {
                 w,
                 &self.dana,
                 Command::Commit {
-                    summary: format!("change {}", self.commits),
+                    summary: format!("change {}", self.commits).into(),
                     traits: TraitsChoice::Surprise,
                 },
             );
@@ -73,7 +73,7 @@ impl BusyTeam {
             }
             let id = w.stages[i].config.id.clone();
             let strategy = if i == last {
-                Strategy::Canary(CanaryPlan::default())
+                Strategy::Canary(Box::default())
             } else {
                 Strategy::Rolling(RollingPlan::batch(1))
             };

@@ -1,6 +1,7 @@
 //! Events: what happened, in the past tense. The UI's timeline, announcements and
 //! highlighting, and the delivery metrics, are all derived from these.
 
+use std::rc::Rc;
 use super::change::{Defect, GateKind};
 use super::config::Severity;
 use super::ids::{
@@ -32,7 +33,7 @@ pub enum EventKind {
     Committed {
         commit: CommitId,
         author: ActorId,
-        summary: String,
+        summary: Rc<str>,
     },
     BuildStarted {
         commit: CommitId,

@@ -129,7 +129,7 @@ mod tests {
             version: Version::new(1, minor, 0),
             commits: Vec::new(),
             authors: Vec::new(),
-            summary: format!("release {minor}"),
+            summary: format!("release {minor}").into(),
             first_commit_at: SimTime::ZERO,
             built_at: SimTime(u64::from(minor)),
             traits: CommitTraits::default(),

@@ -269,7 +269,7 @@ fn lesson_change(state: &AppState) -> Option<AttrValue> {
         .solution
         .iter()
         .filter_map(|c| match &c.command {
-            crate::sim::Command::Commit { summary, .. } => Some(summary.clone()),
+            crate::sim::Command::Commit { summary, .. } => Some(summary.to_string()),
             _ => None,
         })
         .nth(used)

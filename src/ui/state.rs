@@ -519,7 +519,7 @@ impl Reducible for AppState {
             }
             Action::ChoseActor(actor) => s.actor = actor,
             Action::SubmittedCommit { summary, traits } => {
-                s.issue(me, Command::Commit { summary, traits })
+                s.issue(me, Command::Commit { summary: summary.into(), traits })
             }
             Action::ClickedPromote {
                 to,
@@ -552,7 +552,7 @@ impl Reducible for AppState {
             Action::ClickedSwitchTraffic { stage } => s.issue(me, Command::SwitchTraffic { stage }),
             Action::ChoseRollback { stage, to } => s.issue(me, Command::Rollback { stage, to }),
             Action::SubmittedHotfix { base, summary } => {
-                s.issue(me, Command::Hotfix { base, summary })
+                s.issue(me, Command::Hotfix { base, summary: summary.into() })
             }
             Action::SetFlag {
                 stage,

@@ -50,10 +50,10 @@ impl StrategyForm {
                     .filter(|s| !s.is_empty())
                     .map(|s| s.trim_end_matches('%').parse().unwrap_or(0))
                     .collect();
-                Strategy::Canary(CanaryPlan {
+                Strategy::Canary(Box::new(CanaryPlan {
                     steps,
                     ..CanaryPlan::default()
-                })
+                }))
             }
             "dark" => Strategy::DarkLaunch {
                 flag: FlagName::new(self.flag.trim()),

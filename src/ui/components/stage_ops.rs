@@ -41,7 +41,7 @@ impl Allowed {
             hotfix: stage.current().and_then(|base| {
                 ask(Command::Hotfix {
                     base,
-                    summary: String::new(),
+                    summary: "".into(),
                 })
             }),
             flags: ask(Command::SetFlag {
