@@ -137,7 +137,7 @@ pub fn Station(props: &StationProps) -> Html {
             </g>
             <text class="station-version" x={cx.to_string()} y={(TOP + 52.0).to_string()} text-anchor="middle"
                 textLength={view::fit_length(&serving, 9.6, STATION_W - 12.0)} lengthAdjust="spacingAndGlyphs">
-                { serving.clone() }
+                { serving }
             </text>
             { for pools }
             { for bars }

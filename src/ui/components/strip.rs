@@ -92,7 +92,7 @@ pub fn Strip(props: &StripProps) -> Html {
                     <text class="strip-name" x={cx.to_string()} y={(BOX_TOP + 17.0).to_string()} text-anchor="middle">{ name.clone() }</text>
                 </g>
                 <text class="station-version strip-version" x={cx.to_string()} y={(BOX_TOP + 34.0).to_string()} text-anchor="middle"
-                    textLength={view::fit_length(&serving, 6.6, bw - 8.0)} lengthAdjust="spacingAndGlyphs">{ serving.clone() }</text>
+                    textLength={view::fit_length(&serving, 6.6, bw - 8.0)} lengthAdjust="spacingAndGlyphs">{ serving }</text>
                 { for dots }
                 { bar.unwrap_or_default() }
                 { gates.unwrap_or_default() }

@@ -44,7 +44,7 @@ impl KeptLab {
 /// `s` as a lab that opens again: a run that was going when the lab closed stopped with it
 /// (its workers closed), so it is cancelled, keeping what came in; what the lab had asked of
 /// the app (a run to open, an answer, a file to save) was done once and is not asked again.
-pub fn reopened(s: LabState) -> LabState {
+fn reopened(s: LabState) -> LabState {
     let s = match s.phase {
         Phase::Running { .. } => (*Rc::new(s).reduce(LabAction::ClickedCancel)).clone(),
         _ => s,

@@ -79,7 +79,8 @@ pub fn use_lab_workers(request: Option<RunRequest>, on_event: Callback<PoolEvent
 /// Where a worker's answers go: the run it is working for, once one starts.
 type Route = Rc<RefCell<Option<(Weak<RefCell<Inner>>, Callback<PoolEvent>)>>>;
 
-/// Workers started and waiting for a run.
+/// Workers started and waiting for a run (none, by default).
+#[derive(Default)]
 struct Idle {
     bridges: Vec<WorkerBridge<LabWorker>>,
     route: Route,
@@ -166,7 +167,7 @@ impl Pool {
             pending: Vec::new(),
             reported_at: started,
         }));
-        let Idle { mut bridges, route } = idle.unwrap_or_else(|| Idle { bridges: Vec::new(), route: Rc::new(RefCell::new(None)) });
+        let Idle { mut bridges, route } = idle.unwrap_or_default();
         // A small run needs fewer workers than are waiting: the others close now.
         bridges.truncate(workers);
         while bridges.len() < workers {

@@ -26,14 +26,13 @@ impl AppState {
     /// and the commands given in it) included, as the timeline stamps them (the clock moves
     /// to a minute, then simulates it). Looking at the present, or the future, is just "now".
     pub(super) fn look_back(&mut self, at: SimTime) {
-        let until = at;
-        if until >= self.world.now {
+        if at >= self.world.now {
             self.look_back = None;
             return;
         }
         let log: Vec<_> = self.log.iter_with(|commands| commands.filter(|c| c.at <= at).cloned().collect());
-        let world = replay::replay(self.world.config.clone(), self.seed, &log, until);
+        let world = replay::replay(self.world.config.clone(), self.seed, &log, at);
         self.playing = false;
-        self.look_back = Some(LookBack { at: until, world: Rc::new(world) });
+        self.look_back = Some(LookBack { at, world: Rc::new(world) });
     }
 }

@@ -294,7 +294,7 @@ impl AppState {
                 };
                 // Free play (no objectives) has no lesson to wait: the card says only that
                 // nothing moves (a newcomer read "the lesson" in a run opened from the lab).
-                let title = if self.training.progress.statuses().is_empty() { "Nothing is moving" } else { "The lesson is waiting for you" };
+                let title = if self.training.progress.statuses().is_empty() { "The pipeline is idle" } else { "The lesson is waiting for you" };
                 card(self, MomentKind::Idle, title.into(), "Nothing is moving: no build, deploy or restore is running, and nobody has acted for a while.".into(), None, next, None);
                 return true;
             }
